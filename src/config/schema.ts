@@ -1,0 +1,325 @@
+// cluster.yaml as a zod schema: the single source of validation, of the Config type and of the JSON Schema.
+import * as z from "zod";
+import { formatDuration } from "./duration.js";
+import {
+  apiEndpoint,
+  duration,
+  fingerprints,
+  host,
+  hostPort,
+  httpUrl,
+  nodeName,
+  patterned,
+  plainName,
+  port,
+  userPath,
+  vmid,
+  vmidKey,
+  writtenPath,
+  type HostPort,
+} from "./fields.js";
+import { expecting } from "./messages.js";
+import {
+  ENV_VAR,
+  HTTP_HEADER_NAME,
+  HTTP_HEADER_VALUE,
+  PLAYBOOK,
+  PLAYBOOK_NAME,
+  SYSTEMD_UNIT,
+  TOKEN_ID,
+  UNIX_USER,
+  UUID,
+  VOLUME_NAME,
+} from "./patterns.js";
+import { resolveUserPath, type PathBase } from "./paths.js";
+
+/** Unknown keys are errors everywhere: a misspelt key that is silently ignored could switch a safety check off. */
+function section<Shape extends z.ZodRawShape>(shape: Shape) {
+  return z.strictObject(shape, expecting("a mapping"));
+}
+
+/** Where the API token secret is read from; it is never written in cluster.yaml. */
+export type TokenSecretSource = { kind: "file"; path: string } | { kind: "env"; name: string };
+
+const TOKEN_ID_EXPECTED = "an API token id USER@REALM!TOKENID (e.g. rollgate@pve!upgrade)";
+
+// PVE writes a whole token as USER@REALM!TOKENID=SECRET: such a value is refused without being repeated.
+const tokenId = z
+  .string(expecting(TOKEN_ID_EXPECTED))
+  .refine((written) => !written.includes("="), {
+    abort: true,
+    error: `expected ${TOKEN_ID_EXPECTED} without the secret: drop "=" and what follows, and put the secret in the file named by tokenSecretFile or the variable named by tokenSecretEnv`,
+  })
+  .regex(TOKEN_ID);
+
+function proxmoxSection(base: PathBase) {
+  const tokenSecretFile = writtenPath({ echo: false })
+    .refine((written) => !UUID.test(written), {
+      error:
+        "expected the path of a file holding the API token secret, not the secret itself: put the secret in a file (chmod 600) and name that file here",
+    })
+    .transform((written) => resolveUserPath(written, base));
+  const tokenSecretEnv = patterned(
+    ENV_VAR,
+    'the name of an environment variable (letters, digits, "_"; e.g. PVE_TOKEN), not the secret itself',
+    { echo: false },
+  );
+
+  return section({
+    api: apiEndpoint.describe("URL of any node's API: https://HOST[:PORT], port 8006 by default. The cluster is discovered from it."),
+    tokenId: tokenId.describe("API token id, USER@REALM!TOKENID, e.g. rollgate@pve!upgrade"),
+    tokenSecretFile: tokenSecretFile
+      .optional()
+      .describe("File holding the API token secret (mode 600). Exactly one of tokenSecretFile / tokenSecretEnv."),
+    tokenSecretEnv: tokenSecretEnv
+      .optional()
+      .describe("Environment variable holding the API token secret. Exactly one of tokenSecretFile / tokenSecretEnv."),
+    fingerprint: fingerprints
+      .optional()
+      .describe(
+        "SHA-256 fingerprint of the API certificate (32 colon-separated hex bytes), or a mapping node name → fingerprint when each node has its own certificate. At least one of fingerprint / caFile.",
+      ),
+    caFile: userPath(base)
+      .optional()
+      .describe("CA certificate the API certificate must chain to, e.g. /etc/pve/pve-root-ca.pem. At least one of fingerprint / caFile."),
+    timeout: duration("30s").describe("Timeout of one API request (default 30s)"),
+  }).transform(({ tokenSecretFile: file, tokenSecretEnv: env, ...proxmox }, ctx) => {
+    const unverified = proxmox.fingerprint === undefined && proxmox.caFile === undefined;
+    if (unverified) {
+      ctx.issues.push({
+        code: "custom",
+        input: proxmox,
+        message:
+          "missing fingerprint or caFile; the API certificate is always verified, so expected fingerprint (its SHA-256) or caFile (e.g. /etc/pve/pve-root-ca.pem)",
+      });
+    }
+    if (file !== undefined && env !== undefined) {
+      ctx.issues.push({
+        code: "custom",
+        input: env,
+        path: ["tokenSecretEnv"],
+        message: "expected only one of tokenSecretFile / tokenSecretEnv, not both",
+      });
+      return z.NEVER;
+    }
+    const tokenSecret: TokenSecretSource | undefined =
+      file !== undefined ? { kind: "file", path: file } : env !== undefined ? { kind: "env", name: env } : undefined;
+    if (tokenSecret === undefined) {
+      ctx.issues.push({
+        code: "custom",
+        input: proxmox,
+        message:
+          "missing tokenSecretFile or tokenSecretEnv; expected one of them to say where the API token secret is (it is never written in cluster.yaml)",
+      });
+    }
+    if (unverified || tokenSecret === undefined) return z.NEVER;
+    return { ...proxmox, tokenSecret };
+  });
+}
+
+function sshSection(base: PathBase) {
+  return section({
+    user: patterned(UNIX_USER, 'a user name (letters, digits, "_", ".", "-")').default("root").describe("User rollgate logs in as (default root)"),
+    port: port.default(22).describe("SSH port of every node unless the node sets sshPort (default 22)"),
+    identityFile: userPath(base).describe("Private key to log in with; ~ is the home directory, relative paths are relative to this file"),
+    knownHostsFile: userPath(base)
+      .prefault("~/.ssh/known_hosts")
+      .describe("known_hosts file the nodes' host keys are verified against; verification cannot be turned off (default ~/.ssh/known_hosts)"),
+    connectTimeout: duration("10s").describe("Timeout of one SSH connection attempt (default 10s)"),
+    commandTimeout: duration("60s").describe("Timeout of one remote command unless a step says otherwise (default 60s)"),
+  });
+}
+
+const node = section({
+  name: nodeName.describe("PVE node name, as in `pvecm nodes`"),
+  address: host.describe("Address rollgate reaches the node at (SSH): IPv4, IPv6 or hostname"),
+  privateAddress: host.optional().describe("Address on the private (storage/cluster) network, checked by the private-network gate"),
+  sshPort: port.optional().describe("SSH port of this node (default ssh.port)"),
+});
+
+const gluster = section({
+  volumes: z
+    .array(patterned(VOLUME_NAME, 'a Gluster volume name (letters, digits, "_", ".", "-"; not starting with "-")'))
+    .default([])
+    .describe("Gluster volumes that must be fully healed before and after each node"),
+});
+
+export type Probe = { kind: "agent" } | ({ kind: "tcp" } & HostPort);
+
+const probe = section({
+  agent: z.literal(true, expecting("true (ask the QEMU guest agent)")).optional().describe("Healthy when the QEMU guest agent answers"),
+  tcp: hostPort.optional().describe('Healthy when HOST:PORT accepts a TCP connection, e.g. "10.0.0.1:443" or "[fd00::1]:443"'),
+}).transform(({ agent, tcp }, ctx): Probe => {
+  if (agent !== undefined && tcp !== undefined) {
+    ctx.issues.push({ code: "custom", input: tcp, path: ["tcp"], message: "expected agent or tcp in one probe, not both; write two probes" });
+    return z.NEVER;
+  }
+  if (tcp !== undefined) return { kind: "tcp", ...tcp };
+  if (agent !== undefined) return { kind: "agent" };
+  ctx.issues.push({ code: "custom", input: {}, message: 'missing agent or tcp; expected { agent: true } or { tcp: "HOST:PORT" }' });
+  return z.NEVER;
+});
+
+const criticalGroup = section({
+  group: plainName("a group name").describe("Name of the group, e.g. routers"),
+  vms: z.array(vmid).min(1).describe("VM ids of the group's members; a VM belongs to at most one group"),
+  minHealthy: z
+    .int(expecting("an integer of at least 1"))
+    .min(1)
+    .optional()
+    .describe("Members that must stay healthy off the node being upgraded (default: all of vms)"),
+  spread: z.boolean().default(false).describe("Never place two members on one node (default false)"),
+  probes: z.array(probe).default([]).describe("How a member proves it is healthy, beyond running"),
+}).transform((group, ctx) => {
+  const minHealthy = group.minHealthy ?? group.vms.length;
+  if (minHealthy > group.vms.length) {
+    ctx.issues.push({
+      code: "custom",
+      input: minHealthy,
+      path: ["minHealthy"],
+      message: `expected at most ${group.vms.length} (the number of vms in the group), got ${minHealthy}`,
+    });
+    return z.NEVER;
+  }
+  return { ...group, minHealthy };
+});
+
+export type ServiceConfig =
+  | { kind: "unit"; name: string; node: string; unit: string }
+  | { kind: "http"; name: string; url: string; node?: string };
+
+const service = section({
+  name: plainName("a service name").describe("Name shown in reports"),
+  node: nodeName.optional().describe("Node the service runs on; required with unit"),
+  unit: patterned(SYSTEMD_UNIT, 'a systemd unit name (e.g. celery.service; letters, digits, "@", ".", "_", ":", "\\", "-")')
+    .optional()
+    .describe("systemd unit that must be active on node"),
+  http: httpUrl.optional().describe("URL that must answer 2xx"),
+}).transform(({ name: serviceName, node: serviceNode, unit, http }, ctx): ServiceConfig => {
+  if (unit !== undefined && http !== undefined) {
+    ctx.issues.push({ code: "custom", input: http, path: ["http"], message: "expected unit or http in one service, not both; write two services" });
+    return z.NEVER;
+  }
+  if (unit !== undefined) {
+    if (serviceNode === undefined) {
+      ctx.issues.push({
+        code: "custom",
+        input: undefined,
+        path: ["node"],
+        message: "missing required key; expected the node that runs the unit (node is required with unit)",
+      });
+      return z.NEVER;
+    }
+    return { kind: "unit", name: serviceName, node: serviceNode, unit };
+  }
+  if (http !== undefined) return { kind: "http", name: serviceName, url: http, ...(serviceNode !== undefined && { node: serviceNode }) };
+  ctx.issues.push({
+    code: "custom",
+    input: {},
+    message: "missing unit or http; expected unit (a systemd unit on node) or http (a URL that answers 2xx)",
+  });
+  return z.NEVER;
+});
+
+export type PlaybookRef = { kind: "builtin"; name: string } | { kind: "file"; path: string };
+export const GUEST_POLICIES = ["migrate", "shutdown"] as const;
+export const GUEST_OVERRIDES = ["migrate", "shutdown", "leave"] as const;
+export type GuestOverride = (typeof GUEST_OVERRIDES)[number];
+
+function upgradeSection(base: PathBase) {
+  return section({
+    playbook: patterned(PLAYBOOK, "a playbook name ([a-z0-9-]+, e.g. proxmox-gluster) or the path of a .yaml file")
+      .transform(
+        (written): PlaybookRef =>
+          PLAYBOOK_NAME.test(written) ? { kind: "builtin", name: written } : { kind: "file", path: resolveUserPath(written, base) },
+      )
+      .prefault("proxmox-gluster")
+      .describe("Built-in playbook name or path of a playbook .yaml (default proxmox-gluster)"),
+    order: z
+      .array(nodeName)
+      .optional()
+      .describe("Nodes in upgrade order; default puts the node with fewest critical guests first"),
+    guests: z.enum(GUEST_POLICIES).default("migrate").describe("What happens to a node's guests before it goes down (default migrate)"),
+    guestOverrides: z
+      .record(vmidKey, z.enum(GUEST_OVERRIDES))
+      .default({})
+      .transform((overrides): Partial<Record<number, GuestOverride>> => overrides)
+      .describe("Per-guest exceptions, VM id → migrate | shutdown | leave"),
+  }).prefault({});
+}
+
+const timeouts = section({
+  heal: duration("2h").describe("Longest wait for Gluster to heal after a node returns (default 2h)"),
+  nodeOnline: duration("15m").describe("Longest wait for a node to come back (SSH + API + quorum) (default 15m)"),
+  migrate: duration("30m").describe("Longest wait for one guest migration (default 30m)"),
+  poll: duration("10s").describe("Interval between two looks at the cluster while waiting (default 10s)"),
+  settle: duration("30s").describe("How long a healed state must hold before it counts (default 30s)"),
+  apt: duration("1h").describe("Longest apt update + dist-upgrade (default 1h)"),
+  reboot: duration("15m").describe("Longest wait for a node to go down after reboot (default 15m)"),
+})
+  // "Steady for settle" is judged from polls: with poll >= settle a single sample would count as steady.
+  .superRefine((limits, ctx) => {
+    if (limits.poll >= limits.settle) {
+      ctx.addIssue({
+        code: "custom",
+        input: limits.poll,
+        path: ["poll"],
+        message: `expected a poll interval shorter than timeouts.settle (${formatDuration(limits.settle)}), got ${formatDuration(limits.poll)}`,
+      });
+    }
+  })
+  .prefault({});
+
+export const NOTIFY_EVENTS = ["success", "refusal", "failure", "interrupted"] as const;
+
+const notification = section({
+  on: z.array(z.enum(NOTIFY_EVENTS)).min(1).describe("Outcomes that trigger this notification: success, refusal, failure, interrupted"),
+  webhook: httpUrl.describe("URL that receives a JSON POST"),
+  headers: z
+    .record(
+      patterned(HTTP_HEADER_NAME, "an HTTP header name"),
+      patterned(HTTP_HEADER_VALUE, "a header value on one line", { echo: false }),
+    )
+    .default({})
+    .describe("Extra HTTP headers sent with the POST"),
+});
+
+function journalSection(base: PathBase) {
+  return section({
+    dir: userPath(base)
+      .prefault("/var/lib/rollgate")
+      .describe("Directory of the run journal and lock; relative to this file (default /var/lib/rollgate)"),
+  }).prefault({});
+}
+
+/** The schema of cluster.yaml; paths in it are resolved against `base`. */
+export function configSchema(base: PathBase) {
+  return section({
+    cluster: plainName("a cluster name").describe("Name of the cluster, used in reports and the journal"),
+    proxmox: proxmoxSection(base).describe("How to reach the Proxmox VE API"),
+    ssh: sshSection(base).describe("How to reach the nodes over SSH; host keys are always verified"),
+    nodes: z.array(node).min(1).describe("The cluster's nodes"),
+    gluster: gluster.prefault({}).describe("GlusterFS volumes the cluster's storage lives on"),
+    critical: z.array(criticalGroup).default([]).describe("Groups of VMs that must stay healthy throughout"),
+    services: z.array(service).default([]).describe("Services checked after each node returns"),
+    upgrade: upgradeSection(base).describe("What to run and in which order"),
+    timeouts: timeouts.describe("How long to wait for each kind of thing"),
+    notify: z.array(notification).default([]).describe("Where to report the outcome of a run"),
+    journal: journalSection(base).describe("Where the run journal and lock live"),
+  });
+}
+
+export type ConfigSchema = ReturnType<typeof configSchema>;
+export type Config = z.output<ConfigSchema>;
+/** cluster.yaml as written, before defaults and normalisation: for code that writes one (`rollgate init`, the lab). */
+export type ConfigInput = z.input<ConfigSchema>;
+export type ProxmoxConfig = Config["proxmox"];
+export type SshConfig = Config["ssh"];
+export type NodeConfig = Config["nodes"][number];
+export type GlusterConfig = Config["gluster"];
+export type CriticalGroup = Config["critical"][number];
+export type UpgradeConfig = Config["upgrade"];
+export type TimeoutsConfig = Config["timeouts"];
+export type NotifyConfig = Config["notify"][number];
+export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
+export type JournalConfig = Config["journal"];
