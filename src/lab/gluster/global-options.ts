@@ -1,0 +1,35 @@
+// cli.c parse_cmdline / cli_opt_parse: every argument starting with `--` is an option wherever it
+// stands, and is removed from the command words; a bare `--` ends the options.
+
+export type ParsedArguments =
+  | { kind: "words"; words: string[]; xml: boolean }
+  | { kind: "unrecognized-option"; option: string }
+  | { kind: "not-emulated"; option: string };
+
+/** Options that change nothing the lab shows (logging, connection details). */
+const IGNORED_OPTIONS = ["mode=script", "mode=interactive", "nolog", "wignore", "wignore-partition"];
+const IGNORED_OPTION_PREFIXES = ["remote-host=", "inet6", "log-file=", "timeout=", "log-level=", "glusterd-sock=", "secure-mgmt="];
+/** Options that print something and exit before any command runs. */
+const INFORMATIONAL_OPTIONS = ["help", "version", "print-logdir", "print-statedumpdir"];
+
+export function parseArguments(args: readonly string[]): ParsedArguments {
+  const words: string[] = [];
+  let xml = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith("--")) {
+      words.push(arg);
+      continue;
+    }
+    const option = arg.slice(2);
+    if (option === "") {
+      words.push(...args.slice(i + 1));
+      break;
+    }
+    if (option === "xml") xml = true;
+    else if (INFORMATIONAL_OPTIONS.includes(option)) return { kind: "not-emulated", option: arg };
+    else if (!IGNORED_OPTIONS.includes(option) && !IGNORED_OPTION_PREFIXES.some((p) => option.startsWith(p)))
+      return { kind: "unrecognized-option", option };
+  }
+  return { kind: "words", words, xml };
+}
