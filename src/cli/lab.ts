@@ -1,0 +1,124 @@
+// `rollgate lab up|down|status`: the emulated cluster as a long-running local process.
+
+import { Command, InvalidArgumentError, Option } from "commander";
+import { startLab } from "../lab/lab.js";
+import { controlRequest, controlSocketPath, serveControl } from "../lab/control.js";
+import { isScenarioName, scenarioNames, type ScenarioName } from "../lab/model/scenarios.js";
+import type { LabStatus } from "../lab/lab.js";
+import { UsageError } from "../util/errors.js";
+import { println, type CliIo } from "./io.js";
+
+function integer(min: number, max: number) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
+    return n;
+  };
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("expected a number > 0");
+  return n;
+}
+
+function scenario(value: string): ScenarioName {
+  if (!isScenarioName(value)) throw new InvalidArgumentError(`unknown scenario; one of: ${scenarioNames.join(", ")}`);
+  return value;
+}
+
+export function labCommand(io: CliIo, setExit: (code: number) => void): Command {
+  const lab = new Command("lab").description("an emulated Proxmox VE + GlusterFS cluster on loopback, for the demo, tests and benchmarks");
+
+  lab
+    .command("up")
+    .description("start the lab and serve it until SIGINT/SIGTERM or `lab down`")
+    .requiredOption("--dir <dir>", "directory for cluster.yaml, keys, known_hosts and the token")
+    .addOption(new Option("--nodes <n>", "number of nodes").argParser(integer(3, 9)).default(3))
+    .addOption(new Option("--scenario <name>", `failure scenario: ${scenarioNames.join(", ")}`).argParser(scenario).default("healthy"))
+    .addOption(new Option("--time-scale <x>", "model seconds per real second").argParser(positiveNumber).default(1))
+    .addOption(new Option("--api-port <port>", "API port on every node address (default: a free one)").argParser(integer(1, 65535)))
+    .addOption(new Option("--ssh-port <port>", "SSH port on every node address (default: a free one)").argParser(integer(1, 65535)))
+    .action(async (opts: { dir: string; nodes: number; scenario: ScenarioName; timeScale: number; apiPort?: number; sshPort?: number }) => {
+      const running = await controlRequest(controlSocketPath(opts.dir), "GET", "/status").then(
+        () => true,
+        () => false,
+      );
+      if (running) throw new UsageError(`a lab is already running in ${opts.dir}; stop it with \`rollgate lab down --dir ${opts.dir}\``);
+      const started = await startLab({ dir: opts.dir, nodes: opts.nodes, scenario: opts.scenario, timeScale: opts.timeScale, ...(opts.apiPort ? { apiPort: opts.apiPort } : {}), ...(opts.sshPort ? { sshPort: opts.sshPort } : {}) });
+      let requestStop!: () => void;
+      const stopped = new Promise<void>((resolve) => (requestStop = resolve));
+      const offSignal = io.onSignal(() => requestStop());
+      const stopControl = await serveControl(started, opts.dir, () => requestStop());
+      println(io.stdout, `lab ready: ${started.files.config}`);
+      await stopped;
+      offSignal();
+      await stopControl();
+      await started.stop();
+      println(io.stderr, "lab stopped");
+    });
+
+  lab
+    .command("down")
+    .description("stop the lab running in a directory")
+    .requiredOption("--dir <dir>", "the lab's directory")
+    .action(async (opts: { dir: string }) => {
+      const socket = controlSocketPath(opts.dir);
+      try {
+        await controlRequest(socket, "POST", "/stop");
+      } catch {
+        println(io.stderr, `no lab is running in ${opts.dir}`);
+        return;
+      }
+      // Wait until it has released its ports, so a script can start another one right away.
+      for (let i = 0; i < 100; i++) {
+        const gone = await controlRequest(socket, "GET", "/status").then(
+          () => false,
+          () => true,
+        );
+        if (gone) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      println(io.stderr, `the lab in ${opts.dir} did not stop within 10 s`);
+      setExit(1);
+    });
+
+  lab
+    .command("status")
+    .description("what the lab saw: nodes, guests, every mutation received, most nodes out of service, critical breaches")
+    .requiredOption("--dir <dir>", "the lab's directory")
+    .option("--json", "one JSON document")
+    .action(async (opts: { dir: string; json?: boolean }) => {
+      let status: LabStatus;
+      try {
+        status = (await controlRequest(controlSocketPath(opts.dir), "GET", "/status")) as LabStatus;
+      } catch {
+        throw new UsageError(`no lab is running in ${opts.dir} (start one with \`rollgate lab up --dir ${opts.dir}\`)`);
+      }
+      if (opts.json) return println(io.stdout, JSON.stringify(status, null, 2));
+      println(io.stdout, renderLabStatus(status));
+    });
+
+  return lab;
+}
+
+export function renderLabStatus(status: LabStatus): string {
+  const lines = [`scenario ${status.scenario}, time scale ${status.timeScale}x, model time ${status.modelSeconds.toFixed(1)} s`, ""];
+  lines.push("node   power  online  maint  kernel          pending  private  brick  heal");
+  for (const n of status.nodes) {
+    lines.push(
+      `${n.name.padEnd(6)} ${n.power.padEnd(6)} ${String(n.online).padEnd(7)} ${String(n.maintenance).padEnd(6)} ${n.runningKernel.padEnd(15)} ${String(n.pendingPackages).padEnd(8)} ${String(n.privateNetwork).padEnd(8)} ${String(n.brick).padEnd(6)} ${n.healEntries}`,
+    );
+  }
+  lines.push("", `guests: ${status.guests.map((g) => `${g.vmid}(${g.name})@${g.node}:${g.status}`).join("  ")}`);
+  const r = status.record;
+  lines.push(
+    "",
+    `mutations received: ${r.mutations.length}`,
+    ...r.mutations.slice(-20).map((m) => `  ${m.time}  ${m.source.padEnd(9)} ${m.action}`),
+    `most nodes out of service at once: ${r.maxOutOfService}${r.maxOutOfServiceAt ? ` (${r.maxOutOfServiceAt.nodes.join(", ")} at ${r.maxOutOfServiceAt.time})` : ""}`,
+    `critical groups below minimum: ${r.criticalBreaches.length === 0 ? "never" : ""}`,
+    ...r.criticalBreaches.map((b) => `  ${b.time}  ${b.group}: ${b.healthy}/${b.minHealthy} healthy (${b.detail})`),
+  );
+  return lines.join("\n");
+}

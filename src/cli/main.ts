@@ -1,0 +1,78 @@
+// The rollgate program: parses the command line, runs one command, maps every failure to the
+// documented exit code (here and nowhere else), and says what went wrong in one line.
+
+import { Command, CommanderError } from "commander";
+import { ExitCode, RollgateError } from "../util/errors.js";
+import { processIo, println, type CliIo } from "./io.js";
+import { labCommand } from "./lab.js";
+
+export const exitCodeHelp = `
+Exit codes:
+  0  done, or nothing to do
+  1  internal error (a bug: please report it)
+  2  usage or configuration error; nothing was touched
+  3  a gate refused while every node was in service: the cluster is as it was
+  4  stopped with a node out of service: a human must look (\`rollgate status\` says where)
+  5  another run holds the lock
+  6  interrupted by a signal; \`rollgate upgrade --resume\` continues
+  7  outside the maintenance window; nothing started`;
+
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  const setExit = (code: number) => {
+    exitCode = code;
+  };
+  const program = new Command("rollgate")
+    .description("Upgrade a Proxmox VE + GlusterFS cluster one node at a time, refusing to go on while doing so could take a service down.")
+    .version(await packageVersion(), "-V, --version")
+    .option("--no-color", "plain output without colours")
+    .option("-v, --verbose", "more detail")
+    .showHelpAfterError("(run with --help for usage)")
+    .addHelpText("after", exitCodeHelp)
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .exitOverride();
+  program.addCommand(labCommand(io, setExit));
+  applyToAll(program, (command) =>
+    command
+      .exitOverride()
+      .showHelpAfterError("(run with --help for usage)")
+      .configureOutput({ writeOut: (t) => io.stdout.write(t), writeErr: (t) => io.stderr.write(t) }),
+  );
+
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    return reportFailure(error, io);
+  }
+}
+
+/** Commands built apart and added with addCommand do not inherit the program's settings. */
+function applyToAll(command: Command, configure: (c: Command) => void): void {
+  configure(command);
+  for (const sub of command.commands) applyToAll(sub, configure);
+}
+
+function reportFailure(error: unknown, io: CliIo): number {
+  if (error instanceof CommanderError) {
+    // --help and --version end the same way as a successful run; every other parse failure is a usage error.
+    if (["commander.helpDisplayed", "commander.version", "commander.help"].includes(error.code)) return ExitCode.ok;
+    return ExitCode.usage;
+  }
+  if (error instanceof RollgateError) {
+    println(io.stderr, `rollgate: ${error.message}`);
+    return error.exitCode;
+  }
+  println(io.stderr, `rollgate: internal error: ${(error as Error)?.stack ?? String(error)}`);
+  println(io.stderr, "This is a bug; please report it with the output above.");
+  return ExitCode.internal;
+}
+
+async function packageVersion(): Promise<string> {
+  const { readFile } = await import("node:fs/promises");
+  const pkg = JSON.parse(await readFile(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}

@@ -1,0 +1,67 @@
+// The cluster.yaml a lab writes for itself. Its timeouts are a real cluster's, divided by the
+// lab's time scale, so rollgate waits for the same model time it would wait in production.
+
+import type { LabCredentials } from "./credentials.js";
+import type { Topology } from "./model/topology.js";
+
+export interface LabYamlInput {
+  topology: Topology;
+  credentials: LabCredentials;
+  apiPort: number;
+  sshPort: number;
+  timeScale: number;
+}
+
+/** A real duration scaled into the lab, never shorter than `floorMs`, written as rollgate reads it. */
+function scaled(realMs: number, timeScale: number, floorMs: number): string {
+  return `${Math.max(floorMs, Math.round(realMs / timeScale))}ms`;
+}
+
+export function labClusterYaml({ topology, credentials, apiPort, sshPort, timeScale }: LabYamlInput): string {
+  const t = (realMs: number, floorMs: number) => scaled(realMs, timeScale, floorMs);
+  const minute = 60_000;
+  const nodes = topology.nodes
+    .map((n) => `  - { name: ${n.name}, address: ${n.address}, privateAddress: ${n.privateAddress} }`)
+    .join("\n");
+  const critical = topology.critical
+    .map((g) => [`  - group: ${g.group}`, `    vms: [${g.vms.join(", ")}]`, `    minHealthy: ${g.minHealthy}`, `    spread: ${g.spread}`, "    probes: [{ agent: true }]"].join("\n"))
+    .join("\n");
+  return `# Written by \`rollgate lab up\` for an emulated cluster (time scale ${timeScale}x).
+# Paths are relative to this file. Timeouts are a real cluster's divided by the time scale.
+cluster: ${topology.clusterName}
+proxmox:
+  api: https://${topology.nodes[0]!.address}:${apiPort}
+  tokenId: ${credentials.token.tokenId}
+  tokenSecretFile: pve-token
+  caFile: pve-root-ca.pem
+  timeout: ${t(30_000, 2_000)}
+ssh:
+  user: root
+  port: ${sshPort}
+  identityFile: id_ed25519
+  knownHostsFile: known_hosts
+  connectTimeout: ${t(10_000, 2_000)}
+  commandTimeout: ${t(10 * minute, 10_000)}
+nodes:
+${nodes}
+gluster:
+  volumes: [${topology.volume.name}]
+critical:
+${critical}
+services:
+  - { name: ${topology.service.name}, node: ${topology.service.node}, unit: ${topology.service.unit} }
+upgrade:
+  playbook: proxmox-gluster
+  guests: migrate
+timeouts:
+  heal: ${t(2 * 60 * minute, 5_000)}
+  nodeOnline: ${t(15 * minute, 5_000)}
+  migrate: ${t(30 * minute, 5_000)}
+  apt: ${t(60 * minute, 10_000)}
+  reboot: ${t(15 * minute, 5_000)}
+  poll: ${t(10_000, 50)}
+  settle: ${t(30_000, 200)}
+journal:
+  dir: journal
+`;
+}

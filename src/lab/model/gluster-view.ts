@@ -1,0 +1,66 @@
+// What the `gluster` CLI on one node can see of the pool at this moment.
+
+import type { GlusterNodeView, VolumeView } from "../gluster/view.js";
+import { timings, type LabCluster } from "./cluster.js";
+import { entryList, pendingCount } from "./heal.js";
+
+export function glusterViewFrom(cluster: LabCluster, viewer: string): GlusterNodeView {
+  cluster.advance();
+  const local = cluster.node(viewer);
+  const now = cluster.clock.now();
+  // glusterd talks to its peers over the private network, like the bricks do.
+  const glusterdAnswers = (name: string) =>
+    name === viewer ? local.glusterdUp : cluster.node(name).glusterdUp && cluster.privateReachable(viewer, name);
+  const others = [...cluster.nodes.values()].filter((n) => n.spec.name !== viewer);
+  const allBricksBack = [...cluster.nodes.keys()].every((n) => cluster.brickAvailable(n));
+
+  const volume: VolumeView = {
+    name: cluster.volume.name,
+    id: cluster.volume.id,
+    type: "Replicate",
+    status: cluster.volume.status,
+    replicaCount: cluster.nodes.size,
+    options: [
+      ["cluster.granular-entry-heal", "on"],
+      ["storage.fips-mode-rchecksum", "on"],
+      ["transport.address-family", "inet"],
+      ["nfs.disable", "on"],
+      ["performance.client-io-threads", "off"],
+    ],
+    bricks: [...cluster.nodes.values()].map((node) => {
+      const name = node.spec.name;
+      const index = cluster.volume.heal.get(name)!;
+      return {
+        host: name,
+        path: cluster.volume.brickPath,
+        peerUuid: node.spec.glusterUuid,
+        port: node.brickPort,
+        pid: node.brickPid,
+        online: node.power === "up" && node.brickUp,
+        reachable: cluster.brickAvailable(name) && glusterdAnswers(name),
+        listed: glusterdAnswers(name),
+        entries: entryList(index, cluster.entryNames, allBricksBack && pendingCount(index) > 0),
+      };
+    }),
+    selfHealDaemons: [...cluster.nodes.values()].map((node) => ({
+      host: node.spec.name === viewer ? "localhost" : node.spec.name,
+      peerUuid: node.spec.glusterUuid,
+      pid: node.shdPid,
+      online: node.power === "up" && node.glusterdUp,
+      listed: glusterdAnswers(node.spec.name),
+    })),
+  };
+
+  return {
+    localHost: viewer,
+    localUuid: local.spec.glusterUuid,
+    glusterdUp: local.power === "up" && local.glusterdUp,
+    peers: others.map((node) => {
+      const name = node.spec.name;
+      // A peer that lost power keeps reading Connected until glusterd's ping timeout fires.
+      const stale = node.downSince !== null && now - node.downSince < timings.peerStaleAfterDown;
+      return { hostname: name, uuid: node.spec.glusterUuid, connected: glusterdAnswers(name) || stale, state: "Peer in Cluster" };
+    }),
+    volumes: [volume],
+  };
+}

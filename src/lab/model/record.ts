@@ -1,0 +1,81 @@
+// Everything the lab saw, so a test can prove what rollgate did: every change it asked for, the
+// most nodes that were ever out of service at once, and every moment a critical group had fewer
+// healthy members than its minimum.
+
+export interface MutationEntry {
+  /** Wall-clock time the lab received it. */
+  time: string;
+  /** Model seconds since the lab started. */
+  modelSeconds: number;
+  /** `ssh pve1` or `api pve2` (the node whose server received it). */
+  source: string;
+  action: string;
+}
+
+export interface CriticalBreach {
+  time: string;
+  modelSeconds: number;
+  group: string;
+  healthy: number;
+  minHealthy: number;
+  detail: string;
+}
+
+export interface OutOfServiceMoment {
+  time: string;
+  modelSeconds: number;
+  nodes: string[];
+}
+
+export interface LabRecordSnapshot {
+  mutations: MutationEntry[];
+  maxOutOfService: number;
+  /** When the maximum was first reached, and which nodes. */
+  maxOutOfServiceAt: OutOfServiceMoment | null;
+  criticalBreaches: CriticalBreach[];
+}
+
+export class LabRecord {
+  private readonly mutations: MutationEntry[] = [];
+  private readonly breaches: CriticalBreach[] = [];
+  private readonly openBreaches = new Set<string>();
+  private maxOutOfService = 0;
+  private maxOutOfServiceAt: OutOfServiceMoment | null = null;
+
+  constructor(private readonly modelNow: () => number) {}
+
+  private stamp() {
+    return { time: new Date().toISOString(), modelSeconds: Math.round(this.modelNow()) / 1000 };
+  }
+
+  mutation(source: string, action: string): void {
+    this.mutations.push({ ...this.stamp(), source, action });
+  }
+
+  outOfService(nodes: string[]): void {
+    if (nodes.length > this.maxOutOfService) {
+      this.maxOutOfService = nodes.length;
+      this.maxOutOfServiceAt = { ...this.stamp(), nodes: [...nodes] };
+    }
+  }
+
+  /** Records a breach once when it starts; a breach that persists is one entry, a new one is another. */
+  criticalHealth(group: string, healthy: number, minHealthy: number, detail: string): void {
+    if (healthy >= minHealthy) {
+      this.openBreaches.delete(group);
+      return;
+    }
+    if (this.openBreaches.has(group)) return;
+    this.openBreaches.add(group);
+    this.breaches.push({ ...this.stamp(), group, healthy, minHealthy, detail });
+  }
+
+  snapshot(): LabRecordSnapshot {
+    return {
+      mutations: [...this.mutations],
+      maxOutOfService: this.maxOutOfService,
+      maxOutOfServiceAt: this.maxOutOfServiceAt,
+      criticalBreaches: [...this.breaches],
+    };
+  }
+}

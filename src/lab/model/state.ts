@@ -1,0 +1,77 @@
+import type { BrickHealIndex } from "./heal.js";
+import type { GuestSpec, NodeSpec, PackageUpgrade } from "./topology.js";
+
+export type Power = "up" | "shutting-down" | "down" | "booting";
+export type UnitState = "active" | "inactive" | "failed";
+export type HaNodeStatus = "online" | "maintenance" | "unknown";
+
+export interface NodeState {
+  spec: NodeSpec;
+  power: Power;
+  bootId: string;
+  /** Model ms when the node last finished booting (for `uptime`). */
+  upSince: number;
+  /** Model ms when the node last went down; null while it runs. */
+  downSince: number | null;
+  /** Joined to the corosync cluster and pmxcfs (what makes it `online` in the API). */
+  clusterJoined: boolean;
+  runningKernel: string;
+  installedKernels: string[];
+  pending: PackageUpgrade[];
+  pveVersion: string;
+  privateNetworkUp: boolean;
+  glusterdUp: boolean;
+  brickUp: boolean;
+  brickPid: number;
+  brickPort: number;
+  shdPid: number;
+  units: Map<string, UnitState>;
+  /** The maintenance request given with `ha-manager crm-command node-maintenance`. */
+  maintenanceRequested: boolean;
+  /** What the HA manager reports once the LRM has picked the request up. */
+  haStatus: HaNodeStatus;
+  dpkgBusy: boolean;
+  dpkgInterrupted: boolean;
+  /** `/run/reboot-required` exists (written by packages that ship `reboot-notifier` hooks). */
+  rebootRequiredFile: boolean;
+}
+
+export type GuestStatus = "running" | "stopped";
+
+export interface GuestState {
+  spec: GuestSpec;
+  node: string;
+  status: GuestStatus;
+  /** QEMU's own view; a paused VM has status running but qmpstatus paused. */
+  qmpStatus: "running" | "paused" | "stopped";
+  startedAt: number;
+  lock: "migrate" | null;
+  haState: "started" | "migrate" | "stopped" | "freeze" | "error";
+  /** The node HA moved it away from when maintenance was enabled: it goes back on disable. */
+  evacuatedFrom: string | null;
+  /** Restart when its node boots again (onboot / HA started). */
+  restartOnBoot: boolean;
+}
+
+export interface TaskState {
+  upid: string;
+  node: string;
+  type: string;
+  id: string;
+  user: string;
+  pid: number;
+  pstart: number;
+  starttime: number;
+  status: "running" | "stopped";
+  exitstatus: string | null;
+  endtime: number | null;
+  log: string[];
+}
+
+export interface VolumeState {
+  name: string;
+  id: string;
+  brickPath: string;
+  status: "Started";
+  heal: Map<string, BrickHealIndex>;
+}

@@ -1,0 +1,108 @@
+// The cluster the lab builds: a small shop's 3-5 Proxmox nodes that also carry a replica-3
+// Gluster volume, with a pfSense pair that must never be down at the same time.
+
+import { createHash } from "node:crypto";
+
+export interface PackageUpgrade {
+  name: string;
+  from: string | null;
+  to: string;
+  /** Installing it adds this kernel to `proxmox-boot-tool kernel list`. */
+  kernel?: string;
+}
+
+export interface NodeSpec {
+  name: string;
+  nodeId: number;
+  address: string;
+  privateAddress: string;
+  glusterUuid: string;
+  memoryBytes: number;
+}
+
+export type GuestType = "qemu" | "lxc";
+
+export interface GuestSpec {
+  vmid: number;
+  name: string;
+  type: GuestType;
+  node: string;
+  memoryBytes: number;
+  haManaged: boolean;
+  agent: boolean;
+  /** Disks on node-local storage: cannot be live-migrated without copying them. */
+  localDisks: boolean;
+}
+
+export interface CriticalGroupSpec {
+  group: string;
+  vms: number[];
+  minHealthy: number;
+  spread: boolean;
+}
+
+export interface Topology {
+  clusterName: string;
+  nodes: NodeSpec[];
+  guests: GuestSpec[];
+  critical: CriticalGroupSpec[];
+  volume: { name: string; brickPath: string; id: string };
+  /** The unit rollgate's `services` gate watches (the Celery worker that was once found never restarted). */
+  service: { name: string; node: string; unit: string };
+  systemUnits: string[];
+  runningKernel: string;
+  pendingKernel: string;
+  pveVersion: { from: string; to: string };
+  pendingPackages: PackageUpgrade[];
+}
+
+const GiB = 1024 ** 3;
+
+/** Stable UUIDs, so a lab's gluster output is the same from one run to the next. */
+export function stableUuid(seed: string): string {
+  const hex = createHash("sha256").update(seed).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+export function buildTopology(nodeCount: number): Topology {
+  if (!Number.isInteger(nodeCount) || nodeCount < 3 || nodeCount > 9) {
+    throw new RangeError(`the lab models 3 to 9 nodes (a replica-3 volume needs three), got ${nodeCount}`);
+  }
+  const nodes: NodeSpec[] = Array.from({ length: nodeCount }, (_, i) => ({
+    name: `pve${i + 1}`,
+    nodeId: i + 1,
+    address: `127.0.10.${i + 1}`,
+    privateAddress: `10.10.0.${i + 1}`,
+    glusterUuid: stableUuid(`gluster-peer-pve${i + 1}`),
+    memoryBytes: 64 * GiB,
+  }));
+  const nodeAt = (i: number) => nodes[i % nodeCount]!.name;
+  const guests: GuestSpec[] = [
+    { vmid: 100, name: "fw-a", type: "qemu", node: nodeAt(0), memoryBytes: 2 * GiB, haManaged: true, agent: true, localDisks: false },
+    { vmid: 101, name: "fw-b", type: "qemu", node: nodeAt(1), memoryBytes: 2 * GiB, haManaged: true, agent: true, localDisks: false },
+    { vmid: 102, name: "web", type: "qemu", node: nodeAt(0), memoryBytes: 8 * GiB, haManaged: false, agent: true, localDisks: false },
+    { vmid: 103, name: "db", type: "qemu", node: nodeAt(2), memoryBytes: 16 * GiB, haManaged: true, agent: false, localDisks: false },
+    { vmid: 104, name: "ci-runner", type: "qemu", node: nodeAt(2), memoryBytes: 4 * GiB, haManaged: false, agent: false, localDisks: false },
+    { vmid: 200, name: "dns", type: "lxc", node: nodeAt(1), memoryBytes: 1 * GiB, haManaged: false, agent: false, localDisks: false },
+  ];
+  return {
+    clusterName: "lab",
+    nodes,
+    guests,
+    critical: [{ group: "routers", vms: [100, 101], minHealthy: 2, spread: true }],
+    volume: { name: "gv0", brickPath: "/data/brick/gv0", id: stableUuid("gluster-volume-gv0") },
+    service: { name: "celery", node: nodes[0]!.name, unit: "celery.service" },
+    systemUnits: ["pve-cluster.service", "corosync.service", "pveproxy.service", "pvedaemon.service", "pve-ha-lrm.service", "pve-ha-crm.service", "glusterd.service", "ssh.service"],
+    runningKernel: "6.8.12-4-pve",
+    pendingKernel: "6.8.12-5-pve",
+    pveVersion: { from: "8.2.4", to: "8.3.0" },
+    pendingPackages: [
+      { name: "proxmox-kernel-6.8.12-5-pve-signed", from: null, to: "6.8.12-5", kernel: "6.8.12-5-pve" },
+      { name: "proxmox-kernel-6.8", from: "6.8.12-4", to: "6.8.12-5" },
+      { name: "pve-manager", from: "8.2.4", to: "8.3.0" },
+      { name: "qemu-server", from: "8.2.6", to: "8.3.0" },
+      { name: "pve-qemu-kvm", from: "9.0.2-3", to: "9.0.2-4" },
+      { name: "libpve-storage-perl", from: "8.2.5", to: "8.2.9" },
+    ],
+  };
+}

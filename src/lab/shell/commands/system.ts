@@ -1,0 +1,110 @@
+// Kernel, boot and systemd commands of a Proxmox VE node.
+
+import { compareKernelVersions } from "../../../util/kernel-version.js";
+import { printLines, type CommandContext, type LabCommand } from "../context.js";
+
+export const uname: LabCommand = async (ctx, args) => {
+  const node = ctx.cluster.node(ctx.node);
+  if (args.length === 1 && args[0] === "-r") {
+    await printLines(ctx, [node.runningKernel]);
+    return 0;
+  }
+  if (args.length === 0 || (args.length === 1 && args[0] === "-s")) {
+    await printLines(ctx, ["Linux"]);
+    return 0;
+  }
+  if (args.length === 1 && args[0] === "-a") {
+    await printLines(ctx, [`Linux ${ctx.node} ${node.runningKernel} #1 SMP PREEMPT_DYNAMIC PMX (2024-11-06T15:04Z) x86_64 GNU/Linux`]);
+    return 0;
+  }
+  ctx.out.stderr(`uname: invalid option -- '${(args[0] ?? "").replace(/^-+/, "")}'\nTry 'uname --help' for more information.\n`);
+  return 1;
+};
+
+export const hostname: LabCommand = async (ctx) => {
+  await printLines(ctx, [ctx.node]);
+  return 0;
+};
+
+function fileContent(ctx: CommandContext, path: string): string | null {
+  const node = ctx.cluster.node(ctx.node);
+  switch (path) {
+    case "/proc/sys/kernel/random/boot_id":
+      return `${node.bootId}\n`;
+    case "/etc/hostname":
+      return `${ctx.node}\n`;
+    case "/run/reboot-required":
+    case "/var/run/reboot-required":
+      return node.rebootRequiredFile ? "*** System restart required ***\n" : null;
+    default:
+      return null;
+  }
+}
+
+export const cat: LabCommand = async (ctx, args) => {
+  let status = 0;
+  for (const path of args) {
+    const content = fileContent(ctx, path);
+    if (content === null) {
+      ctx.out.stderr(`cat: ${path}: No such file or directory\n`);
+      status = 1;
+    } else await ctx.out.stdout(content);
+  }
+  return status;
+};
+
+export const test: LabCommand = async (ctx, args) => {
+  const [flag, path] = args;
+  if (args.length !== 2 || !["-e", "-f"].includes(flag!)) return 2;
+  return fileContent(ctx, path!) === null ? 1 : 0;
+};
+
+export const proxmoxBootTool: LabCommand = async (ctx, args) => {
+  if (args[0] !== "kernel" || args[1] !== "list") {
+    ctx.out.stderr("the lab models only 'proxmox-boot-tool kernel list'\n");
+    return 2;
+  }
+  const kernels = [...ctx.cluster.node(ctx.node).installedKernels].sort(compareKernelVersions);
+  await printLines(ctx, ["Manually selected kernels:", "None.", "", "Automatically selected kernels:", ...kernels]);
+  return 0;
+};
+
+export const reboot: LabCommand = async (ctx) => {
+  // systemd accepts the request and returns; the connection drops a few seconds later.
+  ctx.cluster.reboot(ctx.node, ctx.source);
+  return 0;
+};
+
+export const systemctl: LabCommand = async (ctx, args) => {
+  const [verb, ...units] = args.filter((a) => !a.startsWith("-"));
+  const node = ctx.cluster.node(ctx.node);
+  switch (verb) {
+    case "is-active": {
+      let status = 0;
+      for (const unit of units) {
+        const state = node.units.get(withSuffix(unit)) ?? "inactive";
+        if (state !== "active") status = 3;
+        await printLines(ctx, [state]);
+      }
+      return units.length === 0 ? 1 : status;
+    }
+    case "reboot":
+      return reboot(ctx, []);
+    case "start":
+    case "restart":
+      for (const unit of units) {
+        ctx.cluster.record.mutation(ctx.source, `systemctl ${verb} ${withSuffix(unit)} on ${ctx.node}`);
+        if (!node.units.has(withSuffix(unit))) {
+          ctx.out.stderr(`Failed to ${verb} ${withSuffix(unit)}: Unit ${withSuffix(unit)} not found.\n`);
+          return 5;
+        }
+        ctx.cluster.setUnit(ctx.node, withSuffix(unit), "active");
+      }
+      return 0;
+    default:
+      ctx.out.stderr(`the lab models only 'systemctl is-active|start|restart|reboot', not '${verb ?? ""}'\n`);
+      return 1;
+  }
+};
+
+const withSuffix = (unit: string) => (/\.(service|socket|target|timer|mount)$/.test(unit) ? unit : `${unit}.service`);

@@ -1,0 +1,58 @@
+// The command interpreter behind each lab node's SSH server: exactly the commands rollgate runs
+// on a Proxmox VE node; anything else fails the way bash does.
+
+import { aptGet, dpkg } from "./commands/apt.js";
+import { haManager, ping, pvecm, qm } from "./commands/cluster.js";
+import { gluster } from "./commands/gluster.js";
+import { cat, hostname, proxmoxBootTool, reboot, systemctl, test, uname } from "./commands/system.js";
+import type { CommandContext, LabCommand } from "./context.js";
+import { parseCommandLine, ShellSyntaxError } from "./words.js";
+
+const commands: Record<string, LabCommand> = {
+  "apt-get": aptGet,
+  dpkg,
+  uname,
+  hostname,
+  cat,
+  test,
+  "proxmox-boot-tool": proxmoxBootTool,
+  reboot,
+  systemctl,
+  "ha-manager": haManager,
+  pvecm,
+  qm,
+  ping,
+  gluster,
+  true: async () => 0,
+  false: async () => 1,
+  echo: async (ctx, args) => {
+    await ctx.out.stdout(`${args.join(" ")}\n`);
+    return 0;
+  },
+};
+
+/** Runs a command line as bash -c would; resolves to its exit status. */
+export async function runCommandLine(ctx: Omit<CommandContext, "env">, line: string): Promise<number> {
+  let list;
+  try {
+    list = parseCommandLine(line);
+  } catch (error) {
+    if (!(error instanceof ShellSyntaxError)) throw error;
+    ctx.out.stderr(`bash: -c: line 1: ${error.message}\n`);
+    return 2;
+  }
+  let status = 0;
+  for (const { command, onlyIfPreviousSucceeded } of list.steps) {
+    if (onlyIfPreviousSucceeded && status !== 0) continue;
+    const [name, ...args] = command.argv;
+    if (name === undefined) continue;
+    const run = Object.hasOwn(commands, name) ? commands[name] : undefined;
+    if (!run) {
+      ctx.out.stderr(`bash: ${name}: command not found\n`);
+      status = 127;
+      continue;
+    }
+    status = await run({ ...ctx, env: command.env }, args);
+  }
+  return status;
+}

@@ -1,0 +1,176 @@
+// One sshd per lab node (ssh2's server): its own host key, public-key auth for one user, exec
+// requests run by the lab's command interpreter, and a minimal interactive shell. A node that is
+// down refuses connections and drops the ones it had, as a rebooting host does.
+
+import net from "node:net";
+import { timingSafeEqual } from "node:crypto";
+import ssh2 from "ssh2";
+import type { Connection, ServerChannel } from "ssh2";
+import type { LabCluster } from "../model/cluster.js";
+import type { CommandOutput } from "../shell/context.js";
+import { runCommandLine } from "../shell/interpreter.js";
+
+const { Server: SshServer, utils } = ssh2;
+
+export interface SshServerOptions {
+  node: string;
+  address: string;
+  port: number;
+  hostKey: string;
+  user: string;
+  /** The one public key allowed in, OpenSSH format (`ssh-ed25519 AAAA… comment`). */
+  authorizedKey: string;
+}
+
+export class LabSshServer {
+  private readonly listener: net.Server;
+  private readonly ssh: InstanceType<typeof SshServer>;
+  private readonly sockets = new Set<net.Socket>();
+  private listening = false;
+  private readonly allowed: ssh2.ParsedKey;
+
+  constructor(
+    private readonly cluster: LabCluster,
+    private readonly options: SshServerOptions,
+  ) {
+    const parsed = utils.parseKey(options.authorizedKey);
+    if (parsed instanceof Error) throw new Error(`lab authorized key: ${parsed.message}`);
+    this.allowed = Array.isArray(parsed) ? parsed[0]! : parsed;
+    this.ssh = new SshServer({ hostKeys: [options.hostKey], ident: "OpenSSH_9.2p1 Debian-2+deb12u3" }, (client, info) =>
+      this.onClient(client, info.port),
+    );
+    this.listener = net.createServer((socket) => {
+      this.sockets.add(socket);
+      socket.on("close", () => this.sockets.delete(socket));
+      socket.on("error", () => {});
+      this.ssh.injectSocket(socket);
+    });
+  }
+
+  async start(): Promise<void> {
+    if (this.listening) return;
+    await new Promise<void>((resolve, reject) => {
+      this.listener.once("error", reject);
+      this.listener.listen(this.options.port, this.options.address, () => {
+        this.listener.off("error", reject);
+        resolve();
+      });
+    });
+    this.listening = true;
+  }
+
+  /** Stops listening and cuts every connection without a goodbye, like a host losing power. */
+  async stop(): Promise<void> {
+    if (!this.listening) return;
+    this.listening = false;
+    const closed = new Promise<void>((resolve) => this.listener.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    await closed;
+  }
+
+  private socketOf(remotePort: number): net.Socket | undefined {
+    return [...this.sockets].find((s) => s.remotePort === remotePort);
+  }
+
+  private onClient(client: Connection, remotePort: number): void {
+    client.on("error", () => {});
+    client.on("authentication", (ctx) => {
+      if (ctx.method !== "publickey" || ctx.username !== this.options.user) return ctx.reject(["publickey"]);
+      const offered = ctx.key;
+      const expected = this.allowed.getPublicSSH();
+      const same = offered.algo === this.allowed.type && offered.data.length === expected.length && timingSafeEqual(offered.data, expected);
+      if (!same) return ctx.reject(["publickey"]);
+      if (ctx.signature && ctx.blob && this.allowed.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true) return ctx.reject(["publickey"]);
+      ctx.accept();
+    });
+    client.on("ready", () => {
+      client.on("session", (accept) => {
+        const session = accept();
+        session.on("pty", (acceptPty) => acceptPty?.());
+        session.on("env", (acceptEnv) => acceptEnv?.());
+        session.on("exec", (acceptExec, _reject, info) => {
+          const channel = acceptExec();
+          void this.exec(channel, info.command, remotePort).then((code) => {
+            if (code === null) return;
+            channel.exit(code);
+            channel.end();
+          });
+        });
+        session.on("shell", (acceptShell) => this.shell(acceptShell(), remotePort));
+      });
+    });
+  }
+
+  /** Runs one command line; null when the connection was dropped (no exit status to send). */
+  private async exec(channel: ServerChannel, line: string, remotePort: number): Promise<number | null> {
+    const aborted = new AbortController();
+    let dropped = false;
+    channel.on("close", () => aborted.abort());
+    const out: CommandOutput = {
+      stdout: (chunk) => write(channel, chunk),
+      stderr: (chunk) => {
+        channel.stderr.write(chunk);
+      },
+    };
+    try {
+      return await runCommandLine(
+        {
+          cluster: this.cluster,
+          node: this.options.node,
+          source: `ssh ${this.options.node}`,
+          out,
+          signal: aborted.signal,
+          dropConnection: () => {
+            dropped = true;
+            this.socketOf(remotePort)?.destroy();
+          },
+        },
+        line,
+      );
+    } catch (error) {
+      if (dropped || aborted.signal.aborted) return null;
+      channel.stderr.write(`lab: internal error: ${(error as Error).message}\n`);
+      return 1;
+    } finally {
+      if (dropped) aborted.abort();
+    }
+  }
+
+  private shell(channel: ServerChannel, remotePort: number): void {
+    const prompt = () => channel.write(`root@${this.options.node}:~# `);
+    let buffer = "";
+    let busy = Promise.resolve();
+    channel.write(`Linux ${this.options.node} (rollgate lab)\n`);
+    prompt();
+    channel.on("data", (data: Buffer) => {
+      buffer += data.toString("utf8").replace(/\r/g, "\n");
+      let newline: number;
+      while ((newline = buffer.indexOf("\n")) >= 0) {
+        const line = buffer.slice(0, newline).trim();
+        buffer = buffer.slice(newline + 1);
+        busy = busy.then(async () => {
+          if (line === "exit" || line === "logout") {
+            channel.exit(0);
+            channel.end();
+            return;
+          }
+          if (line) await this.exec(channel, line, remotePort);
+          prompt();
+        });
+      }
+    });
+  }
+}
+
+function write(channel: ServerChannel, chunk: string): Promise<void> {
+  if (channel.write(chunk)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      channel.off("drain", done);
+      channel.off("close", done);
+      resolve();
+    };
+    channel.on("drain", done);
+    channel.on("close", done);
+  });
+}
