@@ -215,6 +215,10 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
     for (const n of names) drain(this.volume.heal.get(n)!, this.faults.healRatePerSecond * seconds);
   }
 
+  get apiRequestCount(): number {
+    return this.apiRequests;
+  }
+
   /** Counts every API request; a flaky API fails some of them. */
   nextApiRequest(): { fail: boolean; slowMs: number } {
     this.apiRequests += 1;

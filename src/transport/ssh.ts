@@ -1,0 +1,321 @@
+// SSH to the nodes: one ssh2 connection per node, opened on first use, reused by every command
+// (several channels at once), verified against known_hosts, and closed at the end of the run.
+
+import { readFile } from "node:fs/promises";
+import ssh2 from "ssh2";
+import type { ClientChannel, ConnectConfig } from "ssh2";
+import { fingerprint, keysForHost, keyTypeOf, parseKnownHosts, type KnownHostsEntry } from "./known-hosts.js";
+import { commandLine, type CommandResult, type RemoteCommand, type RemoteShell, type RunOptions, type StreamedCommand } from "./remote-command.js";
+
+export interface SshTarget {
+  node: string;
+  host: string;
+  port: number;
+}
+
+export interface SshSettings {
+  user: string;
+  identityFile: string;
+  knownHostsFile: string;
+  connectTimeoutMs: number;
+  commandTimeoutMs: number;
+  targets: SshTarget[];
+}
+
+/** Anything that went wrong talking to a node: says which node, which command and what happened. */
+export class RemoteError extends Error {
+  constructor(
+    readonly node: string,
+    message: string,
+  ) {
+    super(`${node}: ${message}`);
+  }
+}
+
+export class HostKeyError extends RemoteError {}
+
+/** OpenSSH allows 10 sessions per connection by default (MaxSessions); stay below it. */
+const maxChannelsPerConnection = 8;
+const defaultMaxStdout = 64 * 1024 * 1024;
+
+interface PooledConnection {
+  client: ssh2.Client;
+  ready: Promise<void>;
+  active: number;
+  waiting: Array<() => void>;
+  closed: boolean;
+}
+
+export class SshPool implements RemoteShell {
+  private readonly connections = new Map<string, PooledConnection>();
+  private readonly targets: Map<string, SshTarget>;
+  private knownHosts: Promise<KnownHostsEntry[]> | null = null;
+  private privateKey: Promise<Buffer> | null = null;
+
+  constructor(private readonly settings: SshSettings) {
+    this.targets = new Map(settings.targets.map((t) => [t.node, t]));
+  }
+
+  private target(node: string): SshTarget {
+    const target = this.targets.get(node);
+    if (!target) throw new RemoteError(node, "not a node of this cluster.yaml");
+    return target;
+  }
+
+  private loadKnownHosts(): Promise<KnownHostsEntry[]> {
+    this.knownHosts ??= readFile(this.settings.knownHostsFile, "utf8").then(parseKnownHosts, (error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return [];
+      throw new Error(`cannot read known_hosts ${this.settings.knownHostsFile}: ${error.message}`);
+    });
+    return this.knownHosts;
+  }
+
+  private loadKey(): Promise<Buffer> {
+    this.privateKey ??= readFile(this.settings.identityFile).then(
+      (key) => {
+        const parsed = ssh2.utils.parseKey(key);
+        if (parsed instanceof Error) {
+          const encrypted = /encrypted|passphrase/i.test(parsed.message);
+          throw new Error(
+            encrypted
+              ? `identity file ${this.settings.identityFile} is encrypted: unattended runs need a key without a passphrase (restrict it with from= in authorized_keys)`
+              : `identity file ${this.settings.identityFile} is not a usable private key: ${parsed.message}`,
+          );
+        }
+        return key;
+      },
+      (error: Error) => {
+        throw new Error(`cannot read identity file ${this.settings.identityFile}: ${error.message}`);
+      },
+    );
+    return this.privateKey;
+  }
+
+  private connection(node: string): PooledConnection {
+    const existing = this.connections.get(node);
+    if (existing && !existing.closed) return existing;
+    const target = this.target(node);
+    const client = new ssh2.Client();
+    const pooled: PooledConnection = { client, ready: Promise.resolve(), active: 0, waiting: [], closed: false };
+    pooled.ready = this.open(client, target).catch((error: unknown) => {
+      pooled.closed = true;
+      client.end();
+      throw error;
+    });
+    client.on("close", () => {
+      pooled.closed = true;
+      for (const wake of pooled.waiting.splice(0)) wake();
+    });
+    this.connections.set(node, pooled);
+    return pooled;
+  }
+
+  private async open(client: ssh2.Client, target: SshTarget): Promise<void> {
+    const [entries, privateKey] = await Promise.all([this.loadKnownHosts(), this.loadKey()]);
+    const known = keysForHost(entries, target.host, target.port);
+    const where = `${target.host}:${target.port}`;
+    let refusal: HostKeyError | null = null;
+    const hostVerifier = (key: Buffer): boolean => {
+      const seen = `${fingerprint(key)} (${keyTypeOf(key)})`;
+      if (known.revoked.some((k) => k.blob.equals(key))) {
+        refusal = new HostKeyError(target.node, `host key ${seen} of ${where} is marked @revoked in ${this.settings.knownHostsFile}: refusing to connect`);
+        return false;
+      }
+      if (known.accepted.some((k) => k.blob.equals(key))) return true;
+      refusal =
+        known.accepted.length === 0
+          ? new HostKeyError(
+              target.node,
+              `${where} is not in ${this.settings.knownHostsFile}; its host key is ${seen}. Verify that fingerprint on the node's console (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), then add it: ssh-keyscan -p ${target.port} ${target.host} >> ${this.settings.knownHostsFile}`,
+            )
+          : new HostKeyError(
+              target.node,
+              `HOST KEY MISMATCH for ${where}: ${this.settings.knownHostsFile} has ${known.accepted.map((k) => `${fingerprint(k.blob)} (${k.type})`).join(", ")}, the host presented ${seen}. If the node was reinstalled, verify the new key and replace its line; otherwise someone may be intercepting the connection. Refusing to connect.`,
+            );
+      return false;
+    };
+    // Offer only the key types known_hosts holds for this host, as OpenSSH does, so the server
+    // does not pick a type we could not verify.
+    const knownTypes = [...new Set(known.accepted.map((k) => k.type))];
+    const config: ConnectConfig = {
+      host: target.host,
+      port: target.port,
+      username: this.settings.user,
+      privateKey,
+      hostVerifier,
+      readyTimeout: this.settings.connectTimeoutMs,
+      keepaliveInterval: 5_000,
+      keepaliveCountMax: 3,
+      ...(knownTypes.length > 0 ? { algorithms: { serverHostKey: knownTypes as ssh2.ServerHostKeyAlgorithm[] } } : {}),
+    };
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: Error & { level?: string }) => {
+        client.off("ready", onReady);
+        if (refusal) return reject(refusal);
+        if (error.level === "client-authentication") {
+          return reject(new RemoteError(target.node, `${this.settings.user}@${where} refused key ${this.settings.identityFile} (publickey authentication failed): is its public key in the node's authorized_keys?`));
+        }
+        if (error.level === "client-timeout") return reject(new RemoteError(target.node, `no SSH answer from ${where} within ${this.settings.connectTimeoutMs} ms`));
+        reject(new RemoteError(target.node, `cannot connect to ${where}: ${error.message}`));
+      };
+      const onReady = () => {
+        client.off("error", onError);
+        client.on("error", () => {});
+        resolve();
+      };
+      client.once("ready", onReady);
+      client.once("error", onError);
+      client.connect(config);
+    });
+  }
+
+  private async acquire(node: string): Promise<PooledConnection> {
+    for (;;) {
+      const pooled = this.connection(node);
+      await pooled.ready;
+      if (pooled.closed) continue;
+      if (pooled.active < maxChannelsPerConnection) {
+        pooled.active += 1;
+        return pooled;
+      }
+      await new Promise<void>((resolve) => pooled.waiting.push(resolve));
+    }
+  }
+
+  private release(pooled: PooledConnection): void {
+    pooled.active -= 1;
+    pooled.waiting.shift()?.();
+  }
+
+  stream(node: string, command: RemoteCommand, options: Omit<RunOptions, "maxStdoutBytes"> = {}): StreamedCommand {
+    const line = commandLine(command);
+    const timeoutMs = options.timeoutMs ?? this.settings.commandTimeoutMs;
+    const chunks: Buffer[] = [];
+    let wake: (() => void) | null = null;
+    let ended = false;
+    let failure: Error | null = null;
+    let channel: ClientChannel | null = null;
+    let paused = false;
+    const notify = () => {
+      const w = wake;
+      wake = null;
+      w?.();
+    };
+
+    const done = (async () => {
+      const pooled = await this.acquire(node);
+      try {
+        return await new Promise<Omit<CommandResult, "stdout">>((resolve, reject) => {
+          let exitCode: number | null = null;
+          let signal: string | null = null;
+          let gotExit = false;
+          let stderr = "";
+          pooled.client.exec(line, (error, opened) => {
+            if (error) return reject(new RemoteError(node, `cannot start \`${line}\`: ${error.message}`));
+            channel = opened;
+            const timer = setTimeout(() => {
+              failure = new RemoteError(node, `\`${line}\` did not finish within ${timeoutMs} ms`);
+              opened.close();
+            }, timeoutMs);
+            opened.on("data", (data: Buffer) => {
+              options.onOutput?.(data.toString("utf8"), "stdout");
+              chunks.push(data);
+              // Stop reading while the consumer is behind: SSH's window then throttles the node.
+              if (chunks.length > 64 && !paused) {
+                opened.pause();
+                paused = true;
+              }
+              notify();
+            });
+            opened.stderr.on("data", (data: Buffer) => {
+              const text = data.toString("utf8");
+              options.onOutput?.(text, "stderr");
+              if (stderr.length < 1_000_000) stderr += text;
+            });
+            opened.on("exit", (code: number | null, sig?: string) => {
+              gotExit = true;
+              exitCode = code;
+              signal = sig ?? null;
+            });
+            opened.on("close", () => {
+              clearTimeout(timer);
+              if (failure) return reject(failure);
+              if (!gotExit) return reject(new RemoteError(node, `connection lost while running \`${line}\` (no exit status)`));
+              resolve({ exitCode, signal, stderr });
+            });
+          });
+        });
+      } finally {
+        this.release(pooled);
+      }
+    })();
+    done.then(
+      () => {
+        ended = true;
+        notify();
+      },
+      (error: Error) => {
+        failure ??= error;
+        ended = true;
+        notify();
+      },
+    );
+
+    async function* read(): AsyncGenerator<Buffer> {
+      try {
+        for (;;) {
+          const next = chunks.shift();
+          if (next) {
+            if (paused && chunks.length < 16) {
+              paused = false;
+              channel?.resume();
+            }
+            yield next;
+            continue;
+          }
+          if (ended) {
+            if (failure) throw failure;
+            return;
+          }
+          await new Promise<void>((resolve) => (wake = resolve));
+        }
+      } finally {
+        // The consumer stopped early (a parser gave up, a size limit): do not leave the command running.
+        if (!ended) {
+          failure ??= new RemoteError(node, `stopped reading \`${line}\``);
+          channel?.close();
+        }
+      }
+    }
+    return { stdout: read(), done };
+  }
+
+  async run(node: string, command: RemoteCommand, options: RunOptions = {}): Promise<CommandResult> {
+    const max = options.maxStdoutBytes ?? defaultMaxStdout;
+    const streamed = this.stream(node, command, options);
+    const parts: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of streamed.stdout) {
+      size += chunk.length;
+      if (size > max) throw new RemoteError(node, `\`${commandLine(command)}\` printed more than ${max} bytes; refusing to hold it in memory`);
+      parts.push(chunk);
+    }
+    const rest = await streamed.done;
+    return { ...rest, stdout: Buffer.concat(parts).toString("utf8") };
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.connections.values()];
+    this.connections.clear();
+    await Promise.all(
+      all.map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            if (c.closed) return resolve();
+            c.client.once("close", () => resolve());
+            c.client.end();
+          }),
+      ),
+    );
+  }
+}
