@@ -4,6 +4,7 @@
 import { Command, CommanderError } from "commander";
 import { ExitCode, RollgateError } from "../util/errors.js";
 import { processIo, println, type CliIo } from "./io.js";
+import { checkCommand } from "./check.js";
 import { labCommand } from "./lab.js";
 
 export const exitCodeHelp = `
@@ -15,7 +16,8 @@ Exit codes:
   4  stopped with a node out of service: a human must look (\`rollgate status\` says where)
   5  another run holds the lock
   6  interrupted by a signal; \`rollgate upgrade --resume\` continues
-  7  outside the maintenance window; nothing started`;
+  7  outside the maintenance window; nothing started
+`;
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   let exitCode: number = ExitCode.ok;
@@ -25,8 +27,6 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   const program = new Command("rollgate")
     .description("Upgrade a Proxmox VE + GlusterFS cluster one node at a time, refusing to go on while doing so could take a service down.")
     .version(await packageVersion(), "-V, --version")
-    .option("--no-color", "plain output without colours")
-    .option("-v, --verbose", "more detail")
     .showHelpAfterError("(run with --help for usage)")
     .addHelpText("after", exitCodeHelp)
     .configureOutput({
@@ -34,6 +34,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       writeErr: (text) => io.stderr.write(text),
     })
     .exitOverride();
+  program.addCommand(checkCommand(io, setExit));
   program.addCommand(labCommand(io, setExit));
   applyToAll(program, (command) =>
     command

@@ -1,0 +1,57 @@
+// `rollgate check`: evaluate gates once against live state; exit 0 only if all pass.
+
+import { Command, InvalidArgumentError } from "commander";
+import { evaluateGates, facetsFor } from "../gates/evaluate.js";
+import { gateNames, isGateName, preflightGates, type GateName } from "../gates/index.js";
+import { collect } from "../observe/collect.js";
+import { ExitCode, UsageError } from "../util/errors.js";
+import { println, type CliIo } from "./io.js";
+import { renderVerdicts } from "./render/verdicts.js";
+import { styleFor } from "./render/style.js";
+import { loadWithWarnings, openSession } from "./session.js";
+
+function gateName(value: string, previous: GateName[] = []): GateName[] {
+  if (!isGateName(value)) throw new InvalidArgumentError(`unknown gate; one of: ${gateNames.join(", ")}`);
+  return [...previous, value];
+}
+
+interface CheckOptions {
+  config: string;
+  gate?: GateName[];
+  target?: string;
+  json?: boolean;
+  verbose?: boolean;
+  color: boolean;
+}
+
+export function checkCommand(io: CliIo, setExit: (code: number) => void): Command {
+  return new Command("check")
+    .description("evaluate gates once against the live cluster (read-only); exit 0 only if all pass, 3 if any refuses")
+    .option("-c, --config <file>", "cluster description", "cluster.yaml")
+    .option("--gate <name>", `gate to evaluate (repeatable; default all preflight gates): ${gateNames.join(", ")}`, gateName)
+    .option("--target <node>", "the node about to go down (for critical-healthy-elsewhere)")
+    .option("--json", "one JSON document")
+    .option("-v, --verbose", "also list what passed")
+    .option("--no-color", "plain output")
+    .action(async (opts: CheckOptions) => {
+      const names = opts.gate ?? (opts.target ? [...preflightGates, "critical-healthy-elsewhere" as const] : preflightGates);
+      const loaded = await loadWithWarnings(opts.config, io);
+      const config = loaded.config;
+      if (opts.target && !config.nodes.some((n) => n.name === opts.target)) {
+        throw new UsageError(`--target ${opts.target}: no such node in ${opts.config} (known: ${config.nodes.map((n) => n.name).join(", ")})`);
+      }
+      if (names.includes("critical-healthy-elsewhere") && !opts.target) throw new UsageError("--gate critical-healthy-elsewhere needs --target NODE");
+      const facets = facetsFor(config, names);
+      const live = await openSession(loaded, io, { readOnly: true, facets });
+      try {
+        const state = await collect(live.observeContext(opts.target ?? null), facets);
+        const verdicts = evaluateGates(config, state, names);
+        const pass = verdicts.every((v) => v.pass);
+        if (opts.json) println(io.stdout, JSON.stringify({ observedAt: state.observedAt, target: state.target, pass, verdicts }, null, 2));
+        else println(io.stdout, renderVerdicts(verdicts, styleFor(io.stdout, io.env, opts.color), Boolean(opts.verbose)));
+        setExit(pass ? ExitCode.ok : ExitCode.refused);
+      } finally {
+        await live.close();
+      }
+    });
+}

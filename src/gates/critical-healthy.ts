@@ -1,0 +1,88 @@
+// Critical groups (the pfSense pair): enough members healthy, on nodes other than the one about to
+// go down, and never two on one node when the group asks to be spread. A member is healthy when
+// PVE says running, QEMU says running (a paused VM is still "running" to PVE), and every probe of
+// the group answers.
+
+import type { CriticalGroup } from "../config/index.js";
+import type { CriticalMember } from "../observe/state.js";
+import { unobserved, verdict, type Gate, type GateInput, type Verdict } from "./types.js";
+
+function memberProblem(member: CriticalMember): string | null {
+  const guest = member.guest;
+  if (!guest) return `${member.vmid}: no such guest in the cluster (fix critical[].vms in cluster.yaml)`;
+  if (guest.status !== "running") return `${member.vmid} (${guest.name}) on ${guest.node}: ${guest.status}`;
+  if (!member.current) return `${member.vmid} (${guest.name}) on ${guest.node}: status not read`;
+  if (!member.current.ok) return `${member.vmid} (${guest.name}) on ${guest.node}: status unknown (${member.current.error})`;
+  const { status, qmpStatus } = member.current.value;
+  if (status !== "running" || (qmpStatus !== null && qmpStatus !== "running")) {
+    return `${member.vmid} (${guest.name}) on ${guest.node}: ${status}${qmpStatus && qmpStatus !== status ? `, QEMU ${qmpStatus}` : ""}`;
+  }
+  if (member.agent && !member.agent.ok) return `${member.vmid} (${guest.name}) on ${guest.node}: guest agent does not answer (${member.agent.error})`;
+  const tcp = member.tcp.find((t) => !t.result.ok);
+  if (tcp && !tcp.result.ok) return `${member.vmid} (${guest.name}) on ${guest.node}: probe tcp ${tcp.target} failed (${tcp.result.error})`;
+  return null;
+}
+
+function groupReasons(group: CriticalGroup, members: CriticalMember[], target: string | null): { reasons: string[]; checked: string[] } {
+  const reasons: string[] = [];
+  const checked: string[] = [];
+  const problems = new Map(members.map((m) => [m.vmid, memberProblem(m)]));
+  const healthyElsewhere = members.filter((m) => problems.get(m.vmid) === null && m.guest?.node !== target);
+  const onTarget = target ? members.filter((m) => m.guest?.node === target) : [];
+  const where = target ? ` off ${target}` : "";
+  if (healthyElsewhere.length < group.minHealthy) {
+    const details = [
+      ...[...problems.values()].filter((p): p is string => p !== null),
+      ...onTarget.filter((m) => problems.get(m.vmid) === null).map((m) => `${m.vmid} (${m.guest?.name}) is on ${target}, the node about to go down: migrate it first`),
+    ];
+    reasons.push(`group ${group.group}: ${healthyElsewhere.length} of ${group.minHealthy} required members healthy${where}: ${details.join("; ")}`);
+  } else {
+    checked.push(`group ${group.group}: ${healthyElsewhere.length} members healthy${where} (minimum ${group.minHealthy})`);
+  }
+  if (group.spread) {
+    const byNode = new Map<string, number[]>();
+    for (const m of members) if (m.guest && m.guest.status === "running") byNode.set(m.guest.node, [...(byNode.get(m.guest.node) ?? []), m.vmid]);
+    for (const [node, vmids] of byNode) {
+      if (vmids.length > 1) reasons.push(`group ${group.group}: ${vmids.join(" and ")} all run on ${node} (spread: true): one reboot of ${node} would take them all down; migrate all but one elsewhere`);
+    }
+  }
+  return { reasons, checked };
+}
+
+function evaluateGroups(gate: Pick<Gate, "name" | "title">, { config, state }: GateInput, target: string | null): Verdict {
+  const reasons: string[] = [];
+  const checked: string[] = [];
+  const guests = state.guests;
+  if (config.critical.length === 0) return verdict(gate, [], ["no critical groups declared"]);
+  if (!guests?.ok) return verdict(gate, [unobserved("guests (API /cluster/resources)", guests?.ok === false ? guests.error : undefined)], []);
+  for (const group of config.critical) {
+    const members = guests.value.critical[group.group];
+    if (!members) {
+      reasons.push(unobserved(`group ${group.group}`, undefined));
+      continue;
+    }
+    const found = groupReasons(group, members, target);
+    reasons.push(...found.reasons);
+    checked.push(...found.checked);
+  }
+  return verdict(gate, reasons, checked);
+}
+
+export const criticalHealthyGate: Gate = {
+  name: "critical-healthy",
+  title: "Critical groups healthy (minimum members running, probes answering, spread kept)",
+  needs: (config) => (config.critical.length > 0 ? ["guests"] : []),
+  evaluate(input) {
+    return evaluateGroups(this, input, null);
+  },
+};
+
+export const criticalHealthyElsewhereGate: Gate = {
+  name: "critical-healthy-elsewhere",
+  title: "Critical groups healthy on nodes other than the one going down",
+  needs: (config) => (config.critical.length > 0 ? ["guests"] : []),
+  evaluate(input) {
+    if (!input.target) return verdict(this, ["critical-healthy-elsewhere needs a target node (--target NODE)"], []);
+    return evaluateGroups(this, input, input.target);
+  },
+};

@@ -1,0 +1,99 @@
+// Gluster is healed only when every brick of every volume is online and reachable, every
+// self-heal daemon runs, every peer is connected, and every brick reports zero pending entries and
+// no split-brain. The brick list comes from `volume info`: `volume status` leaves out the bricks of
+// a node whose glusterd does not answer, and heal info prints `-` for a brick it cannot reach.
+
+import type { BrickRef, HealBrick } from "../gluster/types.js";
+import type { GlusterVolume } from "../observe/state.js";
+import { unobserved, verdict, type Gate } from "./types.js";
+
+function sampleOf(brick: HealBrick): string {
+  return brick.sample.length > 0 ? ` (e.g. ${brick.sample[0]})` : "";
+}
+
+function volumeReasons(volume: GlusterVolume, metrics: Record<string, number | null>): { reasons: string[]; checked: string[] } {
+  const reasons: string[] = [];
+  const checked: string[] = [];
+  const { info, status, heal, splitBrain, name } = volume;
+  if (info.status !== "Started") reasons.push(`volume ${name} is ${info.status}, not Started: start it (gluster volume start ${name}) or remove it from gluster.volumes`);
+  if (!/Replicate|Disperse/.test(info.type)) reasons.push(`volume ${name} is of type ${info.type}: rollgate can only prove replicated volumes healed`);
+
+  const byName = <T extends BrickRef>(list: T[]) => new Map(list.map((b) => [b.name, b]));
+  const statusBricks = byName(status.bricks);
+  const healBricks = byName(heal.bricks);
+  const splitBricks = byName(splitBrain.bricks);
+
+  for (const brick of info.bricks) {
+    const key = `${name} ${brick.name}`;
+    const processStatus = statusBricks.get(brick.name);
+    if (!processStatus) {
+      reasons.push(`${brick.name}: not listed by \`gluster volume status ${name}\` (its node's glusterd does not answer ${volume.from}): start glusterd on ${brick.host}`);
+    } else if (!processStatus.online) {
+      reasons.push(`${brick.name}: brick process is offline: \`gluster volume start ${name} force\` on a node, after finding why it stopped`);
+    }
+    const daemon = processStatus?.peerId ? status.selfHealDaemons.find((d) => d.peerId === processStatus.peerId) : undefined;
+    if (processStatus && !daemon) reasons.push(`${brick.name}: no self-heal daemon listed for ${brick.host}`);
+    else if (daemon && !daemon.online) reasons.push(`${brick.name}: the self-heal daemon on ${brick.host} is offline: heals to and from it cannot run`);
+
+    const healed = healBricks.get(brick.name);
+    if (!healed) {
+      metrics[key] = null;
+      reasons.push(`${brick.name}: missing from \`gluster volume heal ${name} info\`: its state is unknown`);
+      continue;
+    }
+    metrics[key] = healed.entries;
+    if (!healed.connected) {
+      reasons.push(`${brick.name}: not reachable from ${volume.from} (${healed.status}); entries unknown`);
+    } else if (healed.entries === null) {
+      reasons.push(`${brick.name}: gluster printed no entry count; state unknown`);
+    } else if (healed.entries > 0) {
+      reasons.push(`${brick.name}: ${healed.entries} entries pending${sampleOf(healed)}; wait for the self-heal daemon or run \`gluster volume heal ${name}\``);
+    }
+    const split = splitBricks.get(brick.name);
+    const splitCount = split?.splitBrain ?? null;
+    if (!split || !split.connected || splitCount === null) {
+      if (healed.connected) reasons.push(`${brick.name}: split-brain state unknown (${split ? split.status : "missing from heal info split-brain"})`);
+    } else if (splitCount > 0) {
+      reasons.push(`${brick.name}: ${splitCount} entries in split-brain${sampleOf(split)}: resolve them by hand (gluster volume heal ${name} split-brain …); rollgate will not go on`);
+    } else if (healed.connected && healed.entries === 0) {
+      checked.push(`${brick.name}: online, 0 entries, no split-brain`);
+    }
+  }
+  for (const extra of heal.bricks) {
+    if (!info.bricks.some((b) => b.name === extra.name)) reasons.push(`${extra.name}: reported by heal info but not in \`gluster volume info ${name}\`: the volume changed while rollgate read it`);
+  }
+  return { reasons, checked };
+}
+
+export const glusterHealedGate: Gate = {
+  name: "gluster-healed",
+  title: "Gluster fully healed: every brick and self-heal daemon online, zero entries, no split-brain",
+  needs: (config) => (config.gluster.volumes.length > 0 ? ["gluster"] : []),
+  evaluate({ config, state }) {
+    const reasons: string[] = [];
+    const checked: string[] = [];
+    const metrics: Record<string, number | null> = {};
+    for (const name of config.gluster.volumes) {
+      const volume = state.gluster?.[name];
+      if (!volume?.ok) {
+        reasons.push(unobserved(`volume ${name}`, volume?.ok === false ? volume.error : undefined));
+        continue;
+      }
+      const found = volumeReasons(volume.value, metrics);
+      reasons.push(...found.reasons);
+      checked.push(...found.checked);
+    }
+    for (const [node, peers] of Object.entries(state.peers ?? {})) {
+      if (!peers.ok) {
+        reasons.push(unobserved(`gluster peer status on ${node}`, peers.error));
+        continue;
+      }
+      for (const peer of peers.value.peers) {
+        if (!peer.connected) reasons.push(`${node} sees peer ${peer.hostname} as disconnected: its glusterd is down or unreachable`);
+        else if (peer.state !== "Peer in Cluster") reasons.push(`${node} sees peer ${peer.hostname} as "${peer.state}": it is not a healthy pool member (after a version change, restart glusterd on it)`);
+      }
+    }
+    if (config.gluster.volumes.length === 0) checked.push("no Gluster volumes declared");
+    return verdict(this, reasons, checked, metrics);
+  },
+};

@@ -1,0 +1,30 @@
+// The registry of gates, by the names playbooks and `rollgate check --gate` use.
+
+import { criticalHealthyElsewhereGate, criticalHealthyGate } from "./critical-healthy.js";
+import { glusterHealedGate } from "./gluster-healed.js";
+import { nodesOnlineGate } from "./nodes-online.js";
+import { privateNetworkGate } from "./private-network.js";
+import { quorumGate } from "./quorum.js";
+import { servicesGate } from "./services.js";
+import type { Gate, GateName } from "./types.js";
+
+export const gates: Record<GateName, Gate> = {
+  quorum: quorumGate,
+  "nodes-online": nodesOnlineGate,
+  "gluster-healed": glusterHealedGate,
+  "critical-healthy": criticalHealthyGate,
+  "critical-healthy-elsewhere": criticalHealthyElsewhereGate,
+  services: servicesGate,
+  "private-network": privateNetworkGate,
+};
+
+/** The gates `rollgate check` evaluates when none is named: everything preflight needs. */
+export const preflightGates: GateName[] = ["quorum", "nodes-online", "gluster-healed", "critical-healthy", "services", "private-network"];
+
+export const gateNames = Object.keys(gates) as GateName[];
+
+export function isGateName(name: string): name is GateName {
+  return Object.hasOwn(gates, name);
+}
+
+export type { Gate, GateName, GateInput, Verdict } from "./types.js";

@@ -1,0 +1,99 @@
+// Gluster, read over SSH from a node whose glusterd answers (not the target if avoidable):
+// volume info (the list of bricks to expect), volume status (processes), heal info and
+// split-brain info (streamed: a heal backlog can be millions of entries), and each node's peers.
+
+import {
+  createHealInfoParser,
+  describeGlusterFailure,
+  parsePeerStatusXml,
+  parseVolumeInfoXml,
+  parseVolumeStatusXml,
+  type HealInfo,
+  type HealInfoKind,
+  type Parsed,
+  type PeerStatus,
+} from "../gluster/index.js";
+import { readCommand } from "../transport/remote-command.js";
+import { vantageNodes, type ObserveContext } from "./context.js";
+import { attempt, type GlusterVolume, type Observed } from "./state.js";
+
+/** How much of a failed command's stdout is kept to explain the failure. */
+const keptForErrors = 4096;
+
+function unwrap<T>(parsed: Parsed<T>, what: string): T {
+  if (!parsed.ok) throw new Error(`${what}: ${parsed.error}`);
+  return parsed.value;
+}
+
+/** Runs a gluster command whose output is one small XML document. */
+async function glusterXml<T>(ctx: ObserveContext, node: string, args: string[], parse: (xml: string) => Parsed<T>): Promise<T> {
+  const argv = ["gluster", ...args, "--xml"];
+  const what = `\`${argv.join(" ")}\` on ${node}`;
+  const run = await ctx.shell.run(node, readCommand(...argv));
+  const failure = describeGlusterFailure({ stdout: run.stdout, stderr: run.stderr, exitCode: run.exitCode ?? -1 });
+  if (failure !== null) throw new Error(`${what}: ${failure}`);
+  return unwrap(parse(run.stdout), what);
+}
+
+/** Streams heal info through the parser, keeping only counts and samples in memory. */
+async function healInfo(ctx: ObserveContext, node: string, volume: string, kind: HealInfoKind): Promise<HealInfo> {
+  const argv = ["gluster", "volume", "heal", volume, "info", ...(kind === "split-brain" ? ["split-brain"] : []), "--xml"];
+  const what = `\`${argv.join(" ")}\` on ${node}`;
+  const parser = createHealInfoParser({ kind, format: "xml" });
+  const streamed = ctx.shell.stream(node, readCommand(...argv), { timeoutMs: ctx.config.timeouts.heal });
+  let head = "";
+  for await (const chunk of streamed.stdout) {
+    if (head.length < keptForErrors) head += chunk.toString("utf8").slice(0, keptForErrors - head.length);
+    parser.write(chunk);
+  }
+  const { exitCode, stderr } = await streamed.done;
+  const failure = describeGlusterFailure({ stdout: head, stderr, exitCode: exitCode ?? -1 });
+  const parsed = parser.end();
+  // gluster's own error (glusterd down, volume stopped) explains more than "not XML".
+  if (failure !== null && (!parsed.ok || exitCode !== 0)) throw new Error(`${what}: ${failure}`);
+  return unwrap(parsed, what);
+}
+
+async function readVolume(ctx: ObserveContext, node: string, name: string): Promise<GlusterVolume> {
+  const [infos, status, heal, splitBrain] = await Promise.all([
+    glusterXml(ctx, node, ["volume", "info", name], parseVolumeInfoXml),
+    glusterXml(ctx, node, ["volume", "status", name], parseVolumeStatusXml),
+    healInfo(ctx, node, name, "info"),
+    healInfo(ctx, node, name, "split-brain"),
+  ]);
+  const info = infos.find((v) => v.name === name);
+  if (!info) throw new Error(`\`gluster volume info ${name}\` on ${node} did not describe volume ${name}`);
+  return { name, from: node, info, status, heal, splitBrain };
+}
+
+/**
+ * Each volume as seen from the first node that can tell: if a node's glusterd is down, the next
+ * one is asked (the down glusterd still shows, as missing bricks and a disconnected peer).
+ */
+export async function readGluster(ctx: ObserveContext): Promise<Record<string, Observed<GlusterVolume>>> {
+  const volumes = ctx.config.gluster.volumes;
+  const result: Record<string, Observed<GlusterVolume>> = {};
+  await Promise.all(
+    volumes.map(async (name) => {
+      const errors: string[] = [];
+      for (const node of vantageNodes(ctx)) {
+        const volume = await attempt(() => readVolume(ctx, node, name));
+        if (volume.ok) {
+          result[name] = volume;
+          return;
+        }
+        errors.push(volume.error);
+      }
+      result[name] = { ok: false, error: errors.join("; ") };
+    }),
+  );
+  return result;
+}
+
+export async function readPeers(ctx: ObserveContext): Promise<Record<string, Observed<PeerStatus>>> {
+  if (ctx.config.gluster.volumes.length === 0) return {};
+  const entries = await Promise.all(
+    ctx.config.nodes.map(async (n) => [n.name, await attempt(() => glusterXml(ctx, n.name, ["peer", "status"], parsePeerStatusXml))] as const),
+  );
+  return Object.fromEntries(entries);
+}

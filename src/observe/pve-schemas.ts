@@ -1,0 +1,95 @@
+// The PVE API answers rollgate reads, validated: an answer of an unexpected shape is an error
+// ("unknown means no"), never silently coerced. PVE sends booleans as the integers 0 and 1.
+
+import { z } from "zod";
+
+const flag = z.union([z.literal(0), z.literal(1)]).transform((v) => v === 1);
+
+export const clusterStatusSchema = z.array(
+  z.discriminatedUnion("type", [
+    z.looseObject({ type: z.literal("cluster"), name: z.string(), nodes: z.number().int(), quorate: flag }),
+    z.looseObject({ type: z.literal("node"), name: z.string(), nodeid: z.number().int().optional(), ip: z.string().optional(), online: flag }),
+  ]),
+);
+
+export const guestResourceSchema = z.looseObject({
+  type: z.enum(["qemu", "lxc"]),
+  vmid: z.number().int(),
+  name: z.string().optional(),
+  node: z.string(),
+  // PVE reports "unknown" when pmxcfs has no fresh status (e.g. the guest's node is offline).
+  status: z.string(),
+  template: flag.optional(),
+  maxmem: z.number().optional(),
+  mem: z.number().optional(),
+  hastate: z.string().optional(),
+  lock: z.string().optional(),
+});
+export const guestResourcesSchema = z.array(guestResourceSchema);
+
+export const nodeResourceSchema = z.looseObject({
+  type: z.literal("node"),
+  node: z.string(),
+  status: z.string(),
+  maxmem: z.number().optional(),
+  mem: z.number().optional(),
+});
+export const nodeResourcesSchema = z.array(nodeResourceSchema);
+
+export const vmStatusSchema = z.looseObject({
+  status: z.string(),
+  qmpstatus: z.string().optional(),
+  agent: flag.optional(),
+  lock: z.string().optional(),
+  ha: z.looseObject({ managed: flag, state: z.string().optional() }).optional(),
+});
+
+export const nodeStatusSchema = z.looseObject({
+  uptime: z.number(),
+  pveversion: z.string(),
+  kversion: z.string(),
+  "current-kernel": z.looseObject({ release: z.string() }).optional(),
+});
+
+export const haManagerStatusSchema = z.looseObject({
+  manager_status: z
+    .looseObject({
+      master_node: z.string().optional(),
+      node_status: z.record(z.string(), z.string()),
+    })
+    .nullable()
+    .optional(),
+  quorum: z.looseObject({ quorate: z.union([z.string(), z.number()]) }).optional(),
+});
+
+export const taskStatusSchema = z.looseObject({
+  upid: z.string(),
+  node: z.string(),
+  type: z.string(),
+  status: z.enum(["running", "stopped"]),
+  exitstatus: z.string().optional(),
+});
+
+export const tasksListSchema = z.array(
+  z.looseObject({ upid: z.string(), type: z.string(), id: z.string().optional(), starttime: z.number(), status: z.string().optional(), endtime: z.number().optional() }),
+);
+
+export const upidSchema = z.string().regex(/^UPID:[^:]+:[0-9A-Fa-f]{8}:[0-9A-Fa-f]{8,9}:[0-9A-Fa-f]{8}:[^:]+:[^:]*:[^:]+:$/, "a UPID");
+
+export const migratePreconditionSchema = z.looseObject({
+  running: flag.optional(),
+  local_disks: z.array(z.looseObject({ volid: z.string() })).optional(),
+  local_resources: z.array(z.string()).optional(),
+  not_allowed_nodes: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** Validates an API answer; the error names the path and what did not match. */
+export function validated<T>(schema: z.ZodType<T>, data: unknown, what: string): T {
+  const result = schema.safeParse(data);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
+    throw new Error(`unexpected answer from ${what}${where}: ${issue?.message ?? "invalid"}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,84 @@
+// Reads from the PVE API: cluster membership and quorum, guests (with the critical groups'
+// members checked in depth), and the HA manager's view of the nodes.
+
+import type { CriticalGroup } from "../config/index.js";
+import { pvePaths } from "../transport/pve-paths.js";
+import { avoidTarget, type ObserveContext } from "./context.js";
+import { clusterStatusSchema, guestResourcesSchema, haManagerStatusSchema, validated, vmStatusSchema } from "./pve-schemas.js";
+import { attempt, type CriticalMember, type Guest, type GuestsView, type HaView, type Observed, type PveCluster } from "./state.js";
+
+export function readPveCluster(ctx: ObserveContext): Promise<Observed<PveCluster>> {
+  return attempt(async () => {
+    const entries = validated(clusterStatusSchema, await pvePaths(ctx.pve, avoidTarget(ctx)).cluster.status.$get(), "/cluster/status");
+    const cluster = entries.find((e) => e.type === "cluster");
+    // A standalone node has no cluster entry: rollgate upgrades clusters only.
+    if (!cluster || cluster.type !== "cluster") throw new Error("/cluster/status has no cluster entry: this node is not part of a cluster");
+    const nodes = entries.flatMap((e) => (e.type === "node" ? [{ name: e.name, online: e.online }] : []));
+    return { name: cluster.name, quorate: cluster.quorate, nodeCount: cluster.nodes, nodes };
+  });
+}
+
+export function readHa(ctx: ObserveContext): Promise<Observed<HaView>> {
+  return attempt(async () => {
+    const data = validated(haManagerStatusSchema, await pvePaths(ctx.pve, avoidTarget(ctx)).cluster.ha.status.manager_status.$get(), "/cluster/ha/status/manager_status");
+    const manager = data.manager_status;
+    return { managerActive: Boolean(manager && manager.master_node), nodeStatus: manager?.node_status ?? {} };
+  });
+}
+
+export async function readGuestList(ctx: ObserveContext): Promise<Guest[]> {
+  const resources = validated(guestResourcesSchema, await pvePaths(ctx.pve, avoidTarget(ctx)).cluster.resources.$get({ type: "vm" }), "/cluster/resources?type=vm");
+  return resources.map((r) => ({
+    vmid: r.vmid,
+    name: r.name ?? `${r.type}-${r.vmid}`,
+    type: r.type,
+    node: r.node,
+    status: r.status,
+    maxmem: r.maxmem ?? 0,
+    haState: r.hastate ?? null,
+    lock: r.lock ?? null,
+    template: r.template ?? false,
+  }));
+}
+
+async function readMember(ctx: ObserveContext, group: CriticalGroup, vmid: number, guests: Guest[]): Promise<CriticalMember> {
+  const guest = guests.find((g) => g.vmid === vmid) ?? null;
+  const member: CriticalMember = { vmid, guest, current: null, agent: null, tcp: [] };
+  if (!guest || guest.status !== "running") return member;
+  const api = pvePaths(ctx.pve, avoidTarget(ctx));
+  const kind = guest.type === "qemu" ? api.nodes.$(guest.node).qemu.$(vmid) : api.nodes.$(guest.node).lxc.$(vmid);
+  member.current = await attempt(async () => {
+    const status = validated(vmStatusSchema, await kind.status.current.$get(), `/nodes/${guest.node}/${guest.type}/${vmid}/status/current`);
+    return { status: status.status, qmpStatus: status.qmpstatus ?? null, agentConfigured: status.agent ?? false };
+  });
+  const wantsAgent = group.probes.some((p) => p.kind === "agent") && guest.type === "qemu";
+  const agentConfigured = member.current.ok && member.current.value.agentConfigured;
+  // The agent probe applies to members that have the agent enabled (pfSense may run without it).
+  if (wantsAgent && agentConfigured) {
+    member.agent = await attempt(async () => {
+      await api.nodes.$(guest.node).qemu.$(vmid).agent.ping.$post();
+      return true as const;
+    });
+  }
+  member.tcp = await Promise.all(
+    group.probes.flatMap((p) =>
+      p.kind === "tcp"
+        ? [attempt(() => ctx.probes.tcp(p.host, p.port, ctx.config.proxmox.timeout).then(() => true as const)).then((result) => ({ target: `${p.host}:${p.port}`, result }))]
+        : [],
+    ),
+  );
+  return member;
+}
+
+export function readGuests(ctx: ObserveContext): Promise<Observed<GuestsView>> {
+  return attempt(async () => {
+    const guests = await readGuestList(ctx);
+    const critical: Record<string, CriticalMember[]> = {};
+    await Promise.all(
+      ctx.config.critical.map(async (group) => {
+        critical[group.group] = await Promise.all(group.vms.map((vmid) => readMember(ctx, group, vmid, guests)));
+      }),
+    );
+    return { guests, critical };
+  });
+}

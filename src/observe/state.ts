@@ -1,0 +1,138 @@
+// ClusterState: what rollgate observed, as plain data. Each part is collected only when a gate
+// or the planner needs it, and each is either a value or the error that prevented reading it:
+// gates turn an error into a refusal that quotes it.
+
+import type { HealInfo, PeerStatus, VolumeInfo, VolumeStatus } from "../gluster/types.js";
+
+export type Observed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export const observed = <T>(value: T): Observed<T> => ({ ok: true, value });
+export const failed = <T>(error: unknown): Observed<T> => ({ ok: false, error: error instanceof Error ? error.message : String(error) });
+
+/** Runs a read; its failure becomes the observation's error instead of an exception. */
+export async function attempt<T>(read: () => Promise<T>): Promise<Observed<T>> {
+  try {
+    return observed(await read());
+  } catch (error) {
+    return failed(error);
+  }
+}
+
+/** The parts of the state a gate can ask for. */
+export type Facet = "pve" | "votes" | "ssh" | "guests" | "ha" | "gluster" | "services" | "privateNetwork" | "packages";
+
+export interface PveNode {
+  name: string;
+  online: boolean;
+}
+
+export interface PveCluster {
+  name: string;
+  quorate: boolean;
+  /** The number of nodes corosync knows (the cluster entry's `nodes`). */
+  nodeCount: number;
+  nodes: PveNode[];
+}
+
+export interface CorosyncVotes {
+  /** The node whose `pvecm status` this is. */
+  from: string;
+  expected: number;
+  total: number;
+  quorate: boolean;
+}
+
+export interface NodeReach {
+  bootId: string;
+}
+
+export interface Guest {
+  vmid: number;
+  name: string;
+  type: "qemu" | "lxc";
+  node: string;
+  /** `running`, `stopped`, or `unknown` when PVE has no fresh status for it. */
+  status: string;
+  maxmem: number;
+  haState: string | null;
+  lock: string | null;
+  template: boolean;
+}
+
+export interface CriticalMember {
+  vmid: number;
+  /** Null when the guest is not in the cluster at all. */
+  guest: Guest | null;
+  /** `status/current` of a running member: status and QEMU's own state. */
+  current: Observed<{ status: string; qmpStatus: string | null; agentConfigured: boolean }> | null;
+  /** The guest agent's answer, when the group probes it. */
+  agent: Observed<true> | null;
+  tcp: Array<{ target: string; result: Observed<true> }>;
+}
+
+export interface GuestsView {
+  guests: Guest[];
+  /** Keyed by group name. */
+  critical: Record<string, CriticalMember[]>;
+}
+
+export interface HaView {
+  /** False when pve-ha-crm reports no manager status (it must fail closed). */
+  managerActive: boolean;
+  nodeStatus: Record<string, string>;
+}
+
+export interface GlusterVolume {
+  name: string;
+  /** The node whose glusterd answered. */
+  from: string;
+  info: VolumeInfo;
+  status: VolumeStatus;
+  heal: HealInfo;
+  splitBrain: HealInfo;
+}
+
+export interface ServiceCheck {
+  name: string;
+  /** `celery.service on pve1` or `https://…` */
+  what: string;
+  node: string | null;
+  result: Observed<{ healthy: boolean; detail: string }>;
+}
+
+export interface PathCheck {
+  from: string;
+  to: string;
+  address: string;
+  result: Observed<{ reachable: boolean; detail: string }>;
+}
+
+export interface PendingPackage {
+  name: string;
+  from: string | null;
+  to: string;
+}
+
+export interface NodePackages {
+  runningKernel: string;
+  installedKernels: string[];
+  pending: PendingPackage[];
+  rebootRequiredFile: boolean;
+  pveVersion: string | null;
+}
+
+export interface ClusterState {
+  observedAt: string;
+  /** The node being upgraded, if any: its API is not asked. */
+  target: string | null;
+  pve?: Observed<PveCluster>;
+  votes?: Observed<CorosyncVotes>;
+  ssh?: Record<string, Observed<NodeReach>>;
+  guests?: Observed<GuestsView>;
+  ha?: Observed<HaView>;
+  gluster?: Record<string, Observed<GlusterVolume>>;
+  peers?: Record<string, Observed<PeerStatus>>;
+  services?: ServiceCheck[];
+  privateNetwork?: PathCheck[];
+  packages?: Record<string, Observed<NodePackages>>;
+}

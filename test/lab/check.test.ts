@@ -1,0 +1,139 @@
+// `rollgate check` against the lab: passes on a healthy cluster and refuses, with the reason a
+// sysadmin needs and exit 3, in every scenario a gate exists to catch. Never changes anything.
+
+import { afterEach, describe, expect, it } from "vitest";
+import type { ScenarioName } from "../../src/lab/model/scenarios.js";
+import { runCli } from "../helpers/cli.js";
+import { eventually, startTestLab, type TestLab } from "../helpers/lab.js";
+
+let current: TestLab | null = null;
+afterEach(async () => {
+  await current?.stop();
+  current = null;
+});
+
+async function lab(scenario: ScenarioName): Promise<TestLab> {
+  current = await startTestLab({ scenario, timeScale: 50 });
+  return current;
+}
+
+/** A node reboots (a power cut): the scenario's fault strikes it; waits until it is back in the cluster. */
+async function powerCycleAndReturn(t: TestLab, node: string): Promise<void> {
+  t.lab.cluster.powerCycle(node);
+  await eventually(`${node} to go down`, () => t.lab.cluster.node(node).power === "down");
+  await eventually(`${node} to rejoin`, () => t.lab.cluster.isOnline(node) && t.lab.cluster.node(node).glusterdUp);
+}
+
+const check = (t: TestLab, ...args: string[]) => runCli(["check", "-c", t.lab.files.config, ...args]);
+
+describe("rollgate check", () => {
+  it("passes on a healthy cluster, exits 0 and changes nothing", async () => {
+    const t = await lab("healthy");
+    const run = await check(t);
+    expect(run.stderr).toBe("");
+    expect(run.exitCode).toBe(0);
+    for (const gate of ["quorum", "nodes-online", "gluster-healed", "critical-healthy", "services", "private-network"]) {
+      expect(run.stdout).toMatch(new RegExp(`^${gate}\\s+pass`, "m"));
+    }
+    expect(t.lab.status().record.mutations).toEqual([]);
+  });
+
+  it("--json prints one document with every verdict", async () => {
+    const t = await lab("healthy");
+    const run = await check(t, "--json");
+    const doc = JSON.parse(run.stdout) as { pass: boolean; verdicts: Array<{ gate: string; pass: boolean }> };
+    expect(doc.pass).toBe(true);
+    expect(doc.verdicts.map((v) => v.gate)).toEqual(["quorum", "nodes-online", "gluster-healed", "critical-healthy", "services", "private-network"]);
+  });
+
+  it("--gate gluster-healed needs only SSH: it works without the API token", async () => {
+    const t = await lab("healthy");
+    const { rm } = await import("node:fs/promises");
+    await rm(t.lab.files.token);
+    const run = await check(t, "--gate", "gluster-healed");
+    expect(run.exitCode).toBe(0);
+    expect(t.lab.cluster.apiRequestCount).toBe(0);
+    const whole = await check(t);
+    expect(whole.exitCode).toBe(2);
+    expect(whole.stderr).toMatch(/proxmox\.tokenSecretFile: cannot read .*pve-token/);
+  });
+
+  it("heal-slow: refuses while entries are pending after a node came back, naming brick, count and an entry", async () => {
+    const t = await lab("heal-slow");
+    await powerCycleAndReturn(t, "pve2");
+    const run = await check(t, "--gate", "gluster-healed");
+    expect(run.exitCode).toBe(3);
+    expect(run.stdout).toMatch(/pve1:\/data\/brick\/gv0: \d+ entries pending \(e\.g\. \/images\/\d+\/vm-\d+-disk-0\.raw\)/);
+  });
+
+  it("brick-stays-down: refuses with the brick offline", async () => {
+    const t = await lab("brick-stays-down");
+    await powerCycleAndReturn(t, "pve3");
+    const run = await check(t, "--gate", "gluster-healed");
+    expect(run.exitCode).toBe(3);
+    expect(run.stdout).toContain("pve3:/data/brick/gv0: brick process is offline");
+    expect(run.stdout).toMatch(/pve3:\/data\/brick\/gv0: not reachable from pve\d \(Transport endpoint is not connected\); entries unknown/);
+  });
+
+  it("split-brain: refuses and says a human must resolve it", async () => {
+    const t = await lab("split-brain");
+    const run = await check(t, "--gate", "gluster-healed");
+    expect(run.exitCode).toBe(3);
+    expect(run.stdout).toMatch(/pve1:\/data\/brick\/gv0: 2 entries in split-brain \(e\.g\. \/images\/101\/vm-101-disk-0\.raw\): resolve them by hand/);
+  });
+
+  it("routers-on-one-node: refuses because one reboot would take both routers", async () => {
+    const t = await lab("routers-on-one-node");
+    const run = await check(t, "--gate", "critical-healthy");
+    expect(run.exitCode).toBe(3);
+    expect(run.stdout).toContain("group routers: 100 and 101 all run on pve1 (spread: true)");
+  });
+
+  it("no-private-network-after-reboot: refuses although the node answers on its public address", async () => {
+    const t = await lab("no-private-network-after-reboot");
+    await powerCycleAndReturn(t, "pve1");
+    const run = await check(t);
+    expect(run.exitCode).toBe(3);
+    expect(run.stdout).toMatch(/^nodes-online\s+pass/m);
+    expect(run.stdout).toContain("pve1 → pve2 (10.10.0.2): cannot send: ping: connect: Network is unreachable");
+    expect(run.stdout).toMatch(/pve2 → pve1 \(10\.10\.0\.1\): no answer/);
+  });
+
+  it("service-not-restarted: refuses with the unit that stayed down", async () => {
+    const t = await lab("service-not-restarted");
+    await powerCycleAndReturn(t, "pve1");
+    const run = await check(t, "--gate", "services");
+    expect(run.exitCode).toBe(3);
+    expect(run.stdout).toContain("service celery (celery.service on pve1): inactive");
+  });
+
+  it("quorum-lost: refuses on quorum and on votes", async () => {
+    const t = await lab("quorum-lost");
+    const run = await check(t, "--gate", "quorum");
+    expect(run.exitCode).toBe(3);
+    expect(run.stdout).toContain("cluster lab is not quorate");
+    expect(run.stdout).toMatch(/pvecm status on pve1: 1 of 3 expected votes, not quorate/);
+  });
+
+  it("api-flaky: an API error makes the gates that needed the answer refuse, quoting it", async () => {
+    const t = await lab("api-flaky");
+    const run = await check(t);
+    expect(run.exitCode).toBe(3);
+    expect(run.stdout).toContain("HTTP 500 Can't connect to 127.0.0.1:85 (Connection refused)");
+  });
+
+  it("a node that is down: every gate that needs it refuses, and --target checks the routers off that node", async () => {
+    const t = await lab("healthy");
+    const elsewhere = await check(t, "--gate", "critical-healthy-elsewhere", "--target", "pve1");
+    expect(elsewhere.exitCode).toBe(3);
+    expect(elsewhere.stdout).toContain("100 (fw-a) is on pve1, the node about to go down: migrate it first");
+  });
+
+  it("rejects an unknown gate or target as a usage error", async () => {
+    const t = await lab("healthy");
+    expect((await check(t, "--gate", "nope")).exitCode).toBe(2);
+    const target = await check(t, "--target", "pve9");
+    expect(target.exitCode).toBe(2);
+    expect(target.stderr).toContain("--target pve9: no such node");
+  });
+});
