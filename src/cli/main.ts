@@ -6,6 +6,7 @@ import { ExitCode, RollgateError } from "../util/errors.js";
 import { processIo, println, type CliIo } from "./io.js";
 import { checkCommand } from "./check.js";
 import { labCommand } from "./lab.js";
+import { planCommand } from "./plan.js";
 
 export const exitCodeHelp = `
 Exit codes:
@@ -34,6 +35,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       writeErr: (text) => io.stderr.write(text),
     })
     .exitOverride();
+  program.addCommand(planCommand(io));
   program.addCommand(checkCommand(io, setExit));
   program.addCommand(labCommand(io, setExit));
   applyToAll(program, (command) =>

@@ -4,8 +4,8 @@
 import type { ObserveContext } from "./context.js";
 import { readGluster, readPeers } from "./gluster.js";
 import { readPackages, readPrivateNetwork, readReach, readServices, readVotes } from "./nodes.js";
-import { readGuests, readHa, readPveCluster } from "./pve.js";
-import type { ClusterState, Facet } from "./state.js";
+import { readGuestList, readGuests, readHa, readMigrationConstraints, readPveCluster } from "./pve.js";
+import { attempt, type ClusterState, type Facet } from "./state.js";
 
 export async function collect(ctx: ObserveContext, facets: Iterable<Facet>): Promise<ClusterState> {
   const wanted = new Set(facets);
@@ -24,6 +24,15 @@ export async function collect(ctx: ObserveContext, facets: Iterable<Facet>): Pro
     packages: async () => {
       const entries = await Promise.all(ctx.config.nodes.map(async (n) => [n.name, await readPackages(ctx, n.name)] as const));
       state.packages = Object.fromEntries(entries);
+    },
+    constraints: async () => {
+      state.constraints = await attempt(async () => {
+        const running = (await readGuestList(ctx)).filter((g) => g.type === "qemu" && g.status === "running");
+        const answers = await Promise.all(running.map(async (g) => [g.vmid, await readMigrationConstraints(ctx, g)] as const));
+        const failedRead = answers.find(([, a]) => !a.ok);
+        if (failedRead && !failedRead[1].ok) throw new Error(`migrate precondition of ${failedRead[0]}: ${failedRead[1].error}`);
+        return Object.fromEntries(answers.flatMap(([vmid, a]) => (a.ok ? [[vmid, a.value]] : [])));
+      });
     },
   };
   await Promise.all([...wanted].map((facet) => readers[facet]()));

@@ -4,8 +4,8 @@
 import type { CriticalGroup } from "../config/index.js";
 import { pvePaths } from "../transport/pve-paths.js";
 import { avoidTarget, type ObserveContext } from "./context.js";
-import { clusterStatusSchema, guestResourcesSchema, haManagerStatusSchema, validated, vmStatusSchema } from "./pve-schemas.js";
-import { attempt, type CriticalMember, type Guest, type GuestsView, type HaView, type Observed, type PveCluster } from "./state.js";
+import { clusterStatusSchema, guestResourcesSchema, haManagerStatusSchema, migratePreconditionSchema, nodeResourcesSchema, validated, vmStatusSchema } from "./pve-schemas.js";
+import { attempt, type CriticalMember, type Guest, type GuestsView, type HaView, type MigrationConstraints, type NodeCapacity, type Observed, type PveCluster } from "./state.js";
 
 export function readPveCluster(ctx: ObserveContext): Promise<Observed<PveCluster>> {
   return attempt(async () => {
@@ -70,15 +70,28 @@ async function readMember(ctx: ObserveContext, group: CriticalGroup, vmid: numbe
   return member;
 }
 
+export async function readNodeCapacity(ctx: ObserveContext): Promise<NodeCapacity[]> {
+  const nodes = validated(nodeResourcesSchema, await pvePaths(ctx.pve, avoidTarget(ctx)).cluster.resources.$get({ type: "node" }), "/cluster/resources?type=node");
+  return nodes.map((n) => ({ name: n.node, maxmem: n.maxmem ?? 0, mem: n.mem ?? 0 }));
+}
+
+/** The migrate precondition of a running VM: local disks and resources pin it to its node. */
+export function readMigrationConstraints(ctx: ObserveContext, guest: Guest): Promise<Observed<MigrationConstraints>> {
+  return attempt(async () => {
+    const data = validated(migratePreconditionSchema, await pvePaths(ctx.pve, avoidTarget(ctx)).nodes.$(guest.node).qemu.$(guest.vmid).migrate.$get(), `/nodes/${guest.node}/qemu/${guest.vmid}/migrate`);
+    return { localDisks: (data.local_disks ?? []).map((d) => d.volid), localResources: data.local_resources ?? [] };
+  });
+}
+
 export function readGuests(ctx: ObserveContext): Promise<Observed<GuestsView>> {
   return attempt(async () => {
-    const guests = await readGuestList(ctx);
+    const [guests, nodes] = await Promise.all([readGuestList(ctx), readNodeCapacity(ctx)]);
     const critical: Record<string, CriticalMember[]> = {};
     await Promise.all(
       ctx.config.critical.map(async (group) => {
         critical[group.group] = await Promise.all(group.vms.map((vmid) => readMember(ctx, group, vmid, guests)));
       }),
     );
-    return { guests, critical };
+    return { guests, nodes, critical };
   });
 }

@@ -19,7 +19,7 @@ export async function attempt<T>(read: () => Promise<T>): Promise<Observed<T>> {
 }
 
 /** The parts of the state a gate can ask for. */
-export type Facet = "pve" | "votes" | "ssh" | "guests" | "ha" | "gluster" | "services" | "privateNetwork" | "packages";
+export type Facet = "pve" | "votes" | "ssh" | "guests" | "ha" | "gluster" | "services" | "privateNetwork" | "packages" | "constraints";
 
 export interface PveNode {
   name: string;
@@ -70,8 +70,22 @@ export interface CriticalMember {
   tcp: Array<{ target: string; result: Observed<true> }>;
 }
 
+export interface NodeCapacity {
+  name: string;
+  /** Bytes; 0 when PVE did not say (an offline node). */
+  maxmem: number;
+  mem: number;
+}
+
+/** What the migrate precondition check says about a running VM. */
+export interface MigrationConstraints {
+  localDisks: string[];
+  localResources: string[];
+}
+
 export interface GuestsView {
   guests: Guest[];
+  nodes: NodeCapacity[];
   /** Keyed by group name. */
   critical: Record<string, CriticalMember[]>;
 }
@@ -135,4 +149,6 @@ export interface ClusterState {
   services?: ServiceCheck[];
   privateNetwork?: PathCheck[];
   packages?: Record<string, Observed<NodePackages>>;
+  /** Migrate preconditions of running VMs, by vmid. */
+  constraints?: Observed<Record<number, MigrationConstraints>>;
 }

@@ -1,0 +1,42 @@
+// `rollgate plan`: what an upgrade would do, from live state, changing nothing.
+
+import { Command } from "commander";
+import { evaluateGates, facetsFor } from "../gates/evaluate.js";
+import { preflightGates } from "../gates/index.js";
+import { collect } from "../observe/collect.js";
+import type { Facet } from "../observe/state.js";
+import { buildPlan } from "../plan/plan.js";
+import { println, type CliIo } from "./io.js";
+import { renderPlan } from "./render/plan.js";
+import { styleFor } from "./render/style.js";
+import { loadWithWarnings, openSession } from "./session.js";
+import { nodeList } from "./options.js";
+import { UsageError } from "../util/errors.js";
+
+export function planCommand(io: CliIo): Command {
+  return new Command("plan")
+    .description("read the live cluster and print node order, packages, reboots, guest placements, gates and duration (changes nothing)")
+    .option("-c, --config <file>", "cluster description", "cluster.yaml")
+    .option("--nodes <a,b>", "plan only these nodes", nodeList)
+    .option("--json", "one JSON document")
+    .option("--no-color", "plain output")
+    .action(async (opts: { config: string; nodes?: string[]; json?: boolean; color: boolean }) => {
+      const loaded = await loadWithWarnings(opts.config, io);
+      const only = opts.nodes ? validNodes(opts.nodes, loaded.config.nodes.map((n) => n.name)) : null;
+      const facets = new Set<Facet>([...facetsFor(loaded.config, preflightGates), "guests", "packages", "constraints"]);
+      const session = await openSession(loaded, io, { readOnly: true, facets });
+      try {
+        const state = await collect(session.observeContext(null), facets);
+        const plan = buildPlan(loaded.config, state, evaluateGates(loaded.config, state, preflightGates), only);
+        println(io.stdout, opts.json ? JSON.stringify(plan, null, 2) : renderPlan(plan, styleFor(io.stdout, io.env, opts.color)));
+      } finally {
+        await session.close();
+      }
+    });
+}
+
+function validNodes(asked: string[], known: string[]): string[] {
+  const unknown = asked.filter((n) => !known.includes(n));
+  if (unknown.length > 0) throw new UsageError(`--nodes: no node ${unknown.join(", ")} in cluster.yaml (known: ${known.join(", ")})`);
+  return asked;
+}

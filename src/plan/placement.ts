@@ -1,0 +1,109 @@
+// Where each running guest of a node goes before the node goes down. Critical groups first; a
+// spread group never gets two members on one node; nodes already upgraded are preferred (a live
+// migration from a newer QEMU to an older one is unsupported); never onto the node being
+// upgraded; otherwise the node with the most free memory.
+
+import type { Config } from "../config/index.js";
+import type { Guest, MigrationConstraints, NodeCapacity } from "../observe/state.js";
+
+export type GuestAction = "migrate" | "restart-migrate" | "shutdown" | "leave";
+
+export interface GuestMove {
+  vmid: number;
+  name: string;
+  type: "qemu" | "lxc";
+  from: string;
+  action: GuestAction;
+  /** Where it goes; null for shutdown/leave, or when no node can take it (see `problem`). */
+  to: string | null;
+  /** The critical group it belongs to. */
+  group: string | null;
+  /** Why this action (policy, container, local disks). */
+  why: string;
+  /** Set when the move cannot be made as planned: the run must not take the node down. */
+  problem: string | null;
+}
+
+export interface PlacementInput {
+  config: Config;
+  guests: Guest[];
+  capacity: NodeCapacity[];
+  /** The node to empty. */
+  target: string;
+  /** Nodes already upgraded in this run (preferred targets). */
+  upgraded: readonly string[];
+  /** Nodes that cannot take guests (offline, in maintenance). */
+  unavailable: readonly string[];
+  /** Precondition answers for running VMs (local disks pin a VM to its node). */
+  constraints: ReadonlyMap<number, MigrationConstraints>;
+}
+
+export interface Placement {
+  moves: GuestMove[];
+  /** The guests as they will be once the moves are done. */
+  after: Guest[];
+}
+
+function policyOf(config: Config, vmid: number): "migrate" | "shutdown" | "leave" {
+  return config.upgrade.guestOverrides[vmid] ?? config.upgrade.guests;
+}
+
+export function placeGuests(input: PlacementInput): Placement {
+  const { config, target } = input;
+  const groupOf = new Map(config.critical.flatMap((g) => g.vms.map((vmid) => [vmid, g] as const)));
+  const groupRank = (g: Guest) => {
+    const group = groupOf.get(g.vmid);
+    return group ? config.critical.indexOf(group) : config.critical.length;
+  };
+  const leaving = input.guests
+    .filter((g) => g.node === target && g.status === "running" && !g.template)
+    .sort((a, b) => groupRank(a) - groupRank(b) || b.maxmem - a.maxmem || a.vmid - b.vmid);
+
+  const after = input.guests.map((g) => ({ ...g }));
+  const used = new Map(input.capacity.map((c) => [c.name, c.mem]));
+  const candidates = config.nodes.map((n) => n.name).filter((n) => n !== target && !input.unavailable.includes(n));
+  const moves: GuestMove[] = [];
+
+  for (const guest of leaving) {
+    const group = groupOf.get(guest.vmid) ?? null;
+    const base = { vmid: guest.vmid, name: guest.name, type: guest.type, from: target, group: group?.group ?? null };
+    const policy = policyOf(config, guest.vmid);
+    if (policy === "leave") {
+      moves.push({ ...base, action: "leave", to: null, why: "guestOverrides: leave (goes down with the node)", problem: group ? `critical guest of group ${group.group} set to leave: it would go down with ${target}` : null });
+      continue;
+    }
+    if (policy === "shutdown") {
+      moves.push({ ...base, action: "shutdown", to: null, why: "shut down before the reboot, started again after", problem: null });
+      continue;
+    }
+    const pinned = input.constraints.get(guest.vmid);
+    if (pinned && (pinned.localDisks.length > 0 || pinned.localResources.length > 0)) {
+      const what = [...pinned.localDisks, ...pinned.localResources].join(", ");
+      moves.push({ ...base, action: "shutdown", to: null, why: `cannot live-migrate (local ${what}): shut down instead`, problem: group ? `critical guest ${guest.vmid} cannot move (local ${what})` : null });
+      continue;
+    }
+    const action: GuestAction = guest.type === "lxc" ? "restart-migrate" : "migrate";
+    const why = guest.type === "lxc" ? "containers cannot live-migrate: restart migration (brief downtime)" : "live migration";
+    const peersOf = (node: string) => (group ? after.filter((g) => g.node === node && g.status === "running" && g.vmid !== guest.vmid && group.vms.includes(g.vmid)) : []);
+    const fits = (node: string) => {
+      const cap = input.capacity.find((c) => c.name === node);
+      return cap !== undefined && cap.maxmem - (used.get(node) ?? 0) >= guest.maxmem;
+    };
+    const allowed = candidates.filter((n) => !(group?.spread && peersOf(n).length > 0));
+    const roomy = allowed.filter(fits);
+    const free = (n: string) => (input.capacity.find((c) => c.name === n)?.maxmem ?? 0) - (used.get(n) ?? 0);
+    const byFree = (list: string[]) => [...list].sort((a, b) => free(b) - free(a) || candidates.indexOf(a) - candidates.indexOf(b));
+    const upgradedFirst = byFree(roomy.filter((n) => input.upgraded.includes(n)));
+    const choice = upgradedFirst[0] ?? byFree(roomy)[0] ?? null;
+    if (!choice) {
+      const reason = allowed.length === 0 ? `every other node already holds a member of group ${group?.group} (spread: true)` : `no other node has ${Math.ceil(guest.maxmem / 2 ** 20)} MiB free`;
+      moves.push({ ...base, action, to: null, why, problem: `nowhere to put ${guest.vmid} (${guest.name}): ${reason}` });
+      continue;
+    }
+    moves.push({ ...base, action, to: choice, why, problem: null });
+    used.set(choice, (used.get(choice) ?? 0) + guest.maxmem);
+    const moved = after.find((g) => g.vmid === guest.vmid)!;
+    moved.node = choice;
+  }
+  return { moves, after };
+}

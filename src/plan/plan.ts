@@ -1,0 +1,118 @@
+// The whole plan, from one observation: order, per node what apt will install and whether it
+// will reboot, where every running guest goes, which gates pass now, and how long it may take.
+// Pure: the same state gives the same plan, and nothing here can change the cluster.
+
+import type { Config } from "../config/index.js";
+import type { Verdict } from "../gates/index.js";
+import type { ClusterState, Guest, MigrationConstraints, PendingPackage } from "../observe/state.js";
+import { upgradeOrder } from "./order.js";
+import { placeGuests, type GuestMove } from "./placement.js";
+import { predictReboot, type RebootPrediction } from "./reboot.js";
+
+export interface NodePlan {
+  node: string;
+  /** Null when what apt would do could not be read (the reason is in `notes`). */
+  pending: PendingPackage[] | null;
+  reboot: RebootPrediction | null;
+  pveVersion: { now: string | null; after: string | null };
+  moves: GuestMove[];
+  /** Nothing pending and no reboot needed: the node is skipped. */
+  upToDate: boolean;
+  estimateSeconds: number;
+  notes: string[];
+}
+
+export interface Plan {
+  cluster: string;
+  observedAt: string;
+  order: string[];
+  orderReason: string;
+  nodes: NodePlan[];
+  gates: Verdict[];
+  /** Everything gates pass and every guest has somewhere to go. */
+  ready: boolean;
+  warnings: string[];
+  estimateSeconds: number;
+}
+
+/** Rough durations of a real cluster, for the estimate only (the run waits on gates, not on these). */
+export const estimates = {
+  migrationBaseSeconds: 20,
+  migrationSecondsPerGiB: 8,
+  aptBaseSeconds: 60,
+  aptSecondsPerPackage: 6,
+  rebootSeconds: 150,
+  healAfterRebootSeconds: 120,
+} as const;
+
+function estimateNode(config: Config, moves: GuestMove[], guests: Guest[], pending: PendingPackage[] | null, reboot: RebootPrediction | null): number {
+  const memoryOf = (vmid: number) => (guests.find((g) => g.vmid === vmid)?.maxmem ?? 0) / 2 ** 30;
+  const migrations = moves
+    .filter((m) => m.action !== "leave")
+    .reduce((sum, m) => sum + estimates.migrationBaseSeconds + estimates.migrationSecondsPerGiB * memoryOf(m.vmid), 0);
+  const apt = estimates.aptBaseSeconds + estimates.aptSecondsPerPackage * (pending?.length ?? 0);
+  const back = reboot?.needed ? estimates.rebootSeconds + estimates.healAfterRebootSeconds + config.timeouts.settle / 1000 : config.timeouts.settle / 1000;
+  return Math.round(migrations + apt + back);
+}
+
+function pveVersionAfter(pending: PendingPackage[] | null): string | null {
+  return pending?.find((p) => p.name === "pve-manager")?.to ?? null;
+}
+
+export function buildPlan(config: Config, state: ClusterState, verdicts: Verdict[], only: readonly string[] | null = null): Plan {
+  const warnings: string[] = [];
+  const guestsView = state.guests?.ok ? state.guests.value : null;
+  if (!guestsView) warnings.push(`guests could not be read (${state.guests?.ok === false ? state.guests.error : "not collected"}): placements unknown`);
+  const constraints = new Map<number, MigrationConstraints>(
+    state.constraints?.ok ? Object.entries(state.constraints.value).map(([vmid, c]) => [Number(vmid), c]) : [],
+  );
+  if (state.constraints && !state.constraints.ok) warnings.push(`migration preconditions could not be read (${state.constraints.error}): local disks unknown`);
+
+  const order = upgradeOrder(config, guestsView?.guests ?? [], only);
+  let guests = guestsView?.guests ?? [];
+  const upgraded: string[] = [];
+  const nodes: NodePlan[] = [];
+  for (const node of order.nodes) {
+    const notes: string[] = [];
+    const packages = state.packages?.[node];
+    const known = packages?.ok ? packages.value : null;
+    if (packages && !packages.ok) notes.push(`packages unknown: ${packages.error}`);
+    const pending = known?.pending ?? null;
+    const reboot = known ? predictReboot(known) : null;
+    const upToDate = known !== null && pending!.length === 0 && reboot?.needed === false;
+    const placement = guestsView && !upToDate
+      ? placeGuests({ config, guests, capacity: guestsView.nodes, target: node, upgraded, unavailable: [], constraints })
+      : { moves: [], after: guests };
+    for (const move of placement.moves) if (move.problem) notes.push(move.problem);
+    const after = pveVersionAfter(pending);
+    if (after && /^9\./.test(after) && config.gluster.volumes.length > 0) {
+      warnings.push(`${node}: pve-manager ${after} is PVE 9, which removed the GlusterFS storage plugin (pve8to9 fails on glusterfs: storages): move to a FUSE mount with dir storage first`);
+    }
+    nodes.push({
+      node,
+      pending,
+      reboot,
+      pveVersion: { now: known?.pveVersion ?? null, after },
+      moves: placement.moves,
+      upToDate,
+      estimateSeconds: upToDate ? 0 : estimateNode(config, placement.moves, guests, pending, reboot),
+      notes,
+    });
+    guests = placement.after;
+    upgraded.push(node);
+  }
+  const majors = new Set(nodes.map((n) => n.pveVersion.now?.split(".")[0]).filter((m): m is string => m !== undefined));
+  if (majors.size > 1) warnings.push(`nodes run different PVE major versions (${[...majors].join(", ")}): finish the major upgrade first`);
+  const movable = nodes.every((n) => n.moves.every((m) => m.problem === null));
+  return {
+    cluster: config.cluster,
+    observedAt: state.observedAt,
+    order: order.nodes,
+    orderReason: order.reason,
+    nodes,
+    gates: verdicts,
+    ready: verdicts.every((v) => v.pass) && movable,
+    warnings,
+    estimateSeconds: nodes.reduce((sum, n) => sum + n.estimateSeconds, 0),
+  };
+}

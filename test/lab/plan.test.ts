@@ -1,0 +1,73 @@
+// `rollgate plan` against the lab: a readable plan, a stable JSON document, and zero changes.
+
+import { afterEach, describe, expect, it } from "vitest";
+import type { Plan } from "../../src/plan/plan.js";
+import { runCli } from "../helpers/cli.js";
+import { startTestLab, type TestLab } from "../helpers/lab.js";
+
+let current: TestLab | null = null;
+afterEach(async () => {
+  await current?.stop();
+  current = null;
+});
+
+async function planJson(t: TestLab, ...args: string[]): Promise<Plan> {
+  const run = await runCli(["plan", "-c", t.lab.files.config, "--json", ...args]);
+  expect(run.exitCode).toBe(0);
+  return JSON.parse(run.stdout) as Plan;
+}
+
+describe("rollgate plan", () => {
+  it("orders nodes fewest-critical-first, predicts reboots, places every guest, and changes nothing", async () => {
+    const t = (current = await startTestLab());
+    const run = await runCli(["plan", "-c", t.lab.files.config]);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain("Order: pve3 → pve1 → pve2 (fewest critical guests first)");
+    expect(run.stdout).toContain("reboot: new kernel 6.8.12-5-pve (running 6.8.12-4-pve)");
+    expect(run.stdout).toContain("Ready: every gate passes now.");
+    expect(run.stdout.split("\n").length).toBeLessThan(40);
+
+    const plan = await planJson(t);
+    expect(plan.order).toEqual(["pve3", "pve1", "pve2"]);
+    const moves = plan.nodes.flatMap((n) => n.moves);
+    // Every running guest of every node has a destination, never the node being upgraded.
+    for (const node of plan.nodes) for (const move of node.moves) expect(move.to).not.toBe(node.node);
+    expect(moves.every((m) => m.problem === null)).toBe(true);
+    // The container restart-migrates; the routers land on already-upgraded nodes, never together.
+    expect(moves.find((m) => m.vmid === 200)).toMatchObject({ action: "restart-migrate" });
+    const pve1 = plan.nodes.find((n) => n.node === "pve1")!;
+    expect(pve1.moves.find((m) => m.vmid === 100)?.to).toBe("pve3");
+    const pve2 = plan.nodes.find((n) => n.node === "pve2")!;
+    expect(pve2.moves.find((m) => m.vmid === 101)?.to).toBe("pve1");
+    expect(plan.estimateSeconds).toBeGreaterThan(0);
+    expect(Object.keys(plan)).toEqual(["cluster", "observedAt", "order", "orderReason", "nodes", "gates", "ready", "warnings", "estimateSeconds"]);
+
+    expect(t.lab.status().record.mutations).toEqual([]);
+  });
+
+  it("skips a node with nothing pending and the newest kernel running", async () => {
+    const t = (current = await startTestLab());
+    const pve2 = t.lab.cluster.node("pve2");
+    pve2.pending = [];
+    const plan = await planJson(t);
+    expect(plan.nodes.find((n) => n.node === "pve2")).toMatchObject({ upToDate: true, moves: [] });
+  });
+
+  it("--nodes limits the plan; an unknown node is a usage error", async () => {
+    const t = (current = await startTestLab());
+    const plan = await planJson(t, "--nodes", "pve2");
+    expect(plan.order).toEqual(["pve2"]);
+    const bad = await runCli(["plan", "-c", t.lab.files.config, "--nodes", "pve7"]);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain("--nodes: no node pve7 in cluster.yaml");
+  });
+
+  it("says not ready, with the refusing gate, when both routers share a node", async () => {
+    const t = (current = await startTestLab({ scenario: "routers-on-one-node" }));
+    const run = await runCli(["plan", "-c", t.lab.files.config]);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toMatch(/critical-healthy\s+REFUSE\s+group routers: 100 and 101 all run on pve1/);
+    expect(run.stdout).toContain("Not ready: 1 gate refuses.");
+    expect(t.lab.status().record.mutations).toEqual([]);
+  });
+});

@@ -1,0 +1,134 @@
+// The planner's decisions: where guests go, in which order nodes are done, and when a reboot is due.
+
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "../../../src/config/index.js";
+import type { Guest, NodeCapacity, NodePackages } from "../../../src/observe/state.js";
+import { upgradeOrder } from "../../../src/plan/order.js";
+import { placeGuests, type PlacementInput } from "../../../src/plan/placement.js";
+import { predictReboot } from "../../../src/plan/reboot.js";
+
+const GiB = 2 ** 30;
+
+function config(extra = "") {
+  return parseConfig(
+    `cluster: lab
+proxmox: { api: "https://10.0.0.1:8006", tokenId: "rollgate@pve!up", tokenSecretEnv: PVE_TOKEN, caFile: /etc/pve/pve-root-ca.pem }
+ssh: { identityFile: /root/.ssh/id_ed25519 }
+nodes:
+  - { name: pve1, address: 10.0.0.1 }
+  - { name: pve2, address: 10.0.0.2 }
+  - { name: pve3, address: 10.0.0.3 }
+  - { name: pve4, address: 10.0.0.4 }
+critical:
+  - { group: routers, vms: [100, 101], minHealthy: 2, spread: true }
+${extra}`,
+    "cluster.yaml",
+    "/etc/rollgate",
+  );
+}
+
+const guest = (vmid: number, node: string, gib = 2, type: Guest["type"] = "qemu"): Guest => ({
+  vmid, name: `vm${vmid}`, type, node, status: "running", maxmem: gib * GiB, haState: null, lock: null, template: false,
+});
+const capacity = (used: Record<string, number> = {}): NodeCapacity[] =>
+  ["pve1", "pve2", "pve3", "pve4"].map((name) => ({ name, maxmem: 64 * GiB, mem: (used[name] ?? 8) * GiB }));
+
+function place(overrides: Partial<PlacementInput> & Pick<PlacementInput, "guests" | "target">) {
+  return placeGuests({ config: config(), capacity: capacity(), upgraded: [], unavailable: [], constraints: new Map(), ...overrides });
+}
+
+describe("placement", () => {
+  it("never puts two members of a spread group on one node, and never on the node being upgraded", () => {
+    const { moves } = place({ target: "pve1", guests: [guest(100, "pve1"), guest(101, "pve2")], capacity: capacity({ pve2: 4 }) });
+    expect(moves).toHaveLength(1);
+    expect(moves[0]!.to).not.toBe("pve2");
+    expect(moves[0]!.to).not.toBe("pve1");
+  });
+
+  it("prefers a node that is already upgraded, even with less free memory", () => {
+    const { moves } = place({ target: "pve2", guests: [guest(300, "pve2")], capacity: capacity({ pve3: 40 }), upgraded: ["pve3"] });
+    expect(moves[0]!.to).toBe("pve3");
+  });
+
+  it("otherwise balances by free memory", () => {
+    const { moves } = place({ target: "pve1", guests: [guest(300, "pve1", 8), guest(301, "pve1", 8)], capacity: capacity({ pve2: 10, pve3: 20, pve4: 11 }) });
+    expect(moves.map((m) => m.to)).toEqual(["pve2", "pve4"]);
+  });
+
+  it("moves critical groups first", () => {
+    const { moves } = place({ target: "pve1", guests: [guest(300, "pve1", 32), guest(100, "pve1", 1)] });
+    expect(moves.map((m) => m.vmid)).toEqual([100, 300]);
+  });
+
+  it("reports a guest that fits nowhere instead of overcommitting", () => {
+    const { moves } = place({ target: "pve1", guests: [guest(300, "pve1", 60)] });
+    expect(moves[0]).toMatchObject({ to: null, problem: expect.stringContaining("no other node has 61440 MiB free") });
+  });
+
+  it("reports a spread group with nowhere left to go", () => {
+    const { moves } = place({ target: "pve1", guests: [guest(100, "pve1"), guest(101, "pve2")], unavailable: ["pve3", "pve4"] });
+    expect(moves[0]!.problem).toContain("every other node already holds a member of group routers (spread: true)");
+  });
+
+  it("restart-migrates containers, shuts down VMs with local disks, honours overrides", () => {
+    const cfg = config("upgrade: { guestOverrides: { 302: shutdown, 303: leave } }");
+    const { moves } = placeGuests({
+      config: cfg,
+      capacity: capacity(),
+      target: "pve1",
+      upgraded: [],
+      unavailable: [],
+      guests: [guest(300, "pve1", 1, "lxc"), guest(301, "pve1"), guest(302, "pve1"), guest(303, "pve1")],
+      constraints: new Map([[301, { localDisks: ["local-lvm:vm-301-disk-0"], localResources: [] }]]),
+    });
+    const byId = new Map(moves.map((m) => [m.vmid, m]));
+    expect(byId.get(300)).toMatchObject({ action: "restart-migrate", problem: null });
+    expect(byId.get(301)).toMatchObject({ action: "shutdown", why: expect.stringContaining("local-lvm:vm-301-disk-0") });
+    expect(byId.get(302)).toMatchObject({ action: "shutdown", to: null });
+    expect(byId.get(303)).toMatchObject({ action: "leave", problem: null });
+  });
+
+  it("flags a critical guest left to go down with the node", () => {
+    const cfg = config("upgrade: { guestOverrides: { 100: leave } }");
+    const { moves } = placeGuests({ config: cfg, capacity: capacity(), target: "pve1", upgraded: [], unavailable: [], guests: [guest(100, "pve1")], constraints: new Map() });
+    expect(moves[0]!.problem).toContain("critical guest of group routers set to leave");
+  });
+});
+
+describe("order", () => {
+  it("puts the node with the fewest critical guests first, then config order", () => {
+    const guests = [guest(100, "pve1"), guest(101, "pve2"), guest(300, "pve3")];
+    expect(upgradeOrder(config(), guests).nodes).toEqual(["pve4", "pve3", "pve1", "pve2"]);
+  });
+
+  it("follows upgrade.order, appending nodes it does not list", () => {
+    const cfg = config("upgrade: { order: [pve2, pve1] }");
+    expect(upgradeOrder(cfg, []).nodes).toEqual(["pve2", "pve1", "pve3", "pve4"]);
+    expect(upgradeOrder(cfg, [], ["pve1", "pve4"]).nodes).toEqual(["pve1", "pve4"]);
+  });
+});
+
+describe("reboot prediction", () => {
+  const base: NodePackages = { runningKernel: "6.8.12-4-pve", installedKernels: ["6.8.8-4-pve", "6.8.12-4-pve"], pending: [], rebootRequiredFile: false, pveVersion: "8.2.4" };
+
+  it("needs a reboot when a newer kernel package is pending", () => {
+    const p = predictReboot({ ...base, pending: [{ name: "proxmox-kernel-6.8.12-5-pve-signed", from: null, to: "6.8.12-5" }] });
+    expect(p).toEqual({ needed: true, reason: "new kernel 6.8.12-5-pve (running 6.8.12-4-pve)", kernelAfter: "6.8.12-5-pve" });
+  });
+
+  it("needs a reboot when a newer kernel is installed but not running (even without /run/reboot-required)", () => {
+    const p = predictReboot({ ...base, installedKernels: [...base.installedKernels, "6.8.12-10-pve"] });
+    expect(p.needed).toBe(true);
+    expect(p.reason).toBe("kernel 6.8.12-10-pve is installed but 6.8.12-4-pve is running");
+  });
+
+  it("compares kernel versions numerically (6.8.12-10 is newer than 6.8.12-9)", () => {
+    const p = predictReboot({ ...base, runningKernel: "6.8.12-10-pve", installedKernels: ["6.8.12-9-pve", "6.8.12-10-pve"] });
+    expect(p.needed).toBe(false);
+  });
+
+  it("honours /run/reboot-required, and needs none when the newest kernel runs", () => {
+    expect(predictReboot({ ...base, rebootRequiredFile: true })).toMatchObject({ needed: true, reason: "/run/reboot-required exists" });
+    expect(predictReboot(base)).toMatchObject({ needed: false });
+  });
+});
