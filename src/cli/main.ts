@@ -7,6 +7,7 @@ import { processIo, println, type CliIo } from "./io.js";
 import { checkCommand } from "./check.js";
 import { labCommand } from "./lab.js";
 import { planCommand } from "./plan.js";
+import { schemaCommand } from "./schema.js";
 
 export const exitCodeHelp = `
 Exit codes:
@@ -38,6 +39,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   program.addCommand(planCommand(io));
   program.addCommand(checkCommand(io, setExit));
   program.addCommand(labCommand(io, setExit));
+  program.addCommand(schemaCommand(io));
   applyToAll(program, (command) =>
     command
       .exitOverride()
