@@ -24,7 +24,3 @@ function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** True when `path` is `secretPath` or lies under it: such problems would talk about the secret's value. */
-export function isUnder(path: KeyPath, secretPath: KeyPath): boolean {
-  return secretPath.every((segment, index) => String(path[index]) === String(segment));
-}

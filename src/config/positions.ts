@@ -24,6 +24,11 @@ export function formatKeyPath(path: KeyPath): string {
   return text;
 }
 
+/** True when `path` is `ancestor` or lies under it. */
+export function isUnder(path: KeyPath, ancestor: KeyPath): boolean {
+  return ancestor.every((segment, index) => String(path[index]) === String(segment));
+}
+
 /** Turns key paths into line:col in the YAML source, so that checks made on plain data can still point into the file. */
 export class SourceLocator {
   constructor(
