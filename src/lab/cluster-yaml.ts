@@ -4,12 +4,16 @@
 import type { LabCredentials } from "./credentials.js";
 import type { Topology } from "./model/topology.js";
 
+export type LabTimeout = "heal" | "nodeOnline" | "migrate" | "apt" | "reboot" | "poll" | "settle";
+
 export interface LabYamlInput {
   topology: Topology;
   credentials: LabCredentials;
   apiPort: number;
   sshPort: number;
   timeScale: number;
+  /** Timeouts written as given instead of scaled (tests that must give up quickly). */
+  timeouts?: Partial<Record<LabTimeout, string>>;
 }
 
 /** A real duration scaled into the lab, never shorter than `floorMs`, written as rollgate reads it. */
@@ -17,8 +21,9 @@ function scaled(realMs: number, timeScale: number, floorMs: number): string {
   return `${Math.max(floorMs, Math.round(realMs / timeScale))}ms`;
 }
 
-export function labClusterYaml({ topology, credentials, apiPort, sshPort, timeScale }: LabYamlInput): string {
+export function labClusterYaml({ topology, credentials, apiPort, sshPort, timeScale, timeouts = {} }: LabYamlInput): string {
   const t = (realMs: number, floorMs: number) => scaled(realMs, timeScale, floorMs);
+  const limit = (name: LabTimeout, realMs: number, floorMs: number) => timeouts[name] ?? t(realMs, floorMs);
   const minute = 60_000;
   const nodes = topology.nodes
     .map((n) => `  - { name: ${n.name}, address: ${n.address}, privateAddress: ${n.privateAddress} }`)
@@ -54,13 +59,13 @@ upgrade:
   playbook: proxmox-gluster
   guests: migrate
 timeouts:
-  heal: ${t(2 * 60 * minute, 5_000)}
-  nodeOnline: ${t(15 * minute, 5_000)}
-  migrate: ${t(30 * minute, 5_000)}
-  apt: ${t(60 * minute, 10_000)}
-  reboot: ${t(15 * minute, 5_000)}
-  poll: ${t(10_000, 50)}
-  settle: ${t(30_000, 200)}
+  heal: ${limit("heal", 2 * 60 * minute, 5_000)}
+  nodeOnline: ${limit("nodeOnline", 15 * minute, 5_000)}
+  migrate: ${limit("migrate", 30 * minute, 5_000)}
+  apt: ${limit("apt", 60 * minute, 10_000)}
+  reboot: ${limit("reboot", 15 * minute, 5_000)}
+  poll: ${limit("poll", 10_000, 50)}
+  settle: ${limit("settle", 30_000, 200)}
 journal:
   dir: journal
 `;

@@ -12,7 +12,7 @@ import type { LabRecordSnapshot } from "./model/record.js";
 import { makeCredentials, type LabCredentials } from "./credentials.js";
 import { LabApiServer } from "./pve/server.js";
 import { LabSshServer } from "./ssh/server.js";
-import { labClusterYaml } from "./cluster-yaml.js";
+import { labClusterYaml, type LabTimeout } from "./cluster-yaml.js";
 
 export interface LabOptions {
   dir: string;
@@ -22,6 +22,8 @@ export interface LabOptions {
   /** 0 picks a free port (the same one on every node address). */
   apiPort?: number;
   sshPort?: number;
+  /** Timeouts to write into cluster.yaml as given (tests that must give up quickly). */
+  timeouts?: Partial<Record<LabTimeout, string>>;
 }
 
 export interface LabFiles {
@@ -79,7 +81,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   cluster.on("node-up", (name) => void startServers(servers.get(name)!));
 
   const dir = path.resolve(options.dir);
-  const files = await writeLabFiles(dir, credentials, labClusterYaml({ topology, credentials, apiPort, sshPort, timeScale }), topology.nodes.map((n) => ({ address: n.address, key: credentials.nodes.get(n.name)!.hostKey.public })), sshPort);
+  const files = await writeLabFiles(dir, credentials, labClusterYaml({ topology, credentials, apiPort, sshPort, timeScale, ...(options.timeouts ? { timeouts: options.timeouts } : {}) }), topology.nodes.map((n) => ({ address: n.address, key: credentials.nodes.get(n.name)!.hostKey.public })), sshPort);
 
   const status = (): LabStatus => {
     cluster.advance();

@@ -302,7 +302,8 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
       node.rebootRequiredFile = false;
       node.privateNetworkUp = !(fault && this.faults.privateNetworkStaysDown);
       for (const unit of node.units.keys()) {
-        const stays = fault && this.faults.serviceNotRestarted && unit === this.topology.service.unit;
+        // The worker that was never restarted: it strikes the node that runs it, whenever it reboots.
+        const stays = this.faults.serviceNotRestarted && unit === this.topology.service.unit;
         node.units.set(unit, stays ? "inactive" : "active");
       }
     });

@@ -11,7 +11,7 @@ export interface Faults {
   brickStaysDown: boolean;
   /** The first rebooted node comes back without its private network. */
   privateNetworkStaysDown: boolean;
-  /** The declared service on the first rebooted node stays inactive. */
+  /** The declared service stays inactive after its node reboots. */
   serviceNotRestarted: boolean;
   /** The first rebooted node never boots again. */
   nodeNeverReturns: boolean;
@@ -53,7 +53,7 @@ export const scenarios = {
   "service-not-restarted": { serviceNotRestarted: true },
   "node-never-returns": { nodeNeverReturns: true },
   "routers-on-one-node": { routersOnOneNode: true },
-  "migration-fails": { migrationFailsFor: 101 },
+  "migration-fails": { migrationFailsFor: 103 },
   "split-brain": { splitBrain: true },
   "api-flaky": { apiFlaky: true },
   "ssh-drop-during-apt": { sshDropDuringApt: true },

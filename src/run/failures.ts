@@ -1,0 +1,32 @@
+// How a step stops the run. The engine turns each into an outcome and an exit code: a refusal
+// before the node was touched leaves the cluster as it was (3); anything else stops with the node
+// as safe as the step could leave it, and says what a human must do (4).
+
+import type { Verdict } from "../gates/index.js";
+
+/** A gate (or a placement) said no. */
+export class Refusal extends Error {
+  constructor(
+    message: string,
+    readonly verdicts: Verdict[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** A step could not do its job; `humanAction` says what to look at and how to continue. */
+export class StepFailure extends Error {
+  constructor(
+    message: string,
+    readonly humanAction: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A stop was requested (SIGINT/SIGTERM) and the step reached a point where stopping is safe. */
+export class StopRequested extends Error {
+  constructor() {
+    super("stop requested");
+  }
+}
