@@ -6,7 +6,7 @@ import { mkdir, writeFile, chmod } from "node:fs/promises";
 import path from "node:path";
 import { scaledClock } from "./clock.js";
 import { LabCluster } from "./model/cluster.js";
-import { faultsOf, type ScenarioName } from "./model/scenarios.js";
+import { faultsOf, type Faults, type ScenarioName } from "./model/scenarios.js";
 import { buildTopology } from "./model/topology.js";
 import type { LabRecordSnapshot } from "./model/record.js";
 import { makeCredentials, type LabCredentials } from "./credentials.js";
@@ -22,6 +22,8 @@ export interface LabOptions {
   /** 0 picks a free port (the same one on every node address). */
   apiPort?: number;
   sshPort?: number;
+  /** Adjustments to the scenario's faults (the demo slows the heal so its wait is visible). */
+  faults?: Partial<Faults>;
   /** Timeouts to write into cluster.yaml as given (tests that must give up quickly). */
   timeouts?: Partial<Record<LabTimeout, string>>;
 }
@@ -73,7 +75,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   const timeScale = options.timeScale ?? 1;
   const topology = buildTopology(options.nodes ?? 3);
   const clock = scaledClock(timeScale);
-  const cluster = new LabCluster(topology, faultsOf(scenario), clock);
+  const cluster = new LabCluster(topology, { ...faultsOf(scenario), ...options.faults }, clock);
   const credentials = await makeCredentials(topology.clusterName, topology.nodes);
   const { servers, apiPort, sshPort } = await bindServers(cluster, credentials, options.apiPort ?? 0, options.sshPort ?? 0);
 

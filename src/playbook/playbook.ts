@@ -3,13 +3,13 @@
 // the blocks themselves live in code.
 
 import { readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
 import path from "node:path";
 import * as z from "zod";
 import { parseDuration, type PlaybookRef, type TimeoutsConfig } from "../config/index.js";
 import { readYaml, validateYaml } from "../config/yaml-source.js";
 import { gateNames, type GateName } from "../gates/index.js";
 import { ConfigError } from "../util/errors.js";
+import { packageRoot } from "../util/package-root.js";
 import { stepNames, type StepName } from "./registry.js";
 
 export type TimeoutName = "heal" | "nodeOnline" | "migrate" | "apt" | "reboot";
@@ -71,11 +71,9 @@ export function parsePlaybook(text: string, file: string, name: string): Playboo
   return { name, ...parsed };
 }
 
-/** Where the built-in playbooks are: playbooks/ beside src/ and dist/. */
-const builtinDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../playbooks");
 
 export async function loadPlaybook(ref: PlaybookRef): Promise<Playbook> {
-  const file = ref.kind === "builtin" ? path.join(builtinDir, `${ref.name}.yaml`) : ref.path;
+  const file = ref.kind === "builtin" ? path.join(packageRoot(), "playbooks", `${ref.name}.yaml`) : ref.path;
   let text: string;
   try {
     text = await readFile(file, "utf8");
