@@ -42,3 +42,8 @@ export function processIo(): CliIo {
 export function println(stream: NodeJS.WritableStream, text = ""): void {
   stream.write(`${text}\n`);
 }
+
+/** Resolves once everything written so far has been handed to the stream's destination. */
+export function flushed(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => stream.write("", () => resolve()));
+}

@@ -1,9 +1,8 @@
 // The rollgate program: parses the command line, runs one command, maps every failure to the
 // documented exit code (here and nowhere else), and says what went wrong in one line.
 
-import path from "node:path";
 import { Command, CommanderError } from "commander";
-import { packageRoot } from "../util/package-root.js";
+import { packageVersion } from "../util/version.js";
 import { ExitCode, RollgateError } from "../util/errors.js";
 import { processIo, println, type CliIo } from "./io.js";
 import { checkCommand } from "./check.js";
@@ -78,8 +77,3 @@ function reportFailure(error: unknown, io: CliIo): number {
   return ExitCode.internal;
 }
 
-async function packageVersion(): Promise<string> {
-  const { readFile } = await import("node:fs/promises");
-  const pkg = JSON.parse(await readFile(path.join(packageRoot(), "package.json"), "utf8")) as { version: string };
-  return pkg.version;
-}
