@@ -6,6 +6,9 @@ import { packageVersion } from "../util/version.js";
 import { ExitCode, RollgateError } from "../util/errors.js";
 import { processIo, println, type CliIo } from "./io.js";
 import { checkCommand } from "./check.js";
+import { demoCommand } from "./demo.js";
+import { statusCommand } from "./status.js";
+import { upgradeCommand } from "./upgrade.js";
 import { labCommand } from "./lab.js";
 import { planCommand } from "./plan.js";
 import { schemaCommand } from "./schema.js";
@@ -39,8 +42,11 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .exitOverride();
   program.addCommand(planCommand(io));
   program.addCommand(checkCommand(io, setExit));
+  program.addCommand(upgradeCommand(io, setExit));
+  program.addCommand(statusCommand(io));
   program.addCommand(labCommand(io, setExit));
   program.addCommand(schemaCommand(io));
+  program.addCommand(demoCommand(io, setExit));
   applyToAll(program, (command) =>
     command
       .exitOverride()

@@ -18,7 +18,7 @@ export interface LabCredentials {
   nodes: Map<string, NodeCredentials>;
 }
 
-function sshKeyPair(comment: string): { private: string; public: string } {
+export function sshKeyPair(comment: string): { private: string; public: string } {
   // ssh2 1.17 writes an ed25519 key it cannot read back about once in 250 (measured: 12 of 3000),
   // which made a lab fail to start now and then: keep only a pair that parses.
   for (let attempt = 0; attempt < 20; attempt++) {

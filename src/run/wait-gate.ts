@@ -46,9 +46,17 @@ class Trend {
     const minutes = (at - this.first.at) / 60_000;
     if (minutes <= 0) return "";
     const rate = (now - this.first.total) / minutes;
-    const eta = rate < 0 ? `, about ${formatDuration(Math.ceil((now / -rate) * 60_000))} left` : "";
+    const eta = rate < 0 ? `, about ${formatDuration(Math.ceil((now / -rate) * 60) * 1000)} left` : "";
     return ` (${rate >= 0 ? "+" : "−"}${Math.abs(Math.round(rate))}/min${eta})`;
   }
+}
+
+/** One line on what the gate still waits for: the counts it follows, else its first reason. */
+function waitingFor(verdict: Verdict): string {
+  const counts = Object.entries(verdict.metrics ?? {}).filter(([, v]) => v !== 0);
+  if (counts.length > 0 && counts.every(([, v]) => v !== null)) return `entries pending: ${counts.map(([key, v]) => `${key} ${v}`).join(", ")}`;
+  const more = verdict.reasons.length > 1 ? ` (+${verdict.reasons.length - 1} more)` : "";
+  return `${verdict.reasons[0]}${more}`;
 }
 
 export async function waitForGate(ctx: StepContext, config: Config, gate: GateName, wait: GateWait): Promise<Verdict> {
@@ -64,11 +72,11 @@ export async function waitForGate(ctx: StepContext, config: Config, gate: GateNa
       passingSince ??= now;
       const steady = now - passingSince;
       if (steady >= wait.settleMs) return verdict;
-      ctx.progress(`${gate} passes; holding steady ${formatDuration(Math.max(1, steady))} of ${formatDuration(wait.settleMs)}`, verdict.metrics);
+      const held = steady < config.timeouts.poll ? "it must hold" : `held ${formatDuration(steady)} of`;
+      ctx.progress(`${gate} passes; ${held} ${formatDuration(wait.settleMs)} before it counts`, verdict.metrics);
     } else {
       passingSince = null;
-      const more = verdict.reasons.length > 1 ? ` (+${verdict.reasons.length - 1} more)` : "";
-      ctx.progress(`waiting for ${gate}: ${verdict.reasons[0]}${more}${trend.describe(now, verdict.metrics)}`, verdict.metrics);
+      ctx.progress(`waiting for ${gate}: ${waitingFor(verdict)}${trend.describe(now, verdict.metrics)}`, verdict.metrics);
       if (now - start >= wait.limitMs) {
         throw new StepFailure(
           `${gate} still refuses after ${formatDuration(wait.limitMs)}: ${verdict.reasons.join("; ")}`,

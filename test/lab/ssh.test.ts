@@ -3,8 +3,8 @@
 
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import ssh2 from "ssh2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sshKeyPair } from "../../src/lab/credentials.js";
 import { fingerprint, parseKnownHosts } from "../../src/transport/known-hosts.js";
 import { changeCommand, readCommand, readOnlyShell } from "../../src/transport/remote-command.js";
 import { HostKeyError, RemoteError, SshPool, type SshSettings } from "../../src/transport/ssh.js";
@@ -89,7 +89,7 @@ describe("commands", () => {
 describe("host keys and authentication", () => {
   it("refuses a host whose key differs from known_hosts, naming the host and both fingerprints", async () => {
     const original = await readFile(t.loaded.config.ssh.knownHostsFile, "utf8");
-    const other = ssh2.utils.generateKeyPairSync("ed25519");
+    const other = sshKeyPair("other");
     const forged = original.replace(/^(\[127\.0\.10\.1\]:\d+ ssh-ed25519 )\S+/m, `$1${other.public.split(" ")[1]}`);
     const file = path.join(t.dir, "known_hosts.forged");
     await writeFile(file, forged);
@@ -111,7 +111,7 @@ describe("host keys and authentication", () => {
   });
 
   it("reports a key the node does not accept as an authentication error", async () => {
-    const stranger = ssh2.utils.generateKeyPairSync("ed25519");
+    const stranger = sshKeyPair("stranger");
     const keyFile = path.join(t.dir, "stranger_key");
     await writeFile(keyFile, stranger.private, { mode: 0o600 });
     const error = await new SshPool(settings({ identityFile: keyFile })).run("pve1", readCommand("true")).catch((e: unknown) => e);

@@ -1,0 +1,214 @@
+// `rollgate upgrade`: the rolling upgrade, interactive or unattended, journaled and locked.
+
+import os from "node:os";
+import { Command, InvalidArgumentError } from "commander";
+import type { LoadedConfig } from "../config/index.js";
+import { evaluateGates } from "../gates/evaluate.js";
+import { preflightGates } from "../gates/index.js";
+import { notify } from "../notify/index.js";
+import { collect } from "../observe/collect.js";
+import type { Facet } from "../observe/state.js";
+import { buildPlan } from "../plan/plan.js";
+import { loadPlaybook, type Playbook } from "../playbook/playbook.js";
+import { Engine, entryTitle, type ResumeState, type RunResult } from "../run/engine.js";
+import type { RunEvent, RunEventBody } from "../run/events.js";
+import { currentRunFile, Journal, newRunId, readJournal } from "../run/journal.js";
+import { acquireLock, breakStaleLock } from "../run/lock.js";
+import { summarizeRun } from "../run/run-summary.js";
+import { parseWindow, type Window } from "../run/window.js";
+import { systemClock } from "../transport/clock.js";
+import { networkProbes } from "../transport/probes.js";
+import { ExitCode, UsageError } from "../util/errors.js";
+import { println, type CliIo } from "./io.js";
+import { nodeList } from "./options.js";
+import { renderPlan } from "./render/plan.js";
+import { createRunRenderer, type StepOutline } from "./render/run-renderer.js";
+import { styleFor } from "./render/style.js";
+import { loadWithWarnings, openSession } from "./session.js";
+
+export interface UpgradeOptions {
+  config: string;
+  yes?: boolean;
+  dryRun?: boolean;
+  nodes?: string[];
+  window?: Window;
+  pauseAfter?: number;
+  resume?: boolean;
+  fresh?: boolean;
+  breakStaleLock?: boolean;
+  journalDir?: string;
+  json?: boolean;
+  verbose?: boolean;
+  color: boolean;
+}
+
+function count(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a whole number of nodes, at least 1");
+  return n;
+}
+
+function outline(playbook: Playbook, nodes: string[]): StepOutline {
+  const list = (entries: Playbook["node"]) => entries.map((entry) => ({ step: entry.kind === "gate" ? entry.gate : entry.kind === "step" ? entry.step : entry.kind === "run" ? "run" : "preflight-gates", title: entryTitle(entry) }));
+  return { preflight: list(playbook.preflight), node: list(playbook.node), finally: list(playbook.finally), nodes };
+}
+
+/** The unfinished run an upgrade must decide about (continue with --resume, or start over with --fresh). */
+async function unfinishedRun(journalDir: string): Promise<{ runId: string; events: RunEvent[]; where: string } | null> {
+  const file = await currentRunFile(journalDir);
+  if (!file) return null;
+  const { events } = await readJournal(file);
+  const summary = summarizeRun(events);
+  const finishedCleanly = summary.outcome !== null && !["interrupted", "failed"].includes(summary.outcome);
+  if (finishedCleanly) return null;
+  const where = summary.inFlight ? `${summary.inFlight.node} (last step: ${summary.inFlight.lastStep ?? "none"})` : "before any node";
+  return { runId: summary.runId, events, where };
+}
+
+/** Shows the plan and asks; only for a person at a terminal. */
+async function confirm(io: CliIo, loaded: LoadedConfig, options: UpgradeOptions, facetsOfPlan: Set<Facet>): Promise<boolean> {
+  const session = await openSession(loaded, io, { readOnly: true, facets: facetsOfPlan });
+  try {
+    const state = await collect(session.observeContext(null), facetsOfPlan);
+    const plan = buildPlan(loaded.config, state, evaluateGates(loaded.config, state, preflightGates), options.nodes ?? null);
+    println(io.stderr, renderPlan(plan, styleFor(io.stderr, io.env, options.color)));
+    const answer = await io.prompt(`\nUpgrade ${plan.nodes.filter((n) => !n.upToDate).length} node(s) in this order? Type "yes" to start: `);
+    return answer.trim().toLowerCase() === "yes";
+  } finally {
+    await session.close();
+  }
+}
+
+export async function runUpgradeCommand(io: CliIo, opts: UpgradeOptions): Promise<number> {
+  if (opts.resume && opts.fresh) throw new UsageError("--resume and --fresh exclude each other");
+  const unattended = !io.stdinIsTTY;
+  if (unattended && !opts.yes && !opts.dryRun) {
+    throw new UsageError("stdin is not a terminal: an unattended upgrade needs --yes (see `rollgate plan` for what it would do)");
+  }
+  const loaded = await loadWithWarnings(opts.config, io);
+  const config = loaded.config;
+  const known = config.nodes.map((n) => n.name);
+  const unknownNodes = (opts.nodes ?? []).filter((n) => !known.includes(n));
+  if (unknownNodes.length > 0) throw new UsageError(`--nodes: no node ${unknownNodes.join(", ")} in ${opts.config} (known: ${known.join(", ")})`);
+  const playbook = await loadPlaybook(config.upgrade.playbook);
+  const journalDir = opts.journalDir ?? config.journal.dir;
+  const facets = new Set<Facet>(["pve", "votes", "ssh", "guests", "ha", "gluster", "services", "privateNetwork", "packages", "constraints"]);
+
+  if (opts.dryRun) return runOnce(io, opts, loaded, playbook, null, null, facets);
+
+  if (opts.breakStaleLock) await breakStaleLock(journalDir);
+  const runId = newRunId();
+  const lock = await acquireLock(journalDir, { runId, pid: process.pid, host: os.hostname(), command: "upgrade" });
+  try {
+    const previous = await unfinishedRun(journalDir);
+    let resume: ResumeState | null = null;
+    if (previous && !opts.resume && !opts.fresh) {
+      throw new UsageError(`an earlier run (${previous.runId}) did not finish; it stopped at ${previous.where}. \`rollgate status\` shows it. Continue it with --resume, or, once the cluster is checked, start over with --fresh.`);
+    }
+    if (previous && opts.resume) resume = { runId: previous.runId, events: previous.events };
+    if (opts.resume && !previous) println(io.stderr, "rollgate: nothing to resume; starting a new run");
+    if (!unattended && !opts.yes && !resume && !(await confirm(io, loaded, opts, facets))) {
+      println(io.stderr, "rollgate: not confirmed; nothing was changed");
+      return ExitCode.ok;
+    }
+    const journal = resume ? await Journal.open(journalDir, resume.runId) : await Journal.create(journalDir, runId);
+    try {
+      return await runOnce(io, opts, loaded, playbook, journal, resume, facets);
+    } finally {
+      journal.close();
+    }
+  } finally {
+    await lock.release();
+  }
+}
+
+async function runOnce(
+  io: CliIo,
+  opts: UpgradeOptions,
+  loaded: LoadedConfig,
+  playbook: Playbook,
+  journal: Journal | null,
+  resume: ResumeState | null,
+  facets: Set<Facet>,
+): Promise<number> {
+  const config = loaded.config;
+  const kind = opts.json ? "json" : io.stdout.isTTY ? "tree" : "plain";
+  const renderer = createRunRenderer(kind, io, { color: opts.color, verbose: Boolean(opts.verbose), steps: outline(playbook, opts.nodes ?? config.nodes.map((n) => n.name)) });
+  const session = await openSession(loaded, io, { readOnly: Boolean(opts.dryRun), facets });
+  const stop = new AbortController();
+  let signals = 0;
+  const offSignal = io.onSignal((signal) => {
+    signals += 1;
+    if (signals === 1) {
+      println(io.stderr, `\nrollgate: ${signal}: stopping at the next safe point (a migration or apt-get in progress finishes first)…`);
+      stop.abort(new Error(signal));
+    } else println(io.stderr, "rollgate: still stopping safely; wait for the current change to finish (kill -9 would leave it unjournaled)");
+  });
+  const startedAt = new Date().toISOString();
+  let result: RunResult;
+  try {
+    const engine = new Engine({
+      config,
+      configFile: loaded.file,
+      playbook,
+      shell: session.shell,
+      pve: session.pve,
+      probes: networkProbes,
+      clock: systemClock,
+      runId: resume?.runId ?? journal?.runId ?? newRunId(),
+      host: os.hostname(),
+      dryRun: Boolean(opts.dryRun),
+      only: opts.nodes ?? null,
+      window: opts.window ?? null,
+      pauseAfter: opts.pauseAfter ?? null,
+      resume,
+      stop: stop.signal,
+      emit: (body: RunEventBody) => {
+        const event = { ...body, time: new Date().toISOString() } as RunEvent;
+        journal?.append(event);
+        renderer.onEvent(event);
+      },
+    });
+    result = await engine.run();
+  } finally {
+    offSignal();
+    await renderer.finish();
+    await session.close();
+  }
+  if (!opts.dryRun && config.notify.length > 0) {
+    const sent = await notify(config.notify, {
+      cluster: config.cluster,
+      runId: journal?.runId ?? "",
+      outcome: result.outcome,
+      exitCode: result.exitCode,
+      message: result.message,
+      humanAction: result.humanAction,
+      maintenanceLeftOn: result.maintenanceLeftOn,
+      nodesDone: result.nodesDone,
+      startedAt,
+      endedAt: new Date().toISOString(),
+      host: os.hostname(),
+    }, { timeoutMs: config.proxmox.timeout });
+    for (const r of sent) if (!r.ok) println(io.stderr, `rollgate: warning: notification failed: ${r.message}`);
+  }
+  return result.exitCode;
+}
+
+export function upgradeCommand(io: CliIo, setExit: (code: number) => void): Command {
+  return new Command("upgrade")
+    .description("upgrade the cluster node by node through the playbook; --dry-run prints every action without changing anything")
+    .option("-c, --config <file>", "cluster description", "cluster.yaml")
+    .option("-y, --yes", "do not ask for confirmation (required when stdin is not a terminal)")
+    .option("--dry-run", "walk the playbook against live state and print every action; change nothing")
+    .option("--nodes <a,b>", "upgrade only these nodes", nodeList)
+    .option("--window <HH:MM-HH:MM>", "start no new node outside these local hours", (v: string) => parseWindow(v))
+    .option("--pause-after <n>", "stop cleanly after n nodes", count)
+    .option("--resume", "continue the run that stopped (re-verifies the node it was working on)")
+    .option("--fresh", "start a new run although the last one did not finish")
+    .option("--break-stale-lock", "remove the lock of a run whose process is gone (never a live one)")
+    .option("--journal-dir <dir>", "journal and lock directory (default: journal.dir of cluster.yaml)")
+    .option("--json", "JSON lines of every event on stdout")
+    .option("-v, --verbose", "also show command output")
+    .option("--no-color", "plain output")
+    .action(async (opts: UpgradeOptions) => setExit(await runUpgradeCommand(io, opts)));
+}

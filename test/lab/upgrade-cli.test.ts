@@ -1,0 +1,177 @@
+// `rollgate upgrade` and `rollgate status` as a user (or cron) runs them against the lab:
+// unattended rules, the journal, the lock, signals and resume, the window, dry run, notifications.
+
+import http from "node:http";
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { LabOptions } from "../../src/lab/lab.js";
+import { currentRunFile } from "../../src/run/journal.js";
+import { runCli } from "../helpers/cli.js";
+import { eventually, startTestLab, type TestLab } from "../helpers/lab.js";
+
+let current: TestLab | null = null;
+afterEach(async () => {
+  await current?.stop();
+  current = null;
+});
+
+async function lab(options: Omit<LabOptions, "dir"> = {}): Promise<TestLab> {
+  current = await startTestLab({ timeScale: 200, ...options });
+  return current;
+}
+
+const journalDir = (t: TestLab) => path.join(t.dir, "journal");
+const upgrade = (t: TestLab, ...args: string[]) => runCli(["upgrade", "-c", t.lab.files.config, ...args]);
+const status = (t: TestLab, ...args: string[]) => runCli(["status", "-c", t.lab.files.config, ...args]);
+
+describe("rollgate upgrade (at a terminal)", () => {
+  it("shows the plan and changes nothing unless the answer is yes", async () => {
+    const t = await lab();
+    const declined = await runCli(["upgrade", "-c", t.lab.files.config], { stdinIsTTY: true, answers: ["no"] });
+    expect(declined.exitCode).toBe(0);
+    expect(declined.stderr).toContain("Order: pve3 → pve1 → pve2");
+    expect(declined.stderr).toContain('Upgrade 3 node(s) in this order? Type "yes" to start:');
+    expect(declined.stderr).toContain("not confirmed; nothing was changed");
+    expect(t.lab.status().record.mutations).toEqual([]);
+    const accepted = await runCli(["upgrade", "-c", t.lab.files.config, "--nodes", "pve3"], { stdinIsTTY: true, answers: ["yes"] });
+    expect(accepted.exitCode).toBe(0);
+    expect(t.lab.cluster.node("pve3").runningKernel).toBe("6.8.12-5-pve");
+    expect(t.lab.cluster.node("pve1").runningKernel).toBe("6.8.12-4-pve");
+  });
+});
+
+describe("rollgate upgrade (unattended)", () => {
+  it("refuses to run without a terminal unless --yes is given", async () => {
+    const t = await lab();
+    const run = await upgrade(t);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain("stdin is not a terminal: an unattended upgrade needs --yes");
+    expect(t.lab.status().record.mutations).toEqual([]);
+  });
+
+  it("upgrades with plain timestamped lines, journals the run privately, and status renders it", async () => {
+    const t = await lab();
+    const run = await upgrade(t, "--yes");
+    expect(run.exitCode).toBe(0);
+    const lines = run.stdout.trim().split("\n");
+    expect(lines.every((l) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ /.test(l))).toBe(true);
+    expect(run.stdout).not.toMatch(/\u001b\[/);
+    expect(run.stdout).toMatch(/pve3 gluster-heal: ok/);
+    const file = await currentRunFile(journalDir(t));
+    expect(file).not.toBeNull();
+    expect((await stat(file!)).mode & 0o777).toBe(0o600);
+    const shown = await status(t);
+    expect(shown.exitCode).toBe(0);
+    expect(shown.stdout).toMatch(/outcome: success \(exit 0\): upgraded pve3, pve1, pve2/);
+    expect(shown.stdout).toMatch(/^pve1 {2}done /m);
+    const json = JSON.parse((await status(t, "--json")).stdout) as { outcome: string; nodes: Array<{ status: string }> };
+    expect(json.outcome).toBe("success");
+    expect(json.nodes.map((n) => n.status)).toEqual(["done", "done", "done"]);
+    // A second run finds nothing to do.
+    const again = await upgrade(t, "--yes");
+    expect(again.exitCode).toBe(0);
+    expect(again.stdout).toContain("nothing to do: every node is up to date");
+  });
+
+  it("a second concurrent run gets exit 5 and changes nothing", async () => {
+    const t = await lab();
+    const first = upgrade(t, "--yes");
+    await eventually("the first run to take the lock", async () => (await stat(path.join(journalDir(t), "lock")).catch(() => null)) !== null);
+    const second = await upgrade(t, "--yes");
+    expect(second.exitCode).toBe(5);
+    expect(second.stderr).toContain("another run holds the lock: PID");
+    expect(second.stdout).toBe("");
+    expect((await first).exitCode).toBe(0);
+    expect(t.lab.status().record.maxOutOfService).toBe(1);
+  });
+
+  it("stops at a safe point on SIGTERM (exit 6), insists on --resume, then finishes", async () => {
+    const t = await lab();
+    let signal: (name: NodeJS.Signals) => void = () => {};
+    const interrupted = runCli(["upgrade", "-c", t.lab.files.config, "--yes"], { onStart: (send) => (signal = send) });
+    await eventually("pve3 to reboot", () => t.lab.status().record.mutations.some((m) => m.action === "reboot pve3"));
+    signal("SIGTERM");
+    const first = await interrupted;
+    expect(first.exitCode).toBe(6);
+    expect(first.stderr).toContain("stopping at the next safe point");
+    const shown = await status(t);
+    expect(shown.stdout).toContain("! pve3 is still in HA maintenance mode");
+    expect(shown.stdout).toMatch(/! stopped while working on pve3 \(step \S+\); it had been changed/);
+
+    const plain = await upgrade(t, "--yes");
+    expect(plain.exitCode).toBe(2);
+    expect(plain.stderr).toMatch(/did not finish; it stopped at pve3 .* Continue it with --resume/);
+
+    const resumed = await upgrade(t, "--yes", "--resume");
+    expect(resumed.exitCode).toBe(0);
+    expect(t.lab.status().record.mutations.filter((m) => m.action === "reboot pve3")).toHaveLength(1);
+    expect(t.lab.status().record.maxOutOfService).toBe(1);
+    expect((await status(t)).stdout).toMatch(/resumed 1×/);
+  });
+
+  it("starts no node outside --window (exit 7)", async () => {
+    const t = await lab();
+    const hour = new Date().getHours();
+    const from = String((hour + 2) % 24).padStart(2, "0");
+    const to = String((hour + 3) % 24).padStart(2, "0");
+    const run = await upgrade(t, "--yes", "--window", `${from}:00-${to}:00`);
+    expect(run.exitCode).toBe(7);
+    expect(run.stdout).toContain(`outside the maintenance window ${from}:00-${to}:00: no node started`);
+    expect(t.lab.status().record.mutations).toEqual([]);
+    expect((await upgrade(t, "--yes", "--window", "25:00-26:00")).exitCode).toBe(2);
+  });
+
+  it("stops with a node out of service (exit 4): status says where and what to do", async () => {
+    const t = await lab({ scenario: "node-never-returns", timeouts: { nodeOnline: "1500ms" } });
+    const run = await upgrade(t, "--yes");
+    expect(run.exitCode).toBe(4);
+    expect(run.stdout).toContain("ACTION REQUIRED: Look at pve3's console");
+    const shown = await status(t);
+    expect(shown.stdout).toContain("! pve3 is still in HA maintenance mode");
+    expect(shown.stdout).toContain("ACTION REQUIRED: Look at pve3's console");
+  });
+
+  it("--dry-run prints every action and changes nothing; needs no --yes and writes no journal", async () => {
+    const t = await lab();
+    const run = await upgrade(t, "--dry-run");
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain("would: migrate 100 (fw-a) [routers] pve1 → pve3");
+    expect(run.stdout).toContain("would: ha-manager crm-command node-maintenance enable pve2");
+    expect(t.lab.status().record.mutations).toEqual([]);
+    expect(await currentRunFile(journalDir(t))).toBeNull();
+  });
+
+  it("--json prints one JSON event per line", async () => {
+    const t = await lab();
+    const run = await upgrade(t, "--yes", "--json", "--nodes", "pve3");
+    expect(run.exitCode).toBe(0);
+    const events = run.stdout.trim().split("\n").map((l) => JSON.parse(l) as { type: string; outcome?: string });
+    expect(events[0]?.type).toBe("run-start");
+    expect(events.at(-1)).toMatchObject({ type: "run-end", outcome: "success" });
+  });
+
+  it("notifies the webhook with the outcome", async () => {
+    const received: unknown[] = [];
+    const server = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (d: Buffer) => (body += d.toString()));
+      req.on("end", () => {
+        received.push(JSON.parse(body));
+        res.end("ok");
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const t = await lab({ scenario: "routers-on-one-node" });
+      const { appendFile } = await import("node:fs/promises");
+      const port = (server.address() as import("node:net").AddressInfo).port;
+      await appendFile(t.lab.files.config, `notify:\n  - { on: [refusal, failure], webhook: "http://127.0.0.1:${port}/hook" }\n`);
+      const run = await upgrade(t, "--yes");
+      expect(run.exitCode).toBe(3);
+      expect(received).toEqual([expect.objectContaining({ cluster: "lab", outcome: "refused", exitCode: 3, event: "refusal" })]);
+    } finally {
+      server.close();
+    }
+  });
+});
