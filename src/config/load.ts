@@ -23,7 +23,7 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
     mode = (await fs.stat(file)).mode;
     text = await fs.readFile(file, "utf8");
   } catch (error) {
-    const help = errorCode(error) === "ENOENT" ? "; write one with `rollgate init`, or name another with -c FILE" : "";
+    const help = errorCode(error) === "ENOENT" ? "; write one (README.md shows an example), or name another with -c FILE" : "";
     throw new ConfigError(null, "", `cannot read ${file}: ${osReason(error)}${help}`);
   }
 

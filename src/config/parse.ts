@@ -14,7 +14,7 @@ export interface ParsedConfig {
 
 /** Parses and validates cluster.yaml text; `file` is named in errors as given, `dir` anchors relative paths. */
 export function parseConfigSource(text: string, file: string, dir: string, home: string = os.homedir()): ParsedConfig {
-  const yaml = readYaml(text, file, "a cluster description (`rollgate init` writes one)");
+  const yaml = readYaml(text, file, "a cluster description (README.md shows one; `rollgate schema` prints its JSON Schema)");
   // Problems about an inline secret replace the schema's own for that key, which would quote the value.
   const config = validateYaml(configSchema({ dir, home }), yaml, inlineSecretProblems(yaml.data));
   throwConfigErrors(locatedErrors(crossFieldProblems(config), yaml.source));

@@ -311,7 +311,7 @@ export function configSchema(base: PathBase) {
 
 export type ConfigSchema = ReturnType<typeof configSchema>;
 export type Config = z.output<ConfigSchema>;
-/** cluster.yaml as written, before defaults and normalisation: for code that writes one (`rollgate init`, the lab). */
+/** cluster.yaml as written, before defaults and normalisation: for code that writes one (the lab). */
 export type ConfigInput = z.input<ConfigSchema>;
 export type ProxmoxConfig = Config["proxmox"];
 export type SshConfig = Config["ssh"];

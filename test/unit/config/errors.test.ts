@@ -165,7 +165,7 @@ describe("missing keys point at the mapping that lacks them", () => {
 
   test("an empty file", async () => {
     expect(await messageFor("# nothing yet\n")).toBe(
-      "cluster.yaml:1:1: the file is empty; expected a cluster description (`rollgate init` writes one)",
+      "cluster.yaml:1:1: the file is empty; expected a cluster description (README.md shows one; `rollgate schema` prints its JSON Schema)",
     );
   });
 });

@@ -25,7 +25,7 @@ test("a missing config file is an error without position that says what to do", 
   const error = await configErrorOf(() => loadConfig(file));
   expect(error.position).toBeNull();
   expect(error.message).toBe(
-    `cannot read ${file}: no such file or directory (ENOENT); write one with \`rollgate init\`, or name another with -c FILE`,
+    `cannot read ${file}: no such file or directory (ENOENT); write one (README.md shows an example), or name another with -c FILE`,
   );
 });
 
