@@ -11,11 +11,10 @@ import { preflightGates } from "../src/gates/index.js";
 import { createHealInfoParser, type HealInfoKind, type OutputFormat } from "../src/gluster/index.js";
 import { startLab } from "../src/lab/lab.js";
 import { collect } from "../src/observe/collect.js";
-import { Engine } from "../src/run/engine.js";
-import { loadPlaybook } from "../src/playbook/playbook.js";
-import { systemClock } from "../src/transport/clock.js";
 import { pveClientFor, sshPoolFor } from "../src/transport/from-config.js";
 import { networkProbes } from "../src/transport/probes.js";
+import { runEngine } from "../test/helpers/engine.js";
+import { startTestLab } from "../test/helpers/lab.js";
 import { ms, peakHeap, time } from "./measure.js";
 
 const bricks = ["pve1:/data/brick/gv0", "pve2:/data/brick/gv0", "pve3:/data/brick/gv0"];
@@ -97,38 +96,14 @@ async function labBench() {
 }
 
 async function upgradeBench(timeScale: number) {
-  const dir = await mkdtemp(path.join(tmpdir(), "rollgate-bench-up-"));
-  const lab = await startLab({ dir, timeScale });
-  const loaded = await loadConfig(lab.files.config);
-  const shell = sshPoolFor(loaded.config);
-  const pve = await pveClientFor(loaded.config, await resolveTokenSecret(loaded));
+  const t = await startTestLab({ timeScale });
   try {
     const start = performance.now();
-    const result = await new Engine({
-      config: loaded.config,
-      configFile: lab.files.config,
-      playbook: await loadPlaybook(loaded.config.upgrade.playbook),
-      shell,
-      pve,
-      probes: networkProbes,
-      clock: systemClock,
-      runId: "bench",
-      host: "bench",
-      dryRun: false,
-      only: null,
-      window: null,
-      pauseAfter: null,
-      resume: null,
-      stop: new AbortController().signal,
-      emit: () => {},
-    }).run();
-    const record = lab.status().record;
-    return { timeScale, ms: performance.now() - start, outcome: result.outcome, modelSeconds: lab.status().modelSeconds, maxOutOfService: record.maxOutOfService, breaches: record.criticalBreaches.length, mutations: record.mutations.length };
+    const { result } = await runEngine(t);
+    const status = t.lab.status();
+    return { timeScale, ms: performance.now() - start, outcome: result.outcome, modelSeconds: status.modelSeconds, maxOutOfService: status.record.maxOutOfService, breaches: status.record.criticalBreaches.length, mutations: status.record.mutations.length };
   } finally {
-    pve.close();
-    await shell.close();
-    await lab.stop();
-    await rm(dir, { recursive: true, force: true });
+    await t.stop();
   }
 }
 

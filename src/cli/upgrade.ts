@@ -177,14 +177,9 @@ async function runOnce(
   }
   if (!opts.dryRun && config.notify.length > 0) {
     const sent = await notify(config.notify, {
+      ...result,
       cluster: config.cluster,
       runId: journal?.runId ?? "",
-      outcome: result.outcome,
-      exitCode: result.exitCode,
-      message: result.message,
-      humanAction: result.humanAction,
-      maintenanceLeftOn: result.maintenanceLeftOn,
-      nodesDone: result.nodesDone,
       startedAt,
       endedAt: new Date().toISOString(),
       host: os.hostname(),

@@ -1,18 +1,13 @@
 // What a run reports when it ends, which notification event that is, and the JSON a webhook receives.
 
 import type { NotifyEvent } from "../config/index.js";
+import type { RunResult } from "../run/engine.js";
 import type { Outcome } from "../run/events.js";
 import { outcomeHeadline } from "../util/outcome.js";
 
-export interface RunReport {
+export interface RunReport extends RunResult {
   cluster: string;
   runId: string;
-  outcome: Outcome;
-  exitCode: number;
-  message: string;
-  humanAction: string | null;
-  maintenanceLeftOn: string[];
-  nodesDone: string[];
   startedAt: string;
   endedAt: string;
   host: string;

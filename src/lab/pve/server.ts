@@ -3,8 +3,8 @@
 
 import https from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Socket } from "node:net";
 import { LabApiError, type LabCluster } from "../model/cluster.js";
+import { PowerSwitchedServer } from "../power-switch.js";
 import { matchRoute, type ApiRequest } from "./routes.js";
 
 export interface ApiToken {
@@ -23,45 +23,28 @@ const apiPrefix = "/api2/json";
 const maxBodyBytes = 64 * 1024;
 
 export class LabApiServer {
-  private readonly server: https.Server;
-  private readonly sockets = new Set<Socket>();
-  private listening = false;
+  private readonly power: PowerSwitchedServer;
 
   constructor(
     private readonly cluster: LabCluster,
     private readonly node: string,
-    private readonly address: string,
-    private readonly port: number,
+    address: string,
+    port: number,
     tls: NodeTls,
     private readonly token: ApiToken,
   ) {
-    this.server = https.createServer({ key: tls.key, cert: tls.cert }, (req, res) => void this.handle(req, res));
-    this.server.on("connection", (socket: Socket) => {
-      this.sockets.add(socket);
-      socket.on("close", () => this.sockets.delete(socket));
-    });
+    const server = https.createServer({ key: tls.key, cert: tls.cert }, (req, res) => void this.handle(req, res));
     // TLS handshakes that a client aborts (a refused fingerprint) are not the server's problem.
-    this.server.on("tlsClientError", () => {});
+    server.on("tlsClientError", () => {});
+    this.power = new PowerSwitchedServer(server, port, address);
   }
 
-  async start(): Promise<void> {
-    if (this.listening) return;
-    await new Promise<void>((resolve, reject) => {
-      this.server.once("error", reject);
-      this.server.listen(this.port, this.address, () => {
-        this.server.off("error", reject);
-        resolve();
-      });
-    });
-    this.listening = true;
+  start(): Promise<void> {
+    return this.power.on();
   }
 
-  async stop(): Promise<void> {
-    if (!this.listening) return;
-    this.listening = false;
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    for (const socket of this.sockets) socket.destroy();
-    await closed;
+  stop(): Promise<void> {
+    return this.power.off();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -6,6 +6,7 @@ import net from "node:net";
 import { timingSafeEqual } from "node:crypto";
 import ssh2 from "ssh2";
 import type { Connection, ServerChannel } from "ssh2";
+import { PowerSwitchedServer } from "../power-switch.js";
 import type { LabCluster } from "../model/cluster.js";
 import type { CommandOutput } from "../shell/context.js";
 import { runCommandLine } from "../shell/interpreter.js";
@@ -23,10 +24,8 @@ export interface SshServerOptions {
 }
 
 export class LabSshServer {
-  private readonly listener: net.Server;
   private readonly ssh: InstanceType<typeof SshServer>;
-  private readonly sockets = new Set<net.Socket>();
-  private listening = false;
+  private readonly power: PowerSwitchedServer;
   private readonly allowed: ssh2.ParsedKey;
 
   constructor(
@@ -39,37 +38,21 @@ export class LabSshServer {
     this.ssh = new SshServer({ hostKeys: [options.hostKey], ident: "OpenSSH_9.2p1 Debian-2+deb12u3" }, (client, info) =>
       this.onClient(client, info.port),
     );
-    this.listener = net.createServer((socket) => {
-      this.sockets.add(socket);
-      socket.on("close", () => this.sockets.delete(socket));
-      socket.on("error", () => {});
-      this.ssh.injectSocket(socket);
-    });
+    // Our own listener hands sockets to ssh2, so a dropped connection can be cut at the TCP level.
+    const listener = net.createServer((socket) => this.ssh.injectSocket(socket));
+    this.power = new PowerSwitchedServer(listener, options.port, options.address);
   }
 
-  async start(): Promise<void> {
-    if (this.listening) return;
-    await new Promise<void>((resolve, reject) => {
-      this.listener.once("error", reject);
-      this.listener.listen(this.options.port, this.options.address, () => {
-        this.listener.off("error", reject);
-        resolve();
-      });
-    });
-    this.listening = true;
+  start(): Promise<void> {
+    return this.power.on();
   }
 
-  /** Stops listening and cuts every connection without a goodbye, like a host losing power. */
-  async stop(): Promise<void> {
-    if (!this.listening) return;
-    this.listening = false;
-    const closed = new Promise<void>((resolve) => this.listener.close(() => resolve()));
-    for (const socket of this.sockets) socket.destroy();
-    await closed;
+  stop(): Promise<void> {
+    return this.power.off();
   }
 
   private socketOf(remotePort: number): net.Socket | undefined {
-    return [...this.sockets].find((s) => s.remotePort === remotePort);
+    return [...this.power.sockets].find((s) => s.remotePort === remotePort);
   }
 
   private onClient(client: Connection, remotePort: number): void {
