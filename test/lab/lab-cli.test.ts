@@ -1,0 +1,62 @@
+// `rollgate lab up|status|down` as a user drives them: up serves until asked to stop, status
+// reports what the lab saw, down stops it and frees its ports.
+
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { LabStatus } from "../../src/lab/lab.js";
+import { runCli } from "../helpers/cli.js";
+import { eventually } from "../helpers/lab.js";
+
+let dir = "";
+afterEach(async () => {
+  await runCli(["lab", "down", "--dir", dir]);
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("rollgate lab", () => {
+  it("up writes the files and serves; status reports; down stops it", async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "rollgate-labcli-"));
+    const up = runCli(["lab", "up", "--dir", dir, "--scenario", "heal-slow", "--time-scale", "50"]);
+    await eventually("the lab to answer", async () => (await runCli(["lab", "status", "--dir", dir, "--json"])).exitCode === 0);
+    for (const file of ["cluster.yaml", "id_ed25519", "known_hosts", "pve-token", "pve-root-ca.pem"]) {
+      expect((await stat(path.join(dir, file))).mode & 0o777).toBe(0o600);
+    }
+    const status = JSON.parse((await runCli(["lab", "status", "--dir", dir, "--json"])).stdout) as LabStatus;
+    expect(status.scenario).toBe("heal-slow");
+    expect(status.nodes.map((n) => n.name)).toEqual(["pve1", "pve2", "pve3"]);
+    expect(status.record).toEqual({ mutations: [], maxOutOfService: 0, maxOutOfServiceAt: null, criticalBreaches: [] });
+    const check = await runCli(["check", "-c", path.join(dir, "cluster.yaml"), "--gate", "gluster-healed"]);
+    expect(check.exitCode).toBe(0);
+
+    const again = await runCli(["lab", "up", "--dir", dir]);
+    expect(again.exitCode).toBe(2);
+    expect(again.stderr).toContain("a lab is already running in");
+
+    const down = await runCli(["lab", "down", "--dir", dir]);
+    expect(down.exitCode).toBe(0);
+    const served = await up;
+    expect(served.exitCode).toBe(0);
+    expect(served.stdout).toBe(`lab ready: ${path.join(dir, "cluster.yaml")}\n`);
+    const gone = await runCli(["lab", "status", "--dir", dir]);
+    expect(gone.exitCode).toBe(2);
+    expect(gone.stderr).toContain("no lab is running in");
+  });
+
+  it("stops on SIGTERM", async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "rollgate-labcli-"));
+    let signal: (name: NodeJS.Signals) => void = () => {};
+    const up = runCli(["lab", "up", "--dir", dir], { onStart: (send) => (signal = send) });
+    await eventually("the lab to answer", async () => (await runCli(["lab", "status", "--dir", dir])).exitCode === 0);
+    signal("SIGTERM");
+    expect((await up).exitCode).toBe(0);
+  });
+
+  it("rejects an unknown scenario with the list of known ones", async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "rollgate-labcli-"));
+    const run = await runCli(["lab", "up", "--dir", dir, "--scenario", "meteor"]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain("unknown scenario; one of: healthy, heal-slow");
+  });
+});
