@@ -5,11 +5,15 @@
 import {
   createHealInfoParser,
   describeGlusterFailure,
+  parsePeerStatusText,
   parsePeerStatusXml,
+  parseVolumeInfoText,
   parseVolumeInfoXml,
+  parseVolumeStatusText,
   parseVolumeStatusXml,
   type HealInfo,
   type HealInfoKind,
+  type HealInfoParser,
   type Parsed,
   type PeerStatus,
 } from "../gluster/index.js";
@@ -25,30 +29,35 @@ function unwrap<T>(parsed: Parsed<T>, what: string): T {
   return parsed.value;
 }
 
-/** Runs a gluster command whose output is one small XML document. */
-async function glusterXml<T>(ctx: ObserveContext, node: string, args: string[], parse: (xml: string) => Parsed<T>): Promise<T> {
+/** XML is asked for; a gluster that answers in text anyway is read with the text parser. */
+const isXml = (output: string) => output.trimStart().startsWith("<");
+
+/** Runs a gluster command whose output is one small document, XML preferred. */
+async function glusterXml<T>(ctx: ObserveContext, node: string, args: string[], parsers: { xml: (text: string) => Parsed<T>; text: (text: string) => Parsed<T> }): Promise<T> {
   const argv = ["gluster", ...args, "--xml"];
   const what = `\`${argv.join(" ")}\` on ${node}`;
   const run = await ctx.shell.run(node, readCommand(...argv));
   const failure = describeGlusterFailure({ stdout: run.stdout, stderr: run.stderr, exitCode: run.exitCode ?? -1 });
   if (failure !== null) throw new Error(`${what}: ${failure}`);
-  return unwrap(parse(run.stdout), what);
+  return unwrap(isXml(run.stdout) ? parsers.xml(run.stdout) : parsers.text(run.stdout), what);
 }
 
 /** Streams heal info through the parser, keeping only counts and samples in memory. */
 async function healInfo(ctx: ObserveContext, node: string, volume: string, kind: HealInfoKind): Promise<HealInfo> {
   const argv = ["gluster", "volume", "heal", volume, "info", ...(kind === "split-brain" ? ["split-brain"] : []), "--xml"];
   const what = `\`${argv.join(" ")}\` on ${node}`;
-  const parser = createHealInfoParser({ kind, format: "xml" });
   const streamed = ctx.shell.stream(node, readCommand(...argv), { timeoutMs: ctx.config.timeouts.heal });
   let head = "";
+  let parser: HealInfoParser | null = null;
   for await (const chunk of streamed.stdout) {
     if (head.length < keptForErrors) head += chunk.toString("utf8").slice(0, keptForErrors - head.length);
+    // The format is known from the first bytes: XML as asked, or text from a gluster that ignores --xml.
+    parser ??= createHealInfoParser({ kind, format: isXml(head) ? "xml" : "text" });
     parser.write(chunk);
   }
   const { exitCode, stderr } = await streamed.done;
   const failure = describeGlusterFailure({ stdout: head, stderr, exitCode: exitCode ?? -1 });
-  const parsed = parser.end();
+  const parsed: Parsed<HealInfo> = parser ? parser.end() : { ok: false, error: "printed nothing" };
   // gluster's own error (glusterd down, volume stopped) explains more than "not XML".
   if (failure !== null && (!parsed.ok || exitCode !== 0)) throw new Error(`${what}: ${failure}`);
   return unwrap(parsed, what);
@@ -56,8 +65,8 @@ async function healInfo(ctx: ObserveContext, node: string, volume: string, kind:
 
 async function readVolume(ctx: ObserveContext, node: string, name: string): Promise<GlusterVolume> {
   const [infos, status, heal, splitBrain] = await Promise.all([
-    glusterXml(ctx, node, ["volume", "info", name], parseVolumeInfoXml),
-    glusterXml(ctx, node, ["volume", "status", name], parseVolumeStatusXml),
+    glusterXml(ctx, node, ["volume", "info", name], { xml: parseVolumeInfoXml, text: parseVolumeInfoText }),
+    glusterXml(ctx, node, ["volume", "status", name], { xml: parseVolumeStatusXml, text: parseVolumeStatusText }),
     healInfo(ctx, node, name, "info"),
     healInfo(ctx, node, name, "split-brain"),
   ]);
@@ -93,7 +102,7 @@ export async function readGluster(ctx: ObserveContext): Promise<Record<string, O
 export async function readPeers(ctx: ObserveContext): Promise<Record<string, Observed<PeerStatus>>> {
   if (ctx.config.gluster.volumes.length === 0) return {};
   const entries = await Promise.all(
-    ctx.config.nodes.map(async (n) => [n.name, await attempt(() => glusterXml(ctx, n.name, ["peer", "status"], parsePeerStatusXml))] as const),
+    ctx.config.nodes.map(async (n) => [n.name, await attempt(() => glusterXml(ctx, n.name, ["peer", "status"], { xml: parsePeerStatusXml, text: parsePeerStatusText }))] as const),
   );
   return Object.fromEntries(entries);
 }
