@@ -83,9 +83,12 @@ export const glusterHealedGate: Gate = {
       reasons.push(...found.reasons);
       checked.push(...found.checked);
     }
-    for (const [node, peers] of Object.entries(state.peers ?? {})) {
-      if (!peers.ok) {
-        reasons.push(unobserved(`gluster peer status on ${node}`, peers.error));
+    // Every node's own view of the pool: a node whose peer status was not read is unknown, not fine.
+    const poolNodes = config.gluster.volumes.length > 0 ? config.nodes.map((n) => n.name) : [];
+    for (const node of poolNodes) {
+      const peers = state.peers?.[node];
+      if (!peers?.ok) {
+        reasons.push(unobserved(`gluster peer status on ${node}`, peers?.ok === false ? peers.error : undefined));
         continue;
       }
       for (const peer of peers.value.peers) {

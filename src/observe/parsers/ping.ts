@@ -7,5 +7,6 @@ export function interpretPing(result: CommandResult): { reachable: boolean; deta
   if (result.exitCode === 0 && stats && Number(stats[2]) > 0) return { reachable: true, detail: `answers (${stats[2]}/${stats[1]} replies)` };
   if (result.exitCode === 1 && stats) return { reachable: false, detail: `no answer (${stats[1]} sent, ${stats[2]} received)` };
   if (result.exitCode === 2) return { reachable: false, detail: `cannot send: ${result.stderr.trim() || "ping failed"}` };
-  throw new Error(`ping exited ${result.exitCode}${result.stderr.trim() ? `: ${result.stderr.trim()}` : ""}; output not understood`);
+  const ended = result.exitCode === null ? `was killed by ${result.signal ?? "a signal"}` : `exited ${result.exitCode}`;
+  throw new Error(`ping ${ended}${result.stderr.trim() ? `: ${result.stderr.trim()}` : ""}; output not understood`);
 }

@@ -6,7 +6,7 @@ import { appendFile, mkdtemp, readFile, stat, writeFile } from "node:fs/promises
 import os, { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { RunEvent } from "../../../src/run/events.js";
+import type { RunEvent, RunEventBody } from "../../../src/run/events.js";
 import { currentRunFile, Journal, newRunId, readJournal } from "../../../src/run/journal.js";
 import { acquireLock, breakStaleLock, lockFile } from "../../../src/run/lock.js";
 import { summarizeRun } from "../../../src/run/run-summary.js";
@@ -15,11 +15,11 @@ import { LockedError } from "../../../src/util/errors.js";
 const dirOf = () => mkdtemp(path.join(tmpdir(), "rollgate-journal-"));
 const at = (i: number) => `2026-11-22T23:00:${String(i).padStart(2, "0")}Z`;
 
-function run(events: Array<Omit<RunEvent, "time">>): RunEvent[] {
-  return events.map((e, i) => ({ ...e, time: at(i) }) as RunEvent);
+function run(events: RunEventBody[]): RunEvent[] {
+  return events.map((e, i) => ({ ...e, time: at(i) }));
 }
 
-const start = { type: "run-start", runId: "20261122T230000Z-abcd", cluster: "lab", configFile: "c.yaml", playbook: "proxmox-gluster", order: ["pve1", "pve2"], dryRun: false, resumes: null, pid: 42, host: "ops" } as const;
+const start: RunEventBody = { type: "run-start", runId: "20261122T230000Z-abcd", cluster: "lab", configFile: "c.yaml", playbook: "proxmox-gluster", order: ["pve1", "pve2"], dryRun: false, resumes: null, pid: 42, host: "ops" };
 
 describe("journal", () => {
   it("writes one JSON line per event into private files, and names the latest run", async () => {
@@ -27,7 +27,7 @@ describe("journal", () => {
     const runId = newRunId(new Date("2026-11-22T23:00:00Z"));
     expect(runId).toMatch(/^20261122T230000Z-[0-9a-f]{4}$/);
     const journal = await Journal.create(dir, runId);
-    for (const e of run([{ ...start, runId }, { type: "phase", phase: "preflight" }])) journal.append(e);
+    for (const e of run([{ ...start, runId } as RunEventBody, { type: "phase", phase: "preflight" }])) journal.append(e);
     journal.close();
     expect((await stat(dir)).mode & 0o777).toBe(0o700);
     expect((await stat(journal.file)).mode & 0o777).toBe(0o600);

@@ -1,0 +1,55 @@
+// nodes-online: every declared node is a cluster member, online, reachable over SSH, and not left in
+// HA maintenance; without an active HA manager nobody acknowledges maintenance, so it fails closed.
+
+import { describe, it } from "vitest";
+import { failed } from "../../../src/observe/state.js";
+import {
+  degraded,
+  evaluate,
+  expectPass,
+  expectRefusal,
+  extraClusterNode,
+  haManagerInactive,
+  haNodeStatus,
+  healthyState,
+  nodeMissingFromCluster,
+  nodeOffline,
+  sshFails,
+  type Mutator,
+} from "./state-factory.js";
+
+describe("nodes-online gate", () => {
+  it("passes when every node is online, answers over SSH and is not in maintenance", () => {
+    expectPass(evaluate("nodes-online", healthyState()));
+  });
+
+  it.each<[string, Mutator, string[]]>([
+    ["a node is offline", nodeOffline("pve2"), ["pve2: offline in the cluster (corosync)", "bring it back"]],
+    ["a declared node is not a cluster member", nodeMissingFromCluster("pve3"), ["pve3: listed in cluster.yaml but not a member of cluster storehouse", "fix nodes in cluster.yaml"]],
+    ["the cluster has a node cluster.yaml does not list", extraClusterNode("pve4"), ["pve4: a member of the cluster that cluster.yaml does not list", "add it to nodes"]],
+    [
+      "a node does not answer over SSH",
+      sshFails("pve2", "connect ETIMEDOUT 10.0.0.12:22"),
+      ["pve2 over SSH: could not be observed (connect ETIMEDOUT 10.0.0.12:22)"],
+    ],
+    [
+      "a node was left in HA maintenance",
+      haNodeStatus("pve2", "maintenance"),
+      ["pve2: in HA maintenance mode", "`ha-manager crm-command node-maintenance disable pve2`"],
+    ],
+    ["the HA manager reports a node as fenced", haNodeStatus("pve3", "fence"), ['pve3: HA node status is "fence", expected "online"']],
+    ["the HA manager is not active", haManagerInactive, ["HA manager reports no status", "pve-ha-crm"]],
+    [
+      "the HA status is unobservable",
+      (s) => void (s.ha = failed("401 permission denied - invalid PVE ticket")),
+      ["HA manager status (API /cluster/ha/status/manager_status): could not be observed (401 permission denied - invalid PVE ticket)"],
+    ],
+    [
+      "the cluster status is unobservable",
+      (s) => void (s.pve = failed("596 Broken pipe")),
+      ["cluster status (API /cluster/status): could not be observed (596 Broken pipe)"],
+    ],
+  ])("refuses when %s", (_, mutate, texts) => {
+    expectRefusal(evaluate("nodes-online", degraded(mutate)), ...texts);
+  });
+});

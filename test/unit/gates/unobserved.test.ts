@@ -1,0 +1,22 @@
+// Unknown means no: a gate that was given nothing to look at refuses, and a gate given exactly the facets it
+// says it needs (what `rollgate check` collects for it) can pass.
+
+import { describe, expect, it } from "vitest";
+import { gateNames, gates } from "../../../src/gates/index.js";
+import { clusterConfig, evaluate, expectPass, healthyState, onlyFacets } from "./state-factory.js";
+
+describe("every gate in the registry", () => {
+  it.each(gateNames)("%s refuses when none of its facets were collected", (name) => {
+    const config = clusterConfig();
+    expect(gates[name].needs(config).length).toBeGreaterThan(0);
+    const verdict = evaluate(name, { observedAt: "2024-10-15T03:00:00.000Z", target: "pve3" }, { config });
+    expect(verdict.pass).toBe(false);
+    expect(verdict.reasons.join("\n")).toContain("could not be observed (not collected)");
+  });
+
+  it.each(gateNames)("%s passes on a healthy cluster given only the facets it needs", (name) => {
+    // pve3, the target, runs no router: critical-healthy-elsewhere can pass too.
+    const config = clusterConfig();
+    expectPass(evaluate(name, onlyFacets(healthyState("pve3"), gates[name].needs(config)), { config }));
+  });
+});
