@@ -5,13 +5,20 @@
 
 import { changeCommand } from "../transport/remote-command.js";
 import { parseHealTrigger } from "../gluster/index.js";
+import type { GlusterVolume } from "../observe/state.js";
 import type { StepContext, Step } from "../run/context.js";
 import { targetOf } from "../run/context.js";
 import { waitForGate } from "../run/wait-gate.js";
 
-/** A volume's bricks and daemons are all up when no reason of the gate says otherwise for it. */
-function volumeReadyForHeal(reasons: string[]): boolean {
-  return !reasons.some((r) => /offline|not listed|not reachable|no self-heal daemon|could not be observed/.test(r));
+/** `gluster volume heal VOL` is refused while any brick or self-heal daemon is down: wait for all of them. */
+function readyForHeal(volume: GlusterVolume): boolean {
+  const listed = new Map(volume.status.bricks.map((b) => [b.name, b]));
+  const reachable = new Set(volume.heal.bricks.filter((b) => b.connected).map((b) => b.name));
+  return volume.info.bricks.every((b) => {
+    const brick = listed.get(b.name);
+    const daemonUp = volume.status.selfHealDaemons.some((d) => d.peerId !== null && d.peerId === brick?.peerId && d.online);
+    return brick?.online === true && reachable.has(b.name) && daemonUp;
+  });
 }
 
 async function triggerHeal(ctx: StepContext, volume: string): Promise<boolean> {
@@ -35,9 +42,10 @@ export const glusterHeal: Step = {
     const verdict = await waitForGate(ctx, ctx.config, "gluster-healed", {
       limitMs: ctx.config.timeouts.heal,
       settleMs: ctx.config.timeouts.settle,
-      onPoll: async (seen) => {
+      onPoll: async (_verdict, state) => {
         for (const volume of ctx.config.gluster.volumes) {
-          if (triggered.has(volume) || !volumeReadyForHeal(seen.reasons)) continue;
+          const seen = state.gluster?.[volume];
+          if (triggered.has(volume) || !seen?.ok || !readyForHeal(seen.value)) continue;
           if (await triggerHeal(ctx, volume)) triggered.add(volume);
         }
       },

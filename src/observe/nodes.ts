@@ -92,9 +92,11 @@ export function readPackages(ctx: ObserveContext, node: string): Promise<Observe
       attempt(async () => (await pvePaths(ctx.pve, avoidTarget(ctx)).nodes.$(node).version.$get()) as { version?: string }),
     ]);
     if (rebootFlag.exitCode !== 0 && rebootFlag.exitCode !== 1) throw new Error(`test -e /run/reboot-required on ${node} exited ${rebootFlag.exitCode}`);
+    const bootable = parseKernelList(kernels.stdout);
     return {
       runningKernel: uname.stdout.trim(),
-      installedKernels: parseKernelList(kernels.stdout),
+      installedKernels: bootable.kernels,
+      pinnedKernel: bootable.pinned,
       pending: parseAptSimulation(simulation.stdout),
       rebootRequiredFile: rebootFlag.exitCode === 0,
       pveVersion: version.ok && typeof version.value.version === "string" ? version.value.version : null,

@@ -130,6 +130,8 @@ export interface PendingPackage {
 export interface NodePackages {
   runningKernel: string;
   installedKernels: string[];
+  /** A kernel pinned with proxmox-boot-tool: it boots instead of the newest. */
+  pinnedKernel: string | null;
   pending: PendingPackage[];
   rebootRequiredFile: boolean;
   pveVersion: string | null;

@@ -23,6 +23,14 @@ export function kernelsAfterUpgrade(packages: NodePackages): string[] {
 
 export function predictReboot(packages: NodePackages): RebootPrediction {
   const running = packages.runningKernel;
+  if (packages.pinnedKernel) {
+    // A pin decides what boots, however new the other kernels are.
+    const pinned = packages.pinnedKernel;
+    if (pinned !== running) return { needed: true, reason: `kernel ${pinned} is pinned but ${running} is running`, kernelAfter: pinned };
+    return packages.rebootRequiredFile
+      ? { needed: true, reason: "/run/reboot-required exists", kernelAfter: pinned }
+      : { needed: false, reason: `running the pinned kernel ${pinned} (proxmox-boot-tool kernel unpin to follow new kernels)`, kernelAfter: pinned };
+  }
   const installedNewest = newestKernel(packages.installedKernels) ?? running;
   const after = newestKernel(kernelsAfterUpgrade(packages)) ?? running;
   if (after !== installedNewest) return { needed: true, reason: `new kernel ${after} (running ${running})`, kernelAfter: after };

@@ -5,6 +5,7 @@
 import type { Config } from "../config/index.js";
 import { evaluateGates, facetsFor } from "../gates/evaluate.js";
 import type { GateName, Verdict } from "../gates/index.js";
+import type { ClusterState } from "../observe/state.js";
 import { formatDuration } from "../config/index.js";
 import { pausePoll, type StepContext } from "./context.js";
 import { StepFailure, StopRequested } from "./failures.js";
@@ -13,12 +14,12 @@ export interface GateWait {
   limitMs: number;
   settleMs: number;
   /** Runs after each observation (e.g. to trigger a heal once every brick is back). */
-  onPoll?: (verdict: Verdict) => Promise<void>;
+  onPoll?: (verdict: Verdict, state: ClusterState) => Promise<void>;
 }
 
-export async function evaluateGateOnce(ctx: StepContext, config: Config, gate: GateName): Promise<Verdict> {
+async function observeGate(ctx: StepContext, config: Config, gate: GateName): Promise<{ verdict: Verdict; state: ClusterState }> {
   const state = await ctx.observe(facetsFor(config, [gate]));
-  return evaluateGates(config, state, [gate])[0]!;
+  return { verdict: evaluateGates(config, state, [gate])[0]!, state };
 }
 
 /** Sum of the metrics (e.g. heal entries of all bricks); null when any is unknown. */
@@ -65,9 +66,9 @@ export async function waitForGate(ctx: StepContext, config: Config, gate: GateNa
   let passingSince: number | null = null;
   for (;;) {
     if (ctx.stop.aborted) throw new StopRequested();
-    const verdict = await evaluateGateOnce(ctx, config, gate);
+    const { verdict, state } = await observeGate(ctx, config, gate);
     const now = ctx.clock.now();
-    await wait.onPoll?.(verdict);
+    await wait.onPoll?.(verdict, state);
     if (verdict.pass) {
       passingSince ??= now;
       const steady = now - passingSince;

@@ -18,12 +18,21 @@ export function shellQuote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
+/** The command as messages show it. */
 export function commandLine(command: RemoteCommand): string {
   const env = Object.entries(command.env ?? {}).map(([k, v]) => {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new Error(`invalid environment variable name ${JSON.stringify(k)}`);
     return `${k}=${shellQuote(v)}`;
   });
   return [...env, ...command.argv.map(shellQuote)].join(" ");
+}
+
+/**
+ * The command as sent: in the C locale, so apt, pvecm and ping print the English texts the
+ * parsers read, whatever locale the node's shell has.
+ */
+export function wireLine(command: RemoteCommand): string {
+  return `LC_ALL=C ${commandLine(command)}`;
 }
 
 export interface CommandResult {

@@ -5,7 +5,7 @@ import { readFile } from "node:fs/promises";
 import ssh2 from "ssh2";
 import type { ClientChannel, ConnectConfig } from "ssh2";
 import { fingerprint, keysForHost, keyTypeOf, parseKnownHosts, type KnownHostsEntry } from "./known-hosts.js";
-import { commandLine, type CommandResult, type RemoteCommand, type RemoteShell, type RunOptions, type StreamedCommand } from "./remote-command.js";
+import { commandLine, wireLine, type CommandResult, type RemoteCommand, type RemoteShell, type RunOptions, type StreamedCommand } from "./remote-command.js";
 
 export interface SshTarget {
   node: string;
@@ -189,6 +189,7 @@ export class SshPool implements RemoteShell {
 
   stream(node: string, command: RemoteCommand, options: Omit<RunOptions, "maxStdoutBytes"> = {}): StreamedCommand {
     const line = commandLine(command);
+    const wire = wireLine(command);
     const timeoutMs = options.timeoutMs ?? this.settings.commandTimeoutMs;
     const chunks: Buffer[] = [];
     let wake: (() => void) | null = null;
@@ -210,7 +211,7 @@ export class SshPool implements RemoteShell {
           let signal: string | null = null;
           let gotExit = false;
           let stderr = "";
-          pooled.client.exec(line, (error, opened) => {
+          pooled.client.exec(wire, (error, opened) => {
             if (error) return reject(new RemoteError(node, `cannot start \`${line}\`: ${error.message}`));
             channel = opened;
             const timer = setTimeout(() => {

@@ -44,6 +44,8 @@ describe("a healthy rolling upgrade", () => {
     expect(status.guests.every((g) => g.status === "running")).toBe(true);
     expect(status.record.maxOutOfService).toBe(1);
     expect(status.record.criticalBreaches).toEqual([]);
+    // A heal was asked for once per node, once its brick and self-heal daemon were back.
+    expect(status.record.mutations.filter((m) => m.action === "gluster volume heal gv0")).toHaveLength(3);
     // Each change was journaled before it was made.
     const actions = events.filter((e) => e.type === "action");
     expect(actions.filter((a) => a.type === "action" && a.phase === "before").length).toBe(actions.filter((a) => a.type === "action" && a.phase === "after").length);

@@ -138,15 +138,15 @@ describe("proxmox-boot-tool kernel list", () => {
   const automatic = ["Manually selected kernels:", "None.", "", "Automatically selected kernels:", "6.5.13-6-pve", "6.8.12-4-pve", "6.8.12-5-pve"];
 
   it.each([
-    ["no manual kernel and an automatic list", automatic.join("\n"), ["6.5.13-6-pve", "6.8.12-4-pve", "6.8.12-5-pve"]],
-    ["a pinned kernel, listed once", [...automatic, "", "Pinned kernel:", "6.8.12-4-pve", ""].join("\n"), ["6.5.13-6-pve", "6.8.12-4-pve", "6.8.12-5-pve"]],
+    ["no manual kernel and an automatic list", automatic.join("\n"), { kernels: ["6.5.13-6-pve", "6.8.12-4-pve", "6.8.12-5-pve"], pinned: null }],
+    ["a pinned kernel, listed once", [...automatic, "", "Pinned kernel:", "6.8.12-4-pve", ""].join("\n"), { kernels: ["6.5.13-6-pve", "6.8.12-4-pve", "6.8.12-5-pve"], pinned: "6.8.12-4-pve" }],
     [
       "a manual kernel and a next-boot pin",
       ["Manually selected kernels:", "6.2.16-20-pve", "", "Automatically selected kernels:", "6.8.12-4-pve", "", "Kernel pinned on next-boot:", "6.2.16-20-pve", ""].join("\n"),
-      ["6.2.16-20-pve", "6.8.12-4-pve"],
+      { kernels: ["6.2.16-20-pve", "6.8.12-4-pve"], pinned: "6.2.16-20-pve" },
     ],
-  ])("reads %s", (_, text, kernels) => {
-    expect(parseKernelList(text)).toEqual(kernels);
+  ])("reads %s", (_, text, expected) => {
+    expect(parseKernelList(text)).toEqual(expected);
   });
 
   it("throws on a line in a list that is not a kernel version", () => {

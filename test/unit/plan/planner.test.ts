@@ -109,7 +109,7 @@ describe("order", () => {
 });
 
 describe("reboot prediction", () => {
-  const base: NodePackages = { runningKernel: "6.8.12-4-pve", installedKernels: ["6.8.8-4-pve", "6.8.12-4-pve"], pending: [], rebootRequiredFile: false, pveVersion: "8.2.4" };
+  const base: NodePackages = { runningKernel: "6.8.12-4-pve", installedKernels: ["6.8.8-4-pve", "6.8.12-4-pve"], pinnedKernel: null, pending: [], rebootRequiredFile: false, pveVersion: "8.2.4" };
 
   it("needs a reboot when a newer kernel package is pending", () => {
     const p = predictReboot({ ...base, pending: [{ name: "proxmox-kernel-6.8.12-5-pve-signed", from: null, to: "6.8.12-5" }] });
@@ -125,6 +125,12 @@ describe("reboot prediction", () => {
   it("compares kernel versions numerically (6.8.12-10 is newer than 6.8.12-9)", () => {
     const p = predictReboot({ ...base, runningKernel: "6.8.12-10-pve", installedKernels: ["6.8.12-9-pve", "6.8.12-10-pve"] });
     expect(p.needed).toBe(false);
+  });
+
+  it("follows a pinned kernel instead of the newest one", () => {
+    const newKernel = [{ name: "proxmox-kernel-6.8.12-5-pve-signed", from: null, to: "6.8.12-5" }];
+    expect(predictReboot({ ...base, pinnedKernel: "6.8.12-4-pve", pending: newKernel })).toMatchObject({ needed: false, kernelAfter: "6.8.12-4-pve" });
+    expect(predictReboot({ ...base, pinnedKernel: "6.8.8-4-pve" })).toEqual({ needed: true, reason: "kernel 6.8.8-4-pve is pinned but 6.8.12-4-pve is running", kernelAfter: "6.8.8-4-pve" });
   });
 
   it("honours /run/reboot-required, and needs none when the newest kernel runs", () => {
