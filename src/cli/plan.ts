@@ -23,7 +23,7 @@ export function planCommand(io: CliIo): Command {
     .action(async (opts: { config: string; nodes?: string[]; json?: boolean; color: boolean }) => {
       const loaded = await loadWithWarnings(opts.config, io);
       const only = opts.nodes ? validNodes(opts.nodes, loaded.config.nodes.map((n) => n.name)) : null;
-      const facets = new Set<Facet>([...facetsFor(loaded.config, preflightGates), "guests", "packages", "constraints"]);
+      const facets = new Set<Facet>([...facetsFor(loaded.config, preflightGates), "guests", "packages", "constraints", "storage"]);
       const session = await openSession(loaded, io, { readOnly: true, facets });
       try {
         const state = await collect(session.observeContext(null), facets);

@@ -2,6 +2,7 @@
 
 import { criticalHealthyElsewhereGate, criticalHealthyGate } from "./critical-healthy.js";
 import { glusterHealedGate } from "./gluster-healed.js";
+import { glusterStorageGate } from "./gluster-storage.js";
 import { nodesOnlineGate } from "./nodes-online.js";
 import { privateNetworkGate } from "./private-network.js";
 import { quorumGate } from "./quorum.js";
@@ -12,6 +13,7 @@ export const gates: Record<GateName, Gate> = {
   quorum: quorumGate,
   "nodes-online": nodesOnlineGate,
   "gluster-healed": glusterHealedGate,
+  "gluster-storage-failover": glusterStorageGate,
   "critical-healthy": criticalHealthyGate,
   "critical-healthy-elsewhere": criticalHealthyElsewhereGate,
   services: servicesGate,

@@ -4,7 +4,15 @@
 import type { Config } from "../config/index.js";
 import type { ClusterState, Facet } from "../observe/state.js";
 
-export type GateName = "quorum" | "nodes-online" | "gluster-healed" | "critical-healthy" | "critical-healthy-elsewhere" | "services" | "private-network";
+export type GateName =
+  | "quorum"
+  | "nodes-online"
+  | "gluster-healed"
+  | "gluster-storage-failover"
+  | "critical-healthy"
+  | "critical-healthy-elsewhere"
+  | "services"
+  | "private-network";
 
 export interface GateInput {
   config: Config;

@@ -4,7 +4,7 @@
 import type { ObserveContext } from "./context.js";
 import { readGluster, readPeers } from "./gluster.js";
 import { readPackages, readPrivateNetwork, readReach, readServices, readVotes } from "./nodes.js";
-import { readGuestList, readGuests, readHa, readMigrationConstraints, readPveCluster } from "./pve.js";
+import { readGlusterStorage, readGuestList, readGuests, readHa, readMigrationConstraints, readPveCluster } from "./pve.js";
 import { attempt, type ClusterState, type Facet } from "./state.js";
 
 export async function collect(ctx: ObserveContext, facets: Iterable<Facet>): Promise<ClusterState> {
@@ -16,6 +16,7 @@ export async function collect(ctx: ObserveContext, facets: Iterable<Facet>): Pro
     ssh: async () => void (state.ssh = await readReach(ctx)),
     guests: async () => void (state.guests = await readGuests(ctx)),
     ha: async () => void (state.ha = await readHa(ctx)),
+    storage: async () => void (state.storage = await readGlusterStorage(ctx)),
     gluster: async () => {
       [state.gluster, state.peers] = await Promise.all([readGluster(ctx), readPeers(ctx)]);
     },

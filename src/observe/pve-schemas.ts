@@ -83,6 +83,10 @@ export const migratePreconditionSchema = z.looseObject({
   not_allowed_nodes: z.record(z.string(), z.unknown()).optional(),
 });
 
+export const storageListSchema = z.array(
+  z.looseObject({ storage: z.string(), type: z.string(), server: z.string().optional(), server2: z.string().optional(), volume: z.string().optional(), disable: flag.optional() }),
+);
+
 /** Validates an API answer; the error names the path and what did not match. */
 export function validated<T>(schema: z.ZodType<T>, data: unknown, what: string): T {
   const result = schema.safeParse(data);

@@ -4,8 +4,8 @@
 import type { CriticalGroup } from "../config/index.js";
 import { pvePaths } from "../transport/pve-paths.js";
 import { avoidTarget, type ObserveContext } from "./context.js";
-import { clusterStatusSchema, guestResourcesSchema, haManagerStatusSchema, migratePreconditionSchema, nodeResourcesSchema, validated, vmStatusSchema } from "./pve-schemas.js";
-import { attempt, type CriticalMember, type Guest, type GuestsView, type HaView, type MigrationConstraints, type NodeCapacity, type Observed, type PveCluster } from "./state.js";
+import { clusterStatusSchema, guestResourcesSchema, haManagerStatusSchema, migratePreconditionSchema, nodeResourcesSchema, storageListSchema, validated, vmStatusSchema } from "./pve-schemas.js";
+import { attempt, type CriticalMember, type GlusterStorage, type Guest, type GuestsView, type HaView, type MigrationConstraints, type NodeCapacity, type Observed, type PveCluster } from "./state.js";
 
 export function readPveCluster(ctx: ObserveContext): Promise<Observed<PveCluster>> {
   return attempt(async () => {
@@ -68,6 +68,15 @@ async function readMember(ctx: ObserveContext, group: CriticalGroup, vmid: numbe
     ),
   );
   return member;
+}
+
+export function readGlusterStorage(ctx: ObserveContext): Promise<Observed<GlusterStorage[]>> {
+  return attempt(async () => {
+    const storages = validated(storageListSchema, await pvePaths(ctx.pve, avoidTarget(ctx)).storage.$get(), "/storage");
+    return storages
+      .filter((s) => s.type === "glusterfs" && !s.disable)
+      .map((s) => ({ storage: s.storage, volume: s.volume ?? null, server: s.server ?? null, server2: s.server2 ?? null }));
+  });
 }
 
 export async function readNodeCapacity(ctx: ObserveContext): Promise<NodeCapacity[]> {

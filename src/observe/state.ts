@@ -19,7 +19,7 @@ export async function attempt<T>(read: () => Promise<T>): Promise<Observed<T>> {
 }
 
 /** The parts of the state a gate can ask for. */
-export type Facet = "pve" | "votes" | "ssh" | "guests" | "ha" | "gluster" | "services" | "privateNetwork" | "packages" | "constraints";
+export type Facet = "pve" | "votes" | "ssh" | "guests" | "ha" | "gluster" | "services" | "privateNetwork" | "packages" | "constraints" | "storage";
 
 export interface PveNode {
   name: string;
@@ -137,6 +137,15 @@ export interface NodePackages {
   pveVersion: string | null;
 }
 
+/** A PVE storage of type glusterfs, as /storage defines it. */
+export interface GlusterStorage {
+  storage: string;
+  volume: string | null;
+  /** The volfile server PVE asks first; `server2` is the fallback (notes/proxmox.md §4.7). */
+  server: string | null;
+  server2: string | null;
+}
+
 export interface ClusterState {
   observedAt: string;
   /** The node being upgraded, if any: its API is not asked. */
@@ -151,6 +160,8 @@ export interface ClusterState {
   services?: ServiceCheck[];
   privateNetwork?: PathCheck[];
   packages?: Record<string, Observed<NodePackages>>;
+  /** PVE's glusterfs storage definitions. */
+  storage?: Observed<GlusterStorage[]>;
   /** Migrate preconditions of running VMs, by vmid. */
   constraints?: Observed<Record<number, MigrationConstraints>>;
 }

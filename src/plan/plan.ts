@@ -3,6 +3,7 @@
 // Pure: the same state gives the same plan, and nothing here can change the cluster.
 
 import type { Config } from "../config/index.js";
+import { glusterStorageGate } from "../gates/gluster-storage.js";
 import type { Verdict } from "../gates/index.js";
 import type { ClusterState, Guest, MigrationConstraints, PendingPackage } from "../observe/state.js";
 import { upgradeOrder } from "./order.js";
@@ -84,6 +85,7 @@ export function buildPlan(config: Config, state: ClusterState, verdicts: Verdict
       ? placeGuests({ config, guests, capacity: guestsView.nodes, target: node, upgraded, unavailable: [], constraints })
       : { moves: [], after: guests };
     for (const move of placement.moves) if (move.problem) notes.push(move.problem);
+    if (state.storage) notes.push(...glusterStorageGate.evaluate({ config, state, target: node }).reasons);
     const after = pveVersionAfter(pending);
     if (after && /^9\./.test(after) && config.gluster.volumes.length > 0) {
       warnings.push(`${node}: pve-manager ${after} is PVE 9, which removed the GlusterFS storage plugin (pve8to9 fails on glusterfs: storages): move to a FUSE mount with dir storage first`);
@@ -103,7 +105,7 @@ export function buildPlan(config: Config, state: ClusterState, verdicts: Verdict
   }
   const majors = new Set(nodes.map((n) => n.pveVersion.now?.split(".")[0]).filter((m): m is string => m !== undefined));
   if (majors.size > 1) warnings.push(`nodes run different PVE major versions (${[...majors].join(", ")}): finish the major upgrade first`);
-  const movable = nodes.every((n) => n.moves.every((m) => m.problem === null));
+  const movable = nodes.every((n) => n.moves.every((m) => m.problem === null) && n.notes.length === 0);
   return {
     cluster: config.cluster,
     observedAt: state.observedAt,

@@ -71,3 +71,12 @@ describe("rollgate plan", () => {
     expect(t.lab.status().record.mutations).toEqual([]);
   });
 });
+
+describe("rollgate plan and PVE's Gluster storage", () => {
+  it("says which node cannot go down while the storage has no second volfile server", async () => {
+    const t = (current = await startTestLab({ scenario: "storage-without-server2" }));
+    const run = await runCli(["plan", "-c", t.lab.files.config]);
+    expect(run.stdout).toContain("storage gv0 (volume gv0) fetches its volfile only from pve1, which is pve1");
+    expect(run.stdout).toContain("Not ready: pve1 cannot go down as planned (see above).");
+  });
+});

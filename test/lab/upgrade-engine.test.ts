@@ -168,3 +168,14 @@ describe("dry run", () => {
     expect(t.lab.status().record.mutations).toEqual([]);
   });
 });
+
+describe("PVE's Gluster storage without server2", () => {
+  it("upgrades the other nodes, and refuses (exit 3) to take down the only volfile server", async () => {
+    const t = await lab({ scenario: "storage-without-server2" });
+    const { result, events } = await runEngine(t);
+    expect(result).toMatchObject({ outcome: "refused", exitCode: 3 });
+    expect(result.message).toContain("storage gv0 (volume gv0) fetches its volfile only from pve1, which is pve1");
+    expect(nodeEnds(events)).toEqual(["pve3:done", "pve1:refused"]);
+    expect(touchedNodes(t)).not.toContain("pve1");
+  });
+});

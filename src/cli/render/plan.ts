@@ -41,6 +41,11 @@ export function renderPlan(plan: Plan, style: Style): string {
   for (const warning of plan.warnings) lines.push(style.bad(`warning: ${warning}`));
   lines.push("", `Estimated duration: ~${formatDuration(plan.estimateSeconds)} (waits on gates, so heals and reboots may take longer)`);
   const refusing = plan.gates.filter((g) => !g.pass).length;
-  lines.push(plan.ready ? style.ok("Ready: every gate passes now.") : style.bad(`Not ready: ${refusing} gate${refusing === 1 ? "" : "s"} refuse${refusing === 1 ? "s" : ""}${plan.nodes.some((n) => n.moves.some((m) => m.problem)) ? ", and some guests have nowhere to go" : ""}.`));
+  const blocked = plan.nodes.filter((n) => n.notes.length > 0).map((n) => n.node);
+  const why = [
+    ...(refusing > 0 ? [`${refusing} gate${refusing === 1 ? "" : "s"} refuse${refusing === 1 ? "s" : ""}`] : []),
+    ...(blocked.length > 0 ? [`${blocked.join(", ")} cannot go down as planned (see above)`] : []),
+  ];
+  lines.push(plan.ready ? style.ok("Ready: every gate passes now.") : style.bad(`Not ready: ${why.join("; ")}.`));
   return lines.join("\n");
 }

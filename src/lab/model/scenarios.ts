@@ -27,6 +27,8 @@ export interface Faults {
   sshDropDuringApt: boolean;
   /** Corosync is partitioned: no node sees a quorum. */
   quorumLost: boolean;
+  /** PVE's Gluster storage names only one volfile server (no server2). */
+  storageWithoutServer2: boolean;
 }
 
 export const healthyFaults: Faults = {
@@ -42,6 +44,7 @@ export const healthyFaults: Faults = {
   apiFlaky: false,
   sshDropDuringApt: false,
   quorumLost: false,
+  storageWithoutServer2: false,
 };
 
 export const scenarios = {
@@ -58,6 +61,7 @@ export const scenarios = {
   "api-flaky": { apiFlaky: true },
   "ssh-drop-during-apt": { sshDropDuringApt: true },
   "quorum-lost": { quorumLost: true },
+  "storage-without-server2": { storageWithoutServer2: true },
 } satisfies Record<string, Partial<Faults>>;
 
 export type ScenarioName = keyof typeof scenarios;

@@ -182,6 +182,23 @@ route("GET", "/cluster/resources", (cluster, req) => {
   return [...nodes, ...guests, ...storage];
 });
 
+route("GET", "/storage", (cluster) => {
+  const [first, second] = cluster.topology.nodes;
+  return [
+    { storage: "local", type: "dir", path: "/var/lib/vz", content: "iso,vztmpl,backup", digest: "5b0a3d1f" },
+    {
+      storage: cluster.volume.name,
+      type: "glusterfs",
+      volume: cluster.volume.name,
+      server: first!.name,
+      ...(cluster.faults.storageWithoutServer2 ? {} : { server2: second!.name }),
+      content: "images",
+      shared: 1,
+      digest: "5b0a3d1f",
+    },
+  ];
+});
+
 route("GET", "/nodes", (cluster) =>
   [...cluster.nodes.values()].map((n) => {
     const { id: _id, type: _type, hastate: _ha, ...entry } = nodeEntry(cluster, n);

@@ -122,6 +122,7 @@ export function healthyState(target: string | null = null): ClusterState {
     }),
     ha: observed({ managerActive: true, nodeStatus: Object.fromEntries(NODES.map((node) => [node, "online"])) }),
     gluster: { [VOLUME]: observed(healthyVolume()) },
+    storage: observed([{ storage: VOLUME, volume: VOLUME, server: "pve1", server2: "pve2" }]),
     peers: Object.fromEntries(NODES.map((node) => [node, observed({ peers: NODES.filter((n) => n !== node).map(peer) })])),
     services: [
       { name: "celery", what: "celery.service on pve1", node: "pve1", result: observed({ healthy: true, detail: "active" }) },
@@ -430,6 +431,7 @@ const FACET_KEYS: Record<Facet, Array<keyof ClusterState>> = {
   privateNetwork: ["privateNetwork"],
   packages: ["packages"],
   constraints: ["constraints"],
+  storage: ["storage"],
 };
 
 /** The state as `collect` leaves it when asked only for `facets`. */
