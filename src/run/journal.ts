@@ -1,20 +1,16 @@
 // The run journal: one append-only JSON-lines file per run, under a 0700 directory, each file
-// 0600. A change is journaled before it is made and the record is fsync'ed before the change
+// 0600. A change is journaled before it is made and that record is fsync'ed before the change
 // starts, so a run that is killed can always tell what may have happened.
 
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync, constants } from "node:fs";
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { closeSync, constants, fchmodSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import type { RunEvent } from "./events.js";
+import { UsageError } from "../util/errors.js";
+import type { RunEvent, RunEventType } from "./events.js";
 
-export function runsDir(dir: string): string {
-  return path.join(dir, "runs");
-}
-
-export function runFile(dir: string, runId: string): string {
-  return path.join(runsDir(dir), `${runId}.jsonl`);
-}
+const PRIVATE_DIR = 0o700;
+const PRIVATE_FILE = 0o600;
 
 /** Sortable and unique: `20261122T225001Z-3fa2`. */
 export function newRunId(now: Date = new Date()): string {
@@ -22,9 +18,44 @@ export function newRunId(now: Date = new Date()): string {
   return `${stamp}-${randomBytes(2).toString("hex")}`;
 }
 
-/** Records that must be on disk before the run goes on: intents, and the end. */
+/** Also keeps a run id from naming a file outside the journal (`--run ../x`). */
+export function isRunId(text: string): boolean {
+  return /^\d{8}T\d{6}Z-[0-9a-f]{4}$/.test(text);
+}
+
+export function runsDir(dir: string): string {
+  return path.join(dir, "runs");
+}
+
+export function runFile(dir: string, runId: string): string {
+  if (!isRunId(runId)) throw new UsageError(`"${runId}" is not a run id (like 20261122T225001Z-3fa2)`);
+  return path.join(runsDir(dir), `${runId}.jsonl`);
+}
+
+function currentFile(dir: string): string {
+  return path.join(dir, "current");
+}
+
+/** A journal that cannot be read as one: names the file and line. */
+export class CorruptJournalError extends UsageError {}
+
+/** Records that must be on disk before the run goes on: the start, every intent, and the end. */
 function mustSync(event: RunEvent): boolean {
-  return (event.type === "action" && event.phase === "before") || event.type === "run-end" || event.type === "run-start";
+  return event.type === "run-start" || (event.type === "action" && event.phase === "before") || event.type === "run-end";
+}
+
+function writeFully(fd: number, text: string): void {
+  const bytes = Buffer.from(text, "utf8");
+  for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
+}
+
+function syncDir(dir: string): void {
+  const fd = openSync(dir, constants.O_RDONLY);
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export class Journal {
@@ -33,33 +64,55 @@ export class Journal {
   private constructor(
     readonly dir: string,
     readonly runId: string,
-    flags: number,
+    fd: number,
   ) {
-    mkdirSync(runsDir(dir), { recursive: true, mode: 0o700 });
-    this.fd = openSync(runFile(dir, runId), flags, 0o600);
+    this.fd = fd;
   }
 
-  /** A new run: its file must not exist yet. */
+  /** A new run: makes the (private) directories, and a file that must not exist yet. */
   static async create(dir: string, runId: string): Promise<Journal> {
-    const journal = new Journal(dir, runId, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_EXCL);
-    await writeCurrent(dir, runId);
-    return journal;
+    const file = runFile(dir, runId);
+    mkdirSync(runsDir(dir), { recursive: true, mode: PRIVATE_DIR });
+    const fd = openSync(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_EXCL, PRIVATE_FILE);
+    return Journal.started(dir, runId, fd, () => {
+      // The umask may only take bits away; this makes the mode exact whatever it is.
+      fchmodSync(fd, PRIVATE_FILE);
+      syncDir(runsDir(dir));
+    });
   }
 
   /** Continues an existing run (`upgrade --resume`). */
   static async open(dir: string, runId: string): Promise<Journal> {
-    const journal = new Journal(dir, runId, constants.O_WRONLY | constants.O_APPEND);
-    await writeCurrent(dir, runId);
-    return journal;
+    const file = runFile(dir, runId);
+    let fd: number;
+    try {
+      fd = openSync(file, constants.O_RDWR | constants.O_APPEND);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new UsageError(`cannot continue run ${runId}: its journal ${file} does not exist`);
+      throw error;
+    }
+    return Journal.started(dir, runId, fd, () => endTornRecord(fd));
+  }
+
+  private static started(dir: string, runId: string, fd: number, prepare: () => void): Journal {
+    try {
+      prepare();
+      writeCurrent(dir, runId);
+    } catch (error) {
+      closeSync(fd);
+      throw error;
+    }
+    return new Journal(dir, runId, fd);
   }
 
   get file(): string {
     return runFile(this.dir, this.runId);
   }
 
+  /** Written before it returns; the start, intents and the end are also on disk by then. */
   append(event: RunEvent): void {
-    if (this.fd === null) throw new Error(`journal ${this.file} is closed`);
-    writeSync(this.fd, `${JSON.stringify(event)}\n`);
+    if (this.fd === null) throw new Error(`programming error: journal ${this.file} is closed`);
+    writeFully(this.fd, `${JSON.stringify(event)}\n`);
     if (mustSync(event)) fsyncSync(this.fd);
   }
 
@@ -71,49 +124,108 @@ export class Journal {
   }
 }
 
-/** `current` names the latest run; replaced atomically so a reader never sees half a name. */
-async function writeCurrent(dir: string, runId: string): Promise<void> {
-  const tmp = path.join(dir, `.current.${process.pid}`);
-  await writeFile(tmp, `${runId}\n`, { mode: 0o600 });
-  await rename(tmp, path.join(dir, "current"));
+/**
+ * A run killed while writing leaves a last line without its newline. Appending after it would
+ * glue the next record onto it and corrupt the middle of the file, so before continuing: a
+ * complete record just gets its newline; a torn one is cut off. Losing it is safe: the process
+ * died inside `append`, so the change that record announced had not started.
+ */
+function endTornRecord(fd: number): void {
+  const contents = readFileSync(fd);
+  if (contents.length === 0 || contents.at(-1) === 0x0a) return;
+  const cleanEnd = contents.lastIndexOf(0x0a) + 1;
+  if (parseRecord(contents.subarray(cleanEnd).toString("utf8")) !== null) writeFully(fd, "\n");
+  else ftruncateSync(fd, cleanEnd);
+  fsyncSync(fd);
 }
 
-/** The latest run's file, or null when no run was ever recorded here. */
-export async function currentRunFile(dir: string): Promise<string | null> {
+/** `current` names the latest run; replaced atomically (and durably) so a reader never sees half a name. */
+function writeCurrent(dir: string, runId: string): void {
+  const tmp = path.join(dir, `.current.${process.pid}.${randomBytes(4).toString("hex")}`);
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, PRIVATE_FILE);
   try {
-    const runId = (await readFile(path.join(dir, "current"), "utf8")).trim();
-    if (!/^[0-9TZ]+-[0-9a-f]+$/.test(runId)) throw new Error(`${path.join(dir, "current")} does not name a run ("${runId.slice(0, 40)}")`);
-    return runFile(dir, runId);
+    writeFully(fd, `${runId}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, currentFile(dir));
+  syncDir(dir);
+}
+
+/** The latest run's id, or null when no run was ever recorded here. */
+export async function currentRunId(dir: string): Promise<string | null> {
+  let text: string;
+  try {
+    text = await readFile(currentFile(dir), "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw error;
   }
+  const runId = text.trim();
+  if (!isRunId(runId)) throw new CorruptJournalError(`${currentFile(dir)} does not name a run ("${runId.slice(0, 40)}")`);
+  return runId;
+}
+
+/** The latest run's file, or null when no run was ever recorded here. */
+export async function currentRunFile(dir: string): Promise<string | null> {
+  const runId = await currentRunId(dir);
+  return runId === null ? null : runFile(dir, runId);
 }
 
 export interface JournalContents {
   events: RunEvent[];
-  /** The last line was cut off (the process died while writing it); it is ignored. */
+  /** The last line was cut off (the process died while writing it); it is left out. */
   truncated: boolean;
 }
 
+// Every event type, so that a record of an unknown kind is noticed rather than misread.
+const eventTypes: Record<RunEventType, true> = {
+  "run-start": true,
+  phase: true,
+  "node-start": true,
+  "step-start": true,
+  "step-progress": true,
+  "step-output": true,
+  action: true,
+  gate: true,
+  "step-end": true,
+  "node-end": true,
+  "run-end": true,
+};
+
+function parseRecord(line: string): RunEvent | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (typeof value !== "object" || value === null) return null;
+  const { type, time } = value as { type?: unknown; time?: unknown };
+  if (typeof type !== "string" || !Object.hasOwn(eventTypes, type) || typeof time !== "string") return null;
+  return value as RunEvent;
+}
+
+/** Every record of a run file; a last line cut off by a crash is reported, damage elsewhere is an error. */
 export async function readJournal(file: string): Promise<JournalContents> {
   const text = await readFile(file, "utf8");
   const lines = text.split("\n");
-  const complete = text.endsWith("\n");
+  // The text after the last newline: empty when the file ends cleanly, else a record cut off or missing its newline.
+  const unterminated = lines.pop() ?? "";
   const events: RunEvent[] = [];
-  let truncated = false;
-  for (const [i, line] of lines.entries()) {
-    if (line === "") continue;
-    try {
-      events.push(JSON.parse(line) as RunEvent);
-    } catch {
-      const isLast = i === lines.length - 1 || (i === lines.length - 2 && lines.at(-1) === "");
-      if (isLast && !complete) {
-        truncated = true;
-        continue;
-      }
-      throw new Error(`${file}:${i + 1}: not a journal record (corrupted journal?)`);
-    }
+  for (const [index, line] of lines.entries()) {
+    const event = parseRecord(line);
+    if (event === null) throw new CorruptJournalError(`${file}:${index + 1}: not a journal record: ${JSON.stringify(line.slice(0, 60))}`);
+    events.push(event);
   }
+  let truncated = false;
+  if (unterminated !== "") {
+    const last = parseRecord(unterminated);
+    if (last === null) truncated = true;
+    else events.push(last);
+  }
+  const first = events[0];
+  if (first !== undefined && first.type !== "run-start") throw new CorruptJournalError(`${file}:1: a run's journal starts with its run-start record, not ${first.type}`);
   return { events, truncated };
 }

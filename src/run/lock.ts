@@ -3,8 +3,10 @@
 // may have died with a node out of service, and someone should look first.
 
 import os from "node:os";
-import { mkdir, open, readFile, rm } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { link, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { osReason } from "../config/fs-errors.js";
 import { LockedError } from "../util/errors.js";
 
 export interface LockInfo {
@@ -17,8 +19,20 @@ export interface LockInfo {
 
 export interface HeldLock {
   info: LockInfo;
+  /** Removes the lock if it is still ours. */
   release(): Promise<void>;
 }
+
+/** What the lock file says about who runs, as far as this host can tell. */
+export type LockState =
+  | { kind: "free" }
+  /** Held by a process alive on this host. */
+  | { kind: "live"; info: LockInfo }
+  /** Held from another host: whether its process lives cannot be told from here. */
+  | { kind: "foreign"; info: LockInfo }
+  /** Held by a process of this host that no longer exists. */
+  | { kind: "stale"; info: LockInfo }
+  | { kind: "unreadable"; problem: string };
 
 export function lockFile(dir: string): string {
   return path.join(dir, "lock");
@@ -29,81 +43,108 @@ function processAlive(pid: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    // EPERM: it exists, it is just not ours to signal.
+    // EPERM: the process exists, it is just not ours to signal.
     return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 
-async function readLock(file: string): Promise<LockInfo> {
+function parseLockInfo(text: string): LockInfo | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return text.trim() === "" ? "it is empty" : "it is not JSON";
+  }
+  if (typeof value !== "object" || value === null) return "it is not a JSON object";
+  const { pid, host, runId, startedAt, command } = value as Record<string, unknown>;
+  // A pid of 0 or below would make kill(pid, 0) ask about process groups, not one process.
+  if (typeof pid !== "number" || !Number.isInteger(pid) || pid <= 0) return "it has no valid pid";
+  if (typeof host !== "string" || host === "") return "it has no host";
+  if (typeof runId !== "string" || typeof startedAt !== "string" || typeof command !== "string") return "it lacks runId, startedAt or command";
+  return { pid, host, runId, startedAt, command };
+}
+
+export async function inspectLock(dir: string): Promise<LockState> {
+  const file = lockFile(dir);
   let text: string;
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
-    throw new LockedError(`the lock ${file} exists but cannot be read (${(error as Error).message})`);
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { kind: "free" };
+    return { kind: "unreadable", problem: `it cannot be read: ${osReason(error)}` };
   }
-  try {
-    const info = JSON.parse(text) as Partial<LockInfo>;
-    if (typeof info.pid !== "number" || typeof info.host !== "string") throw new Error("missing pid or host");
-    return { pid: info.pid, host: info.host, runId: String(info.runId ?? "?"), startedAt: String(info.startedAt ?? "?"), command: String(info.command ?? "?") };
-  } catch (error) {
-    throw new LockedError(`the lock ${file} is garbled (${(error as Error).message}); if no rollgate runs, look at \`rollgate status\` and remove it`);
-  }
+  const info = parseLockInfo(text);
+  if (typeof info === "string") return { kind: "unreadable", problem: `it is garbled: ${info}` };
+  if (info.host !== os.hostname()) return { kind: "foreign", info };
+  return processAlive(info.pid) ? { kind: "live", info } : { kind: "stale", info };
 }
 
-/** A lock of this host whose process is gone. A lock of another host cannot be judged from here. */
-function isStale(info: LockInfo): boolean {
-  return info.host === os.hostname() && !processAlive(info.pid);
-}
-
-function heldMessage(file: string, info: LockInfo): string {
-  if (isStale(info)) {
-    return `a STALE lock: ${file} was taken by PID ${info.pid} on ${info.host} (run ${info.runId}, started ${info.startedAt}), and that process is gone. It may have died with a node out of service: check \`rollgate status\` and the cluster, then clear it with \`rollgate upgrade --break-stale-lock\``;
+/** Why the lock stops a run, and what to do about it. */
+export function describeLock(dir: string, state: Exclude<LockState, { kind: "free" }>): string {
+  const file = lockFile(dir);
+  if (state.kind === "unreadable") {
+    return `the lock ${file} exists but ${state.problem}. If no rollgate run is going on, check \`rollgate status\` and the cluster, then remove ${file}`;
   }
-  return `another run holds the lock: PID ${info.pid} on ${info.host} since ${info.startedAt} (run ${info.runId}, ${info.command}); ${file}`;
+  const { pid, host, runId, startedAt, command } = state.info;
+  if (state.kind === "stale") {
+    return (
+      `the lock ${file} is STALE: PID ${pid} on ${host} took it for run ${runId} (rollgate ${command}) at ${startedAt}, and that process is gone. ` +
+      `The run may have died with a node out of service: check \`rollgate status\` and the cluster first, then clear the lock with ` +
+      `\`rollgate upgrade --break-stale-lock\` (or remove ${file})`
+    );
+  }
+  const held = `another run holds the lock: PID ${pid} on ${host} since ${startedAt} (run ${runId}, rollgate ${command}); \`rollgate status\` shows where it is`;
+  if (state.kind === "foreign") {
+    return `${held}. That process runs on another host and cannot be checked from here: if it no longer runs on ${host}, check \`rollgate status\`, then remove ${file}`;
+  }
+  return `${held}. If \`ps -p ${pid}\` shows no rollgate, the run died and its PID was reused: check \`rollgate status\`, then remove ${file}`;
 }
 
-export async function acquireLock(dir: string, holder: Omit<LockInfo, "startedAt">): Promise<HeldLock> {
+/** Takes the lock or throws LockedError (exit 5) saying who holds it. */
+export async function acquireLock(dir: string, holder: Omit<LockInfo, "startedAt">, now: Date = new Date()): Promise<HeldLock> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const file = lockFile(dir);
-  const info: LockInfo = { ...holder, startedAt: new Date().toISOString() };
+  const info: LockInfo = { ...holder, startedAt: now.toISOString() };
+  // Written in full under a private name, then linked into place: link() fails if the lock exists,
+  // as O_EXCL would, and no reader ever sees a lock file that is still empty.
+  const draft = `${file}.${randomBytes(6).toString("hex")}`;
+  await writeFile(draft, `${JSON.stringify(info)}\n`, { mode: 0o600, flag: "wx", flush: true });
   try {
-    const handle = await open(file, "wx", 0o600);
-    await handle.writeFile(`${JSON.stringify(info)}\n`);
-    await handle.sync();
-    await handle.close();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    throw new LockedError(heldMessage(file, await readLock(file)));
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await link(draft, file);
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      }
+      const state = await inspectLock(dir);
+      // Released between our try and our look: try again, a few times.
+      if (state.kind === "free" && attempt < 3) continue;
+      throw new LockedError(state.kind === "free" ? `the lock ${file} keeps changing hands; try again` : describeLock(dir, state));
+    }
+  } finally {
+    await rm(draft, { force: true });
   }
   return {
     info,
     async release() {
-      // Only our own lock: never remove one a --break-stale-lock and a new run put there since.
-      const now = await readLock(file).catch(() => null);
-      if (now?.runId === info.runId && now.pid === info.pid) await rm(file, { force: true });
+      // Only our own lock: never one that a --break-stale-lock and a new run put there since.
+      const state = await inspectLock(dir);
+      if ((state.kind === "live" || state.kind === "stale") && state.info.runId === info.runId && state.info.pid === info.pid) await rm(file, { force: true });
     },
   };
 }
 
-/** Removes the lock only if its process is gone; a live (or foreign) holder keeps it. */
+/** Removes the lock only if its process is gone; returns what it held (null: there was none). */
 export async function breakStaleLock(dir: string): Promise<LockInfo | null> {
-  const file = lockFile(dir);
-  let info: LockInfo;
-  try {
-    info = await readLock(file);
-  } catch (error) {
-    if (error instanceof LockedError && /cannot be read \(ENOENT/.test(error.message)) return null;
-    throw error;
+  const state = await inspectLock(dir);
+  if (state.kind === "free") return null;
+  if (state.kind !== "stale") throw new LockedError(`refusing to break the lock: ${describeLock(dir, state)}`);
+  // A new run may have broken it and taken the lock since we looked: remove only what we judged.
+  const again = await inspectLock(dir);
+  if (again.kind !== "stale" || JSON.stringify(again.info) !== JSON.stringify(state.info)) {
+    throw new LockedError("the lock changed while it was being broken; run `rollgate status` and try again");
   }
-  if (!isStale(info)) throw new LockedError(`refusing to break the lock: ${heldMessage(file, info)}`);
-  await rm(file, { force: true });
-  return info;
-}
-
-export async function readLockInfo(dir: string): Promise<LockInfo | null> {
-  return readLock(lockFile(dir)).catch(() => null);
-}
-
-export function lockIsLive(info: LockInfo): boolean {
-  return !isStale(info);
+  await rm(lockFile(dir), { force: true });
+  return state.info;
 }
