@@ -24,6 +24,7 @@ import { ExitCode } from "../util/errors.js";
 import { emptyMemory, type RunMemory, type Step, type StepContext } from "./context.js";
 import type { Outcome, RunEvent, RunEventBody } from "./events.js";
 import { Refusal, StepFailure, StopRequested } from "./failures.js";
+import { summarizeRun } from "./run-summary.js";
 import { waitForGate } from "./wait-gate.js";
 import { inWindow, type Window } from "./window.js";
 
@@ -155,34 +156,31 @@ export class Engine {
     return ctx;
   }
 
-  /** Restores what an interrupted run knew about the node it was working on. */
+  /** Restores what an interrupted run knew about the node it was working on (from its journal's summary). */
   private restore(resume: ResumeState): { done: string[]; inFlight: string | null; order: string[] } {
-    const events = resume.events;
-    const start = events.find((e) => e.type === "run-start");
+    const summary = summarizeRun(resume.events);
+    const start = resume.events.find((e) => e.type === "run-start");
     const order = start?.type === "run-start" ? start.order : [];
-    const done = events.flatMap((e) => (e.type === "node-end" && (e.status === "done" || e.status === "skipped") ? [e.node] : []));
-    const started = events.flatMap((e) => (e.type === "node-start" ? [e.node] : []));
-    const inFlight = [...started].reverse().find((n) => !done.includes(n)) ?? null;
-    this.memory.upgraded.push(...events.flatMap((e) => (e.type === "node-end" && e.status === "done" ? [e.node] : [])));
-    for (const e of events) {
-      if (e.type !== "action" || e.node === null) continue;
-      if (e.node === inFlight) this.memory.touched.add(e.node);
-      if (e.phase === "after" && e.ok && e.action === "maintenance-on") this.memory.maintenanceOn.add(e.node);
-      if (e.phase === "after" && e.ok && e.action === "maintenance-off") this.memory.maintenanceOn.delete(e.node);
-      if (e.phase === "after" && e.ok && e.action === "shutdown" && typeof e.detail["vmid"] === "number") {
+    const done = summary.nodes.filter((n) => n.status === "done" || n.status === "skipped").map((n) => n.node);
+    this.memory.upgraded.push(...summary.nodesDone);
+    for (const node of summary.maintenanceOn) this.memory.maintenanceOn.add(node);
+    for (const e of resume.events) {
+      if (e.type === "action" && e.node !== null && e.phase === "after" && e.ok && e.action === "shutdown" && typeof e.detail["vmid"] === "number") {
         this.memory.shutdownGuests.set(e.node, [...(this.memory.shutdownGuests.get(e.node) ?? []), e.detail["vmid"]]);
       }
-      if (e.phase === "before" && e.action === "reboot" && typeof e.detail["bootIdBefore"] === "string") {
-        this.memory.bootIdBefore.set(e.node, e.detail["bootIdBefore"]);
-        if (typeof e.detail["kernelAfter"] === "string") this.memory.expectedKernel.set(e.node, e.detail["kernelAfter"]);
-      }
     }
-    // A reboot whose wait-online already succeeded is over: the boot id it remembered is stale.
-    for (const e of events) {
-      if (e.type === "step-end" && e.step === "wait-online" && e.status === "ok" && e.node) this.memory.bootIdBefore.delete(e.node);
-      if (e.type === "step-end" && e.node === inFlight && (e.status === "ok" || e.status === "skipped")) this.finishedBeforeResume.add(e.step);
+    const inFlight = summary.inFlight;
+    if (!inFlight) return { done, inFlight: null, order };
+    if (inFlight.touched) this.memory.touched.add(inFlight.node);
+    const node = summary.nodes.find((n) => n.node === inFlight.node);
+    for (const step of node?.steps ?? []) if (step.status === "ok" || step.status === "skipped") this.finishedBeforeResume.add(step.step);
+    // A reboot asked for and not yet seen through wait-online: wait for its new boot id, do not ask again.
+    const reboot = inFlight.reboot;
+    if (reboot?.bootIdBefore && !this.finishedBeforeResume.has("wait-online")) {
+      this.memory.bootIdBefore.set(inFlight.node, reboot.bootIdBefore);
+      if (reboot.kernelAfter) this.memory.expectedKernel.set(inFlight.node, reboot.kernelAfter);
     }
-    return { done, inFlight, order };
+    return { done, inFlight: inFlight.node, order };
   }
 
   async run(): Promise<RunResult> {
