@@ -10,7 +10,7 @@ import { collect } from "../observe/collect.js";
 import type { Facet } from "../observe/state.js";
 import { buildPlan } from "../plan/plan.js";
 import { loadPlaybook, type Playbook } from "../playbook/playbook.js";
-import { Engine, entryTitle, type ResumeState, type RunResult } from "../run/engine.js";
+import { Engine, entryName, entryTitle, type ResumeState, type RunResult } from "../run/engine.js";
 import type { RunEvent, RunEventBody } from "../run/events.js";
 import { currentRunFile, Journal, newRunId, readJournal } from "../run/journal.js";
 import { acquireLock, breakStaleLock } from "../run/lock.js";
@@ -49,7 +49,7 @@ function count(value: string): number {
 }
 
 function outline(playbook: Playbook, nodes: string[]): StepOutline {
-  const list = (entries: Playbook["node"]) => entries.map((entry) => ({ step: entry.kind === "gate" ? entry.gate : entry.kind === "step" ? entry.step : entry.kind === "run" ? "run" : "preflight-gates", title: entryTitle(entry) }));
+  const list = (entries: Playbook["node"]) => entries.map((entry) => ({ step: entryName(entry), title: entryTitle(entry) }));
   return { preflight: list(playbook.preflight), node: list(playbook.node), finally: list(playbook.finally), nodes };
 }
 

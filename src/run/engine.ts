@@ -75,7 +75,7 @@ class RunStop extends Error {
   }
 }
 
-function entryName(entry: PlaybookEntry): string {
+export function entryName(entry: PlaybookEntry): string {
   switch (entry.kind) {
     case "gate":
       return entry.gate;

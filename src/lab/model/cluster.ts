@@ -373,6 +373,12 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
     });
   }
 
+  /** `dpkg --configure -a`: finishes what an interrupted dist-upgrade left half-configured. */
+  configurePending(name: string, source: string): void {
+    this.record.mutation(source, `dpkg --configure -a on ${name}`);
+    this.change(() => (this.node(name).dpkgInterrupted = false));
+  }
+
   sshDropsDuringApt(name: string): boolean {
     if (!this.faults.sshDropDuringApt) return false;
     this.faultNode ??= name;

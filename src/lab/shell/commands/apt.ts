@@ -117,11 +117,9 @@ export const dpkg: LabCommand = async (ctx, args) => {
     ctx.out.stderr("dpkg: error: the lab models only 'dpkg --configure -a'\n");
     return 2;
   }
-  ctx.cluster.record.mutation(ctx.source, `dpkg --configure -a on ${ctx.node}`);
   const node = ctx.cluster.node(ctx.node);
-  if (node.dpkgInterrupted) {
-    node.dpkgInterrupted = false;
-    await printLines(ctx, node.pending.map((p) => `Setting up ${p.name} (${p.to}) ...`));
-  }
+  const unconfigured = node.dpkgInterrupted ? node.pending.map((p) => `Setting up ${p.name} (${p.to}) ...`) : [];
+  ctx.cluster.configurePending(ctx.node, ctx.source);
+  await printLines(ctx, unconfigured);
   return 0;
 };
