@@ -216,7 +216,13 @@ export class SshPool implements RemoteShell {
             channel = opened;
             const timer = setTimeout(() => {
               failure = new RemoteError(node, `\`${line}\` did not finish within ${timeoutMs} ms`);
-              opened.close();
+              // OpenSSH keeps a session open until its command exits, and refuses signal requests
+              // from an unprivileged session: closing the channel would wait for the command. Drop
+              // the whole connection instead: sshd then hangs up on the command (SIGHUP), and the
+              // next command opens a fresh connection.
+              pooled.closed = true;
+              pooled.client.destroy();
+              reject(failure);
             }, timeoutMs);
             opened.on("data", (data: Buffer) => {
               options.onOutput?.(data.toString("utf8"), "stdout");
