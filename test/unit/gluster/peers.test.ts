@@ -4,20 +4,10 @@ import {
   parsePeerStatusXml,
   parsePoolListText,
   parsePoolListXml,
-  type Parsed,
 } from "../../../src/gluster/index.js";
 import { readGlusterFixture } from "../../helpers/fixtures.js";
 import { readLoopbackRun } from "./captures.js";
-
-function value<T>(parsed: Parsed<T>): T {
-  if (!parsed.ok) throw new Error(parsed.error);
-  return parsed.value;
-}
-
-function error<T>(parsed: Parsed<T>): string {
-  if (parsed.ok) throw new Error(`expected an error, got ${JSON.stringify(parsed.value)}`);
-  return parsed.error;
-}
+import { error, value } from "./parsed.js";
 
 const NODE2 = { uuid: "3df94155-c3c6-4c88-93cb-428187f1e17d", hostname: "node2", state: "Peer in Cluster", connected: true };
 const NODE3_DOWN = { uuid: "1664fa04-cab4-46bb-9900-72929403b93c", hostname: "node3", state: "Peer in Cluster", connected: false };

@@ -1,16 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseVolumeInfoText, parseVolumeInfoXml, type Parsed } from "../../../src/gluster/index.js";
+import { parseVolumeInfoText, parseVolumeInfoXml } from "../../../src/gluster/index.js";
 import { readLoopbackRun } from "./captures.js";
-
-function value<T>(parsed: Parsed<T>): T {
-  if (!parsed.ok) throw new Error(parsed.error);
-  return parsed.value;
-}
-
-function error<T>(parsed: Parsed<T>): string {
-  if (parsed.ok) throw new Error(`expected an error, got ${JSON.stringify(parsed.value)}`);
-  return parsed.error;
-}
+import { error, value } from "./parsed.js";
 
 const VOL_INFO = readLoopbackRun("loopback/vol_info.txt").stdout;
 const ARB_INFO = readLoopbackRun("loopback/arb_info.txt").stdout;

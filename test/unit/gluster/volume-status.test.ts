@@ -3,21 +3,11 @@ import {
   checkGlusterInvocation,
   parseVolumeStatusText,
   parseVolumeStatusXml,
-  type Parsed,
   type VolumeStatus,
 } from "../../../src/gluster/index.js";
 import { readGlusterFixture } from "../../helpers/fixtures.js";
 import { readLoopbackRun } from "./captures.js";
-
-function value<T>(parsed: Parsed<T>): T {
-  if (!parsed.ok) throw new Error(parsed.error);
-  return parsed.value;
-}
-
-function error<T>(parsed: Parsed<T>): string {
-  if (parsed.ok) throw new Error(`expected an error, got ${JSON.stringify(parsed.value)}`);
-  return parsed.error;
-}
+import { error, value } from "./parsed.js";
 
 const brick = (host: string) => ({ name: `${host}:/srv/gluster/labvol/brick`, host, path: "/srv/gluster/labvol/brick" });
 const NODE1 = "a495121b-9fbd-4b9a-83f9-c78a56507751";
