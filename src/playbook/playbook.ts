@@ -6,6 +6,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import * as z from "zod";
 import { parseDuration, type PlaybookRef, type TimeoutsConfig } from "../config/index.js";
+import { describeIssue } from "../config/messages.js";
 import { readYaml, validateYaml } from "../config/yaml-source.js";
 import { gateNames, type GateName } from "../gates/index.js";
 import { ConfigError } from "../util/errors.js";
@@ -41,7 +42,9 @@ const durationText = z.string().transform((text, ctx) => {
     return z.NEVER;
   }
 });
-const waitLimit = z.union([z.enum(timeoutNames), durationText]).transform((v): WaitLimit => (typeof v === "string" ? { timeout: v } : { ms: v }));
+const waitLimit = z
+  .union([z.enum(timeoutNames), durationText], { error: `expected a timeout of cluster.yaml (${timeoutNames.join(", ")}) or a duration such as 5m` })
+  .transform((v): WaitLimit => (typeof v === "string" ? { timeout: v } : { ms: v }));
 
 const gateEntry = strict({ gate: z.enum(gateNames), wait: waitLimit.optional() }).transform((e): PlaybookEntry => ({ kind: "gate", gate: e.gate, wait: e.wait ?? null }));
 const preflightGatesEntry = strict({ gates: z.literal("preflight") }).transform((): PlaybookEntry => ({ kind: "preflight-gates" }));
@@ -53,13 +56,34 @@ const runEntry = strict({
   timeout: durationText.optional(),
 }).transform((e): PlaybookEntry => ({ kind: "run", command: e.run, on: e.on, title: e.title ?? `run: ${e.run}`, timeoutMs: e.timeout ?? null }));
 
-const anyNodeEntry = z.union([gateEntry, preflightGatesEntry, stepEntry, runEntry]);
+/**
+ * An entry is told apart by its key (gate:, gates:, step:, run:), and then validated by that
+ * kind's schema, so an error speaks of the kind the author meant ("node[1].step: expected one
+ * of …"), not of a union no member of which matched.
+ */
+function entry(kinds: Partial<Record<"gate" | "gates" | "step" | "run", z.ZodType<PlaybookEntry>>>) {
+  const keys = Object.keys(kinds) as Array<keyof typeof kinds>;
+  return z.unknown().transform((value, ctx): PlaybookEntry => {
+    const key = typeof value === "object" && value !== null ? keys.find((k) => k in value) : undefined;
+    const schema = key ? kinds[key] : undefined;
+    if (!schema) {
+      ctx.issues.push({ code: "custom", input: value, message: `expected a mapping with ${keys.map((k) => `${k}:`).join(", ")}` });
+      return z.NEVER;
+    }
+    const result = schema.safeParse(value, { error: describeIssue, reportInput: true });
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) ctx.issues.push(issue as never);
+    return z.NEVER;
+  });
+}
+
+const preflightGate = strict({ gate: z.enum(gateNames) }).transform((e): PlaybookEntry => ({ kind: "gate", gate: e.gate, wait: null }));
 
 const playbookSchema = strict({
   description: z.string().default(""),
-  preflight: z.array(z.union([strict({ gate: z.enum(gateNames) }).transform((e): PlaybookEntry => ({ kind: "gate", gate: e.gate, wait: null })), runEntry])).default([]),
-  node: z.array(anyNodeEntry).min(1),
-  finally: z.array(z.union([stepEntry, runEntry])).default([]),
+  preflight: z.array(entry({ gate: preflightGate, run: runEntry })).default([]),
+  node: z.array(entry({ gate: gateEntry, gates: preflightGatesEntry, step: stepEntry, run: runEntry })).min(1),
+  finally: z.array(entry({ step: stepEntry, run: runEntry })).default([]),
 });
 
 export function parsePlaybook(text: string, file: string, name: string): Playbook {

@@ -2,6 +2,7 @@
 // every failure scenario stops with the right outcome, says what a human must do, and touches no
 // further node.
 
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { LabOptions } from "../../src/lab/lab.js";
 import type { RunEvent } from "../../src/run/events.js";
@@ -177,5 +178,26 @@ describe("PVE's Gluster storage without server2", () => {
     expect(result.message).toContain("storage gv0 (volume gv0) fetches its volfile only from pve1, which is pve1");
     expect(nodeEnds(events)).toEqual(["pve3:done", "pve1:refused"]);
     expect(touchedNodes(t)).not.toContain("pve1");
+  });
+});
+
+describe("run: steps of a playbook", () => {
+  it("runs a command on each node over SSH and one locally with ROLLGATE_NODE set", async () => {
+    const t = await lab({});
+    const { parsePlaybook } = await import("../../src/playbook/playbook.js");
+    const { readFile } = await import("node:fs/promises");
+    const seen = path.join(t.dir, "seen");
+    const playbook = parsePlaybook(
+      `node:\n  - gates: preflight\n  - run: hostname\n  - run: 'echo "$ROLLGATE_NODE" >> ${seen}'\n    on: local\n  - run: no-such-tool --now\n`,
+      "mine.yaml",
+      "mine",
+    );
+    const { result, events } = await runEngine(t, { playbook, only: ["pve3", "pve1"] });
+    const outputs = events.flatMap((e) => (e.type === "step-output" && e.step === "run" && e.stream === "stdout" ? [`${e.node}:${e.text.trim()}`] : []));
+    expect(outputs).toEqual(["pve3:pve3"]);
+    expect(await readFile(seen, "utf8")).toBe("pve3\n");
+    // The third command fails on the first node: the run stops there, as with any failed change.
+    expect(result).toMatchObject({ outcome: "failed", exitCode: 4 });
+    expect(result.message).toBe("`no-such-tool --now` on pve3 exited 127: bash: no-such-tool: command not found");
   });
 });

@@ -25,6 +25,14 @@ const commands: Record<string, LabCommand> = {
   gluster,
   true: async () => 0,
   false: async () => 1,
+  // `sh -c LINE`: how playbook `run:` steps reach a node's shell.
+  sh: async (ctx, args) => {
+    if (args[0] !== "-c" || args.length !== 2) {
+      ctx.out.stderr("sh: the lab models only `sh -c COMMAND`\n");
+      return 2;
+    }
+    return runCommandLine(ctx, args[1]!);
+  },
   echo: async (ctx, args) => {
     await ctx.out.stdout(`${args.join(" ")}\n`);
     return 0;
