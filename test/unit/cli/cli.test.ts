@@ -6,6 +6,14 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../helpers/cli.js";
 
+/** A valid cluster.yaml of one node, to which a test appends what it needs. */
+const oneNode = `cluster: lab
+proxmox: { api: "https://10.0.0.1:8006", tokenId: "rollgate@pve!up", tokenSecretEnv: PVE_TOKEN, caFile: /etc/pve/pve-root-ca.pem }
+ssh: { identityFile: /root/.ssh/id_ed25519 }
+nodes:
+  - { name: pve1, address: 10.0.0.1 }
+`;
+
 async function configFile(text: string): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), "rollgate-cli-"));
   const file = path.join(dir, "cluster.yaml");
@@ -29,12 +37,7 @@ describe("rollgate CLI", () => {
   });
 
   it("exits 2 with file:line:col and the key path for an invalid cluster.yaml, touching nothing", async () => {
-    const file = await configFile(`cluster: lab
-proxmox: { api: "https://10.0.0.1:8006", tokenId: "rollgate@pve!up", tokenSecretEnv: PVE_TOKEN, caFile: /etc/pve/pve-root-ca.pem }
-ssh: { identityFile: /root/.ssh/id_ed25519 }
-nodes:
-  - { name: pve1, address: 10.0.0.1 }
-critical:
+    const file = await configFile(`${oneNode}critical:
   - { group: routers, vms: [100, abc] }
 `);
     const run = await runCli(["check", "-c", file]);
@@ -44,12 +47,7 @@ critical:
   });
 
   it("warns when cluster.yaml is readable by others", async () => {
-    const file = await configFile(`cluster: lab
-proxmox: { api: "https://10.0.0.1:8006", tokenId: "rollgate@pve!up", tokenSecretEnv: PVE_TOKEN, caFile: /etc/pve/pve-root-ca.pem }
-ssh: { identityFile: /root/.ssh/id_ed25519 }
-nodes:
-  - { name: pve1, address: 10.0.0.1 }
-`);
+    const file = await configFile(oneNode);
     const { chmod } = await import("node:fs/promises");
     await chmod(file, 0o644);
     // With no volumes declared, this gate needs nothing from the cluster: only the warning is printed.
