@@ -4,7 +4,7 @@
 
 import { readHa } from "../observe/pve.js";
 import { changeCommand } from "../transport/remote-command.js";
-import { observeContextOf, pausePoll, targetOf, type Step, type StepContext } from "../run/context.js";
+import { observeContextOf, targetOf, waitUntil, type Step, type StepContext } from "../run/context.js";
 import { StepFailure } from "../run/failures.js";
 import { formatDuration } from "../config/index.js";
 
@@ -31,14 +31,17 @@ async function setMaintenance(ctx: StepContext, enable: boolean) {
   if (enable) ctx.memory.maintenanceOn.add(node);
   else ctx.memory.maintenanceOn.delete(node);
   const limit = ctx.config.timeouts.nodeOnline;
-  const deadline = ctx.clock.now() + limit;
-  for (;;) {
-    const status = await haStatusOf(ctx, node);
-    if (status === want) return { status: "ok" as const, message: `HA manager reports ${node} ${want}` };
-    ctx.progress(`waiting for the HA manager to report ${node} ${want} (now: ${status ?? "unknown"})`);
-    if (ctx.clock.now() >= deadline) throw new StepFailure(`the HA manager did not report ${node} ${want} within ${formatDuration(limit)} (last: ${status ?? "no manager status"})`, humanAction);
-    await pausePoll(ctx);
-  }
+  let last: string | null = null;
+  await waitUntil(
+    ctx,
+    limit,
+    () => new StepFailure(`the HA manager did not report ${node} ${want} within ${formatDuration(limit)} (last: ${last ?? "no manager status"})`, humanAction),
+    async () => {
+      last = await haStatusOf(ctx, node);
+      return last === want ? true : `waiting for the HA manager to report ${node} ${want} (now: ${last ?? "unknown"})`;
+    },
+  );
+  return { status: "ok" as const, message: `HA manager reports ${node} ${want}` };
 }
 
 export const maintenanceOn: Step = {

@@ -7,20 +7,9 @@ import { readPveCluster } from "../observe/pve.js";
 import { predictReboot } from "../plan/reboot.js";
 import { changeCommand, readCommand } from "../transport/remote-command.js";
 import { RemoteError } from "../transport/ssh.js";
-import { observeContextOf, pausePoll, targetOf, type Step, type StepContext } from "../run/context.js";
+import { observeContextOf, targetOf, waitUntil, type Step } from "../run/context.js";
 import { StepFailure } from "../run/failures.js";
 import { formatDuration } from "../config/index.js";
-
-async function waitUntil(ctx: StepContext, limitMs: number, failure: () => StepFailure, check: () => Promise<string | true>): Promise<void> {
-  const deadline = ctx.clock.now() + limitMs;
-  for (;;) {
-    const result = await check();
-    if (result === true) return;
-    ctx.progress(result);
-    if (ctx.clock.now() >= deadline) throw failure();
-    await pausePoll(ctx);
-  }
-}
 
 export const rebootIfNeeded: Step = {
   async describe(ctx) {

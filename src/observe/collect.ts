@@ -5,16 +5,19 @@ import type { ObserveContext } from "./context.js";
 import { readGluster, readPeers } from "./gluster.js";
 import { readPackages, readPrivateNetwork, readReach, readServices, readVotes } from "./nodes.js";
 import { readGlusterStorage, readGuestList, readGuests, readHa, readMigrationConstraints, readPveCluster } from "./pve.js";
-import { attempt, type ClusterState, type Facet } from "./state.js";
+import { attempt, type ClusterState, type Facet, type Guest, type MigrationConstraints } from "./state.js";
 
 export async function collect(ctx: ObserveContext, facets: Iterable<Facet>): Promise<ClusterState> {
   const wanted = new Set(facets);
   const state: ClusterState = { observedAt: new Date().toISOString(), target: ctx.target };
+  // guests and constraints both start from the guest list: read it once per observation.
+  let guestList: Promise<Guest[]> | null = null;
+  const guests = () => (guestList ??= readGuestList(ctx));
   const readers: Record<Facet, () => Promise<void>> = {
     pve: async () => void (state.pve = await readPveCluster(ctx)),
     votes: async () => void (state.votes = await readVotes(ctx)),
     ssh: async () => void (state.ssh = await readReach(ctx)),
-    guests: async () => void (state.guests = await readGuests(ctx)),
+    guests: async () => void (state.guests = await readGuests(ctx, guests())),
     ha: async () => void (state.ha = await readHa(ctx)),
     storage: async () => void (state.storage = await readGlusterStorage(ctx)),
     gluster: async () => {
@@ -28,11 +31,14 @@ export async function collect(ctx: ObserveContext, facets: Iterable<Facet>): Pro
     },
     constraints: async () => {
       state.constraints = await attempt(async () => {
-        const running = (await readGuestList(ctx)).filter((g) => g.type === "qemu" && g.status === "running");
+        const running = (await guests()).filter((g) => g.type === "qemu" && g.status === "running");
         const answers = await Promise.all(running.map(async (g) => [g.vmid, await readMigrationConstraints(ctx, g)] as const));
-        const failedRead = answers.find(([, a]) => !a.ok);
-        if (failedRead && !failedRead[1].ok) throw new Error(`migrate precondition of ${failedRead[0]}: ${failedRead[1].error}`);
-        return Object.fromEntries(answers.flatMap(([vmid, a]) => (a.ok ? [[vmid, a.value]] : [])));
+        const byVmid: Record<number, MigrationConstraints> = {};
+        for (const [vmid, answer] of answers) {
+          if (!answer.ok) throw new Error(`migrate precondition of ${vmid}: ${answer.error}`);
+          byVmid[vmid] = answer.value;
+        }
+        return byVmid;
       });
     },
   };

@@ -92,9 +92,10 @@ export function readMigrationConstraints(ctx: ObserveContext, guest: Guest): Pro
   });
 }
 
-export function readGuests(ctx: ObserveContext): Promise<Observed<GuestsView>> {
+/** `guestList`: the observation's one read of /cluster/resources?type=vm, shared with other facets. */
+export function readGuests(ctx: ObserveContext, guestList: Promise<Guest[]> = readGuestList(ctx)): Promise<Observed<GuestsView>> {
   return attempt(async () => {
-    const [guests, nodes] = await Promise.all([readGuestList(ctx), readNodeCapacity(ctx)]);
+    const [guests, nodes] = await Promise.all([guestList, readNodeCapacity(ctx)]);
     const critical: Record<string, CriticalMember[]> = {};
     await Promise.all(
       ctx.config.critical.map(async (group) => {

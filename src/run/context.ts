@@ -90,3 +90,18 @@ export async function pausePoll(ctx: StepContext): Promise<void> {
     throw new StopRequested();
   }
 }
+
+/**
+ * Polls `check` until it says true; each other answer is shown as progress. After `limitMs` the
+ * failure is thrown; a stop request ends the wait at the next poll.
+ */
+export async function waitUntil(ctx: StepContext, limitMs: number, failure: () => Error, check: () => Promise<string | true>): Promise<void> {
+  const deadline = ctx.clock.now() + limitMs;
+  for (;;) {
+    const result = await check();
+    if (result === true) return;
+    ctx.progress(result);
+    if (ctx.clock.now() >= deadline) throw failure();
+    await pausePoll(ctx);
+  }
+}

@@ -8,6 +8,7 @@ import type { Config } from "../config/index.js";
 import { steps, runCommandStep } from "../actions/index.js";
 import { evaluateGates, facetsFor } from "../gates/evaluate.js";
 import { preflightGates, type GateName, type Verdict } from "../gates/index.js";
+import type { ObserveContext } from "../observe/context.js";
 import { collect } from "../observe/collect.js";
 import { readGuestList } from "../observe/pve.js";
 import { readPackages } from "../observe/nodes.js";
@@ -21,7 +22,7 @@ import type { Probes } from "../transport/probes.js";
 import type { PveApi } from "../transport/pve.js";
 import { MutationInReadOnlyMode, type RemoteShell } from "../transport/remote-command.js";
 import { ExitCode } from "../util/errors.js";
-import { emptyMemory, type RunMemory, type Step, type StepContext } from "./context.js";
+import { emptyMemory, observeContextOf, type RunMemory, type Step, type StepContext } from "./context.js";
 import type { Outcome, RunEvent, RunEventBody } from "./events.js";
 import { Refusal, StepFailure, StopRequested } from "./failures.js";
 import { summarizeRun } from "./run-summary.js";
@@ -121,6 +122,11 @@ export class Engine {
     this.o = options;
   }
 
+  /** Reads outside any node's steps: no node is spared. */
+  private clusterWide(): ObserveContext {
+    return { config: this.o.config, shell: this.o.shell, pve: this.o.pve, probes: this.o.probes, target: null };
+  }
+
   private context(node: string | null, step: string): StepContext {
     const o = this.o;
     const pve = apiSparing(o.pve, node);
@@ -151,7 +157,7 @@ export class Engine {
           throw error;
         }
       },
-      observe: (facets) => collect({ config: o.config, shell: o.shell, pve, probes: o.probes, target: node }, facets),
+      observe: (facets) => collect(observeContextOf(ctx), facets),
     };
     return ctx;
   }
@@ -192,7 +198,9 @@ export class Engine {
       order = restored.order.filter((n) => !restored.done.includes(n));
       resumeNode = restored.inFlight;
     } else {
-      const guests = await readGuestList({ config: o.config, shell: o.shell, pve: o.pve, probes: o.probes, target: null }).catch(() => []);
+      // Guests only decide the default order; if they cannot be read, config order stands and
+      // the preflight gates (which need them too) refuse before anything is touched.
+      const guests = await readGuestList(this.clusterWide()).catch(() => []);
       order = upgradeOrder(o.config, guests, o.only).nodes;
     }
     o.emit({
@@ -277,7 +285,7 @@ export class Engine {
   }
 
   private async upToDate(node: string): Promise<boolean> {
-    const packages = await readPackages({ config: this.o.config, shell: this.o.shell, pve: this.o.pve, probes: this.o.probes, target: null }, node);
+    const packages = await readPackages(this.clusterWide(), node);
     return packages.ok && packages.value.pending.length === 0 && !predictReboot(packages.value).needed;
   }
 
