@@ -149,7 +149,13 @@ export class SshPool implements RemoteShell {
       ...(knownTypes.length > 0 ? { algorithms: { serverHostKey: knownTypes as ssh2.ServerHostKeyAlgorithm[] } } : {}),
     };
     await new Promise<void>((resolve, reject) => {
+      let settled = false;
+      // ssh2 can emit more than one error for one failed connection (a timeout, then "Connection
+      // lost before handshake" when the socket closes): the listener stays for the client's whole
+      // life, so no error event is ever unhandled. Only the first one decides the outcome.
       const onError = (error: Error & { level?: string }) => {
+        if (settled) return;
+        settled = true;
         client.off("ready", onReady);
         if (refusal) return reject(refusal);
         if (error.level === "client-authentication") {
@@ -159,12 +165,12 @@ export class SshPool implements RemoteShell {
         reject(new RemoteError(target.node, `cannot connect to ${where}: ${error.message}`));
       };
       const onReady = () => {
-        client.off("error", onError);
-        client.on("error", () => {});
+        if (settled) return;
+        settled = true;
         resolve();
       };
       client.once("ready", onReady);
-      client.once("error", onError);
+      client.on("error", onError);
       client.connect(config);
     });
   }

@@ -2,6 +2,7 @@
 // host-key verification, authentication, and a connection that drops mid-command.
 
 import { readFile, writeFile } from "node:fs/promises";
+import { createServer, type AddressInfo, type Socket } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sshKeyPair } from "../../src/lab/credentials.js";
@@ -135,6 +136,35 @@ describe("connection drops", () => {
     } finally {
       await shell.close();
       await dropping.stop();
+    }
+  });
+});
+
+describe("hosts that are not (yet) SSH servers", () => {
+  // A host that accepts TCP but never greets (a hung sshd, a port forwarded to nothing), one that
+  // answers with something else, and one that resets before the greeting. ssh2 reports some of
+  // these twice; either way the command fails with the node's name and the process lives on.
+  it.each([
+    ["stays silent", (socket: Socket) => void socket, /^pve1: no SSH answer from 127\.0\.0\.1:\d+ within 500 ms$/],
+    ["answers with something else", (socket: Socket) => void socket.write("HTTP/1.1 400 Bad Request\r\n\r\n"), /^pve1: no SSH answer from 127\.0\.0\.1:\d+ within 500 ms$/],
+    ["resets the connection", (socket: Socket) => void socket.resetAndDestroy(), /^pve1: cannot connect to 127\.0\.0\.1:\d+: .*ECONNRESET/],
+  ] as const)("a host that %s fails the command and nothing else", async (_name, behave, expected) => {
+    const server = createServer((socket) => {
+      socket.on("error", () => {});
+      behave(socket);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as AddressInfo).port;
+    const silentPool = new SshPool(settings({ connectTimeoutMs: 500, targets: [{ node: "pve1", host: "127.0.0.1", port }] }));
+    try {
+      const error = await silentPool.run("pve1", readCommand("true")).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RemoteError);
+      expect((error as Error).message).toMatch(expected);
+      // The second error ssh2 emits arrives when the socket closes; an unhandled one would fail this run.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    } finally {
+      await silentPool.close();
+      server.close();
     }
   });
 });
