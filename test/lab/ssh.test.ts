@@ -145,9 +145,9 @@ describe("hosts that are not (yet) SSH servers", () => {
   // answers with something else, and one that resets before the greeting. ssh2 reports some of
   // these twice; either way the command fails with the node's name and the process lives on.
   it.each([
-    ["stays silent", (socket: Socket) => void socket, /^pve1: no SSH answer from 127\.0\.0\.1:\d+ within 500 ms$/],
-    ["answers with something else", (socket: Socket) => void socket.write("HTTP/1.1 400 Bad Request\r\n\r\n"), /^pve1: no SSH answer from 127\.0\.0\.1:\d+ within 500 ms$/],
-    ["resets the connection", (socket: Socket) => void socket.resetAndDestroy(), /^pve1: cannot connect to 127\.0\.0\.1:\d+: .*ECONNRESET/],
+    ["stays silent", (_socket: Socket): void => {}, /^pve1: no SSH answer from 127\.0\.0\.1:\d+ within 500 ms$/],
+    ["answers with something else", (socket: Socket): void => void socket.write("HTTP/1.1 400 Bad Request\r\n\r\n"), /^pve1: no SSH answer from 127\.0\.0\.1:\d+ within 500 ms$/],
+    ["resets the connection", (socket: Socket): void => void socket.resetAndDestroy(), /^pve1: cannot connect to 127\.0\.0\.1:\d+: .*ECONNRESET/],
   ] as const)("a host that %s fails the command and nothing else", async (_name, behave, expected) => {
     const server = createServer((socket) => {
       socket.on("error", () => {});
