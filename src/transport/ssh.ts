@@ -171,6 +171,10 @@ export class SshPool implements RemoteShell {
       };
       client.once("ready", onReady);
       client.on("error", onError);
+      // Commands are small request/answer exchanges: without TCP_NODELAY each one waits out a
+      // delayed ACK. OpenSSH sets it on every session (openssh-portable packet.c
+      // ssh_packet_set_interactive).
+      client.once("connect", () => client.setNoDelay(true));
       client.connect(config);
     });
   }

@@ -39,7 +39,12 @@ export class LabSshServer {
       this.onClient(client, info.port),
     );
     // Our own listener hands sockets to ssh2, so a dropped connection can be cut at the TCP level.
-    const listener = net.createServer((socket) => this.ssh.injectSocket(socket));
+    // openssh-portable packet.c ssh_packet_set_interactive: sshd sets TCP_NODELAY on every
+    // session's connection; without it every small reply waits out a delayed ACK (~40 ms each way).
+    const listener = net.createServer((socket) => {
+      socket.setNoDelay(true);
+      this.ssh.injectSocket(socket);
+    });
     this.power = new PowerSwitchedServer(listener, options.port, options.address);
   }
 
