@@ -4,7 +4,7 @@
 import type { LabCredentials } from "./credentials.js";
 import type { Topology } from "./model/topology.js";
 
-export type LabTimeout = "heal" | "nodeOnline" | "migrate" | "apt" | "reboot" | "poll" | "settle";
+export type LabTimeout = "heal" | "nodeOnline" | "migrate" | "apt" | "reboot" | "poll" | "settle" | "lockLease";
 
 export interface LabYamlInput {
   topology: Topology;
@@ -66,6 +66,7 @@ timeouts:
   reboot: ${limit("reboot", 15 * minute, 5_000)}
   poll: ${limit("poll", 10_000, 50)}
   settle: ${limit("settle", 30_000, 200)}
+  lockLease: ${limit("lockLease", 3 * minute, 4_000)}
 journal:
   dir: journal
 `;

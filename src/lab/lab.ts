@@ -6,6 +6,7 @@ import { mkdir, writeFile, chmod } from "node:fs/promises";
 import path from "node:path";
 import { scaledClock } from "./clock.js";
 import { LabCluster } from "./model/cluster.js";
+import { CFS_LOCK_TIMEOUT_MS } from "./model/pmxcfs.js";
 import { faultsOf, type Faults, type ScenarioName } from "./model/scenarios.js";
 import { buildTopology } from "./model/topology.js";
 import type { LabRecordSnapshot } from "./model/record.js";
@@ -75,7 +76,9 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   const timeScale = options.timeScale ?? 1;
   const topology = buildTopology(options.nodes ?? 3);
   const clock = scaledClock(timeScale);
-  const cluster = new LabCluster(topology, { ...faultsOf(scenario), ...options.faults }, clock);
+  // A live holder keeps a pmxcfs lock for a few SSH round trips, which take real time at any
+  // scale: at least a real second before it expires, or a fast lab would expire locks in use.
+  const cluster = new LabCluster(topology, { ...faultsOf(scenario), ...options.faults }, clock, { pmxcfsLockTimeoutMs: Math.max(CFS_LOCK_TIMEOUT_MS, timeScale * 1_000) });
   const credentials = await makeCredentials(topology.clusterName, topology.nodes);
   const { servers, apiPort, sshPort } = await bindServers(cluster, credentials, options.apiPort ?? 0, options.sshPort ?? 0);
 

@@ -26,7 +26,7 @@ describe("rollgate lab", () => {
     const status = JSON.parse((await runCli(["lab", "status", "--dir", dir, "--json"])).stdout) as LabStatus;
     expect(status.scenario).toBe("heal-slow");
     expect(status.nodes.map((n) => n.name)).toEqual(["pve1", "pve2", "pve3"]);
-    expect(status.record).toEqual({ mutations: [], maxOutOfService: 0, maxOutOfServiceAt: null, criticalBreaches: [] });
+    expect(status.record).toEqual({ mutations: [], pmxcfs: [], takeDowns: [], unsafeTakeDowns: [], maxOutOfService: 0, maxOutOfServiceAt: null, criticalBreaches: [] });
     const check = await runCli(["check", "-c", path.join(dir, "cluster.yaml"), "--gate", "gluster-healed"]);
     expect(check.exitCode).toBe(0);
 

@@ -1,6 +1,6 @@
 // The one model behind the lab's API and SSH servers: nodes with kernels, packages and boot ids;
 // guests that run, migrate and stop; a replica-3 volume whose bricks collect heal entries while a
-// brick is away; HA maintenance; quorum. Time is model time (see ../clock.ts).
+// brick is away; HA maintenance; quorum; the replicated /etc/pve. Time is model time (see ../clock.ts).
 
 import { EventEmitter } from "node:events";
 import { randomUUID } from "node:crypto";
@@ -10,6 +10,7 @@ import type { Topology, NodeSpec } from "./topology.js";
 import type { GuestState, NodeState, TaskState, VolumeState, UnitState } from "./state.js";
 import { EntryNames, drain, emptyIndex, recordWrites } from "./heal.js";
 import { LabRecord } from "./record.js";
+import { CFS_LOCK_TIMEOUT_MS, Pmxcfs } from "./pmxcfs.js";
 import { newestKernel } from "../../util/kernel-version.js";
 
 /** An error the PVE API answers with: HTTP status and the reason pveproxy puts in the status line. */
@@ -45,12 +46,19 @@ export const timings = {
 
 export type LabEvent = "node-down" | "node-up";
 
+export interface LabClusterOptions {
+  /** Model ms after which an unchanged pmxcfs lock expires (120 s, as pmxcfs, unless the lab stretches it). */
+  pmxcfsLockTimeoutMs?: number;
+}
+
 export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }> {
   readonly nodes = new Map<string, NodeState>();
   readonly guests = new Map<number, GuestState>();
   readonly tasks = new Map<string, TaskState>();
   readonly volume: VolumeState;
   readonly record: LabRecord;
+  /** /etc/pve, one tree for every node. */
+  readonly pmxcfs: Pmxcfs;
   readonly entryNames: EntryNames;
   private lastAdvance = 0;
   private nextPid = 0x2f00;
@@ -62,9 +70,12 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
     readonly topology: Topology,
     readonly faults: Faults,
     readonly clock: LabClock,
+    options: LabClusterOptions = {},
   ) {
     super();
     this.record = new LabRecord(() => clock.now());
+    // pve-cluster src/pmxcfs/dcdb.c: a node outside the quorate partition takes no writes.
+    this.pmxcfs = new Pmxcfs({ modelNow: () => clock.now(), lockTimeoutMs: options.pmxcfsLockTimeoutMs ?? CFS_LOCK_TIMEOUT_MS, writable: (node) => this.isOnline(node) && this.quorate() });
     for (const spec of topology.nodes) this.nodes.set(spec.name, this.freshNode(spec));
     const routersHome = topology.nodes[0]!.name;
     const routers = new Set(topology.critical.flatMap((group) => group.vms));
@@ -252,7 +263,36 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
 
   reboot(name: string, source: string): void {
     this.record.mutation(source, `reboot ${name}`);
+    this.tookDown(name, "reboot", source);
     this.powerCycle(name);
+  }
+
+  /**
+   * What made taking `name` out of service unsafe at this moment: another node out of service or
+   * its brick away, heal entries or split-brain on any brick, no quorum, and (for a reboot) guests
+   * still running on it. The safety contract says this list stays empty.
+   */
+  private tookDown(name: string, how: "maintenance" | "dist-upgrade" | "reboot", source: string): void {
+    this.advance();
+    const unsafe: string[] = [];
+    for (const node of this.nodes.values()) {
+      const other = node.spec.name;
+      if (other === name) continue;
+      if (node.power !== "up") unsafe.push(`${other} is ${node.power}`);
+      else if (!node.clusterJoined) unsafe.push(`${other} has not rejoined the cluster`);
+      else if (!this.brickAvailable(other)) unsafe.push(`${other}'s brick is unavailable`);
+      if (node.maintenanceRequested) unsafe.push(`${other} is in maintenance`);
+      if (node.dpkgBusy || node.dpkgInterrupted) unsafe.push(`${other} has dpkg at work`);
+    }
+    for (const [node, index] of this.volume.heal) {
+      if (Math.floor(index.pending) > 0) unsafe.push(`${node}'s brick has ${Math.floor(index.pending)} heal entries`);
+      if (index.splitBrain.length > 0) unsafe.push(`${node}'s brick has entries in split-brain`);
+    }
+    if (!this.quorate()) unsafe.push("the cluster is not quorate");
+    if (how === "reboot") {
+      for (const guest of this.guests.values()) if (guest.node === name && guest.status === "running") unsafe.push(`${guest.spec.vmid} (${guest.spec.name}) still runs on ${name}`);
+    }
+    this.record.takeDown(source, name, how, unsafe);
   }
 
   /** A reboot or power cut; the scenario's fault strikes the first node this happens to. */
@@ -345,6 +385,7 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
 
   beginDistUpgrade(name: string, source: string): void {
     this.record.mutation(source, `apt-get dist-upgrade on ${name}`);
+    this.tookDown(name, "dist-upgrade", source);
     this.change(() => (this.node(name).dpkgBusy = true));
   }
 
@@ -387,6 +428,7 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
 
   setMaintenance(name: string, enable: boolean, source: string): void {
     this.record.mutation(source, `ha-manager node-maintenance ${enable ? "enable" : "disable"} ${name}`);
+    if (enable) this.tookDown(name, "maintenance", source);
     const node = this.node(name);
     this.change(() => (node.maintenanceRequested = enable));
     this.clock.after(timings.maintenancePickup, () => {

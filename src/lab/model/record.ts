@@ -1,6 +1,7 @@
 // Everything the lab saw, so a test can prove what rollgate did: every change it asked for, the
 // most nodes that were ever out of service at once, and every moment a critical group had fewer
-// healthy members than its minimum.
+// healthy members than its minimum. Writes to /etc/pve (rollgate's cluster lock) are a list of
+// their own: they change no service, and a refused run still takes and releases the lock.
 
 export interface MutationEntry {
   /** Wall-clock time the lab received it. */
@@ -10,6 +11,29 @@ export interface MutationEntry {
   /** `ssh pve1` or `api pve2` (the node whose server received it). */
   source: string;
   action: string;
+}
+
+export interface PmxcfsOperation {
+  time: string;
+  modelSeconds: number;
+  source: string;
+  /** `mkdir`, `rmdir`, `create`, `truncate`, `write`, `utime`, `rename`, `unlink`. */
+  op: string;
+  path: string;
+  /** `rename` only: the new name. */
+  to?: string;
+  /** `ok`, or the errno pmxcfs answered (`EEXIST`, `EACCES`, …). */
+  outcome: string;
+}
+
+/** A node rollgate took out of service, and what was unsafe at that moment (nothing, if all went well). */
+export interface TakeDown {
+  time: string;
+  modelSeconds: number;
+  source: string;
+  node: string;
+  how: "maintenance" | "dist-upgrade" | "reboot";
+  unsafe: string[];
 }
 
 export interface CriticalBreach {
@@ -29,6 +53,11 @@ export interface OutOfServiceMoment {
 
 export interface LabRecordSnapshot {
   mutations: MutationEntry[];
+  pmxcfs: PmxcfsOperation[];
+  /** Every time rollgate took a node out of service. */
+  takeDowns: TakeDown[];
+  /** Those that happened while another node was out, a brick healed, or guests still ran on it. */
+  unsafeTakeDowns: TakeDown[];
   maxOutOfService: number;
   /** When the maximum was first reached, and which nodes. */
   maxOutOfServiceAt: OutOfServiceMoment | null;
@@ -37,6 +66,8 @@ export interface LabRecordSnapshot {
 
 export class LabRecord {
   private readonly mutations: MutationEntry[] = [];
+  private readonly pmxcfsOperations: PmxcfsOperation[] = [];
+  private readonly takeDowns: TakeDown[] = [];
   private readonly breaches: CriticalBreach[] = [];
   private readonly openBreaches = new Set<string>();
   private maxOutOfService = 0;
@@ -50,6 +81,14 @@ export class LabRecord {
 
   mutation(source: string, action: string): void {
     this.mutations.push({ ...this.stamp(), source, action });
+  }
+
+  pmxcfs(source: string, operation: Pick<PmxcfsOperation, "op" | "path" | "to" | "outcome">): void {
+    this.pmxcfsOperations.push({ ...this.stamp(), source, ...operation });
+  }
+
+  takeDown(source: string, node: string, how: TakeDown["how"], unsafe: string[]): void {
+    this.takeDowns.push({ ...this.stamp(), source, node, how, unsafe });
   }
 
   outOfService(nodes: string[]): void {
@@ -73,6 +112,9 @@ export class LabRecord {
   snapshot(): LabRecordSnapshot {
     return {
       mutations: [...this.mutations],
+      pmxcfs: [...this.pmxcfsOperations],
+      takeDowns: [...this.takeDowns],
+      unsafeTakeDowns: this.takeDowns.filter((t) => t.unsafe.length > 0),
       maxOutOfService: this.maxOutOfService,
       maxOutOfServiceAt: this.maxOutOfServiceAt,
       criticalBreaches: [...this.breaches],

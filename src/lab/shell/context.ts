@@ -14,6 +14,8 @@ export interface CommandContext {
   source: string;
   env: Record<string, string>;
   out: CommandOutput;
+  /** Everything the client sent on the channel, once it sent EOF (rejects if the channel closes first). */
+  stdin(): Promise<string>;
   /** Aborted when the client closes the channel or the connection drops. */
   signal: AbortSignal;
   /** Cuts the SSH connection (fault injection), without an exit status. */

@@ -3,6 +3,7 @@
 
 import { aptGet, dpkg } from "./commands/apt.js";
 import { haManager, ping, pvecm, qm } from "./commands/cluster.js";
+import { date, dd, mkdir, mv, rm, rmdir, stat, touch } from "./commands/files.js";
 import { gluster } from "./commands/gluster.js";
 import { cat, hostname, proxmoxBootTool, reboot, systemctl, test, uname } from "./commands/system.js";
 import type { CommandContext, LabCommand } from "./context.js";
@@ -15,6 +16,14 @@ const commands: Record<string, LabCommand> = {
   hostname,
   cat,
   test,
+  mkdir,
+  rmdir,
+  touch,
+  stat,
+  date,
+  dd,
+  mv,
+  rm,
   "proxmox-boot-tool": proxmoxBootTool,
   reboot,
   systemctl,

@@ -78,7 +78,8 @@ export class LabSshServer {
         session.on("env", (acceptEnv) => acceptEnv?.());
         session.on("exec", (acceptExec, _reject, info) => {
           const channel = acceptExec();
-          void this.exec(channel, info.command, remotePort).then((code) => {
+          const stdin = collectStdin(channel);
+          void this.exec(channel, info.command, remotePort, stdin).then((code) => {
             if (code === null) return;
             channel.exit(code);
             channel.end();
@@ -90,7 +91,7 @@ export class LabSshServer {
   }
 
   /** Runs one command line; null when the connection was dropped (no exit status to send). */
-  private async exec(channel: ServerChannel, line: string, remotePort: number): Promise<number | null> {
+  private async exec(channel: ServerChannel, line: string, remotePort: number, stdin: () => Promise<string>): Promise<number | null> {
     const aborted = new AbortController();
     let dropped = false;
     channel.on("close", () => aborted.abort());
@@ -107,6 +108,7 @@ export class LabSshServer {
           node: this.options.node,
           source: `ssh ${this.options.node}`,
           out,
+          stdin,
           signal: aborted.signal,
           dropConnection: () => {
             dropped = true;
@@ -142,12 +144,30 @@ export class LabSshServer {
             channel.end();
             return;
           }
-          if (line) await this.exec(channel, line, remotePort);
+          // The typed lines are the shell's input: a command started from it reads none.
+          if (line) await this.exec(channel, line, remotePort, () => Promise.resolve(""));
           prompt();
         });
       }
     });
   }
+}
+
+/**
+ * An exec channel's stdin, gathered from the start (a client may send it before the command
+ * runs): the returned function resolves with all of it at the client's EOF, and rejects if the
+ * channel closes first.
+ */
+function collectStdin(channel: ServerChannel): () => Promise<string> {
+  const chunks: Buffer[] = [];
+  const ended = new Promise<string>((resolve, reject) => {
+    channel.on("data", (data: Buffer) => chunks.push(data));
+    channel.once("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    channel.once("close", () => reject(new Error("channel closed before EOF")));
+  });
+  // Nobody may ever ask: a rejection nobody reads must not become an unhandled one.
+  ended.catch(() => {});
+  return () => ended;
 }
 
 function write(channel: ServerChannel, chunk: string): Promise<void> {

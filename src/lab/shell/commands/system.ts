@@ -1,6 +1,7 @@
-// Kernel, boot and systemd commands of a Proxmox VE node.
+// Kernel, boot and systemd commands of a Proxmox VE node, and reading its files.
 
 import { compareKernelVersions } from "../../../util/kernel-version.js";
+import { isPmxcfsPath, PmxcfsError, strerror, type Errno } from "../../model/pmxcfs.js";
 import { printLines, type CommandContext, type LabCommand } from "../context.js";
 
 export const uname: LabCommand = async (ctx, args) => {
@@ -26,37 +27,61 @@ export const hostname: LabCommand = async (ctx) => {
   return 0;
 };
 
-function fileContent(ctx: CommandContext, path: string): string | null {
+type FileRead = { content: string } | { errno: Errno };
+
+/** A node's own files (boot id, hostname, reboot-required) and the cluster's /etc/pve. */
+function readFile(ctx: CommandContext, path: string): FileRead {
+  if (isPmxcfsPath(path)) {
+    try {
+      return { content: ctx.cluster.pmxcfs.read(path) };
+    } catch (error) {
+      if (error instanceof PmxcfsError) return { errno: error.code };
+      throw error;
+    }
+  }
   const node = ctx.cluster.node(ctx.node);
   switch (path) {
     case "/proc/sys/kernel/random/boot_id":
-      return `${node.bootId}\n`;
+      return { content: `${node.bootId}\n` };
     case "/etc/hostname":
-      return `${ctx.node}\n`;
+      return { content: `${ctx.node}\n` };
     case "/run/reboot-required":
     case "/var/run/reboot-required":
-      return node.rebootRequiredFile ? "*** System restart required ***\n" : null;
+      return node.rebootRequiredFile ? { content: "*** System restart required ***\n" } : { errno: "ENOENT" };
     default:
-      return null;
+      return { errno: "ENOENT" };
   }
+}
+
+function fileKind(ctx: CommandContext, path: string): "file" | "dir" | null {
+  if (isPmxcfsPath(path)) return ctx.cluster.pmxcfs.stat(path)?.kind ?? null;
+  return "content" in readFile(ctx, path) ? "file" : null;
 }
 
 export const cat: LabCommand = async (ctx, args) => {
   let status = 0;
   for (const path of args) {
-    const content = fileContent(ctx, path);
-    if (content === null) {
-      ctx.out.stderr(`cat: ${path}: No such file or directory\n`);
+    const read = readFile(ctx, path);
+    if ("errno" in read) {
+      // coreutils src/cat.c: "cat: FILE: …", the name unquoted (quotef).
+      ctx.out.stderr(`cat: ${path}: ${strerror[read.errno]}\n`);
       status = 1;
-    } else await ctx.out.stdout(content);
+    } else await ctx.out.stdout(read.content);
   }
   return status;
 };
 
+const testKinds: Record<string, (kind: "file" | "dir" | null) => boolean> = {
+  "-e": (kind) => kind !== null,
+  "-f": (kind) => kind === "file",
+  "-d": (kind) => kind === "dir",
+};
+
 export const test: LabCommand = async (ctx, args) => {
   const [flag, path] = args;
-  if (args.length !== 2 || !["-e", "-f"].includes(flag!)) return 2;
-  return fileContent(ctx, path!) === null ? 1 : 0;
+  const holds = flag !== undefined && Object.hasOwn(testKinds, flag) ? testKinds[flag] : undefined;
+  if (args.length !== 2 || !holds) return 2;
+  return holds(fileKind(ctx, path!)) ? 0 : 1;
 };
 
 export const proxmoxBootTool: LabCommand = async (ctx, args) => {
