@@ -248,6 +248,8 @@ function upgradeSection(base: PathBase) {
   }).prefault({});
 }
 
+const MIN_LOCK_LEASE_MS = 2_000;
+
 const timeouts = section({
   heal: duration("2h").describe("Longest wait for Gluster to heal after a node returns (default 2h)"),
   nodeOnline: duration("15m").describe("Longest wait for a node to come back (SSH + API + quorum) (default 15m)"),
@@ -256,15 +258,27 @@ const timeouts = section({
   settle: duration("30s").describe("How long a healed state must hold before it counts (default 30s)"),
   apt: duration("1h").describe("Longest apt update + dist-upgrade (default 1h)"),
   reboot: duration("15m").describe("Longest wait for a node to go down after reboot (default 15m)"),
+  lockLease: duration("3m").describe(
+    "How long the cluster lock in /etc/pve stays live without a refresh; its holder refreshes it every quarter of this, and a lock not refreshed for longer is stale: its run died (default 3m, at least 2s)",
+  ),
 })
-  // "Steady for settle" is judged from polls: with poll >= settle a single sample would count as steady.
   .superRefine((limits, ctx) => {
+    // "Steady for settle" is judged from polls: with poll >= settle a single sample would count as steady.
     if (limits.poll >= limits.settle) {
       ctx.addIssue({
         code: "custom",
         input: limits.poll,
         path: ["poll"],
         message: `expected a poll interval shorter than timeouts.settle (${formatDuration(limits.settle)}), got ${formatDuration(limits.poll)}`,
+      });
+    }
+    // The record's age is read in whole seconds: a lease of a second or less would call a live run stale.
+    if (limits.lockLease < MIN_LOCK_LEASE_MS) {
+      ctx.addIssue({
+        code: "custom",
+        input: limits.lockLease,
+        path: ["lockLease"],
+        message: `expected a lock lease of at least ${formatDuration(MIN_LOCK_LEASE_MS)}, got ${formatDuration(limits.lockLease)}`,
       });
     }
   })

@@ -49,6 +49,8 @@ export interface RunOptions {
   maxStdoutBytes?: number;
   /** Receives output lines as they arrive (for the live view and the journal). */
   onOutput?: (chunk: string, stream: "stdout" | "stderr") => void;
+  /** Sent to the command's stdin, followed by EOF; without it stdin stays open and empty. */
+  stdin?: string;
 }
 
 export interface StreamedCommand {

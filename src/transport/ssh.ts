@@ -224,6 +224,7 @@ export class SshPool implements RemoteShell {
           pooled.client.exec(wire, (error, opened) => {
             if (error) return reject(new RemoteError(node, `cannot start \`${line}\`: ${error.message}`));
             channel = opened;
+            if (options.stdin !== undefined) opened.end(options.stdin);
             const timer = setTimeout(() => {
               failure = new RemoteError(node, `\`${line}\` did not finish within ${timeoutMs} ms`);
               // OpenSSH keeps a session open until its command exits, and refuses signal requests

@@ -82,6 +82,12 @@ describe("wrong values", () => {
     );
   });
 
+  test("a lock lease too short for the record's whole-second age", async () => {
+    expect(await messageFor(edit(EXAMPLE, "settle: 30s }", "settle: 30s, lockLease: 1s }"))).toBe(
+      "cluster.yaml:30:89: timeouts.lockLease: expected a lock lease of at least 2s, got 1s",
+    );
+  });
+
   test("minHealthy larger than the group", async () => {
     expect(await messageFor(edit(EXAMPLE, "minHealthy: 2", "minHealthy: 3"))).toBe(
       "cluster.yaml:20:17: critical[0].minHealthy: expected at most 2 (the number of vms in the group), got 3",
