@@ -12,9 +12,9 @@ import { buildPlan } from "../plan/plan.js";
 import { loadPlaybook, type Playbook } from "../playbook/playbook.js";
 import { Engine, entryName, entryTitle, type ResumeState, type RunResult } from "../run/engine.js";
 import type { RunEvent, RunEventBody } from "../run/events.js";
-import { currentRunFile, Journal, newRunId, readJournal } from "../run/journal.js";
+import { Journal, newRunId } from "../run/journal.js";
 import { acquireLock, breakStaleLock } from "../run/lock.js";
-import { summarizeRun } from "../run/run-summary.js";
+import { nextRun } from "../run/previous-run.js";
 import { parseWindow, type Window } from "../run/window.js";
 import { systemClock } from "../transport/clock.js";
 import { networkProbes } from "../transport/probes.js";
@@ -53,18 +53,6 @@ function outline(playbook: Playbook, nodes: string[]): StepOutline {
   return { preflight: list(playbook.preflight), node: list(playbook.node), finally: list(playbook.finally), nodes };
 }
 
-/** The unfinished run an upgrade must decide about (continue with --resume, or start over with --fresh). */
-async function unfinishedRun(journalDir: string): Promise<{ runId: string; events: RunEvent[]; where: string } | null> {
-  const file = await currentRunFile(journalDir);
-  if (!file) return null;
-  const { events } = await readJournal(file);
-  const summary = summarizeRun(events);
-  const finishedCleanly = summary.outcome !== null && !["interrupted", "failed"].includes(summary.outcome);
-  if (finishedCleanly) return null;
-  const where = summary.inFlight ? `${summary.inFlight.node} (last step: ${summary.inFlight.lastStep ?? "none"})` : "before any node";
-  return { runId: summary.runId, events, where };
-}
-
 /** Shows the plan and asks; only for a person at a terminal. */
 async function confirm(io: CliIo, loaded: LoadedConfig, options: UpgradeOptions, facetsOfPlan: Set<Facet>): Promise<boolean> {
   const session = await openSession(loaded, io, { readOnly: true, facets: facetsOfPlan });
@@ -100,13 +88,8 @@ export async function runUpgradeCommand(io: CliIo, opts: UpgradeOptions): Promis
   const runId = newRunId();
   const lock = await acquireLock(journalDir, { runId, pid: process.pid, host: os.hostname(), command: "upgrade" });
   try {
-    const previous = await unfinishedRun(journalDir);
-    let resume: ResumeState | null = null;
-    if (previous && !opts.resume && !opts.fresh) {
-      throw new UsageError(`an earlier run (${previous.runId}) did not finish; it stopped at ${previous.where}. \`rollgate status\` shows it. Continue it with --resume, or, once the cluster is checked, start over with --fresh.`);
-    }
-    if (previous && opts.resume) resume = { runId: previous.runId, events: previous.events };
-    if (opts.resume && !previous) println(io.stderr, "rollgate: nothing to resume; starting a new run");
+    const { resume, notice } = await nextRun(journalDir, opts.fresh ? "fresh" : opts.resume ? "resume" : "upgrade");
+    if (notice !== null) println(io.stderr, `rollgate: ${notice}`);
     if (!unattended && !opts.yes && !resume && !(await confirm(io, loaded, opts, facets))) {
       println(io.stderr, "rollgate: not confirmed; nothing was changed");
       return ExitCode.ok;

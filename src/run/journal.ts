@@ -2,12 +2,14 @@
 // 0600. A change is journaled before it is made and that record is fsync'ed before the change
 // starts, so a run that is killed can always tell what may have happened.
 
-import { closeSync, constants, fchmodSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { closeSync, constants, fchmodSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
+import { errorCode, osReason } from "../config/fs-errors.js";
 import { UsageError } from "../util/errors.js";
-import type { RunEvent, RunEventType } from "./events.js";
+import type { RunEvent } from "./events.js";
+import { parseJson, recordProblem } from "./journal-record.js";
 
 const PRIVATE_DIR = 0o700;
 const PRIVATE_FILE = 0o600;
@@ -32,11 +34,11 @@ export function runFile(dir: string, runId: string): string {
   return path.join(runsDir(dir), `${runId}.jsonl`);
 }
 
-function currentFile(dir: string): string {
+export function currentFile(dir: string): string {
   return path.join(dir, "current");
 }
 
-/** A journal that cannot be read as one: names the file and line. */
+/** A journal that cannot be read as one: names the file (and line) and what is wrong with it. */
 export class CorruptJournalError extends UsageError {}
 
 /** Records that must be on disk before the run goes on: the start, every intent, and the end. */
@@ -72,8 +74,13 @@ export class Journal {
   /** A new run: makes the (private) directories, and a file that must not exist yet. */
   static async create(dir: string, runId: string): Promise<Journal> {
     const file = runFile(dir, runId);
-    mkdirSync(runsDir(dir), { recursive: true, mode: PRIVATE_DIR });
-    const fd = openSync(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_EXCL, PRIVATE_FILE);
+    let fd: number;
+    try {
+      mkdirSync(runsDir(dir), { recursive: true, mode: PRIVATE_DIR });
+      fd = openSync(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_EXCL, PRIVATE_FILE);
+    } catch (error) {
+      throw new UsageError(`cannot create the journal ${file}: ${osReason(error)}`);
+    }
     return Journal.started(dir, runId, fd, () => {
       // The umask may only take bits away; this makes the mode exact whatever it is.
       fchmodSync(fd, PRIVATE_FILE);
@@ -88,8 +95,8 @@ export class Journal {
     try {
       fd = openSync(file, constants.O_RDWR | constants.O_APPEND);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new UsageError(`cannot continue run ${runId}: its journal ${file} does not exist`);
-      throw error;
+      if (errorCode(error) === "ENOENT") throw new UsageError(`cannot continue run ${runId}: its journal ${file} does not exist`);
+      throw new UsageError(`cannot continue run ${runId}: cannot open its journal ${file}: ${osReason(error)}`);
     }
     return Journal.started(dir, runId, fd, () => endTornRecord(fd));
   }
@@ -134,7 +141,7 @@ function endTornRecord(fd: number): void {
   const contents = readFileSync(fd);
   if (contents.length === 0 || contents.at(-1) === 0x0a) return;
   const cleanEnd = contents.lastIndexOf(0x0a) + 1;
-  if (parseRecord(contents.subarray(cleanEnd).toString("utf8")) !== null) writeFully(fd, "\n");
+  if (parseJson(contents.subarray(cleanEnd).toString("utf8")) !== undefined) writeFully(fd, "\n");
   else ftruncateSync(fd, cleanEnd);
   fsyncSync(fd);
 }
@@ -149,7 +156,12 @@ function writeCurrent(dir: string, runId: string): void {
   } finally {
     closeSync(fd);
   }
-  renameSync(tmp, currentFile(dir));
+  try {
+    renameSync(tmp, currentFile(dir));
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    throw new UsageError(`cannot replace ${currentFile(dir)}: ${osReason(error)}; move it out of the way`);
+  }
   syncDir(dir);
 }
 
@@ -159,8 +171,8 @@ export async function currentRunId(dir: string): Promise<string | null> {
   try {
     text = await readFile(currentFile(dir), "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw error;
+    if (errorCode(error) === "ENOENT") return null;
+    throw new CorruptJournalError(`cannot read ${currentFile(dir)}: ${osReason(error)}`);
   }
   const runId = text.trim();
   if (!isRunId(runId)) throw new CorruptJournalError(`${currentFile(dir)} does not name a run ("${runId.slice(0, 40)}")`);
@@ -179,51 +191,35 @@ export interface JournalContents {
   truncated: boolean;
 }
 
-// Every event type, so that a record of an unknown kind is noticed rather than misread.
-const eventTypes: Record<RunEventType, true> = {
-  "run-start": true,
-  phase: true,
-  "node-start": true,
-  "step-start": true,
-  "step-progress": true,
-  "step-output": true,
-  action: true,
-  gate: true,
-  "step-end": true,
-  "node-end": true,
-  "run-end": true,
-};
-
-function parseRecord(line: string): RunEvent | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return null;
-  }
-  if (typeof value !== "object" || value === null) return null;
-  const { type, time } = value as { type?: unknown; time?: unknown };
-  if (typeof type !== "string" || !Object.hasOwn(eventTypes, type) || typeof time !== "string") return null;
+/** A line as a record, or a CorruptJournalError naming the file and line and what is wrong. */
+function recordOf(file: string, lineNumber: number, line: string, value: unknown): RunEvent {
+  const problem = value === undefined ? "it is not JSON" : recordProblem(value);
+  if (problem !== null) throw new CorruptJournalError(`${file}:${lineNumber}: not a journal record: ${JSON.stringify(line.slice(0, 60))}; ${problem}`);
   return value as RunEvent;
 }
 
-/** Every record of a run file; a last line cut off by a crash is reported, damage elsewhere is an error. */
-export async function readJournal(file: string): Promise<JournalContents> {
-  const text = await readFile(file, "utf8");
+/**
+ * Every record of a run file (null: there is no such file). A last line cut off by a crash is left
+ * out and reported; anything else that is not a run's records is a CorruptJournalError.
+ */
+export async function readJournal(file: string): Promise<JournalContents | null> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    if (errorCode(error) === "ENOENT") return null;
+    throw new CorruptJournalError(`cannot read ${file}: ${osReason(error)}`);
+  }
   const lines = text.split("\n");
   // The text after the last newline: empty when the file ends cleanly, else a record cut off or missing its newline.
   const unterminated = lines.pop() ?? "";
-  const events: RunEvent[] = [];
-  for (const [index, line] of lines.entries()) {
-    const event = parseRecord(line);
-    if (event === null) throw new CorruptJournalError(`${file}:${index + 1}: not a journal record: ${JSON.stringify(line.slice(0, 60))}`);
-    events.push(event);
-  }
+  const events = lines.map((line, index) => recordOf(file, index + 1, line, parseJson(line)));
   let truncated = false;
   if (unterminated !== "") {
-    const last = parseRecord(unterminated);
-    if (last === null) truncated = true;
-    else events.push(last);
+    const last = parseJson(unterminated);
+    // Only a line that is not JSON can have been cut off; a complete one is judged like any other.
+    if (last === undefined) truncated = true;
+    else events.push(recordOf(file, lines.length + 1, unterminated, last));
   }
   const first = events[0];
   if (first !== undefined && first.type !== "run-start") throw new CorruptJournalError(`${file}:1: a run's journal starts with its run-start record, not ${first.type}`);

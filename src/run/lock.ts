@@ -4,10 +4,11 @@
 
 import os from "node:os";
 import { randomBytes } from "node:crypto";
-import { link, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { link, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { osReason } from "../config/fs-errors.js";
-import { LockedError } from "../util/errors.js";
+import { errorCode, osReason } from "../config/fs-errors.js";
+import { LockedError, UsageError } from "../util/errors.js";
+import { checkJournalDir, makeJournalDir } from "./journal-dir.js";
 
 export interface LockInfo {
   pid: number;
@@ -70,7 +71,9 @@ export async function inspectLock(dir: string): Promise<LockState> {
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { kind: "free" };
+    if (errorCode(error) === "ENOENT") return { kind: "free" };
+    // The directory may be what is wrong (a file, /dev/null): then there is no lock to speak of.
+    await checkJournalDir(dir, "read");
     return { kind: "unreadable", problem: `it cannot be read: ${osReason(error)}` };
   }
   const info = parseLockInfo(text);
@@ -100,22 +103,27 @@ export function describeLock(dir: string, state: Exclude<LockState, { kind: "fre
   return `${held}. If \`ps -p ${pid}\` shows no rollgate, the run died and its PID was reused: check \`rollgate status\`, then remove ${file}`;
 }
 
-/** Takes the lock or throws LockedError (exit 5) saying who holds it. */
+/** Takes the lock or throws LockedError (exit 5) saying who holds it; JournalDirError if `dir` cannot be one. */
 export async function acquireLock(dir: string, holder: Omit<LockInfo, "startedAt">, now: Date = new Date()): Promise<HeldLock> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await makeJournalDir(dir);
   const file = lockFile(dir);
   const info: LockInfo = { ...holder, startedAt: now.toISOString() };
   // Written in full under a private name, then linked into place: link() fails if the lock exists,
   // as O_EXCL would, and no reader ever sees a lock file that is still empty.
   const draft = `${file}.${randomBytes(6).toString("hex")}`;
-  await writeFile(draft, `${JSON.stringify(info)}\n`, { mode: 0o600, flag: "wx", flush: true });
+  try {
+    await writeFile(draft, `${JSON.stringify(info)}\n`, { mode: 0o600, flag: "wx", flush: true });
+  } catch (error) {
+    await rm(draft, { force: true });
+    throw new UsageError(`cannot write the lock ${file}: ${osReason(error)}`);
+  }
   try {
     for (let attempt = 0; ; attempt++) {
       try {
         await link(draft, file);
         break;
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+        if (errorCode(error) !== "EEXIST") throw new UsageError(`cannot take the lock ${file}: ${osReason(error)}`);
       }
       const state = await inspectLock(dir);
       // Released between our try and our look: try again, a few times.

@@ -175,6 +175,22 @@ describe("rollgate status", () => {
     expect(damaged.stderr).toMatch(/\.jsonl:\d+: not a journal record: "garbage"/);
   });
 
+  it("a run file with nothing recorded: exit 2 naming it, unless its run holds the lock and is just starting", async () => {
+    const dir = await tmp();
+    (await Journal.create(dir, RUN_ID)).close();
+    const file = path.join(dir, "runs", `${RUN_ID}.jsonl`);
+    const stopped = await runCli(["status", "--journal-dir", dir]);
+    expect(stopped).toMatchObject({ exitCode: 2, stdout: "" });
+    expect(stopped.stderr).toMatch(new RegExp(`^rollgate: cannot show the run: its journal cannot be read: ${file} is empty .*--fresh`));
+    const lock = await acquireLock(dir, { runId: RUN_ID, pid: process.pid, host: os.hostname(), command: "upgrade" });
+    try {
+      const starting = await runCli(["status", "--journal-dir", dir]);
+      expect(starting).toEqual({ exitCode: 0, stdout: `run ${RUN_ID} is starting: PID ${process.pid} on ${os.hostname()} holds the lock and it has recorded nothing yet\n`, stderr: "" });
+    } finally {
+      await lock.release();
+    }
+  });
+
   it("mentions another run's lock", async () => {
     const dir = await journalWith(failedRun());
     const lock = await acquireLock(dir, { runId: "20261123T010000Z-0001", pid: process.pid, host: os.hostname(), command: "upgrade" });

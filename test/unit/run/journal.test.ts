@@ -2,13 +2,14 @@
 // a crash must not lose, fsync'ed), survives a crash mid-write, and continues cleanly after one.
 
 import { appendFileSync, readFileSync } from "node:fs";
-import { mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { RunEvent, RunEventBody } from "../../../src/run/events.js";
 import { CorruptJournalError, currentRunFile, currentRunId, isRunId, Journal, newRunId, readJournal, runFile } from "../../../src/run/journal.js";
-import { ExitCode } from "../../../src/util/errors.js";
+import { ExitCode, UsageError } from "../../../src/util/errors.js";
+import { clearRefusals, refuse } from "../../helpers/fs-refusals.js";
 
 const fsyncs = vi.hoisted(() => ({ count: 0 }));
 vi.mock("node:fs", async (importOriginal) => {
@@ -21,6 +22,8 @@ vi.mock("node:fs", async (importOriginal) => {
     },
   };
 });
+vi.mock("node:fs/promises", async (original) => (await import("../../helpers/fs-refusals.js")).withRefusals(await original()));
+afterEach(clearRefusals);
 
 const RUN_ID = "20261122T230000Z-abcd";
 const tmp = () => mkdtemp(path.join(tmpdir(), "rollgate-journal-"));
@@ -31,6 +34,14 @@ const start: RunEventBody = { type: "run-start", runId: RUN_ID, cluster: "lab", 
 const reboot: RunEventBody = { type: "action", node: "pve1", step: "reboot-if-needed", action: "reboot", phase: "before", detail: { node: "pve1", bootIdBefore: "7c1e" } };
 const progress: RunEventBody = { type: "step-progress", node: "pve1", step: "gluster-heal", message: "waiting for gluster-healed: 205 entries pending" };
 const end: RunEventBody = { type: "run-end", outcome: "success", exitCode: 0, message: "upgraded pve1", humanAction: null, maintenanceLeftOn: [] };
+
+/** What readJournal threw, checked to be a CorruptJournalError (exit 2). */
+async function corruption(file: string): Promise<string> {
+  const error = await readJournal(file).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(CorruptJournalError);
+  expect((error as CorruptJournalError).exitCode).toBe(ExitCode.usage);
+  return (error as Error).message;
+}
 
 async function journalOf(bodies: RunEventBody[]): Promise<{ dir: string; file: string; events: RunEvent[] }> {
   const dir = await tmp();
@@ -74,6 +85,18 @@ describe("Journal", () => {
     expect((await stat(path.join(dir, "current"))).mode & 0o777).toBe(0o600);
     expect(await readFile(path.join(dir, "current"), "utf8")).toBe(`${RUN_ID}\n`);
     expect(await currentRunFile(dir)).toBe(journal.file);
+  });
+
+  it("says which path it cannot create a run's journal in, or cannot name it from", async () => {
+    const dir = await tmp();
+    await writeFile(path.join(dir, "runs"), "");
+    const runsAFile = await Journal.create(dir, RUN_ID).catch((e: unknown) => e);
+    expect(runsAFile).toBeInstanceOf(UsageError);
+    expect((runsAFile as Error).message).toMatch(new RegExp(`^cannot create the journal ${runFile(dir, RUN_ID)}: EEXIST: .*'${path.join(dir, "runs")}'$`));
+    const other = await tmp();
+    await mkdir(path.join(other, "current"));
+    await expect(Journal.create(other, RUN_ID)).rejects.toThrow(new UsageError(`cannot replace ${path.join(other, "current")}: it is a directory (EISDIR); move it out of the way`));
+    expect(await readdir(other)).toEqual(["current", "runs"]);
   });
 
   it("never reuses a run's file", async () => {
@@ -127,7 +150,59 @@ describe("readJournal", () => {
     const error = await readJournal(file).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CorruptJournalError);
     expect((error as CorruptJournalError).exitCode).toBe(ExitCode.usage);
-    expect((error as Error).message).toMatch(new RegExp(`^${file}:2: not a journal record`));
+    expect((error as Error).message).toMatch(new RegExp(`^${file}:2: not a journal record: ".*"; it is not JSON$`));
+  });
+
+  it.each([
+    ["no order", { order: undefined }, 'a run-start record needs "order" (a list of node names)'],
+    ["no runId", { runId: undefined }, 'a run-start record needs "runId" (a string)'],
+    ["an order that is not all names", { order: ["pve1", 2] }, 'a run-start record needs "order" (a list of node names)'],
+    ["dryRun as text", { dryRun: "no" }, 'a run-start record needs "dryRun" (true or false)'],
+    ["pid as text", { pid: "42" }, 'a run-start record needs "pid" (a whole number)'],
+    ["no host", { host: undefined }, 'a run-start record needs "host" (a string)'],
+    ["resumes as a number", { resumes: 7 }, 'a run-start record needs "resumes" (a string or null)'],
+  ])("refuses a run-start with %s, naming the file, line and field", async (_, change, problem) => {
+    const { file } = await journalOf([{ ...start, ...change } as RunEventBody, progress]);
+    expect(await corruption(file)).toMatch(new RegExp(`^${file}:1: not a journal record: "\\{.*"; ${problem.replace(/[()]/g, "\\$&")}$`));
+  });
+
+  it.each([
+    ["no time", { ...progress }, 'a step-progress record needs "time" (a string)'],
+    ["a node that is a number", { ...progress, node: 3, time: at(1) }, 'a step-progress record needs "node" (a string or null)'],
+    ["no step", { ...progress, step: undefined, time: at(1) }, 'a step-progress record needs "step" (a string)'],
+    ["a node-start for no node", { type: "node-start", node: null, index: 1, total: 2, time: at(1) }, 'a node-start record needs "node" (a string)'],
+    ["a step-end of no known status", { type: "step-end", node: "pve1", step: "apt-upgrade", status: "meh", message: "", time: at(1) }, 'a step-end record needs "status" (one of ok, skipped, failed, refused, interrupted)'],
+    ["a node-end without status", { type: "node-end", node: "pve1", message: "", time: at(1) }, 'a node-end record needs "status" (one of done, skipped, failed, refused, interrupted)'],
+    ["an action without detail", { ...reboot, detail: undefined, time: at(1) }, 'an action record needs "detail" (an object)'],
+    ["an action neither before nor after", { ...reboot, phase: "during", time: at(1) }, 'an action record needs "phase" (one of before, after)'],
+    ["no type", { time: at(1) }, 'it has no "type"'],
+    ["a list", [], "it is not a JSON object"],
+  ])("refuses a later record with %s", async (_, record, problem) => {
+    const { file } = await journalOf([start]);
+    appendFileSync(file, `${JSON.stringify(record)}\n`);
+    expect(await corruption(file)).toMatch(new RegExp(`^${file}:2: not a journal record: .*; ${problem.replace(/[()]/g, "\\$&")}$`));
+  });
+
+  it("keeps fields it does not know (a newer engine's)", async () => {
+    const { file, events } = await journalOf([{ ...start, engine: "2.0" } as RunEventBody, { ...progress, entry: "node/4" } as RunEventBody]);
+    expect(await readJournal(file)).toEqual({ events, truncated: false });
+    expect(events[1]).toHaveProperty("entry", "node/4");
+  });
+
+  it("judges a complete last line without its newline like any other line, rather than as cut off", async () => {
+    const { file } = await journalOf([start]);
+    appendFileSync(file, JSON.stringify({ type: "step-progress", time: at(1), node: "pve1" }));
+    expect(await corruption(file)).toMatch(/:2: not a journal record: .*; a step-progress record needs "step" \(a string\)$/);
+  });
+
+  it("says which run file it cannot read and why; a missing one is null", async () => {
+    const { dir, file } = await journalOf([start]);
+    refuse("readFile", file);
+    expect(await corruption(file)).toBe(`cannot read ${file}: permission denied (EACCES)`);
+    const directory = runFile(dir, "20261122T230001Z-0000");
+    await mkdir(directory);
+    expect(await corruption(directory)).toBe(`cannot read ${directory}: it is a directory (EISDIR)`);
+    expect(await readJournal(runFile(dir, "20261122T230002Z-0000"))).toBeNull();
   });
 
   it("refuses JSON that is not a record, and a journal that does not start with run-start", async () => {
@@ -156,7 +231,7 @@ describe("Journal.open (upgrade --resume)", () => {
     journal.append(resumed!);
     journal.close();
     expect(await currentRunId(dir)).toBe(RUN_ID);
-    expect((await readJournal(file)).events).toEqual([...events, resumed]);
+    expect((await readJournal(file))?.events).toEqual([...events, resumed]);
   });
 
   it("cuts off a record torn by a crash, so the next one starts on a line of its own", async () => {
@@ -191,5 +266,14 @@ describe("current", () => {
     expect(await currentRunFile(path.join(dir, "never-created"))).toBeNull();
     await writeFile(path.join(dir, "current"), "../../etc/shadow\n");
     await expect(currentRunFile(dir)).rejects.toThrow(/current does not name a run/);
+  });
+
+  it("that cannot be read is a CorruptJournalError naming it and why", async () => {
+    const dir = await tmp();
+    const current = path.join(dir, "current");
+    await mkdir(current);
+    await expect(currentRunId(dir)).rejects.toThrow(new CorruptJournalError(`cannot read ${current}: it is a directory (EISDIR)`));
+    refuse("readFile", current);
+    await expect(currentRunId(dir)).rejects.toThrow(`cannot read ${current}: permission denied (EACCES)`);
   });
 });

@@ -5,9 +5,14 @@ import { spawn } from "node:child_process";
 import { mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { JournalDirError } from "../../../src/run/journal-dir.js";
 import { acquireLock, breakStaleLock, inspectLock, lockFile, type LockInfo } from "../../../src/run/lock.js";
-import { ExitCode, LockedError } from "../../../src/util/errors.js";
+import { ExitCode, LockedError, UsageError } from "../../../src/util/errors.js";
+import { clearRefusals, refuse } from "../../helpers/fs-refusals.js";
+
+vi.mock("node:fs/promises", async (original) => (await import("../../helpers/fs-refusals.js")).withRefusals(await original()));
+afterEach(clearRefusals);
 
 const tmp = () => mkdtemp(path.join(tmpdir(), "rollgate-lock-"));
 const host = os.hostname();
@@ -30,6 +35,24 @@ async function lockedErrorOf(promise: Promise<unknown>): Promise<LockedError> {
   expect(error).toBeInstanceOf(LockedError);
   expect((error as LockedError).exitCode).toBe(ExitCode.locked);
   return error as LockedError;
+}
+
+/** What `promise` threw, checked to be a usage error (exit 2), not a lock held (exit 5) or a bug. */
+async function usageErrorOf(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(UsageError);
+  expect((error as UsageError).exitCode).toBe(ExitCode.usage);
+  return (error as Error).message;
+}
+
+/** A regular file, and a path that would have to be under it. */
+async function aFile(): Promise<{ file: string; under: string }> {
+  const file = path.join(await tmp(), "journal");
+  await writeFile(file, "not a directory\n");
+  return { file, under: path.join(file, "rollgate") };
 }
 
 const lockContents = async (dir: string): Promise<LockInfo> => JSON.parse(await readFile(lockFile(dir), "utf8")) as LockInfo;
@@ -143,5 +166,51 @@ describe("breakStaleLock", () => {
     expect(await breakStaleLock(dir)).toBeNull();
     await writeFile(lockFile(dir), "{");
     expect((await lockedErrorOf(breakStaleLock(dir))).message).toContain("is garbled");
+  });
+});
+
+describe("a journal directory that cannot be one (exit 2, naming it and why; nothing is written)", () => {
+  const notADirectory = "set journal.dir in cluster.yaml (or --journal-dir) to a directory";
+
+  it("a regular file, /dev/null, or a path under a file", async () => {
+    const { file, under } = await aFile();
+    expect(await usageErrorOf(acquireLock(file, holder("run-a")))).toBe(`the journal directory ${file} is a file, not a directory; ${notADirectory}`);
+    expect(await usageErrorOf(acquireLock("/dev/null", holder("run-a")))).toBe(`the journal directory /dev/null is a device, not a directory; ${notADirectory}`);
+    expect(await usageErrorOf(acquireLock(under, holder("run-a")))).toBe(`the journal directory ${under} cannot be used: a parent in the path is not a directory (ENOTDIR); ${notADirectory}`);
+    expect(await readFile(file, "utf8")).toBe("not a directory\n");
+  });
+
+  it("a directory this user may not write, or create", async () => {
+    const dir = await tmp();
+    refuse("access", dir);
+    const error = await acquireLock(dir, holder("run-a")).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(JournalDirError);
+    expect((error as Error).message).toBe(
+      `the journal directory ${dir} cannot be written: permission denied (EACCES); the journal is private to the user who runs upgrades: run rollgate as that user, or set journal.dir in cluster.yaml (or --journal-dir) elsewhere`,
+    );
+    expect(await readdir(dir)).toEqual([]);
+    const missing = path.join(dir, "journal");
+    refuse("mkdir", missing);
+    expect(await usageErrorOf(acquireLock(missing, holder("run-a")))).toMatch(new RegExp(`^the journal directory ${missing} cannot be created: permission denied \\(EACCES\\); the journal is private`));
+  });
+
+  it("a lock that cannot be written", async () => {
+    const dir = await tmp();
+    refuse("writeFile", `${lockFile(dir)}.`);
+    expect(await usageErrorOf(acquireLock(dir, holder("run-a")))).toBe(`cannot write the lock ${lockFile(dir)}: permission denied (EACCES)`);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it("a lock file that cannot be read in a directory that can is still a lock held (exit 5), named", async () => {
+    const dir = await tmp();
+    await writeLock(dir, {});
+    refuse("readFile", lockFile(dir));
+    expect((await lockedErrorOf(acquireLock(dir, holder("run-new")))).message).toContain(`the lock ${lockFile(dir)} exists but it cannot be read: permission denied (EACCES)`);
+  });
+
+  it("--break-stale-lock and status's look at the lock say the same, instead of calling it held", async () => {
+    const { file } = await aFile();
+    expect(await usageErrorOf(breakStaleLock(file))).toMatch(new RegExp(`^the journal directory ${file} is a file, not a directory`));
+    expect(await usageErrorOf(inspectLock("/dev/null"))).toMatch(/^the journal directory \/dev\/null is a device, not a directory/);
   });
 });
