@@ -22,7 +22,7 @@ import { ExitCode, UsageError } from "../util/errors.js";
 import { println, type CliIo } from "./io.js";
 import { nodeList } from "./options.js";
 import { renderPlan } from "./render/plan.js";
-import { createRunRenderer, type StepOutline } from "./render/run-renderer.js";
+import { createRunRenderer, guardedRenderer, type StepOutline } from "./render/run-renderer.js";
 import { styleFor } from "./render/style.js";
 import { loadWithWarnings, openSession } from "./session.js";
 
@@ -116,60 +116,74 @@ async function runOnce(
 ): Promise<number> {
   const config = loaded.config;
   const kind = opts.json ? "json" : io.stdout.isTTY ? "tree" : "plain";
-  const renderer = createRunRenderer(kind, io, { color: opts.color, verbose: Boolean(opts.verbose), steps: outline(playbook, opts.nodes ?? config.nodes.map((n) => n.name)) });
+  const renderer = guardedRenderer(
+    createRunRenderer(kind, io, { color: opts.color, verbose: Boolean(opts.verbose), steps: outline(playbook, opts.nodes ?? config.nodes.map((n) => n.name)) }),
+    io.stdout,
+    (error) => println(io.stderr, `rollgate: internal error in the progress display, now off; the run goes on and \`rollgate status\` shows it: ${(error as Error)?.stack ?? String(error)}`),
+  );
   const session = await openSession(loaded, io, { readOnly: Boolean(opts.dryRun), facets });
   const stop = new AbortController();
-  let signals = 0;
-  const offSignal = io.onSignal((signal) => {
-    signals += 1;
-    if (signals === 1) {
-      println(io.stderr, `\nrollgate: ${signal}: stopping at the next safe point (a migration or apt-get in progress finishes first)…`);
-      stop.abort(new Error(signal));
+  let stops = 0;
+  // Held until the notifications are sent: a signal before then must not end the process either.
+  const offSignal = io.onSignal((reason) => {
+    // A hangup is no request to stop: the terminal went away, the operator did not decide anything.
+    // Output to it fails from now on and is dropped (guarded-output.ts); the journal has every event.
+    if (reason === "SIGHUP") {
+      println(io.stderr, "\nrollgate: SIGHUP: the terminal is gone; the run goes on to its end (`rollgate status` shows it)");
+      return;
+    }
+    stops += 1;
+    if (stops === 1) {
+      println(io.stderr, `\nrollgate: ${reason}: stopping at the next safe point (a migration or apt-get in progress finishes first)…`);
+      stop.abort(new Error(reason));
     } else println(io.stderr, "rollgate: still stopping safely; wait for the current change to finish (kill -9 would leave it unjournaled)");
   });
-  const startedAt = new Date().toISOString();
-  let result: RunResult;
   try {
-    const engine = new Engine({
-      config,
-      configFile: loaded.file,
-      playbook,
-      shell: session.shell,
-      pve: session.pve,
-      probes: networkProbes,
-      clock: systemClock,
-      runId: resume?.runId ?? journal?.runId ?? newRunId(),
-      host: os.hostname(),
-      dryRun: Boolean(opts.dryRun),
-      only: opts.nodes ?? null,
-      window: opts.window ?? null,
-      pauseAfter: opts.pauseAfter ?? null,
-      resume,
-      stop: stop.signal,
-      emit: (body: RunEventBody) => {
-        const event = { ...body, time: new Date().toISOString() } as RunEvent;
-        journal?.append(event);
-        renderer.onEvent(event);
-      },
-    });
-    result = await engine.run();
+    const startedAt = new Date().toISOString();
+    let result: RunResult;
+    try {
+      const engine = new Engine({
+        config,
+        configFile: loaded.file,
+        playbook,
+        shell: session.shell,
+        pve: session.pve,
+        probes: networkProbes,
+        clock: systemClock,
+        runId: resume?.runId ?? journal?.runId ?? newRunId(),
+        host: os.hostname(),
+        dryRun: Boolean(opts.dryRun),
+        only: opts.nodes ?? null,
+        window: opts.window ?? null,
+        pauseAfter: opts.pauseAfter ?? null,
+        resume,
+        stop: stop.signal,
+        emit: (body: RunEventBody) => {
+          const event = { ...body, time: new Date().toISOString() } as RunEvent;
+          journal?.append(event);
+          renderer.onEvent(event);
+        },
+      });
+      result = await engine.run();
+    } finally {
+      await renderer.finish();
+      await session.close();
+    }
+    if (!opts.dryRun && config.notify.length > 0) {
+      const sent = await notify(config.notify, {
+        ...result,
+        cluster: config.cluster,
+        runId: journal?.runId ?? "",
+        startedAt,
+        endedAt: new Date().toISOString(),
+        host: os.hostname(),
+      }, { timeoutMs: config.proxmox.timeout });
+      for (const r of sent) if (!r.ok) println(io.stderr, `rollgate: warning: notification failed: ${r.message}`);
+    }
+    return result.exitCode;
   } finally {
     offSignal();
-    await renderer.finish();
-    await session.close();
   }
-  if (!opts.dryRun && config.notify.length > 0) {
-    const sent = await notify(config.notify, {
-      ...result,
-      cluster: config.cluster,
-      runId: journal?.runId ?? "",
-      startedAt,
-      endedAt: new Date().toISOString(),
-      host: os.hostname(),
-    }, { timeoutMs: config.proxmox.timeout });
-    for (const r of sent) if (!r.ok) println(io.stderr, `rollgate: warning: notification failed: ${r.message}`);
-  }
-  return result.exitCode;
 }
 
 export function upgradeCommand(io: CliIo, setExit: (code: number) => void): Command {

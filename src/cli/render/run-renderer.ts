@@ -3,7 +3,7 @@
 // for machines. None of them decides anything; each only listens.
 
 import type { RunEvent } from "../../run/events.js";
-import type { CliIo } from "../io.js";
+import type { CliIo, Output } from "../io.js";
 import { jsonRunRenderer } from "./run-json.js";
 import { plainRunRenderer } from "./run-plain.js";
 import { treeRunRenderer } from "./run-tree.js";
@@ -33,6 +33,45 @@ export interface RunRendererOptions {
   color: boolean;
   verbose: boolean;
   steps: StepOutline;
+}
+
+/**
+ * `renderer`, unable to break a run: showing progress is never worth a node left halfway. It is
+ * finished early, and gets no more events, once its first exception (in onEvent or finish) has
+ * gone to `onFailure`, or once `stdout` is lost: the tree would go on redrawing itself ten times
+ * a second for nobody. The journal gets every event either way.
+ */
+export function guardedRenderer(renderer: RunRenderer, stdout: Pick<Output, "lost">, onFailure: (error: unknown) => void): RunRenderer {
+  let failed = false;
+  const fail = (error: unknown) => {
+    if (!failed) onFailure(error);
+    failed = true;
+  };
+  let finishing: Promise<void> | null = null;
+  const finish = () =>
+    (finishing ??= (async () => {
+      try {
+        await renderer.finish();
+      } catch (error) {
+        fail(error);
+      }
+    })());
+  return {
+    onEvent(event) {
+      if (finishing !== null) return;
+      if (stdout.lost) {
+        void finish();
+        return;
+      }
+      try {
+        renderer.onEvent(event);
+      } catch (error) {
+        fail(error);
+        void finish();
+      }
+    },
+    finish,
+  };
 }
 
 export function createRunRenderer(kind: RunRendererKind, io: CliIo, options: RunRendererOptions): RunRenderer {
