@@ -9,8 +9,8 @@ import { notify } from "../notify/index.js";
 import { collect } from "../observe/collect.js";
 import type { Facet } from "../observe/state.js";
 import { buildPlan } from "../plan/plan.js";
-import { loadPlaybook, type Playbook } from "../playbook/playbook.js";
-import { Engine, entryName, entryTitle, type ResumeState, type RunResult } from "../run/engine.js";
+import { entryName, entryTitle, loadPlaybook, type Playbook } from "../playbook/playbook.js";
+import { Engine, nodeVerifiedEntry, type ResumeState, type RunResult } from "../run/engine.js";
 import type { RunEvent, RunEventBody } from "../run/events.js";
 import { Journal, newRunId } from "../run/journal.js";
 import { acquireLock, breakStaleLock } from "../run/lock.js";
@@ -50,7 +50,7 @@ function count(value: string): number {
 
 function outline(playbook: Playbook, nodes: string[]): StepOutline {
   const list = (entries: Playbook["node"]) => entries.map((entry) => ({ step: entryName(entry), title: entryTitle(entry) }));
-  return { preflight: list(playbook.preflight), node: list(playbook.node), finally: list(playbook.finally), nodes };
+  return { preflight: list(playbook.preflight), node: [...list(playbook.node), nodeVerifiedEntry], finally: list(playbook.finally), nodes };
 }
 
 /** Shows the plan and asks; only for a person at a terminal. */

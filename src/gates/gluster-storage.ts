@@ -1,6 +1,6 @@
 // PVE's GlusterFS storage fetches its volfile from `server` (checked with a 2 s TCP ping to 24007)
 // and falls back to `server2` only if one is set. Without server2, while the `server` node
-// reboots, guests on that storage cannot start or migrate (notes/proxmox.md §4.7). Refuse to take
+// reboots, guests on that storage cannot start or migrate (docs/domain/proxmox-api.md, "PVE's GlusterFS storage"). Refuse to take
 // that node down until the storage names a second server.
 
 import type { Config } from "../config/index.js";

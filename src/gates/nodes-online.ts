@@ -4,7 +4,7 @@ export const nodesOnlineGate: Gate = {
   name: "nodes-online",
   title: "Every node online in PVE, reachable over SSH, none in maintenance",
   needs: () => ["pve", "ssh", "ha"],
-  evaluate({ config, state }) {
+  evaluate({ config, state, target }) {
     const reasons: string[] = [];
     const checked: string[] = [];
     const declared = config.nodes.map((n) => n.name);
@@ -38,10 +38,12 @@ export const nodesOnlineGate: Gate = {
     } else {
       for (const name of declared) {
         const status = ha.value.nodeStatus[name];
-        if (status === "maintenance") reasons.push(`${name}: in HA maintenance mode (left by an earlier run?): check the node, then \`ha-manager crm-command node-maintenance disable ${name}\``);
+        // The node being taken down may already be in maintenance (put there by this run); any other may not.
+        if (status === "maintenance" && name === target) checked.push(`${name}: in HA maintenance, as the node being upgraded`);
+        else if (status === "maintenance") reasons.push(`${name}: in HA maintenance mode (left by an earlier run?): check the node, then \`ha-manager crm-command node-maintenance disable ${name}\``);
         else if (status !== undefined && status !== "online") reasons.push(`${name}: HA node status is "${status}", expected "online"`);
       }
-      if (reasons.length === 0) checked.push("no node in HA maintenance");
+      if (reasons.length === 0) checked.push(target ? `no node but ${target} in HA maintenance` : "no node in HA maintenance");
     }
     return verdict(this, reasons, checked);
   },

@@ -16,7 +16,7 @@ const KNOWN_MESSAGES: readonly KnownMessage[] = [
   { pattern: /^Volume (\S+) does not exist$/, explain: ([, volume]) => `volume ${volume} does not exist` },
   {
     // glfsheal cannot fetch the volfile of a volume never started or stopped, or whose bricks are all dead
-    // (server quorum lost included); heal info then exits 251 (notes/gluster.md §1.7).
+    // (server quorum lost included); heal info then exits 251 (docs/domain/gluster.md, "Heal info").
     pattern: /^(\S+): Not able to fetch volfile from glusterd$/,
     explain: ([, volume]) => `volume ${volume} is not started, or none of its bricks is running`,
   },

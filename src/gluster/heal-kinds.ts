@@ -1,5 +1,5 @@
 // The three `heal VOL info` forms, and the rules that turn what one brick printed into a HealBrick.
-// Formats: glusterfs v10.3 heal/src/glfs-heal.c, unchanged in 11.1 (notes/gluster.md §1.6, §6).
+// Formats: glusterfs v10.3 heal/src/glfs-heal.c, unchanged in 11.1 (docs/domain/gluster.md).
 import { fail, quote } from "./output-error.js";
 import type { EntryState, HealBrickTally } from "./heal-tally.js";
 import type { HealBrick } from "./types.js";
@@ -68,7 +68,7 @@ export const HEAL_KINDS: Readonly<Record<HealInfoKind, HealKind>> = {
   "split-brain": {
     command: "heal info split-brain",
     entries: { text: "bare", impliedState: "split-brain" },
-    // The XML reuses <numberOfEntries>, not <numberOfEntriesInSplitBrain> (notes/gluster.md §1.5).
+    // The XML reuses <numberOfEntries>, not <numberOfEntriesInSplitBrain> (docs/domain/gluster.md, "Heal info").
     counts: [{ label: "Number of entries in split-brain:", element: "numberOfEntries" }],
     listedCountIndex: 0,
     // This form lists split-brain entries only: how many others are pending it does not say.

@@ -16,7 +16,7 @@ interface KnownRefusal {
 
 const REFUSALS: readonly KnownRefusal[] = [
   {
-    // Any brick or self-heal daemon down (notes/gluster.md §0.5): wait for them, the heal starts by itself anyway.
+    // Any brick or self-heal daemon down (docs/domain/gluster.md, "Heal"): wait for them, the heal starts by itself anyway.
     pattern: /^Glusterd Syncop Mgmt brick op 'Heal' failed/,
     explain: (volume) =>
       `a brick or self-heal daemon of volume ${volume} is down, so gluster would not launch the heal`,

@@ -7,8 +7,14 @@ import { readPackages, readPrivateNetwork, readReach, readServices, readVotes } 
 import { readGlusterStorage, readGuestList, readGuests, readHa, readMigrationConstraints, readPveCluster } from "./pve.js";
 import { attempt, type ClusterState, type Facet, type Guest, type MigrationConstraints } from "./state.js";
 
-export async function collect(ctx: ObserveContext, facets: Iterable<Facet>): Promise<ClusterState> {
+export interface CollectOptions {
+  /** Read the per-node facets (ssh, packages) of these nodes only. */
+  nodes?: readonly string[];
+}
+
+export async function collect(ctx: ObserveContext, facets: Iterable<Facet>, options: CollectOptions = {}): Promise<ClusterState> {
   const wanted = new Set(facets);
+  const perNode = options.nodes ? ctx.config.nodes.filter((n) => options.nodes!.includes(n.name)) : ctx.config.nodes;
   const state: ClusterState = { observedAt: new Date().toISOString(), target: ctx.target };
   // guests and constraints both start from the guest list: read it once per observation.
   let guestList: Promise<Guest[]> | null = null;
@@ -16,7 +22,7 @@ export async function collect(ctx: ObserveContext, facets: Iterable<Facet>): Pro
   const readers: Record<Facet, () => Promise<void>> = {
     pve: async () => void (state.pve = await readPveCluster(ctx)),
     votes: async () => void (state.votes = await readVotes(ctx)),
-    ssh: async () => void (state.ssh = await readReach(ctx)),
+    ssh: async () => void (state.ssh = await readReach(ctx, perNode.map((n) => n.name))),
     guests: async () => void (state.guests = await readGuests(ctx, guests())),
     ha: async () => void (state.ha = await readHa(ctx)),
     storage: async () => void (state.storage = await readGlusterStorage(ctx)),
@@ -26,7 +32,7 @@ export async function collect(ctx: ObserveContext, facets: Iterable<Facet>): Pro
     services: async () => void (state.services = await readServices(ctx)),
     privateNetwork: async () => void (state.privateNetwork = await readPrivateNetwork(ctx)),
     packages: async () => {
-      const entries = await Promise.all(ctx.config.nodes.map(async (n) => [n.name, await readPackages(ctx, n.name)] as const));
+      const entries = await Promise.all(perNode.map(async (n) => [n.name, await readPackages(ctx, n.name)] as const));
       state.packages = Object.fromEntries(entries);
     },
     constraints: async () => {

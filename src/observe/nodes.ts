@@ -31,8 +31,8 @@ export function readBootId(ctx: ObserveContext, node: string): Promise<Observed<
   });
 }
 
-export async function readReach(ctx: ObserveContext): Promise<Record<string, Observed<NodeReach>>> {
-  const entries = await Promise.all(ctx.config.nodes.map(async (n) => [n.name, await readBootId(ctx, n.name)] as const));
+export async function readReach(ctx: ObserveContext, nodes: readonly string[] = ctx.config.nodes.map((n) => n.name)): Promise<Record<string, Observed<NodeReach>>> {
+  const entries = await Promise.all(nodes.map(async (node) => [node, await readBootId(ctx, node)] as const));
   return Object.fromEntries(entries);
 }
 

@@ -141,7 +141,7 @@ export interface NodePackages {
 export interface GlusterStorage {
   storage: string;
   volume: string | null;
-  /** The volfile server PVE asks first; `server2` is the fallback (notes/proxmox.md §4.7). */
+  /** The volfile server PVE asks first; `server2` is the fallback (docs/domain/proxmox-api.md, "PVE's GlusterFS storage"). */
   server: string | null;
   server2: string | null;
 }

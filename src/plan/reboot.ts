@@ -1,5 +1,5 @@
 // Will the node need a reboot? Compare the kernel it runs with the newest one it will have
-// installed: /run/reboot-required only exists where reboot-notifier is installed (notes/proxmox.md §0.8).
+// installed: /run/reboot-required only exists where reboot-notifier is installed (docs/domain/reboots.md).
 
 import type { NodePackages } from "../observe/state.js";
 import { newestKernel } from "../util/kernel-version.js";

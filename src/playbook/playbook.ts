@@ -1,17 +1,18 @@
 // Playbooks: the ordered steps and gates run once before all nodes, for each node, and once at
-// the end. A playbook only composes named building blocks from the registry (and `run:` commands);
-// the blocks themselves live in code.
+// the end. A playbook only composes named building blocks (and `run:` commands); the blocks live
+// in code, and the gates that guard taking a node down belong to the engine: a playbook can add
+// gates, never remove those. Orders that cannot be safe are refused when the playbook is read.
 
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import * as z from "zod";
 import { parseDuration, type PlaybookRef, type TimeoutsConfig } from "../config/index.js";
 import { describeIssue } from "../config/messages.js";
-import { readYaml, validateYaml } from "../config/yaml-source.js";
+import { readYaml, validateYaml, type YamlSource } from "../config/yaml-source.js";
 import { gateNames, type GateName } from "../gates/index.js";
+import { stepNames, steps, type RunCommandEntry, type StepName } from "../steps/index.js";
 import { ConfigError } from "../util/errors.js";
 import { packageRoot } from "../util/package-root.js";
-import { stepNames, type StepName } from "./registry.js";
 
 export type TimeoutName = "heal" | "nodeOnline" | "migrate" | "apt" | "reboot";
 const timeoutNames = ["heal", "nodeOnline", "migrate", "apt", "reboot"] as const;
@@ -19,11 +20,15 @@ const timeoutNames = ["heal", "nodeOnline", "migrate", "apt", "reboot"] as const
 /** A wait is a named timeout of cluster.yaml or a duration written in the playbook. */
 export type WaitLimit = { timeout: TimeoutName } | { ms: number };
 
-export type PlaybookEntry =
+type EntryBody =
   | { kind: "gate"; gate: GateName; wait: WaitLimit | null }
+  /** Every gate of the playbook's preflight list, about the rest of the cluster, now. */
   | { kind: "preflight-gates" }
   | { kind: "step"; step: StepName }
-  | { kind: "run"; command: string; on: "node" | "local"; title: string; timeoutMs: number | null };
+  | ({ kind: "run"; title: string } & RunCommandEntry);
+
+/** An entry and its id, from its position (`node[3]`): what the journal records it as. */
+export type PlaybookEntry = EntryBody & { id: string };
 
 export interface Playbook {
   name: string;
@@ -31,6 +36,8 @@ export interface Playbook {
   preflight: PlaybookEntry[];
   node: PlaybookEntry[];
   finally: PlaybookEntry[];
+  /** The gates the preflight list names, in order: what `gates: preflight` means. */
+  preflightGates: GateName[];
 }
 
 const strict = <S extends z.ZodRawShape>(shape: S) => z.strictObject(shape);
@@ -46,24 +53,28 @@ const waitLimit = z
   .union([z.enum(timeoutNames), durationText], { error: `expected a timeout of cluster.yaml (${timeoutNames.join(", ")}) or a duration such as 5m` })
   .transform((v): WaitLimit => (typeof v === "string" ? { timeout: v } : { ms: v }));
 
-const gateEntry = strict({ gate: z.enum(gateNames), wait: waitLimit.optional() }).transform((e): PlaybookEntry => ({ kind: "gate", gate: e.gate, wait: e.wait ?? null }));
-const preflightGatesEntry = strict({ gates: z.literal("preflight") }).transform((): PlaybookEntry => ({ kind: "preflight-gates" }));
-const stepEntry = strict({ step: z.enum(stepNames) }).transform((e): PlaybookEntry => ({ kind: "step", step: e.step }));
+const gateEntry = strict({ gate: z.enum(gateNames), wait: waitLimit.optional() }).transform((e): EntryBody => ({ kind: "gate", gate: e.gate, wait: e.wait ?? null }));
+const preflightGatesEntry = strict({ gates: z.literal("preflight") }).transform((): EntryBody => ({ kind: "preflight-gates" }));
+const stepEntry = strict({ step: z.enum(stepNames) }).transform((e): EntryBody => ({ kind: "step", step: e.step }));
 const runEntry = strict({
   run: z.string().min(1),
   on: z.enum(["node", "local"]).default("node"),
   title: z.string().min(1).optional(),
   timeout: durationText.optional(),
-}).transform((e): PlaybookEntry => ({ kind: "run", command: e.run, on: e.on, title: e.title ?? `run: ${e.run}`, timeoutMs: e.timeout ?? null }));
+  unless: z.string().min(1).optional(),
+  takesNodeDown: z.boolean().default(false),
+}).transform(
+  (e): EntryBody => ({ kind: "run", command: e.run, on: e.on, title: e.title ?? `run: ${e.run}`, timeoutMs: e.timeout ?? null, unless: e.unless ?? null, takesNodeDown: e.takesNodeDown }),
+);
 
 /**
  * An entry is told apart by its key (gate:, gates:, step:, run:), and then validated by that
  * kind's schema, so an error speaks of the kind the author meant ("node[1].step: expected one
  * of …"), not of a union no member of which matched.
  */
-function entry(kinds: Partial<Record<"gate" | "gates" | "step" | "run", z.ZodType<PlaybookEntry>>>) {
+function entry(kinds: Partial<Record<"gate" | "gates" | "step" | "run", z.ZodType<EntryBody>>>) {
   const keys = Object.keys(kinds) as Array<keyof typeof kinds>;
-  return z.unknown().transform((value, ctx): PlaybookEntry => {
+  return z.unknown().transform((value, ctx): EntryBody => {
     const key = typeof value === "object" && value !== null ? keys.find((k) => k in value) : undefined;
     const schema = key ? kinds[key] : undefined;
     if (!schema) {
@@ -77,7 +88,7 @@ function entry(kinds: Partial<Record<"gate" | "gates" | "step" | "run", z.ZodTyp
   });
 }
 
-const preflightGate = strict({ gate: z.enum(gateNames) }).transform((e): PlaybookEntry => ({ kind: "gate", gate: e.gate, wait: null }));
+const preflightGate = strict({ gate: z.enum(gateNames) }).transform((e): EntryBody => ({ kind: "gate", gate: e.gate, wait: null }));
 
 const playbookSchema = strict({
   description: z.string().default(""),
@@ -86,15 +97,49 @@ const playbookSchema = strict({
   finally: z.array(entry({ step: stepEntry, run: runEntry })).default([]),
 });
 
+const withIds = (phase: string, entries: EntryBody[]): PlaybookEntry[] => entries.map((e, index) => ({ ...e, id: `${phase}[${index}]` }));
+
+const isStep = (e: EntryBody, name: StepName) => e.kind === "step" && e.step === name;
+/** Entries that take the node down with whatever still runs on it. */
+const stopsTheNode = (e: EntryBody) => (e.kind === "step" && steps[e.step].takesNodeDown === "stop") || (e.kind === "run" && e.takesNodeDown);
+
+/** Orders that cannot be safe, whatever the cluster: refused with the entry's position. */
+function checkOrder(node: EntryBody[], yaml: YamlSource): void {
+  const first = (name: StepName) => node.findIndex((e) => isStep(e, name));
+  const at = (index: number, message: string) => yaml.source.error(["node", index], message);
+  const reboot = first("reboot-if-needed");
+  const waitOnline = first("wait-online");
+  if (waitOnline >= 0 && reboot >= 0 && waitOnline < reboot) {
+    throw at(waitOnline, "wait-online comes before reboot-if-needed: it would wait for a reboot that has not been asked for; move it after reboot-if-needed");
+  }
+  if (reboot >= 0 && waitOnline < 0) throw at(reboot, "a playbook that reboots must wait for the node afterwards: add `- step: wait-online` after reboot-if-needed");
+  const emptied = Math.min(...["evacuate", "maintenance-on"].map((n) => first(n as StepName)).filter((i) => i >= 0), Infinity);
+  node.forEach((e, index) => {
+    if (stopsTheNode(e) && !(emptied < index)) {
+      const what = e.kind === "step" ? e.step : "a run: entry with takesNodeDown";
+      throw at(index, `${what} takes the node down with its guests still on it: put \`- step: evacuate\` (and \`- step: maintenance-on\`) before it`);
+    }
+  });
+  const on = first("maintenance-on");
+  if (on >= 0 && !node.some((e, index) => index > on && isStep(e, "maintenance-off"))) {
+    throw at(on, "maintenance-on without a maintenance-off after it would leave every node in HA maintenance: add `- step: maintenance-off` after wait-online");
+  }
+}
+
 export function parsePlaybook(text: string, file: string, name: string): Playbook {
   const yaml = readYaml(text, file, "a playbook (preflight:, node:, finally:)");
   const parsed = validateYaml(playbookSchema, yaml);
-  if (!parsed.node.some((e) => e.kind === "step" && e.step === "wait-online") && parsed.node.some((e) => e.kind === "step" && e.step === "reboot-if-needed")) {
-    throw yaml.source.error(["node"], "a playbook that reboots must wait for the node afterwards: add `- step: wait-online` after reboot-if-needed");
-  }
-  return { name, ...parsed };
+  checkOrder(parsed.node, yaml);
+  const preflight = withIds("preflight", parsed.preflight);
+  return {
+    name,
+    description: parsed.description,
+    preflight,
+    node: withIds("node", parsed.node),
+    finally: withIds("finally", parsed.finally),
+    preflightGates: preflight.flatMap((e) => (e.kind === "gate" ? [e.gate] : [])),
+  };
 }
-
 
 export async function loadPlaybook(ref: PlaybookRef): Promise<Playbook> {
   const file = ref.kind === "builtin" ? path.join(packageRoot(), "playbooks", `${ref.name}.yaml`) : ref.path;
@@ -110,4 +155,31 @@ export async function loadPlaybook(ref: PlaybookRef): Promise<Playbook> {
 
 export function waitMs(limit: WaitLimit, timeouts: TimeoutsConfig): number {
   return "ms" in limit ? limit.ms : timeouts[limit.timeout];
+}
+
+/** The name an entry goes by in events and the journal. */
+export function entryName(entry: PlaybookEntry): string {
+  switch (entry.kind) {
+    case "gate":
+      return entry.gate;
+    case "preflight-gates":
+      return "preflight-gates";
+    case "step":
+      return entry.step;
+    case "run":
+      return "run";
+  }
+}
+
+export function entryTitle(entry: PlaybookEntry): string {
+  switch (entry.kind) {
+    case "gate":
+      return entry.wait ? `Wait for gate ${entry.gate}` : `Gate ${entry.gate}`;
+    case "preflight-gates":
+      return "Every preflight gate passes now";
+    case "step":
+      return steps[entry.step].title;
+    case "run":
+      return entry.title;
+  }
 }

@@ -1,32 +1,34 @@
-// The engine: walks a playbook over the cluster, node by node, and enforces the safety contract.
-// Before each node every preflight gate passes at that moment; at most one node is out of
-// service; after a node returns, nothing else starts until its gates pass again, steadily.
-// It decides the outcome and exit code of every way a run can end; renderers and the journal
-// only listen to its events.
+// The engine: walks a playbook over the cluster, node by node, and enforces the safety contract
+// whatever the playbook says. Before anything takes a node out of service (evacuation,
+// maintenance, dpkg, a reboot, a `run:` that takes it down) the engine itself proves the rest of
+// the cluster healthy at that moment; after a node's steps, every gate must pass again (steadily,
+// if it had to be waited for) before the next node starts. Steps converge from live state, so a
+// resumed run simply walks the node again. A dry run is the same walk with read-only transports
+// and its own changes simulated in the state it reasons over. The engine decides the outcome and
+// exit code of every way a run can end; renderers and the journal only listen to its events.
 
 import type { Config } from "../config/index.js";
-import { steps, runCommandStep } from "../actions/index.js";
-import { evaluateGates, facetsFor } from "../gates/evaluate.js";
-import { preflightGates, type GateName, type Verdict } from "../gates/index.js";
-import type { ObserveContext } from "../observe/context.js";
+import { facetsFor } from "../gates/evaluate.js";
+import type { GateName, Verdict } from "../gates/index.js";
 import { collect } from "../observe/collect.js";
 import { readGuestList } from "../observe/pve.js";
-import { readPackages } from "../observe/nodes.js";
-import type { Facet } from "../observe/state.js";
+import type { ClusterState, Facet } from "../observe/state.js";
 import { upgradeOrder } from "../plan/order.js";
+import { buildPlan } from "../plan/plan.js";
 import { predictReboot } from "../plan/reboot.js";
-import { stepTitles } from "../playbook/registry.js";
-import { waitMs, type Playbook, type PlaybookEntry, type WaitLimit } from "../playbook/playbook.js";
+import { entryName, entryTitle, waitMs, type Playbook, type PlaybookEntry } from "../playbook/playbook.js";
+import { emptyFacts, type ObserveOptions, type RunFacts, type Step, type StepContext, type TakeDown } from "../steps/contract.js";
+import { Refusal, StepFailure, StopRequested } from "../steps/failures.js";
+import { runCommandStep, steps } from "../steps/index.js";
+import { Simulation } from "../steps/simulation.js";
+import { observeGates, stopIfAsked, waitForGates } from "../steps/wait.js";
 import type { Clock } from "../transport/clock.js";
 import type { Probes } from "../transport/probes.js";
 import type { PveApi } from "../transport/pve.js";
 import { MutationInReadOnlyMode, type RemoteShell } from "../transport/remote-command.js";
 import { ExitCode } from "../util/errors.js";
-import { emptyMemory, observeContextOf, type RunMemory, type Step, type StepContext } from "./context.js";
 import type { Outcome, RunEvent, RunEventBody } from "./events.js";
-import { Refusal, StepFailure, StopRequested } from "./failures.js";
 import { summarizeRun } from "./run-summary.js";
-import { waitForGate } from "./wait-gate.js";
 import { inWindow, type Window } from "./window.js";
 
 export interface ResumeState {
@@ -50,9 +52,11 @@ export interface EngineOptions {
   window: Window | null;
   pauseAfter: number | null;
   resume: ResumeState | null;
-  /** Aborted when the user asks the run to stop (SIGINT/SIGTERM). */
+  /** Aborted when the run must stop at the next safe point (SIGINT/SIGTERM, a lost cluster lock). */
   stop: AbortSignal;
   emit(event: RunEventBody): void;
+  /** Told which node is being worked on (null between nodes): the cluster lock is refreshed through the others. */
+  nodeInFlight?(node: string | null): void;
 }
 
 export interface RunResult {
@@ -76,31 +80,11 @@ class RunStop extends Error {
   }
 }
 
-export function entryName(entry: PlaybookEntry): string {
-  switch (entry.kind) {
-    case "gate":
-      return entry.gate;
-    case "preflight-gates":
-      return "preflight-gates";
-    case "step":
-      return entry.step;
-    case "run":
-      return "run";
-  }
-}
+/** Gates about the rest of the cluster that every take-down needs, whatever the playbook lists. */
+const takeDownGates: readonly GateName[] = ["quorum", "nodes-online", "gluster-healed", "critical-healthy", "services", "private-network", "gluster-storage-failover"];
 
-export function entryTitle(entry: PlaybookEntry): string {
-  switch (entry.kind) {
-    case "gate":
-      return entry.wait ? `Wait for gate ${entry.gate}` : `Gate ${entry.gate}`;
-    case "preflight-gates":
-      return "Every preflight gate passes now";
-    case "step":
-      return stepTitles[entry.step];
-    case "run":
-      return entry.title;
-  }
-}
+/** The id under which the engine's own check at the end of each node is journaled. */
+export const nodeVerifiedEntry = { step: "node-verified", title: "Every preflight gate passes again: the node is back in service" } as const;
 
 /** Wraps the API so that a node step never asks the node being upgraded (it may be rebooting). */
 function apiSparing(pve: PveApi, node: string | null): PveApi {
@@ -112,79 +96,82 @@ function apiSparing(pve: PveApi, node: string | null): PveApi {
   };
 }
 
+const unique = <T>(items: T[]): T[] => [...new Set(items)];
+
 export class Engine {
-  private readonly memory: RunMemory = emptyMemory();
   private readonly o: EngineOptions;
-  /** Steps the interrupted run finished on the node it was working on: not repeated on resume. */
-  private finishedBeforeResume = new Set<string>();
+  private readonly facts: RunFacts = emptyFacts();
+  /** Nodes with at least one change journaled (or simulated): a failure there is no longer a clean refusal. */
+  private readonly touched = new Set<string>();
+  private readonly simulation: Simulation | null;
 
   constructor(options: EngineOptions) {
     this.o = options;
+    this.simulation = options.dryRun ? new Simulation() : null;
   }
 
-  /** Reads outside any node's steps: no node is spared. */
-  private clusterWide(): ObserveContext {
-    return { config: this.o.config, shell: this.o.shell, pve: this.o.pve, probes: this.o.probes, target: null };
-  }
-
-  private context(node: string | null, step: string): StepContext {
+  private observe(target: string | null, pve: PveApi, facets: Iterable<Facet>, options: ObserveOptions = {}): Promise<ClusterState> {
     const o = this.o;
-    const pve = apiSparing(o.pve, node);
-    const ctx: StepContext = {
+    return collect({ config: o.config, shell: o.shell, pve, probes: o.probes, target }, facets, options).then((state) => this.simulation?.apply(state) ?? state);
+  }
+
+  /** `target`: the node observations spare (the node being worked on, unless the check is about the whole cluster again). */
+  private context(node: string | null, entry: string, step: string, target: string | null = node): StepContext {
+    const o = this.o;
+    const pve = apiSparing(o.pve, target);
+    return {
       config: o.config,
       node,
-      step,
+      entry,
       shell: o.shell,
       pve,
       probes: o.probes,
       clock: o.clock,
-      dryRun: o.dryRun,
       stop: o.stop,
-      memory: this.memory,
-      progress: (message, metrics) => o.emit({ type: "step-progress", node, step, message, ...(metrics ? { metrics } : {}) }),
-      output: (stream, text) => o.emit({ type: "step-output", node, step, stream, text }),
+      facts: this.facts,
+      simulation: this.simulation,
+      progress: (message, metrics) => o.emit({ type: "step-progress", node, step, entry, message, ...(metrics ? { metrics } : {}) }),
+      output: (stream, text) => o.emit({ type: "step-output", node, step, entry, stream, text }),
       action: async (action, detail, change) => {
         // Reaching here in a dry run is a bug: the read-only transports would throw anyway.
         if (o.dryRun) throw new MutationInReadOnlyMode(`${action} (${JSON.stringify(detail)})`);
-        if (node !== null) this.memory.touched.add(node);
-        o.emit({ type: "action", node, step, action, phase: "before", detail });
+        if (node !== null) this.touched.add(node);
+        o.emit({ type: "action", node, step, entry, action, phase: "before", detail });
         try {
           const result = await change();
-          o.emit({ type: "action", node, step, action, phase: "after", detail, ok: true });
+          o.emit({ type: "action", node, step, entry, action, phase: "after", detail, ok: true });
           return result;
         } catch (error) {
-          o.emit({ type: "action", node, step, action, phase: "after", detail, ok: false, error: (error as Error).message });
+          o.emit({ type: "action", node, step, entry, action, phase: "after", detail, ok: false, error: (error as Error).message });
           throw error;
         }
       },
-      observe: (facets) => collect(observeContextOf(ctx), facets),
+      observe: (facets, options) => this.observe(target, pve, facets, options),
     };
-    return ctx;
   }
 
-  /** Restores what an interrupted run knew about the node it was working on (from its journal's summary). */
+  /** Restores what the interrupted run knew that live state cannot tell (from its journal's summary). */
   private restore(resume: ResumeState): { done: string[]; inFlight: string | null; order: string[] } {
     const summary = summarizeRun(resume.events);
     const start = resume.events.find((e) => e.type === "run-start");
     const order = start?.type === "run-start" ? start.order : [];
     const done = summary.nodes.filter((n) => n.status === "done" || n.status === "skipped").map((n) => n.node);
-    this.memory.upgraded.push(...summary.nodesDone);
-    for (const node of summary.maintenanceOn) this.memory.maintenanceOn.add(node);
+    this.facts.upgraded.push(...summary.nodesDone);
+    for (const node of summary.maintenanceOn) this.facts.maintenanceOn.add(node);
     for (const e of resume.events) {
       if (e.type === "action" && e.node !== null && e.phase === "after" && e.ok && e.action === "shutdown" && typeof e.detail["vmid"] === "number") {
-        this.memory.shutdownGuests.set(e.node, [...(this.memory.shutdownGuests.get(e.node) ?? []), e.detail["vmid"]]);
+        this.facts.shutdownGuests.set(e.node, [...(this.facts.shutdownGuests.get(e.node) ?? []), e.detail["vmid"]]);
       }
     }
     const inFlight = summary.inFlight;
     if (!inFlight) return { done, inFlight: null, order };
-    if (inFlight.touched) this.memory.touched.add(inFlight.node);
-    const node = summary.nodes.find((n) => n.node === inFlight.node);
-    for (const step of node?.steps ?? []) if (step.status === "ok" || step.status === "skipped") this.finishedBeforeResume.add(step.step);
-    // A reboot asked for and not yet seen through wait-online: wait for its new boot id, do not ask again.
+    if (inFlight.touched) this.touched.add(inFlight.node);
+    const steps = summary.nodes.find((n) => n.node === inFlight.node)?.steps ?? [];
+    this.facts.completedEntries.set(inFlight.node, new Set(steps.flatMap((s) => (s.status === "ok" && s.entry !== null ? [s.entry] : []))));
     const reboot = inFlight.reboot;
-    if (reboot?.bootIdBefore && !this.finishedBeforeResume.has("wait-online")) {
-      this.memory.bootIdBefore.set(inFlight.node, reboot.bootIdBefore);
-      if (reboot.kernelAfter) this.memory.expectedKernel.set(inFlight.node, reboot.kernelAfter);
+    if (reboot?.bootIdBefore && reboot.kernelAfter) {
+      const sentAt = reboot.after?.ok && reboot.after.at ? Date.parse(reboot.after.at) : null;
+      this.facts.reboots.set(inFlight.node, { bootIdBefore: reboot.bootIdBefore, kernelAfter: reboot.kernelAfter, sentAt });
     }
     return { done, inFlight: inFlight.node, order };
   }
@@ -200,7 +187,7 @@ export class Engine {
     } else {
       // Guests only decide the default order; if they cannot be read, config order stands and
       // the preflight gates (which need them too) refuse before anything is touched.
-      const guests = await readGuestList(this.clusterWide()).catch(() => []);
+      const guests = await readGuestList({ config: o.config, shell: o.shell, pve: o.pve, probes: o.probes, target: null }).catch(() => []);
       order = upgradeOrder(o.config, guests, o.only).nodes;
     }
     o.emit({
@@ -216,13 +203,14 @@ export class Engine {
       host: o.host,
     });
     const result = await this.walk(order, resumeNode).catch((error: unknown) => this.stopFor(error, null));
+    o.nodeInFlight?.(null);
     await this.finally();
     o.emit({ type: "run-end", outcome: result.outcome, exitCode: result.exitCode, message: result.message, humanAction: result.humanAction, maintenanceLeftOn: result.maintenanceLeftOn });
     return result;
   }
 
   private result(outcome: Outcome, exitCode: number, message: string, humanAction: string | null): RunResult {
-    return { outcome, exitCode, message, humanAction, maintenanceLeftOn: [...this.memory.maintenanceOn], nodesDone: [...this.memory.upgraded] };
+    return { outcome, exitCode, message, humanAction, maintenanceLeftOn: [...this.facts.maintenanceOn], nodesDone: [...this.facts.upgraded] };
   }
 
   /**
@@ -232,11 +220,11 @@ export class Engine {
    */
   private stopFor(error: unknown, node: string | null): RunResult {
     if (error instanceof RunStop) return this.result(error.outcome, error.exitCode, error.message, error.humanAction);
-    const touched = node !== null && this.memory.touched.has(node);
+    const touched = node !== null && this.touched.has(node);
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof StopRequested) {
       const where = node ? ` while working on ${node}` : "";
-      return this.result("interrupted", ExitCode.interrupted, `stopped on request${where}; the journal says where`, touched ? `\`rollgate status\` shows where ${node} stands; continue with \`rollgate upgrade --resume\`.` : "Continue with `rollgate upgrade --resume` when ready.");
+      return this.result("interrupted", ExitCode.interrupted, `${message}${where}; the journal says where`, touched ? `\`rollgate status\` shows where ${node} stands; continue with \`rollgate upgrade --resume\`.` : "Continue with `rollgate upgrade --resume` when ready.");
     }
     if (error instanceof MutationInReadOnlyMode || error instanceof TypeError || error instanceof ReferenceError) {
       return this.result("failed", ExitCode.internal, `internal error: ${message}`, touched ? `rollgate hit a bug while working on ${node}: check it (\`rollgate status\`) before anything else.` : null);
@@ -248,15 +236,16 @@ export class Engine {
 
   private async walk(order: string[], resumeNode: string | null): Promise<RunResult> {
     const o = this.o;
-    const resumingTouched = resumeNode !== null && this.memory.touched.has(resumeNode);
-    if (!resumingTouched) {
-      o.emit({ type: "phase", phase: "preflight" });
-      await this.runEntries(o.playbook.preflight, null);
-    }
+    const resumingTouched = resumeNode !== null && this.touched.has(resumeNode);
+    o.emit({ type: "phase", phase: "preflight" });
+    await this.runEntries(o.playbook.preflight, null, resumingTouched ? resumeNode : null);
+    // A run resumed mid-node was checked before its first node; its node may be down right now,
+    // which would make every placement look impossible. Each evacuation still places from live state.
+    if (!resumingTouched) await this.refuseWhatPlanKnows(order);
     let started = 0;
     for (const [index, node] of order.entries()) {
       const resuming = node === resumeNode && resumingTouched;
-      if (o.stop.aborted) throw new StopRequested();
+      stopIfAsked(o.stop);
       if (!resuming && o.pauseAfter !== null && started >= o.pauseAfter) {
         return this.result("paused", ExitCode.ok, `paused after ${started} node${started === 1 ? "" : "s"} (--pause-after); ${order.length - index} left: a later run continues`, null);
       }
@@ -265,92 +254,199 @@ export class Engine {
         return this.result("outside-window", ExitCode.outsideWindow, message, null);
       }
       o.emit({ type: "node-start", node, index: index + 1, total: order.length });
-      if (!resuming && (await this.upToDate(node))) {
+      if (node !== resumeNode && (await this.upToDate(node))) {
         o.emit({ type: "node-end", node, status: "skipped", message: "up to date: no packages pending, running the newest kernel" });
         continue;
       }
       started += 1;
+      o.nodeInFlight?.(node);
       try {
-        await this.runEntries(o.playbook.node, node, resuming);
+        await this.runEntries(o.playbook.node, node, resuming ? node : null);
+        await this.verifyNodeBack(node);
       } catch (error) {
         const result = this.stopFor(error, node);
         o.emit({ type: "node-end", node, status: result.outcome === "interrupted" ? "interrupted" : result.outcome === "refused" ? "refused" : "failed", message: result.message });
         throw new RunStop(result.outcome, result.exitCode, result.message, result.humanAction);
       }
-      this.memory.upgraded.push(node);
+      o.nodeInFlight?.(null);
+      this.facts.upgraded.push(node);
       o.emit({ type: "node-end", node, status: "done", message: o.dryRun ? "walked (dry run)" : "upgraded and verified" });
     }
-    const done = this.memory.upgraded.length;
-    return this.result("success", ExitCode.ok, o.dryRun ? "dry run complete: no change was made" : done === 0 ? "nothing to do: every node is up to date" : `upgraded ${this.memory.upgraded.join(", ")}`, null);
+    const done = this.facts.upgraded.length;
+    return this.result("success", ExitCode.ok, o.dryRun ? "dry run complete: no change was made" : done === 0 ? "nothing to do: every node is up to date" : `upgraded ${this.facts.upgraded.join(", ")}`, null);
   }
 
+  /** Nothing pending and running the kernel it should: the node is skipped. */
   private async upToDate(node: string): Promise<boolean> {
-    const packages = await readPackages(this.clusterWide(), node);
-    return packages.ok && packages.value.pending.length === 0 && !predictReboot(packages.value).needed;
+    const state = await this.observe(null, this.o.pve, ["packages"], { nodes: [node] });
+    const packages = state.packages?.[node];
+    return packages?.ok === true && packages.value.pending.length === 0 && !predictReboot(packages.value).needed;
   }
 
-  private async runEntries(entries: PlaybookEntry[], node: string | null, resuming = false): Promise<void> {
+  /**
+   * Everything `plan` knows would stop a node (nowhere to put a guest, the only volfile server,
+   * packages that cannot be read) is refused before the first node, while every node is in
+   * service, instead of after the run has upgraded some nodes and left the cluster mixed.
+   */
+  private async refuseWhatPlanKnows(nodes: string[]): Promise<void> {
+    if (nodes.length === 0) return;
+    const state = await this.observe(null, this.o.pve, ["guests", "constraints", "packages", ...facetsFor(this.o.config, ["gluster-storage-failover"])]);
+    const plan = buildPlan(this.o.config, state, [], nodes);
+    const blocked = plan.nodes.filter((n) => n.notes.length > 0);
+    if (blocked.length === 0) return;
+    const others = this.o.config.nodes.map((n) => n.name).filter((n) => !blocked.some((b) => b.node === n));
+    const hint = others.length > 0 ? `; upgrade the others with \`--nodes ${others.join(",")}\`, or fix it first` : "";
+    throw new Refusal(`${blocked.map((b) => `${b.node} cannot go down as planned: ${b.notes.join("; ")}`).join("; ")}${hint}`);
+  }
+
+  /**
+   * The run's own entries on `node` (null: preflight, finally). `resumedTouched` names the node a
+   * resumed run had already changed: it is out of service, so its "everything in service now"
+   * gates cannot pass and are skipped; every block that takes it down still proves the rest of
+   * the cluster healthy first.
+   */
+  private async runEntries(entries: PlaybookEntry[], node: string | null, resumedTouched: string | null): Promise<void> {
     for (const entry of entries) {
-      if (this.o.stop.aborted) throw new StopRequested();
-      const step = entryName(entry);
-      // Resuming a node that was already changed: it is out of service, so the "all in service"
-      // preflight cannot pass; every later step re-verifies (and skips what is already done).
-      if (resuming && entry.kind === "preflight-gates") {
-        this.o.emit({ type: "step-start", node, step, title: entryTitle(entry) });
-        this.o.emit({ type: "step-end", node, step, status: "skipped", message: `resuming ${node}, which this run had already changed` });
-        continue;
-      }
-      // Changes the interrupted run finished are not made again; gates are always re-checked.
-      if (resuming && (entry.kind === "step" || entry.kind === "run") && this.finishedBeforeResume.has(step)) {
-        this.o.emit({ type: "step-start", node, step, title: entryTitle(entry) });
-        this.o.emit({ type: "step-end", node, step, status: "skipped", message: "done before the interruption" });
-        continue;
-      }
-      await this.runEntry(entry, node, step);
+      stopIfAsked(this.o.stop);
+      await this.runEntry(entry, node, resumedTouched);
     }
   }
 
-  private async runEntry(entry: PlaybookEntry, node: string | null, step: string): Promise<void> {
+  private async runEntry(entry: PlaybookEntry, node: string | null, resumedTouched: string | null): Promise<void> {
     const o = this.o;
-    const ctx = this.context(node, step);
-    o.emit({ type: "step-start", node, step, title: entryTitle(entry) });
+    const step = entryName(entry);
+    const ctx = this.context(node, entry.id, step);
+    o.emit({ type: "step-start", node, step, entry: entry.id, title: entryTitle(entry) });
+    const end = (status: "ok" | "skipped", message: string) => o.emit({ type: "step-end", node, step, entry: entry.id, status, message });
     try {
       if (entry.kind === "gate" || entry.kind === "preflight-gates") {
-        const names: GateName[] = entry.kind === "gate" ? [entry.gate] : preflightGates;
-        const verdicts = await this.gateVerdicts(ctx, names, entry.kind === "gate" ? entry.wait : null);
-        for (const verdict of verdicts) o.emit({ type: "gate", node, step, verdict });
-        const refused = verdicts.filter((v) => !v.pass);
-        if (refused.length > 0 && !o.dryRun) throw new Refusal(refused.flatMap((v) => v.reasons.map((r) => `${v.gate}: ${r}`)).join("; "), refused);
-        o.emit({ type: "step-end", node, step, status: "ok", message: refused.length > 0 ? `would refuse now: ${refused.map((v) => v.gate).join(", ")}` : verdicts.map((v) => `${v.gate} passes`).join(", ") });
-        return;
+        const preflightOfResumed = resumedTouched !== null && (entry.kind === "preflight-gates" || node === null);
+        if (preflightOfResumed) {
+          return end("skipped", `resuming ${resumedTouched}, which this run had already changed: each step that takes it down proves the rest of the cluster healthy first`);
+        }
+        const message = entry.kind === "gate" && entry.wait && !o.dryRun ? await this.waitGate(ctx, step, entry.gate, waitMs(entry.wait, o.config.timeouts)) : await this.gatesNow(ctx, step, entry);
+        return end("ok", message);
       }
-      const implementation: Step = entry.kind === "step" ? steps[entry.step] : runCommandStep(entry.command, entry.on, entry.timeoutMs);
+      const implementation: Step = entry.kind === "step" ? steps[entry.step] : runCommandStep(entry);
+      let assessment = await implementation.satisfied(ctx);
+      if (assessment.done) return end("skipped", assessment.message);
+      if (implementation.takesNodeDown && (await this.proveTakeDownSafe(ctx, step, implementation.takesNodeDown))) {
+        // The wait may have changed what is left to do (HA moved a guest, a peer came back).
+        assessment = await implementation.satisfied(ctx);
+        if (assessment.done) return end("skipped", assessment.message);
+      }
       if (o.dryRun) {
-        const lines = await implementation.describe(ctx);
+        const lines = implementation.describe(ctx, assessment.plan);
         for (const line of lines) ctx.progress(`would: ${line}`);
-        o.emit({ type: "step-end", node, step, status: "ok", message: lines.join("; ") });
-        return;
+        implementation.simulate(ctx, assessment.plan);
+        if (node !== null) this.touched.add(node);
+        return end("ok", lines.join("; "));
       }
-      const result = await implementation.execute(ctx);
-      o.emit({ type: "step-end", node, step, status: result.status, message: result.message });
+      await implementation.act(ctx, assessment.plan);
+      end("ok", await implementation.verify(ctx, assessment.plan));
     } catch (error) {
-      const touched = node !== null && this.memory.touched.has(node);
+      const touched = node !== null && this.touched.has(node);
       const status = error instanceof StopRequested ? "interrupted" : touched ? "failed" : "refused";
-      o.emit({ type: "step-end", node, step, status, message: error instanceof Error ? error.message : String(error) });
+      o.emit({ type: "step-end", node, step, entry: entry.id, status, message: error instanceof Error ? error.message : String(error) });
       throw error;
     }
   }
 
-  private async gateVerdicts(ctx: StepContext, names: GateName[], wait: WaitLimit | null): Promise<Verdict[]> {
-    const config = this.o.config;
-    if (wait === null || this.o.dryRun) {
-      const facets: Set<Facet> = facetsFor(config, names);
-      const state = await ctx.observe(facets);
-      return evaluateGates(config, state, names);
+  /** The gates a `gates: preflight` entry means, or a single gate entry's. */
+  private gatesOf(entry: PlaybookEntry): GateName[] {
+    if (entry.kind === "preflight-gates") return this.takeDownGates("drain");
+    return entry.kind === "gate" ? [entry.gate] : [];
+  }
+
+  /** Evaluates gates once. A dry run does so also for a gate a real run would wait for: it cannot wait, so it reports what the wait would start from. */
+  private async gatesNow(ctx: StepContext, step: string, entry: PlaybookEntry): Promise<string> {
+    const { verdicts } = await observeGates(ctx, this.o.config, this.gatesOf(entry));
+    this.emitVerdicts(ctx, step, verdicts);
+    const refused = verdicts.filter((v) => !v.pass);
+    if (refused.length > 0) throw this.refusalOf(ctx, refused, entry.kind === "gate" && entry.wait !== null);
+    return verdicts.map((v) => `${v.gate} passes`).join(", ");
+  }
+
+  private async waitGate(ctx: StepContext, step: string, gate: GateName, limitMs: number): Promise<string> {
+    const [verdict] = await waitForGates(ctx, this.o.config, [gate], { limitMs, settleMs: this.o.config.timeouts.settle });
+    if (verdict) this.emitVerdicts(ctx, step, [verdict]);
+    return `${gate} passes`;
+  }
+
+  private emitVerdicts(ctx: StepContext, step: string, verdicts: Verdict[]): void {
+    for (const verdict of verdicts) this.o.emit({ type: "gate", node: ctx.node, step, entry: ctx.entry, verdict });
+  }
+
+  /**
+   * A refusal: clean (exit 3) before the node was touched. In a dry run, a gate the real run
+   * would wait for refuses as it would once its wait ran out with the cluster as it is now.
+   */
+  private refusalOf(ctx: StepContext, refused: Verdict[], wouldWait: boolean): Error {
+    const message = refused.flatMap((v) => v.reasons.map((r) => `${v.gate}: ${r}`)).join("; ");
+    const touched = ctx.node !== null && this.touched.has(ctx.node);
+    if (wouldWait && touched) return new StepFailure(`would wait, and ${message}`, "Fix the reasons above before a real run; it would wait for them and stop with the node out of service.");
+    return new Refusal(message, refused);
+  }
+
+  /** The take-down gates for a block of this kind: the engine's own plus those the playbook's preflight adds. */
+  private takeDownGates(kind: TakeDown): GateName[] {
+    const names = unique([...takeDownGates, ...this.o.playbook.preflightGates]);
+    // Before the node stops, its critical guests must already run elsewhere; while it drains they may still run on it.
+    return names.map((g) => (g === "critical-healthy" && kind === "stop" ? "critical-healthy-elsewhere" : g));
+  }
+
+  /**
+   * Right before a block takes the node out of service: the rest of the cluster must be healthy
+   * now. Untouched, a "no" is a clean refusal. Already out of service (a peer lost power during
+   * the evacuation, say), the node waits where it is until the gates pass again, steadily; it is
+   * not taken further down meanwhile. Returns whether it had to wait.
+   */
+  private async proveTakeDownSafe(ctx: StepContext, step: string, kind: TakeDown): Promise<boolean> {
+    const node = ctx.node!;
+    const gates = this.takeDownGates(kind);
+    const { verdicts } = await observeGates(ctx, this.o.config, gates);
+    const refused = verdicts.filter((v) => !v.pass);
+    if (refused.length === 0) {
+      ctx.progress(`the rest of the cluster is healthy: ${gates.join(", ")} pass`);
+      return false;
     }
-    const [gate] = names;
-    if (!gate) return [];
-    return [await waitForGate(ctx, config, gate, { limitMs: waitMs(wait, config.timeouts), settleMs: config.timeouts.settle })];
+    this.emitVerdicts(ctx, step, refused);
+    if (!this.touched.has(node) || this.o.dryRun) throw this.refusalOf(ctx, refused, this.touched.has(node));
+    ctx.progress(`not taking ${node} further down until the cluster is healthy again: ${refused.map((v) => v.gate).join(", ")} refuse`);
+    await waitForGates(ctx, this.o.config, gates, {
+      limitMs: this.o.config.timeouts.heal,
+      settleMs: this.o.config.timeouts.settle,
+      humanAction: `${node} is partly out of service (see \`rollgate status\`) and was not taken further down. Fix the reasons above, then \`rollgate upgrade --resume\`.`,
+    });
+    return true;
+  }
+
+  /**
+   * After a node's steps, every gate must pass again, about the whole cluster, before the next
+   * node may start, whatever the playbook checked. With the built-in playbooks they already do;
+   * otherwise the run waits for them, steadily.
+   */
+  private async verifyNodeBack(node: string): Promise<void> {
+    const o = this.o;
+    const { step, title } = nodeVerifiedEntry;
+    const entry = `${node}:${step}`;
+    // About the whole cluster, the node itself included: it must be back in service too.
+    const ctx = this.context(node, entry, step, null);
+    const gates = unique([...takeDownGates, ...o.playbook.preflightGates]).filter((g) => g !== "gluster-storage-failover");
+    o.emit({ type: "step-start", node, step, entry, title });
+    const end = (status: "ok" | "failed" | "interrupted", message: string) => o.emit({ type: "step-end", node, step, entry, status, message });
+    try {
+      const { verdicts } = await observeGates(ctx, o.config, gates);
+      const refused = verdicts.filter((v) => !v.pass);
+      if (refused.length === 0) return end("ok", `${gates.join(", ")} pass`);
+      this.emitVerdicts(ctx, step, refused);
+      if (o.dryRun) throw this.refusalOf(ctx, refused, true);
+      await waitForGates(ctx, o.config, gates, { limitMs: o.config.timeouts.heal, settleMs: o.config.timeouts.settle });
+      end("ok", `${gates.join(", ")} pass, steadily`);
+    } catch (error) {
+      end(error instanceof StopRequested ? "interrupted" : "failed", error instanceof Error ? error.message : String(error));
+      throw error;
+    }
   }
 
   private async finally(): Promise<void> {
@@ -359,7 +455,7 @@ export class Engine {
     o.emit({ type: "phase", phase: "finally" });
     for (const entry of o.playbook.finally) {
       try {
-        await this.runEntry(entry, null, entryName(entry));
+        await this.runEntry(entry, null, null);
       } catch {
         // The run's outcome is already decided; a failing finally step is reported by its own events.
       }

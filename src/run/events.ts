@@ -25,17 +25,18 @@ export type RunEventBody =
     }
   | { type: "phase"; phase: "preflight" | "finally" }
   | { type: "node-start"; node: string; index: number; total: number }
-  | { type: "step-start"; node: string | null; step: string; title: string }
-  | { type: "step-progress"; node: string | null; step: string; message: string; metrics?: Record<string, number | null> }
+  /** `entry`: the playbook entry's id from its position (`node[3]`), what a resumed run matches on. */
+  | { type: "step-start"; node: string | null; step: string; entry?: string; title: string }
+  | { type: "step-progress"; node: string | null; step: string; entry?: string; message: string; metrics?: Record<string, number | null> }
   /** Output of a remote command (apt), kept in the journal. */
-  | { type: "step-output"; node: string | null; step: string; stream: "stdout" | "stderr"; text: string }
+  | { type: "step-output"; node: string | null; step: string; entry?: string; stream: "stdout" | "stderr"; text: string }
   /**
    * A change to the cluster, recorded before it is made (`phase: "before"`) and after
    * (`phase: "after"`, with `ok` and any `error`), so an interrupted run knows what may have happened.
    */
-  | { type: "action"; node: string | null; step: string; action: string; phase: "before" | "after"; detail: Record<string, unknown>; ok?: boolean; error?: string }
-  | { type: "gate"; node: string | null; step: string; verdict: Verdict }
-  | { type: "step-end"; node: string | null; step: string; status: StepStatus; message: string }
+  | { type: "action"; node: string | null; step: string; entry?: string; action: string; phase: "before" | "after"; detail: Record<string, unknown>; ok?: boolean; error?: string }
+  | { type: "gate"; node: string | null; step: string; entry?: string; verdict: Verdict }
+  | { type: "step-end"; node: string | null; step: string; entry?: string; status: StepStatus; message: string }
   | { type: "node-end"; node: string; status: NodeStatus; message: string }
   | {
       type: "run-end";

@@ -14,6 +14,8 @@ export type StepState = StepStatus | "running" | "unfinished";
 
 export interface StepSummary {
   step: string;
+  /** The playbook entry's id (`node[3]`); null in journals written before entries had ids. */
+  entry: string | null;
   title: string;
   startedAt: string;
   endedAt: string | null;
@@ -48,8 +50,8 @@ export interface RebootFacts {
   /** The boot id read before the reboot was asked for: a different one now proves the node rebooted. */
   bootIdBefore: string | null;
   kernelAfter: string | null;
-  /** The reboot request's outcome; null when the run died before recording it. */
-  after: { ok: boolean; error: string | null } | null;
+  /** The reboot request's outcome and when it was recorded; null when the run died before recording it. */
+  after: { ok: boolean; error: string | null; at: string } | null;
 }
 
 /** The node a stopped (or running) run was working on: started, and not brought to done or skipped. */
@@ -133,7 +135,7 @@ class ActionLedger {
       return;
     }
     const reboot = this.lastReboot.get(node);
-    if (reboot) reboot.after = { ok: e.ok === true, error: e.error ?? null };
+    if (reboot) reboot.after = { ok: e.ok === true, error: e.error ?? null, at: e.time };
   }
 
   /**
@@ -202,7 +204,7 @@ export function summarizeRun(events: readonly RunEvent[]): RunSummary {
         break;
       }
       case "step-start":
-        stepsOf(e.node).push({ step: e.step, title: e.title, startedAt: e.time, endedAt: null, status: "running", message: "", lastProgress: null });
+        stepsOf(e.node).push({ step: e.step, entry: e.entry ?? null, title: e.title, startedAt: e.time, endedAt: null, status: "running", message: "", lastProgress: null });
         break;
       case "step-progress": {
         const step = openStep(e.node, e.step);

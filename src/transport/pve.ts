@@ -1,6 +1,6 @@
 // The PVE REST API over HTTPS with an API token. rollgate's own request layer, because
 // proxmox-api 1.1.1 retries every request once after a timeout (a migrate POST can be sent twice)
-// and hides the HTTP status (notes/proxmox.md §2). proxmox-api still provides the typed path tree
+// and hides the HTTP status (docs/domain/proxmox-api.md, "A node that is down"). proxmox-api still provides the typed path tree
 // for reads (see pve-paths.ts); every request goes through here.
 //
 // Certificates are always verified: against the cluster CA (/etc/pve/pve-root-ca.pem), and/or

@@ -53,11 +53,30 @@ describe("playbooks", () => {
       "mine",
     );
     expect(playbook.node).toEqual([
-      { kind: "step", step: "evacuate" },
-      { kind: "run", command: "systemctl restart celery", on: "node", title: "Restart the workers", timeoutMs: null },
-      { kind: "gate", gate: "services", wait: { ms: 300_000 } },
-      { kind: "run", command: "./notify-team.sh", on: "local", title: "run: ./notify-team.sh", timeoutMs: 30_000 },
+      { id: "node[0]", kind: "step", step: "evacuate" },
+      { id: "node[1]", kind: "run", command: "systemctl restart celery", on: "node", title: "Restart the workers", timeoutMs: null, unless: null, takesNodeDown: false },
+      { id: "node[2]", kind: "gate", gate: "services", wait: { ms: 300_000 } },
+      { id: "node[3]", kind: "run", command: "./notify-team.sh", on: "local", title: "run: ./notify-team.sh", timeoutMs: 30_000, unless: null, takesNodeDown: false },
     ]);
+  });
+
+  it("reads unless: and takesNodeDown: of run: steps, and what gates: preflight means", () => {
+    const playbook = parsePlaybook(
+      `preflight:
+  - gate: quorum
+  - gate: services
+node:
+  - gates: preflight
+  - step: evacuate
+  - run: fwupdmgr update -y && reboot
+    unless: fwupdmgr get-updates
+    takesNodeDown: true
+`,
+      "mine.yaml",
+      "mine",
+    );
+    expect(playbook.preflightGates).toEqual(["quorum", "services"]);
+    expect(playbook.node[2]).toMatchObject({ id: "node[2]", kind: "run", unless: "fwupdmgr get-updates", takesNodeDown: true });
   });
 
   it.each([
@@ -72,10 +91,63 @@ describe("playbooks", () => {
   });
 
   it("refuses a playbook that reboots without waiting for the node to come back", () => {
-    expect(parseError("node:\n  - step: apt-upgrade\n  - step: reboot-if-needed\n")).toContain("add `- step: wait-online` after reboot-if-needed");
+    expect(parseError("node:\n  - step: evacuate\n  - step: apt-upgrade\n  - step: reboot-if-needed\n")).toContain("mine.yaml:4:5: node[2]: a playbook that reboots must wait for the node afterwards: add `- step: wait-online` after reboot-if-needed");
+  });
+
+  it.each([
+    [
+      "waits for the node before it reboots it",
+      "node:\n  - step: evacuate\n  - step: wait-online\n  - step: reboot-if-needed\n",
+      "mine.yaml:3:5: node[1]: wait-online comes before reboot-if-needed: it would wait for a reboot that has not been asked for",
+    ],
+    [
+      "reboots with the guests still on the node",
+      "node:\n  - step: apt-upgrade\n  - step: reboot-if-needed\n  - step: wait-online\n",
+      "mine.yaml:3:5: node[1]: reboot-if-needed takes the node down with its guests still on it: put `- step: evacuate` (and `- step: maintenance-on`) before it",
+    ],
+    [
+      "evacuates only after the reboot",
+      "node:\n  - step: reboot-if-needed\n  - step: wait-online\n  - step: evacuate\n",
+      "mine.yaml:2:5: node[0]: reboot-if-needed takes the node down with its guests still on it",
+    ],
+    [
+      "has a run: that takes the node down before the evacuation",
+      "node:\n  - run: reboot\n    takesNodeDown: true\n  - step: evacuate\n",
+      "mine.yaml:2:5: node[0]: a run: entry with takesNodeDown takes the node down with its guests still on it",
+    ],
+    [
+      "switches maintenance on and never off",
+      "node:\n  - step: evacuate\n  - step: maintenance-on\n  - step: apt-upgrade\n",
+      "mine.yaml:3:5: node[1]: maintenance-on without a maintenance-off after it would leave every node in HA maintenance",
+    ],
+    [
+      "switches maintenance off before on",
+      "node:\n  - step: maintenance-off\n  - step: maintenance-on\n",
+      "mine.yaml:3:5: node[1]: maintenance-on without a maintenance-off after it",
+    ],
+  ])("refuses a playbook that %s, at the entry", (_, text, message) => {
+    expect(parseError(text)).toContain(message);
+  });
+
+  it("accepts an order that evacuates, then maintains, reboots, waits and ends maintenance", () => {
+    const ok = parsePlaybook("node:\n  - step: maintenance-on\n  - step: evacuate\n  - step: reboot-if-needed\n  - step: wait-online\n  - step: maintenance-off\n", "mine.yaml", "mine");
+    expect(ok.node.map((e) => e.id)).toEqual(["node[0]", "node[1]", "node[2]", "node[3]", "node[4]"]);
   });
 
   it("names the file it cannot read", async () => {
     await expect(loadPlaybook({ kind: "file", path: "/nonexistent/p.yaml" })).rejects.toThrow("cannot read playbook /nonexistent/p.yaml: ENOENT");
+  });
+});
+
+describe("the README's example playbook", () => {
+  it("is a valid playbook", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const readme = await readFile(new URL("../../../README.md", import.meta.url), "utf8");
+    const section = readme.slice(readme.indexOf("### A playbook of your own"));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(yaml).toBeDefined();
+    const playbook = parsePlaybook(yaml!, "README.md", "example");
+    expect(playbook.preflightGates).toEqual(["quorum", "services"]);
+    expect(playbook.node.find((e) => e.kind === "run")).toMatchObject({ unless: "dpkg -s needrestart" });
   });
 });

@@ -1,6 +1,6 @@
-// How a step stops the run. The engine turns each into an outcome and an exit code: a refusal
-// before the node was touched leaves the cluster as it was (3); anything else stops with the node
-// as safe as the step could leave it, and says what a human must do (4).
+// How a step or gate stops the run. The engine turns each into an outcome and an exit code: a
+// refusal before the node was touched leaves the cluster as it was (3); anything else stops with
+// the node as safe as the step could leave it, and says what a human must do (4).
 
 import type { Verdict } from "../gates/index.js";
 
@@ -24,9 +24,9 @@ export class StepFailure extends Error {
   }
 }
 
-/** A stop was requested (SIGINT/SIGTERM) and the step reached a point where stopping is safe. */
+/** A stop was requested (SIGINT/SIGTERM, a lost cluster lock) and the run reached a point where stopping is safe. */
 export class StopRequested extends Error {
-  constructor() {
-    super("stop requested");
+  constructor(reason = "stopped on request") {
+    super(reason);
   }
 }

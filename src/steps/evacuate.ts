@@ -1,0 +1,105 @@
+// evacuate: every running guest leaves the node before it goes down, critical groups first, one
+// at a time, each proved running where it went. The placement is computed from live state at this
+// moment (not from the plan made at start), with the nodes upgraded so far preferred. On resume a
+// guest that is back on the node (moved back by hand, or by HA) is moved again.
+
+import { placeGuests, type GuestMove, type Placement } from "../plan/placement.js";
+import { done, targetOf, toDo, type Step, type StepContext } from "./contract.js";
+import { Refusal } from "./failures.js";
+import { label, migrateGuest, migrateRequest, powerRequest, requestLine, shutdownGuest } from "./guests.js";
+import { upgradeComplete } from "./upgrade-state.js";
+import { stopIfAsked } from "./wait.js";
+
+async function placementFor(ctx: StepContext, node: string): Promise<Placement> {
+  const state = await ctx.observe(["guests", "constraints", "pve", "ha"]);
+  if (!state.guests?.ok) throw new Refusal(`cannot place ${node}'s guests: guests could not be read (${state.guests?.ok === false ? state.guests.error : "not collected"})`);
+  if (!state.constraints?.ok) throw new Refusal(`cannot place ${node}'s guests: migration preconditions could not be read (${state.constraints?.ok === false ? state.constraints.error : "not collected"})`);
+  const online = state.pve?.ok ? state.pve.value.nodes.filter((n) => n.online).map((n) => n.name) : [];
+  const inMaintenance = state.ha?.ok ? Object.entries(state.ha.value.nodeStatus).filter(([, s]) => s !== "online").map(([n]) => n) : [];
+  const unavailable = ctx.config.nodes.map((n) => n.name).filter((n) => !online.includes(n) || inMaintenance.includes(n));
+  return placeGuests({
+    config: ctx.config,
+    guests: state.guests.value.guests,
+    capacity: state.guests.value.nodes,
+    target: node,
+    upgraded: ctx.facts.upgraded,
+    unavailable,
+    constraints: new Map(Object.entries(state.constraints.value).map(([vmid, c]) => [Number(vmid), c])),
+  });
+}
+
+export function describeMove(move: GuestMove): string {
+  const who = `${move.vmid} (${move.name})${move.group ? ` [${move.group}]` : ""}`;
+  switch (move.action) {
+    case "migrate":
+    case "restart-migrate":
+      return move.to ? `${move.action} ${who} ${move.from} → ${move.to}` : `cannot move ${who}: ${move.problem}`;
+    case "shutdown":
+      return `shut down ${who} on ${move.from} (${move.why}); start it again after the node returns`;
+    case "leave":
+      return `leave ${who} on ${move.from}: it goes down with the node`;
+  }
+}
+
+/** The API request a move sends, for the dry run's text. */
+function requestOf(move: GuestMove): string | null {
+  if ((move.action === "migrate" || move.action === "restart-migrate") && move.to) return requestLine(migrateRequest({ ...move, to: move.to }));
+  if (move.action === "shutdown") return requestLine(powerRequest(move.from, move, "shutdown"));
+  return null;
+}
+
+const moving = (move: GuestMove) => move.action !== "leave";
+
+export const evacuate: Step<GuestMove[]> = {
+  title: "Move running guests off the node (critical groups first)",
+  needs: ["guests", "constraints", "pve", "ha", "packages"],
+  takesNodeDown: "drain",
+  async satisfied(ctx) {
+    const node = targetOf(ctx);
+    const complete = await upgradeComplete(ctx, node);
+    if (complete) return done(complete);
+    const placement = await placementFor(ctx, node);
+    const problems = placement.moves.flatMap((m) => (m.problem ? [m.problem] : []));
+    // Nothing has moved yet: refusing here leaves the cluster exactly as it was.
+    if (problems.length > 0) throw new Refusal(`cannot empty ${node}: ${problems.join("; ")}`);
+    const moves = placement.moves.filter(moving);
+    if (moves.length === 0) {
+      const left = placement.moves.map((m) => label(m));
+      return done(left.length === 0 ? `no running guests on ${node}` : `only guests set to stay remain on ${node}: ${left.join(", ")}`);
+    }
+    return toDo(placement.moves);
+  },
+  describe: (_ctx, moves) => moves.map((move) => [describeMove(move), requestOf(move)].filter((part) => part !== null).join(": ")),
+  async act(ctx, moves) {
+    const node = targetOf(ctx);
+    for (const move of moves) {
+      // Between two migrations is a safe point; a migration in flight is finished first.
+      stopIfAsked(ctx.stop);
+      if ((move.action === "migrate" || move.action === "restart-migrate") && move.to) await migrateGuest(ctx, { ...move, to: move.to });
+      else if (move.action === "shutdown") {
+        await shutdownGuest(ctx, node, move);
+        ctx.facts.shutdownGuests.set(node, [...(ctx.facts.shutdownGuests.get(node) ?? []), move.vmid]);
+      } else ctx.progress(describeMove(move));
+    }
+  },
+  async verify(ctx, moves) {
+    const node = targetOf(ctx);
+    // Proved again as a whole: HA may have placed a guest back on the node meanwhile.
+    const placement = await placementFor(ctx, node);
+    const back = placement.moves.filter(moving);
+    if (back.length > 0) {
+      throw new Refusal(`${back.map((m) => label(m)).join(", ")} ${back.length === 1 ? "runs" : "run"} on ${node} again after the evacuation (moved back by HA?): ${node} is not taken down`);
+    }
+    return moves.map(describeMove).join("; ");
+  },
+  simulate(ctx, moves) {
+    const node = targetOf(ctx);
+    for (const move of moves) {
+      if ((move.action === "migrate" || move.action === "restart-migrate") && move.to) ctx.simulation?.moveGuest(move.vmid, move.to);
+      if (move.action === "shutdown") {
+        ctx.simulation?.setGuestStatus(move.vmid, "stopped");
+        ctx.facts.shutdownGuests.set(node, [...(ctx.facts.shutdownGuests.get(node) ?? []), move.vmid]);
+      }
+    }
+  },
+};

@@ -1,0 +1,31 @@
+// The named steps playbooks compose, each one block in its own file.
+
+import { aptUpgrade } from "./apt-upgrade.js";
+import type { Step } from "./contract.js";
+import { evacuate } from "./evacuate.js";
+import { glusterHeal } from "./gluster-heal.js";
+import { maintenanceOff } from "./maintenance-off.js";
+import { maintenanceOn } from "./maintenance-on.js";
+import { rebootIfNeeded } from "./reboot-if-needed.js";
+import { startGuests } from "./start-guests.js";
+import { summary } from "./summary.js";
+import { waitOnline } from "./wait-online.js";
+
+export const steps = {
+  evacuate,
+  "maintenance-on": maintenanceOn,
+  "apt-upgrade": aptUpgrade,
+  "reboot-if-needed": rebootIfNeeded,
+  "wait-online": waitOnline,
+  "maintenance-off": maintenanceOff,
+  "gluster-heal": glusterHeal,
+  "start-guests": startGuests,
+  summary,
+} satisfies Record<string, Step<unknown>>;
+
+export type StepName = keyof typeof steps;
+
+export const stepNames = Object.keys(steps) as [StepName, ...StepName[]];
+
+export { runCommandStep, type RunCommandEntry } from "./run-command.js";
+export type { Step, StepContext, RunFacts, TakeDown } from "./contract.js";
