@@ -1,6 +1,7 @@
 // `rollgate upgrade`: the rolling upgrade, interactive or unattended, journaled and locked.
 
 import os from "node:os";
+import path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import type { LoadedConfig } from "../config/index.js";
 import { evaluateGates } from "../gates/evaluate.js";
@@ -13,6 +14,7 @@ import { entryName, entryTitle, loadPlaybook, type Playbook } from "../playbook/
 import { Engine, nodeVerifiedEntry, type ResumeState, type RunResult } from "../run/engine.js";
 import type { RunEvent, RunEventBody } from "../run/events.js";
 import { Journal, newRunId } from "../run/journal.js";
+import { acquireClusterLock, type HeldClusterLock } from "../run/cluster-lock.js";
 import { acquireLock, breakStaleLock } from "../run/lock.js";
 import { nextRun } from "../run/previous-run.js";
 import { parseWindow, type Window } from "../run/window.js";
@@ -24,7 +26,7 @@ import { nodeList } from "./options.js";
 import { renderPlan } from "./render/plan.js";
 import { createRunRenderer, guardedRenderer, type StepOutline } from "./render/run-renderer.js";
 import { styleFor } from "./render/style.js";
-import { loadWithWarnings, openSession } from "./session.js";
+import { loadWithWarnings, openSession, type Session } from "./session.js";
 
 export interface UpgradeOptions {
   config: string;
@@ -82,7 +84,14 @@ export async function runUpgradeCommand(io: CliIo, opts: UpgradeOptions): Promis
   const journalDir = opts.journalDir ?? config.journal.dir;
   const facets = new Set<Facet>(["pve", "votes", "ssh", "guests", "ha", "gluster", "services", "privateNetwork", "packages", "constraints"]);
 
-  if (opts.dryRun) return runOnce(io, opts, loaded, playbook, null, null, facets);
+  if (opts.dryRun) {
+    const session = await openSession(loaded, io, { readOnly: true, facets });
+    try {
+      return await runOnce(io, opts, loaded, playbook, session, null, null, null);
+    } finally {
+      await session.close();
+    }
+  }
 
   if (opts.breakStaleLock) await breakStaleLock(journalDir);
   const runId = newRunId();
@@ -94,11 +103,29 @@ export async function runUpgradeCommand(io: CliIo, opts: UpgradeOptions): Promis
       println(io.stderr, "rollgate: not confirmed; nothing was changed");
       return ExitCode.ok;
     }
-    const journal = resume ? await Journal.open(journalDir, resume.runId) : await Journal.create(journalDir, runId);
+    // Opened before the journal: a bad secret or key is a configuration error that leaves no run behind.
+    const session = await openSession(loaded, io, { readOnly: false, facets });
     try {
-      return await runOnce(io, opts, loaded, playbook, journal, resume, facets);
+      const clusterLock = await acquireClusterLock({
+        shell: session.shell,
+        nodes: known,
+        leaseMs: config.timeouts.lockLease,
+        holder: { runId: resume?.runId ?? runId, pid: process.pid, host: os.hostname(), user: os.userInfo().username, command: "upgrade", startedAt: new Date().toISOString(), journalDir: path.resolve(journalDir), configFile: loaded.file },
+        breakStale: Boolean(opts.breakStaleLock),
+        onProgress: (message) => println(io.stderr, `rollgate: ${message}`),
+      });
+      try {
+        const journal = resume ? await Journal.open(journalDir, resume.runId) : await Journal.create(journalDir, runId);
+        try {
+          return await runOnce(io, opts, loaded, playbook, session, journal, resume, clusterLock);
+        } finally {
+          journal.close();
+        }
+      } finally {
+        await clusterLock.release();
+      }
     } finally {
-      journal.close();
+      await session.close();
     }
   } finally {
     await lock.release();
@@ -110,9 +137,10 @@ async function runOnce(
   opts: UpgradeOptions,
   loaded: LoadedConfig,
   playbook: Playbook,
+  session: Session,
   journal: Journal | null,
   resume: ResumeState | null,
-  facets: Set<Facet>,
+  clusterLock: HeldClusterLock | null,
 ): Promise<number> {
   const config = loaded.config;
   const kind = opts.json ? "json" : io.stdout.isTTY ? "tree" : "plain";
@@ -121,7 +149,6 @@ async function runOnce(
     io.stdout,
     (error) => println(io.stderr, `rollgate: internal error in the progress display, now off; the run goes on and \`rollgate status\` shows it: ${(error as Error)?.stack ?? String(error)}`),
   );
-  const session = await openSession(loaded, io, { readOnly: Boolean(opts.dryRun), facets });
   const stop = new AbortController();
   let stops = 0;
   // Held until the notifications are sent: a signal before then must not end the process either.
@@ -135,7 +162,7 @@ async function runOnce(
     stops += 1;
     if (stops === 1) {
       println(io.stderr, `\nrollgate: ${reason}: stopping at the next safe point (a migration or apt-get in progress finishes first)…`);
-      stop.abort(new Error(reason));
+      stop.abort(new Error(`stopped on request (${reason})`));
     } else println(io.stderr, "rollgate: still stopping safely; wait for the current change to finish (kill -9 would leave it unjournaled)");
   });
   try {
@@ -157,7 +184,9 @@ async function runOnce(
         window: opts.window ?? null,
         pauseAfter: opts.pauseAfter ?? null,
         resume,
-        stop: stop.signal,
+        // A lost cluster lock stops the run at its next safe point, as a signal does.
+        stop: clusterLock ? AbortSignal.any([stop.signal, clusterLock.lost]) : stop.signal,
+        nodeInFlight: (node) => clusterLock?.spare(node),
         emit: (body: RunEventBody) => {
           const event = { ...body, time: new Date().toISOString() } as RunEvent;
           journal?.append(event);
@@ -167,7 +196,6 @@ async function runOnce(
       result = await engine.run();
     } finally {
       await renderer.finish();
-      await session.close();
     }
     if (!opts.dryRun && config.notify.length > 0) {
       const sent = await notify(config.notify, {
@@ -195,9 +223,9 @@ export function upgradeCommand(io: CliIo, setExit: (code: number) => void): Comm
     .option("--nodes <a,b>", "upgrade only these nodes", nodeList)
     .option("--window <HH:MM-HH:MM>", "start no new node outside these local hours", (v: string) => parseWindow(v))
     .option("--pause-after <n>", "stop cleanly after n nodes", count)
-    .option("--resume", "continue the run that stopped (re-verifies the node it was working on)")
-    .option("--fresh", "start a new run although the last one did not finish")
-    .option("--break-stale-lock", "remove the lock of a run whose process is gone (never a live one)")
+    .option("--resume", "continue the run that stopped: walks its node again, each step deciding from live state")
+    .option("--fresh", "start a new run although the last one did not finish (the old journal is not read)")
+    .option("--break-stale-lock", "remove the lock of a run whose process is gone, here and on the cluster (never a live one)")
     .option("--journal-dir <dir>", "journal and lock directory (default: journal.dir of cluster.yaml)")
     .option("--json", "JSON lines of every event on stdout")
     .option("-v, --verbose", "also show command output")

@@ -86,6 +86,46 @@ describe("rollgate upgrade (unattended)", () => {
     expect(t.lab.status().record.maxOutOfService).toBe(1);
   });
 
+  it("a second run from another journal directory gets exit 5 from the cluster-wide lock, naming the holder", async () => {
+    const t = await lab();
+    const first = upgrade(t, "--yes", "--journal-dir", path.join(t.dir, "admin-a"));
+    await eventually("the first run to hold the cluster lock", () => t.lab.cluster.pmxcfs.stat("/etc/pve/priv/rollgate-lock.json") !== null);
+    const second = await upgrade(t, "--yes", "--journal-dir", path.join(t.dir, "admin-b"));
+    expect(second.exitCode).toBe(5);
+    expect(second.stderr).toMatch(new RegExp(`another run holds the cluster lock: .*PID ${process.pid}`));
+    expect(second.stderr).toContain(path.join(t.dir, "admin-a"));
+    expect(second.stdout).toBe("");
+    expect((await first).exitCode).toBe(0);
+    const record = t.lab.status().record;
+    expect(record.maxOutOfService).toBe(1);
+    expect(record.unsafeTakeDowns).toEqual([]);
+    // Released at the end: a later run from anywhere may start.
+    expect(t.lab.cluster.pmxcfs.stat("/etc/pve/priv/rollgate-lock.json")).toBeNull();
+    expect((await upgrade(t, "--yes", "--journal-dir", path.join(t.dir, "admin-b"))).exitCode).toBe(0);
+  });
+
+  it("a stale cluster lock is reported (exit 5) and only --break-stale-lock takes it", async () => {
+    const t = await lab();
+    const config = t.loaded.config;
+    // The record of a run on another host that took the lock and vanished without releasing it.
+    const record = "/etc/pve/priv/rollgate-lock.json";
+    const holder = { runId: "20261201T010203Z-dead", pid: 4242, host: "ops-laptop", user: "admin", command: "upgrade", startedAt: "2026-12-01T01:02:03Z", journalDir: "/var/lib/rollgate", configFile: "/etc/rollgate/cluster.yaml" };
+    t.lab.cluster.pmxcfs.create("pve2", record);
+    t.lab.cluster.pmxcfs.append("pve2", record, `${JSON.stringify(holder)}\n`);
+    const live = await upgrade(t, "--yes");
+    expect(live.exitCode).toBe(5);
+    expect(live.stderr).toContain("another run holds the cluster lock: PID 4242 on ops-laptop");
+    await new Promise((resolve) => setTimeout(resolve, config.timeouts.lockLease + 2_000));
+    const stale = await upgrade(t, "--yes");
+    expect(stale.exitCode).toBe(5);
+    expect(stale.stderr).toContain("the cluster lock is STALE");
+    expect(stale.stderr).toContain("only `rollgate upgrade --break-stale-lock` removes it");
+    expect(t.lab.status().record.mutations).toEqual([]);
+    const broken = await upgrade(t, "--yes", "--break-stale-lock");
+    expect(broken.exitCode).toBe(0);
+    expect(broken.stderr).toContain("breaking the stale cluster lock of run 20261201T010203Z-dead (PID 4242 on ops-laptop");
+  });
+
   it("stops at a safe point on SIGTERM (exit 6), insists on --resume, then finishes", async () => {
     const t = await lab();
     let signal: (name: NodeJS.Signals) => void = () => {};
