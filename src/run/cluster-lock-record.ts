@@ -5,6 +5,7 @@
 import { formatDuration } from "../config/duration.js";
 import { changeCommand, readCommand, type CommandResult, type RemoteCommand, type RemoteShell } from "../transport/remote-command.js";
 import { commandFailure, runOn } from "./pmxcfs-guard.js";
+import { parseJsonObject } from "../util/json-object.js";
 
 export const RECORD_FILE = "/etc/pve/priv/rollgate-lock.json";
 
@@ -103,14 +104,9 @@ export function isDraftSafe(runId: string): boolean {
 }
 
 function parseHolder(text: string): ClusterLockHolder | string {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return text.trim() === "" ? "it is empty" : "it is not JSON";
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return "it is not a JSON object";
-  const record = value as Record<string, unknown>;
+  const value = parseJsonObject(text);
+  if (typeof value === "string") return value;
+  const record = value;
   const { pid } = record;
   if (typeof pid !== "number" || !Number.isInteger(pid) || pid <= 0) return "it has no valid pid";
   const texts = ["runId", "host", "user", "command", "startedAt", "journalDir", "configFile"] as const;

@@ -9,6 +9,7 @@ import path from "node:path";
 import { errorCode, osReason } from "../config/fs-errors.js";
 import { LockedError, UsageError } from "../util/errors.js";
 import { checkJournalDir, makeJournalDir } from "./journal-dir.js";
+import { parseJsonObject } from "../util/json-object.js";
 
 export interface LockInfo {
   pid: number;
@@ -50,14 +51,9 @@ function processAlive(pid: number): boolean {
 }
 
 function parseLockInfo(text: string): LockInfo | string {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return text.trim() === "" ? "it is empty" : "it is not JSON";
-  }
-  if (typeof value !== "object" || value === null) return "it is not a JSON object";
-  const { pid, host, runId, startedAt, command } = value as Record<string, unknown>;
+  const value = parseJsonObject(text);
+  if (typeof value === "string") return value;
+  const { pid, host, runId, startedAt, command } = value;
   // A pid of 0 or below would make kill(pid, 0) ask about process groups, not one process.
   if (typeof pid !== "number" || !Number.isInteger(pid) || pid <= 0) return "it has no valid pid";
   if (typeof host !== "string" || host === "") return "it has no host";
