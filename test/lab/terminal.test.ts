@@ -4,13 +4,12 @@
 // upgraded and back in service, the outcome journaled, the webhook told, the lock released, exit 0.
 
 import { appendFile, readFile, stat } from "node:fs/promises";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { currentRunFile } from "../../src/run/journal.js";
 import { ensureBuilt, ptyAvailable, spawnCli, spawnCliOnPty, type ChildCli } from "../helpers/child-cli.js";
 import { eventually, startTestLab, type TestLab } from "../helpers/lab.js";
+import { startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -20,29 +19,15 @@ afterEach(async () => {
 // The first run after a source change pays for the build.
 beforeAll(ensureBuilt, 120_000);
 
-interface Webhook {
-  port: number;
-  received: unknown[];
-}
-
-async function webhook(): Promise<Webhook> {
-  const received: unknown[] = [];
-  const server = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (d: Buffer) => (body += d.toString()));
-    req.on("end", () => {
-      received.push(JSON.parse(body));
-      res.end("ok");
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { port: (server.address() as AddressInfo).port, received };
+async function webhook(): Promise<WebhookReceiver> {
+  const receiver = await startWebhookReceiver();
+  cleanups.push(() => receiver.close());
+  return receiver;
 }
 
 interface Run {
   t: TestLab;
-  hook: Webhook;
+  hook: WebhookReceiver;
   cli: ChildCli;
 }
 

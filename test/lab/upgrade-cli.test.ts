@@ -1,14 +1,14 @@
 // `rollgate upgrade` and `rollgate status` as a user (or cron) runs them against the lab:
 // unattended rules, the journal, the lock, signals and resume, the window, dry run, notifications.
 
-import http from "node:http";
-import { stat } from "node:fs/promises";
+import { appendFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { LabOptions } from "../../src/lab/lab.js";
 import { currentRunFile } from "../../src/run/journal.js";
 import { runCli } from "../helpers/cli.js";
 import { eventually, startTestLab, type TestLab } from "../helpers/lab.js";
+import { startWebhookReceiver } from "../helpers/webhook.js";
 
 let current: TestLab | null = null;
 afterEach(async () => {
@@ -182,6 +182,14 @@ describe("rollgate upgrade (unattended)", () => {
     expect(await currentRunFile(journalDir(t))).toBeNull();
   });
 
+  it("--dry-run exits as the real run would: 3 in split-brain, with the refusal, changing nothing", async () => {
+    const t = await lab({ scenario: "split-brain" });
+    const run = await upgrade(t, "--dry-run");
+    expect(run.exitCode).toBe(3);
+    expect(run.stdout).toContain("entries in split-brain");
+    expect(t.lab.status().record.mutations).toEqual([]);
+  });
+
   it("--json prints one JSON event per line", async () => {
     const t = await lab();
     const run = await upgrade(t, "--yes", "--json", "--nodes", "pve3");
@@ -192,26 +200,15 @@ describe("rollgate upgrade (unattended)", () => {
   });
 
   it("notifies the webhook with the outcome", async () => {
-    const received: unknown[] = [];
-    const server = http.createServer((req, res) => {
-      let body = "";
-      req.on("data", (d: Buffer) => (body += d.toString()));
-      req.on("end", () => {
-        received.push(JSON.parse(body));
-        res.end("ok");
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const hook = await startWebhookReceiver();
     try {
       const t = await lab({ scenario: "routers-on-one-node" });
-      const { appendFile } = await import("node:fs/promises");
-      const port = (server.address() as import("node:net").AddressInfo).port;
-      await appendFile(t.lab.files.config, `notify:\n  - { on: [refusal, failure], webhook: "http://127.0.0.1:${port}/hook" }\n`);
+      await appendFile(t.lab.files.config, `notify:\n  - { on: [refusal, failure], webhook: "http://127.0.0.1:${hook.port}/hook" }\n`);
       const run = await upgrade(t, "--yes");
       expect(run.exitCode).toBe(3);
-      expect(received).toEqual([expect.objectContaining({ cluster: "lab", outcome: "refused", exitCode: 3, event: "refusal" })]);
+      expect(hook.received).toEqual([expect.objectContaining({ cluster: "lab", outcome: "refused", exitCode: 3, event: "refusal" })]);
     } finally {
-      server.close();
+      await hook.close();
     }
   });
 });
