@@ -342,6 +342,8 @@ export class Engine {
         if (node !== null) this.touched.add(node);
         return end("ok", lines.join("; "));
       }
+      // Deciding and proving the cluster healthy took time: a stop asked for meanwhile comes first.
+      stopIfAsked(o.stop);
       await implementation.act(ctx, assessment.plan);
       end("ok", await implementation.verify(ctx, assessment.plan));
     } catch (error) {

@@ -43,6 +43,16 @@ describe("the engine proves the rest of the cluster healthy before each take-dow
     expect(waited).toContainEqual(expect.stringMatching(/^not taking pve3 further down until the cluster is healthy again: .*quorum/));
   });
 
+  it("a stop asked for while the take-down gates are evaluated comes before the reboot", async () => {
+    const t = await lab({});
+    const stop = new AbortController();
+    const { result } = await runEngine(t, { stop: stop.signal }, (e) => {
+      if (e.type === "step-progress" && e.step === "reboot-if-needed" && e.message.startsWith("the rest of the cluster is healthy")) stop.abort();
+    });
+    expect(result).toMatchObject({ outcome: "interrupted", exitCode: 6 });
+    expect(t.lab.status().record.mutations.map((m) => m.action)).not.toContain("reboot pve3");
+  });
+
   it("re-checks the cluster when a resumed run takes its node further down, days later", async () => {
     const t = await lab({});
     const stop = new AbortController();
