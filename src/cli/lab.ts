@@ -85,7 +85,7 @@ export function labCommand(io: CliIo, setExit: (code: number) => void): Command 
 
   lab
     .command("status")
-    .description("what the lab saw: nodes, guests, every mutation received, most nodes out of service, critical breaches")
+    .description("what the lab saw: nodes, guests, every mutation received, most nodes out of service, critical breaches, take-downs")
     .requiredOption("--dir <dir>", "the lab's directory")
     .option("--json", "one JSON document")
     .action(async (opts: { dir: string; json?: boolean }) => {
@@ -119,6 +119,8 @@ export function renderLabStatus(status: LabStatus): string {
     `most nodes out of service at once: ${r.maxOutOfService}${r.maxOutOfServiceAt ? ` (${r.maxOutOfServiceAt.nodes.join(", ")} at ${r.maxOutOfServiceAt.time})` : ""}`,
     `critical groups below minimum: ${r.criticalBreaches.length === 0 ? "never" : ""}`,
     ...r.criticalBreaches.map((b) => `  ${b.time}  ${b.group}: ${b.healthy}/${b.minHealthy} healthy (${b.detail})`),
+    `nodes taken out of service by rollgate: ${r.takeDowns.length}, unsafely: ${r.unsafeTakeDowns.length === 0 ? "never" : r.unsafeTakeDowns.length}`,
+    ...r.unsafeTakeDowns.map((d) => `  ${d.time}  ${d.node} ${d.how}: ${d.unsafe.join("; ")}`),
   );
   return lines.join("\n");
 }
