@@ -101,7 +101,8 @@ async function upgradeBench(timeScale: number) {
     const start = performance.now();
     const { result } = await runEngine(t);
     const status = t.lab.status();
-    return { timeScale, ms: performance.now() - start, outcome: result.outcome, modelSeconds: status.modelSeconds, maxOutOfService: status.record.maxOutOfService, breaches: status.record.criticalBreaches.length, mutations: status.record.mutations.length };
+    const record = status.record;
+    return { timeScale, ms: performance.now() - start, outcome: result.outcome, modelSeconds: status.modelSeconds, maxOutOfService: record.maxOutOfService, breaches: record.criticalBreaches.length, mutations: record.mutations.length, takeDowns: record.takeDowns.length, unsafeTakeDowns: record.unsafeTakeDowns.length };
   } finally {
     await t.stop();
   }
@@ -133,7 +134,7 @@ async function main() {
   out(`| gluster-healed, 100 000 entries per brick | ${ms(lab.backlog.medianMs)} | ${ms(lab.backlog.minMs)} | ${ms(lab.backlog.maxMs)} |`);
   out("");
   const up = await upgradeBench(100);
-  out(`Full rolling upgrade of 3 nodes at ${up.timeScale}x: ${(up.ms / 1000).toFixed(1)} s real, ${Math.round(up.modelSeconds)} s of cluster time; outcome ${up.outcome}; ${up.mutations} changes; at most ${up.maxOutOfService} node out of service; ${up.breaches} critical-group breaches.`);
+  out(`Full rolling upgrade of 3 nodes at ${up.timeScale}x: ${(up.ms / 1000).toFixed(1)} s real, ${Math.round(up.modelSeconds)} s of cluster time; outcome ${up.outcome}; ${up.mutations} changes; at most ${up.maxOutOfService} node out of service; ${up.breaches} critical-group breaches; ${up.takeDowns} take-downs, ${up.unsafeTakeDowns} of them unsafe.`);
 }
 
 await main();
