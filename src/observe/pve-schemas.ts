@@ -74,13 +74,27 @@ export const tasksListSchema = z.array(
   z.looseObject({ upid: z.string(), type: z.string(), id: z.string().optional(), starttime: z.number(), status: z.string().optional(), endtime: z.number().optional() }),
 );
 
+export const taskLogSchema = z.array(z.looseObject({ n: z.number(), t: z.string() }));
+
 export const upidSchema = z.string().regex(/^UPID:[^:]+:[0-9A-Fa-f]{8}:[0-9A-Fa-f]{8,9}:[0-9A-Fa-f]{8}:[^:]+:[^:]*:[^:]+:$/, "a UPID");
 
+const notAllowedSchema = z.record(
+  z.string(),
+  z.looseObject({
+    unavailable_storages: z.array(z.string()).optional(),
+    // PVE 9: HA resources whose affinity rules keep the guest off that node.
+    "blocking-ha-resources": z.array(z.looseObject({ sid: z.string(), cause: z.string().optional() })).optional(),
+  }),
+);
+
+// qemu-server src/PVE/API2/Qemu.pm migrate_vm_precondition; PVE 9's containers answer the same
+// with hyphenated keys (pve-container src/PVE/API2/LXC.pm migrate_vm_precondition).
 export const migratePreconditionSchema = z.looseObject({
   running: flag.optional(),
   local_disks: z.array(z.looseObject({ volid: z.string() })).optional(),
   local_resources: z.array(z.string()).optional(),
-  not_allowed_nodes: z.record(z.string(), z.unknown()).optional(),
+  not_allowed_nodes: notAllowedSchema.optional(),
+  "not-allowed-nodes": notAllowedSchema.optional(),
 });
 
 export const storageListSchema = z.array(

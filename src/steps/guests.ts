@@ -6,8 +6,9 @@
 
 import { formatDuration } from "../config/index.js";
 import { readGuestList } from "../observe/pve.js";
-import { taskStatusSchema, tasksListSchema, upidSchema, validated, vmStatusSchema } from "../observe/pve-schemas.js";
+import { taskLogSchema, taskStatusSchema, tasksListSchema, upidSchema, validated, vmStatusSchema } from "../observe/pve-schemas.js";
 import type { GuestMove } from "../plan/placement.js";
+import { taskOutcome } from "../pve/tasks.js";
 import type { PveParams } from "../transport/pve.js";
 import { observeContextOf, type StepContext } from "./contract.js";
 import { StepFailure } from "./failures.js";
@@ -53,6 +54,15 @@ function runningProperly(status: { status: string; qmpstatus?: string | undefine
 
 type TaskStatus = Awaited<ReturnType<typeof taskStatus>>;
 
+/** A task that ended with warnings succeeded: its WARN lines are shown, not treated as a failure. */
+async function reportWarnings(ctx: StepContext, node: string, upid: string, warnings: number): Promise<void> {
+  if (warnings === 0) return;
+  // The warnings themselves are only in the task log; without it the count is still said.
+  const log = await ctx.pve.get(`/nodes/${node}/tasks/${encodeURIComponent(upid)}/log`).then((data) => validated(taskLogSchema, data, `log of ${upid}`), () => []);
+  const lines = log.flatMap((l) => (/^WARN/.test(l.t) ? [l.t] : []));
+  ctx.progress(`warning: task ${upid.split(":")[5]} on ${node} ended with ${warnings} warning${warnings === 1 ? "" : "s"}${lines.length > 0 ? `: ${lines.join(" / ")}` : ""}`);
+}
+
 /** Waits for a task to stop; a change in flight is finished before the run may stop. */
 async function taskEnd(ctx: StepContext, node: string, upid: string, what: string, humanAction: string): Promise<TaskStatus> {
   const limit = ctx.config.timeouts.migrate;
@@ -87,9 +97,9 @@ export async function migrateGuest(ctx: StepContext, move: GuestMove & { to: str
   });
   ctx.progress(`migrating ${label(move)} ${from} → ${move.to} (task ${upid.split(":")[5]})`);
   const first = await taskEnd(ctx, from, upid, `migration of ${label(move)}`, stillOnSource);
-  if (first.exitstatus !== "OK") {
-    throw new StepFailure(`migration of ${label(move)} from ${from} to ${move.to} failed: task ${upid} ended "${first.exitstatus ?? "without exit status"}"`, stillOnSource);
-  }
+  const outcome = taskOutcome(first.exitstatus);
+  if (!outcome.ok) throw new StepFailure(`migration of ${label(move)} from ${from} to ${move.to} failed: task ${upid} ended "${outcome.error}"`, stillOnSource);
+  await reportWarnings(ctx, from, upid, outcome.warnings);
   // For an HA guest that task only handed the request to the HA manager: follow the real
   // migration task (started by the HA stack as root@pam) and the guest itself.
   const limit = ctx.config.timeouts.migrate;
@@ -100,7 +110,7 @@ export async function migrateGuest(ctx: StepContext, move: GuestMove & { to: str
     async () => {
       if (first.type === "hamigrate") {
         const tasks = validated(tasksListSchema, await ctx.pve.get(`/nodes/${from}/tasks`, { vmid: move.vmid }), `tasks of ${from}`);
-        const failed = tasks.find((t) => t.starttime >= requestedAt && /migrate$/.test(t.type) && t.type !== "hamigrate" && t.endtime !== undefined && t.status !== undefined && t.status !== "OK");
+        const failed = tasks.find((t) => t.starttime >= requestedAt && /migrate$/.test(t.type) && t.type !== "hamigrate" && t.endtime !== undefined && t.status !== undefined && !taskOutcome(t.status).ok);
         if (failed) throw new StepFailure(`HA migration of ${label(move)} from ${from} to ${move.to} failed: task ${failed.upid} ended "${failed.status}"`, stillOnSource);
       }
       const guest = (await readGuestList(observeContextOf(ctx))).find((g) => g.vmid === move.vmid);
@@ -127,7 +137,9 @@ async function powerAction(ctx: StepContext, node: string, guest: GuestRef, acti
   });
   ctx.progress(`${action === "shutdown" ? "shutting down" : "starting"} ${label(guest)} on ${node}`);
   const task = await taskEnd(ctx, node, upid, `${action} of ${label(guest)}`, humanAction);
-  if (task.exitstatus !== "OK") throw new StepFailure(`${action} of ${label(guest)} on ${node} failed: "${task.exitstatus}"`, humanAction);
+  const outcome = taskOutcome(task.exitstatus);
+  if (!outcome.ok) throw new StepFailure(`${action} of ${label(guest)} on ${node} failed: "${outcome.error}"`, humanAction);
+  await reportWarnings(ctx, node, upid, outcome.warnings);
   const limit = ctx.config.timeouts.migrate;
   await waitUntil(
     ctx,
