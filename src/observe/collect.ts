@@ -37,7 +37,7 @@ export async function collect(ctx: ObserveContext, facets: Iterable<Facet>, opti
     },
     constraints: async () => {
       state.constraints = await attempt(async () => {
-        const running = (await guests()).filter((g) => g.type === "qemu" && g.status === "running");
+        const running = (await guests()).filter((g) => g.status === "running" && !g.template);
         const answers = await Promise.all(running.map(async (g) => [g.vmid, await readMigrationConstraints(ctx, g)] as const));
         const byVmid: Record<number, MigrationConstraints> = {};
         for (const [vmid, answer] of answers) {

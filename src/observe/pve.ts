@@ -2,6 +2,8 @@
 // members checked in depth), and the HA manager's view of the nodes.
 
 import type { CriticalGroup } from "../config/index.js";
+import type { z } from "zod";
+import { PveHttpError } from "../transport/pve.js";
 import { pvePaths } from "../transport/pve-paths.js";
 import { avoidTarget, type ObserveContext } from "./context.js";
 import { clusterStatusSchema, guestResourcesSchema, haManagerStatusSchema, migratePreconditionSchema, nodeResourcesSchema, storageListSchema, validated, vmStatusSchema } from "./pve-schemas.js";
@@ -84,11 +86,47 @@ export async function readNodeCapacity(ctx: ObserveContext): Promise<NodeCapacit
   return nodes.map((n) => ({ name: n.node, maxmem: n.maxmem ?? 0, mem: n.mem ?? 0 }));
 }
 
-/** The migrate precondition of a running VM: local disks and resources pin it to its node. */
+/** Why PVE will not migrate a guest to each of these nodes, in one line each. */
+function whyNotAllowed(notAllowed: z.infer<typeof migratePreconditionSchema>["not_allowed_nodes"]): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(notAllowed ?? {}).map(([node, why]) => {
+      const reasons = [
+        ...(why.unavailable_storages?.length ? [`storage ${why.unavailable_storages.join(", ")} not available there`] : []),
+        ...(why["blocking-ha-resources"] ?? []).map((b) => `HA resource ${b.sid} blocks it${b.cause ? ` (${b.cause})` : ""}`),
+      ];
+      return [node, reasons.join("; ") || "not allowed by PVE"];
+    }),
+  );
+}
+
+const lockedMessage = /VM is locked \((\w+)\)/;
+
+/**
+ * The migrate precondition of a running guest: local disks and resources pin it to its node,
+ * `not_allowed_nodes` rule nodes out. A guest whose config is locked (a backup running) cannot be
+ * asked: PVE answers HTTP 500 "VM is locked (backup)" (qemu-server check_lock), read as that lock.
+ * Containers have the call on PVE 9 only: where it is missing (501) nothing is known to pin them.
+ */
 export function readMigrationConstraints(ctx: ObserveContext, guest: Guest): Promise<Observed<MigrationConstraints>> {
+  const none: MigrationConstraints = { localDisks: [], localResources: [], notAllowed: {}, lock: null };
   return attempt(async () => {
-    const data = validated(migratePreconditionSchema, await pvePaths(ctx.pve, avoidTarget(ctx)).nodes.$(guest.node).qemu.$(guest.vmid).migrate.$get(), `/nodes/${guest.node}/qemu/${guest.vmid}/migrate`);
-    return { localDisks: (data.local_disks ?? []).map((d) => d.volid), localResources: data.local_resources ?? [] };
+    const path = `/nodes/${guest.node}/${guest.type}/${guest.vmid}/migrate`;
+    let answer: unknown;
+    try {
+      answer = await ctx.pve.get(path, {}, avoidTarget(ctx));
+    } catch (error) {
+      const locked = lockedMessage.exec((error as Error).message);
+      if (locked) return { ...none, lock: locked[1]! };
+      if (guest.type === "lxc" && error instanceof PveHttpError && error.status === 501) return none;
+      throw error;
+    }
+    const data = validated(migratePreconditionSchema, answer, path);
+    return {
+      localDisks: (data.local_disks ?? []).map((d) => d.volid),
+      localResources: data.local_resources ?? [],
+      notAllowed: whyNotAllowed(data.not_allowed_nodes ?? data["not-allowed-nodes"]),
+      lock: guest.lock,
+    };
   });
 }
 

@@ -77,10 +77,14 @@ export interface NodeCapacity {
   mem: number;
 }
 
-/** What the migrate precondition check says about a running VM. */
+/** What the migrate precondition check says about a running guest. */
 export interface MigrationConstraints {
   localDisks: string[];
   localResources: string[];
+  /** Nodes PVE will not migrate it to, each with why (a storage missing there, a blocking HA resource). */
+  notAllowed: Record<string, string>;
+  /** A lock that makes PVE refuse to migrate it now (`backup` while vzdump runs); its disks are unknown until it lifts. */
+  lock: string | null;
 }
 
 export interface GuestsView {

@@ -22,6 +22,8 @@ export interface GuestMove {
   why: string;
   /** Set when the move cannot be made as planned: the run must not take the node down. */
   problem: string | null;
+  /** The guest is locked now (`backup` while vzdump runs): the move waits for the lock to lift. */
+  lock: string | null;
 }
 
 export interface PlacementInput {
@@ -66,7 +68,8 @@ export function placeGuests(input: PlacementInput): Placement {
 
   for (const guest of leaving) {
     const group = groupOf.get(guest.vmid) ?? null;
-    const base = { vmid: guest.vmid, name: guest.name, type: guest.type, from: target, group: group?.group ?? null };
+    const pinned = input.constraints.get(guest.vmid);
+    const base = { vmid: guest.vmid, name: guest.name, type: guest.type, from: target, group: group?.group ?? null, lock: pinned?.lock ?? guest.lock };
     const policy = policyOf(config, guest.vmid);
     if (policy === "leave") {
       moves.push({ ...base, action: "leave", to: null, why: "guestOverrides: leave (goes down with the node)", problem: group ? `critical guest of group ${group.group} set to leave: it would go down with ${target}` : null });
@@ -76,7 +79,6 @@ export function placeGuests(input: PlacementInput): Placement {
       moves.push({ ...base, action: "shutdown", to: null, why: "shut down before the reboot, started again after", problem: null });
       continue;
     }
-    const pinned = input.constraints.get(guest.vmid);
     if (pinned && (pinned.localDisks.length > 0 || pinned.localResources.length > 0)) {
       const what = [...pinned.localDisks, ...pinned.localResources].join(", ");
       moves.push({ ...base, action: "shutdown", to: null, why: `cannot live-migrate (local ${what}): shut down instead`, problem: group ? `critical guest ${guest.vmid} cannot move (local ${what})` : null });
@@ -89,14 +91,23 @@ export function placeGuests(input: PlacementInput): Placement {
       const cap = input.capacity.find((c) => c.name === node);
       return cap !== undefined && cap.maxmem - (used.get(node) ?? 0) >= guest.maxmem;
     };
-    const allowed = candidates.filter((n) => !(group?.spread && peersOf(n).length > 0));
+    // PVE names nodes it will not migrate this guest to (a storage missing there, HA affinity).
+    const notAllowed = pinned?.notAllowed ?? {};
+    const permitted = candidates.filter((n) => notAllowed[n] === undefined);
+    const allowed = permitted.filter((n) => !(group?.spread && peersOf(n).length > 0));
     const roomy = allowed.filter(fits);
     const free = (n: string) => (input.capacity.find((c) => c.name === n)?.maxmem ?? 0) - (used.get(n) ?? 0);
     const byFree = (list: string[]) => [...list].sort((a, b) => free(b) - free(a) || candidates.indexOf(a) - candidates.indexOf(b));
     const upgradedFirst = byFree(roomy.filter((n) => input.upgraded.includes(n)));
     const choice = upgradedFirst[0] ?? byFree(roomy)[0] ?? null;
     if (!choice) {
-      const reason = allowed.length === 0 ? `every other node already holds a member of group ${group?.group} (spread: true)` : `no other node has ${Math.ceil(guest.maxmem / 2 ** 20)} MiB free`;
+      const refusedBy = Object.entries(notAllowed).filter(([n]) => candidates.includes(n)).map(([n, why]) => `${n}: ${why}`);
+      const reason =
+        permitted.length === 0
+          ? `PVE allows no other node (${refusedBy.join("; ")})`
+          : allowed.length === 0
+            ? `every other node${refusedBy.length > 0 ? " PVE allows" : ""} already holds a member of group ${group?.group} (spread: true)${refusedBy.length > 0 ? `; not allowed: ${refusedBy.join("; ")}` : ""}`
+            : `no other node has ${Math.ceil(guest.maxmem / 2 ** 20)} MiB free`;
       moves.push({ ...base, action, to: null, why, problem: `nowhere to put ${guest.vmid} (${guest.name}): ${reason}` });
       continue;
     }

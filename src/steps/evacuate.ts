@@ -4,11 +4,12 @@
 // guest that is back on the node (moved back by hand, or by HA) is moved again.
 
 import { placeGuests, type GuestMove, type Placement } from "../plan/placement.js";
+import { formatDuration } from "../config/index.js";
 import { done, targetOf, toDo, type Step, type StepContext } from "./contract.js";
-import { Refusal } from "./failures.js";
+import { Refusal, StepFailure } from "./failures.js";
 import { label, migrateGuest, migrateRequest, powerRequest, requestLine, shutdownGuest } from "./guests.js";
 import { upgradeComplete } from "./upgrade-state.js";
-import { stopIfAsked } from "./wait.js";
+import { stopIfAsked, waitUntil } from "./wait.js";
 
 async function placementFor(ctx: StepContext, node: string): Promise<Placement> {
   const state = await ctx.observe(["guests", "constraints", "pve", "ha"]);
@@ -28,12 +29,32 @@ async function placementFor(ctx: StepContext, node: string): Promise<Placement> 
   });
 }
 
+/**
+ * A locked guest (a backup running, a snapshot) cannot be migrated: PVE refuses it until the lock
+ * lifts. The wait is bounded by `migrate` and says why it waits.
+ */
+async function lockLifted(ctx: StepContext, move: GuestMove): Promise<void> {
+  const limit = ctx.config.timeouts.migrate;
+  let lock = move.lock;
+  await waitUntil(
+    ctx,
+    limit,
+    () => new StepFailure(`${label(move)} stayed locked (${lock}) for ${formatDuration(limit)}: it cannot be migrated off ${move.from}`, `See what holds the lock (\`qm config ${move.vmid} | grep lock\`, the task list of ${move.from}); when it is gone, \`rollgate upgrade --resume\`.`),
+    async () => {
+      const state = await ctx.observe(["guests"]);
+      lock = state.guests?.ok ? (state.guests.value.guests.find((g) => g.vmid === move.vmid)?.lock ?? null) : lock;
+      return lock === null ? true : `waiting for ${label(move)} on ${move.from} to be unlocked: locked (${lock})${lock === "backup" ? ", a backup is running" : ""}`;
+    },
+  );
+}
+
 export function describeMove(move: GuestMove): string {
   const who = `${move.vmid} (${move.name})${move.group ? ` [${move.group}]` : ""}`;
+  const waits = move.lock ? ` once its lock (${move.lock}) lifts` : "";
   switch (move.action) {
     case "migrate":
     case "restart-migrate":
-      return move.to ? `${move.action} ${who} ${move.from} → ${move.to}` : `cannot move ${who}: ${move.problem}`;
+      return move.to ? `${move.action} ${who} ${move.from} → ${move.to}${waits}` : `cannot move ${who}: ${move.problem}`;
     case "shutdown":
       return `shut down ${who} on ${move.from} (${move.why}); start it again after the node returns`;
     case "leave":
@@ -70,16 +91,30 @@ export const evacuate: Step<GuestMove[]> = {
     return toDo(placement.moves);
   },
   describe: (_ctx, moves) => moves.map((move) => [describeMove(move), requestOf(move)].filter((part) => part !== null).join(": ")),
-  async act(ctx, moves) {
+  async act(ctx) {
     const node = targetOf(ctx);
-    for (const move of moves) {
+    // One move at a time, each planned from live state: a lock lifts, HA moves something, each
+    // migration changes the room left elsewhere.
+    const moved = new Set<number>();
+    for (;;) {
       // Between two migrations is a safe point; a migration in flight is finished first.
       stopIfAsked(ctx.stop);
-      if ((move.action === "migrate" || move.action === "restart-migrate") && move.to) await migrateGuest(ctx, { ...move, to: move.to });
-      else if (move.action === "shutdown") {
-        await shutdownGuest(ctx, node, move);
-        ctx.facts.shutdownGuests.set(node, [...(ctx.facts.shutdownGuests.get(node) ?? []), move.vmid]);
-      } else ctx.progress(describeMove(move));
+      const placement = await placementFor(ctx, node);
+      const problems = placement.moves.flatMap((m) => (m.problem ? [m.problem] : []));
+      if (problems.length > 0) throw new Refusal(`cannot go on emptying ${node}: ${problems.join("; ")}`);
+      const next = placement.moves.find(moving);
+      if (!next) return;
+      if (moved.has(next.vmid)) throw new Refusal(`${label(next)} runs on ${node} again after it was moved away (moved back by HA?): ${node} is not taken down`);
+      if (next.lock) {
+        await lockLifted(ctx, next);
+        continue;
+      }
+      moved.add(next.vmid);
+      if ((next.action === "migrate" || next.action === "restart-migrate") && next.to) await migrateGuest(ctx, { ...next, to: next.to });
+      else if (next.action === "shutdown") {
+        await shutdownGuest(ctx, node, next);
+        ctx.facts.shutdownGuests.set(node, [...(ctx.facts.shutdownGuests.get(node) ?? []), next.vmid]);
+      }
     }
   },
   async verify(ctx, moves) {

@@ -79,13 +79,39 @@ describe("placement", () => {
       upgraded: [],
       unavailable: [],
       guests: [guest(300, "pve1", 1, "lxc"), guest(301, "pve1"), guest(302, "pve1"), guest(303, "pve1")],
-      constraints: new Map([[301, { localDisks: ["local-lvm:vm-301-disk-0"], localResources: [] }]]),
+      constraints: new Map([[301, { localDisks: ["local-lvm:vm-301-disk-0"], localResources: [], notAllowed: {}, lock: null }]]),
     });
     const byId = new Map(moves.map((m) => [m.vmid, m]));
     expect(byId.get(300)).toMatchObject({ action: "restart-migrate", problem: null });
     expect(byId.get(301)).toMatchObject({ action: "shutdown", why: expect.stringContaining("local-lvm:vm-301-disk-0") });
     expect(byId.get(302)).toMatchObject({ action: "shutdown", to: null });
     expect(byId.get(303)).toMatchObject({ action: "leave", problem: null });
+  });
+
+  it("sends a guest only where PVE allows it, and says why when nowhere is left", () => {
+    const cfg = config();
+    const pinned = (notAllowed: Record<string, string>) => new Map([[300, { localDisks: [], localResources: [], notAllowed, lock: null }]]);
+    const input = { config: cfg, capacity: capacity(), target: "pve1", upgraded: [], unavailable: [], guests: [guest(300, "pve1")] };
+    const one = placeGuests({ ...input, constraints: pinned({ pve2: "storage local-zfs not available there", pve3: "storage local-zfs not available there" }) });
+    expect(one.moves[0]).toMatchObject({ action: "migrate", to: "pve4", problem: null });
+    const none = placeGuests({ ...input, constraints: pinned({ pve2: "storage local-zfs not available there", pve3: "HA resource vm:101 blocks it (resource-affinity)", pve4: "storage local-zfs not available there" }) });
+    expect(none.moves[0]!.to).toBeNull();
+    expect(none.moves[0]!.problem).toBe(
+      "nowhere to put 300 (vm300): PVE allows no other node (pve2: storage local-zfs not available there; pve3: HA resource vm:101 blocks it (resource-affinity); pve4: storage local-zfs not available there)",
+    );
+  });
+
+  it("marks the move of a locked guest, which then waits for the lock", () => {
+    const { moves } = placeGuests({
+      config: config(),
+      capacity: capacity(),
+      target: "pve1",
+      upgraded: [],
+      unavailable: [],
+      guests: [guest(300, "pve1")],
+      constraints: new Map([[300, { localDisks: [], localResources: [], notAllowed: {}, lock: "backup" }]]),
+    });
+    expect(moves[0]).toMatchObject({ action: "migrate", lock: "backup", problem: null });
   });
 
   it("flags a critical guest left to go down with the node", () => {
