@@ -3,7 +3,8 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { startLab } from "../lab/lab.js";
 import { controlRequest, controlSocketPath, serveControl } from "../lab/control.js";
-import { isScenarioName, scenarioNames, type ScenarioName } from "../lab/model/scenarios.js";
+import { defaultRelease, isScenarioName, scenarioNames, scenarioRefusal, type ScenarioName } from "../lab/model/scenarios.js";
+import { isPveRelease, pveReleases, type PveRelease } from "../lab/model/releases.js";
 import type { LabStatus } from "../lab/lab.js";
 import { UsageError } from "../util/errors.js";
 import { println, type CliIo } from "./io.js";
@@ -27,6 +28,11 @@ function scenario(value: string): ScenarioName {
   return value;
 }
 
+function pveVersion(value: string): PveRelease {
+  if (!isPveRelease(value)) throw new InvalidArgumentError(`the lab models PVE ${pveReleases.join(" and ")}, not '${value}'`);
+  return value;
+}
+
 export function labCommand(io: CliIo, setExit: (code: number) => void): Command {
   const lab = new Command("lab").description("an emulated Proxmox VE + GlusterFS cluster on loopback, for the demo, tests and benchmarks");
 
@@ -37,15 +43,19 @@ export function labCommand(io: CliIo, setExit: (code: number) => void): Command 
     .addOption(new Option("--nodes <n>", "number of nodes").argParser(integer(3, 9)).default(3))
     .addOption(new Option("--scenario <name>", `failure scenario: ${scenarioNames.join(", ")}`).argParser(scenario).default("healthy"))
     .addOption(new Option("--time-scale <x>", "model seconds per real second").argParser(positiveNumber).default(1))
+    .addOption(new Option("--pve-version <version>", `the PVE release the lab answers as: ${pveReleases.join(", ")} (default 9.1, or the one a scenario exists on)`).argParser(pveVersion))
     .addOption(new Option("--api-port <port>", "API port on every node address (default: a free one)").argParser(integer(1, 65535)))
     .addOption(new Option("--ssh-port <port>", "SSH port on every node address (default: a free one)").argParser(integer(1, 65535)))
-    .action(async (opts: { dir: string; nodes: number; scenario: ScenarioName; timeScale: number; apiPort?: number; sshPort?: number }) => {
+    .action(async (opts: { dir: string; nodes: number; scenario: ScenarioName; timeScale: number; pveVersion?: PveRelease; apiPort?: number; sshPort?: number }) => {
+      const release = opts.pveVersion ?? defaultRelease(opts.scenario);
+      const refusal = scenarioRefusal(opts.scenario, release);
+      if (refusal) throw new UsageError(refusal);
       const running = await controlRequest(controlSocketPath(opts.dir), "GET", "/status").then(
         () => true,
         () => false,
       );
       if (running) throw new UsageError(`a lab is already running in ${opts.dir}; stop it with \`rollgate lab down --dir ${opts.dir}\``);
-      const started = await startLab({ dir: opts.dir, nodes: opts.nodes, scenario: opts.scenario, timeScale: opts.timeScale, ...(opts.apiPort ? { apiPort: opts.apiPort } : {}), ...(opts.sshPort ? { sshPort: opts.sshPort } : {}) });
+      const started = await startLab({ dir: opts.dir, nodes: opts.nodes, scenario: opts.scenario, timeScale: opts.timeScale, pveVersion: release, ...(opts.apiPort ? { apiPort: opts.apiPort } : {}), ...(opts.sshPort ? { sshPort: opts.sshPort } : {}) });
       let requestStop!: () => void;
       const stopped = new Promise<void>((resolve) => (requestStop = resolve));
       const offSignal = io.onSignal(() => requestStop());
@@ -103,7 +113,7 @@ export function labCommand(io: CliIo, setExit: (code: number) => void): Command 
 }
 
 export function renderLabStatus(status: LabStatus): string {
-  const lines = [`scenario ${status.scenario}, time scale ${status.timeScale}x, model time ${status.modelSeconds.toFixed(1)} s`, ""];
+  const lines = [`PVE ${status.release}, scenario ${status.scenario}, time scale ${status.timeScale}x, model time ${status.modelSeconds.toFixed(1)} s`, ""];
   lines.push("node   power  online  maint  kernel          pending  private  brick  heal");
   for (const n of status.nodes) {
     lines.push(

@@ -4,7 +4,7 @@
 import type { LabCredentials } from "./credentials.js";
 import type { Topology } from "./model/topology.js";
 
-export type LabTimeout = "heal" | "nodeOnline" | "migrate" | "apt" | "reboot" | "poll" | "settle" | "lockLease";
+export type LabTimeout = "heal" | "nodeOnline" | "migrate" | "apt" | "reboot" | "poll" | "settle" | "lockLease" | "haPickup";
 
 export interface LabYamlInput {
   topology: Topology;
@@ -31,7 +31,7 @@ export function labClusterYaml({ topology, credentials, apiPort, sshPort, timeSc
   const critical = topology.critical
     .map((g) => [`  - group: ${g.group}`, `    vms: [${g.vms.join(", ")}]`, `    minHealthy: ${g.minHealthy}`, `    spread: ${g.spread}`, "    probes: [{ agent: true }]"].join("\n"))
     .join("\n");
-  return `# Written by \`rollgate lab up\` for an emulated cluster (time scale ${timeScale}x).
+  return `# Written by \`rollgate lab up\` for an emulated PVE ${topology.release} cluster (time scale ${timeScale}x).
 # Paths are relative to this file. Timeouts are a real cluster's divided by the time scale.
 cluster: ${topology.clusterName}
 proxmox:
@@ -64,6 +64,7 @@ timeouts:
   migrate: ${limit("migrate", 30 * minute, 5_000)}
   apt: ${limit("apt", 60 * minute, 10_000)}
   reboot: ${limit("reboot", 15 * minute, 5_000)}
+  haPickup: ${limit("haPickup", minute, 300)}
   poll: ${limit("poll", 10_000, 50)}
   settle: ${limit("settle", 30_000, 200)}
   lockLease: ${limit("lockLease", 3 * minute, 4_000)}

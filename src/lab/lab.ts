@@ -7,11 +7,13 @@ import path from "node:path";
 import { scaledClock } from "./clock.js";
 import { LabCluster } from "./model/cluster.js";
 import { CFS_LOCK_TIMEOUT_MS } from "./model/pmxcfs.js";
-import { faultsOf, type Faults, type ScenarioName } from "./model/scenarios.js";
+import { defaultRelease, faultsOf, scenarioRefusal, type Faults, type ScenarioName } from "./model/scenarios.js";
+import type { PveRelease } from "./model/releases.js";
 import { buildTopology } from "./model/topology.js";
 import type { LabRecordSnapshot } from "./model/record.js";
 import { makeCredentials, type LabCredentials } from "./credentials.js";
 import { LabApiServer } from "./pve/server.js";
+import { labAccess, type LabAccess } from "./pve/access.js";
 import { LabSshServer } from "./ssh/server.js";
 import { labClusterYaml, type LabTimeout } from "./cluster-yaml.js";
 
@@ -27,6 +29,8 @@ export interface LabOptions {
   faults?: Partial<Faults>;
   /** Timeouts to write into cluster.yaml as given (tests that must give up quickly). */
   timeouts?: Partial<Record<LabTimeout, string>>;
+  /** The PVE release the lab answers as (default 9.1, or the one release the scenario exists on). */
+  pveVersion?: PveRelease;
 }
 
 export interface LabFiles {
@@ -43,12 +47,16 @@ export interface Lab {
   readonly apiPort: number;
   readonly sshPort: number;
   readonly scenario: ScenarioName;
+  readonly release: PveRelease;
+  /** The cluster's user.cfg and token secrets, shared by every node's API (tests add tokens to it). */
+  readonly access: LabAccess;
   status(): LabStatus;
   stop(): Promise<void>;
 }
 
 export interface LabStatus {
   scenario: ScenarioName;
+  release: PveRelease;
   timeScale: number;
   modelSeconds: number;
   nodes: Array<{
@@ -74,13 +82,17 @@ interface Servers {
 export async function startLab(options: LabOptions): Promise<Lab> {
   const scenario = options.scenario ?? "healthy";
   const timeScale = options.timeScale ?? 1;
-  const topology = buildTopology(options.nodes ?? 3);
+  const release = options.pveVersion ?? defaultRelease(scenario);
+  const refusal = scenarioRefusal(scenario, release);
+  if (refusal) throw new RangeError(refusal);
+  const topology = buildTopology(options.nodes ?? 3, release);
   const clock = scaledClock(timeScale);
   // A live holder keeps a pmxcfs lock for a few SSH round trips, which take real time at any
   // scale: at least a real second before it expires, or a fast lab would expire locks in use.
   const cluster = new LabCluster(topology, { ...faultsOf(scenario), ...options.faults }, clock, { pmxcfsLockTimeoutMs: Math.max(CFS_LOCK_TIMEOUT_MS, timeScale * 1_000) });
   const credentials = await makeCredentials(topology.clusterName, topology.nodes);
-  const { servers, apiPort, sshPort } = await bindServers(cluster, credentials, options.apiPort ?? 0, options.sshPort ?? 0);
+  const access = await labAccess(topology.release, { ...credentials.token, missingPrivileges: cluster.faults.tokenMissingPrivileges });
+  const { servers, apiPort, sshPort } = await bindServers(cluster, credentials, access, options.apiPort ?? 0, options.sshPort ?? 0);
 
   cluster.on("node-down", (name) => void stopServers(servers.get(name)!));
   cluster.on("node-up", (name) => void startServers(servers.get(name)!));
@@ -92,6 +104,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     cluster.advance();
     return {
       scenario,
+      release,
       timeScale,
       modelSeconds: Math.round(clock.now()) / 1000,
       nodes: [...cluster.nodes.values()].map((n) => ({
@@ -116,6 +129,8 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     apiPort,
     sshPort,
     scenario,
+    release,
+    access,
     status,
     async stop() {
       clock.stop();
@@ -137,7 +152,7 @@ async function stopServers(s: Servers): Promise<void> {
  * Real nodes all serve the API on 8006 and SSH on 22; the lab keeps that shape with one port
  * for all node addresses, picked free (or as asked), so several labs can run side by side.
  */
-async function bindServers(cluster: LabCluster, credentials: LabCredentials, apiPort: number, sshPort: number) {
+async function bindServers(cluster: LabCluster, credentials: LabCredentials, access: LabAccess, apiPort: number, sshPort: number) {
   for (let attempt = 0; attempt < 20; attempt++) {
     const api = apiPort || (await freePort(cluster.topology.nodes[0]!.address));
     const ssh = sshPort || (await freePort(cluster.topology.nodes[0]!.address));
@@ -145,7 +160,7 @@ async function bindServers(cluster: LabCluster, credentials: LabCredentials, api
     for (const node of cluster.topology.nodes) {
       const creds = credentials.nodes.get(node.name)!;
       servers.set(node.name, {
-        api: new LabApiServer(cluster, node.name, node.address, api, creds.tls, credentials.token),
+        api: new LabApiServer(cluster, node.name, node.address, api, creds.tls, access),
         ssh: new LabSshServer(cluster, { node: node.name, address: node.address, port: ssh, hostKey: creds.hostKey.private, user: "root", authorizedKey: credentials.clientKey.public }),
       });
     }

@@ -25,8 +25,9 @@ describe("rollgate lab", () => {
     }
     const status = JSON.parse((await runCli(["lab", "status", "--dir", dir, "--json"])).stdout) as LabStatus;
     expect(status.scenario).toBe("heal-slow");
+    expect(status.release).toBe("9.1");
     expect(status.nodes.map((n) => n.name)).toEqual(["pve1", "pve2", "pve3"]);
-    expect(status.record).toEqual({ mutations: [], pmxcfs: [], takeDowns: [], unsafeTakeDowns: [], maxOutOfService: 0, maxOutOfServiceAt: null, criticalBreaches: [] });
+    expect(status.record).toEqual({ mutations: [], pmxcfs: [], refreshes: [], takeDowns: [], unsafeTakeDowns: [], maxOutOfService: 0, maxOutOfServiceAt: null, criticalBreaches: [] });
     expect((await runCli(["lab", "status", "--dir", dir])).stdout).toContain("nodes taken out of service by rollgate: 0, unsafely: never");
     const check = await runCli(["check", "-c", path.join(dir, "cluster.yaml"), "--gate", "gluster-healed"]);
     expect(check.exitCode).toBe(0);
@@ -52,6 +53,28 @@ describe("rollgate lab", () => {
     await eventually("the lab to answer", async () => (await runCli(["lab", "status", "--dir", dir])).exitCode === 0);
     signal("SIGTERM");
     expect((await up).exitCode).toBe(0);
+  });
+
+  it("up --pve-version 8.4 serves PVE 8.4", async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "rollgate-labcli-"));
+    const up = runCli(["lab", "up", "--dir", dir, "--pve-version", "8.4", "--time-scale", "50"]);
+    await eventually("the lab to answer", async () => (await runCli(["lab", "status", "--dir", dir, "--json"])).exitCode === 0);
+    const status = JSON.parse((await runCli(["lab", "status", "--dir", dir, "--json"])).stdout) as LabStatus;
+    expect(status.release).toBe("8.4");
+    expect(status.nodes[0]!.runningKernel).toBe("6.8.12-9-pve");
+    expect((await runCli(["lab", "status", "--dir", dir])).stdout).toMatch(/^PVE 8\.4, scenario healthy, /);
+    await runCli(["lab", "down", "--dir", dir]);
+    expect((await up).exitCode).toBe(0);
+  });
+
+  it("rejects a PVE version it does not model, and a scenario the version does not have, with exit 2", async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "rollgate-labcli-"));
+    const unknown = await runCli(["lab", "up", "--dir", dir, "--pve-version", "7.4"]);
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toContain("the lab models PVE 8.4 and 9.1, not '7.4'");
+    const mismatch = await runCli(["lab", "up", "--dir", dir, "--pve-version", "8.4", "--scenario", "mount-without-backup-volfile"]);
+    expect(mismatch.exitCode).toBe(2);
+    expect(mismatch.stderr).toContain("scenario mount-without-backup-volfile exists on PVE 9.1 only, not on 8.4");
   });
 
   it("rejects an unknown scenario with the list of known ones", async () => {

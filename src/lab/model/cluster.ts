@@ -1,6 +1,8 @@
 // The one model behind the lab's API and SSH servers: nodes with kernels, packages and boot ids;
 // guests that run, migrate and stop; a replica-3 volume whose bricks collect heal entries while a
-// brick is away; HA maintenance; quorum; the replicated /etc/pve. Time is model time (see ../clock.ts).
+// brick is away, FUSE-mounted on every node; the HA stack (a CRM that works in rounds and places
+// services by the release's groups or rules); quorum; the replicated /etc/pve. Time is model time
+// (see ../clock.ts).
 
 import { EventEmitter } from "node:events";
 import { randomUUID } from "node:crypto";
@@ -11,16 +13,24 @@ import type { GuestState, NodeState, TaskState, VolumeState, UnitState } from ".
 import { EntryNames, drain, emptyIndex, recordWrites } from "./heal.js";
 import { LabRecord } from "./record.js";
 import { CFS_LOCK_TIMEOUT_MS, Pmxcfs } from "./pmxcfs.js";
+import { haConfigFor, selectServiceNode, sidOf, type HaConfig, type ServicePlacement } from "./ha.js";
+import { releaseProfile, type ReleaseProfile } from "./releases.js";
 import { newestKernel } from "../../util/kernel-version.js";
 
-/** An error the PVE API answers with: HTTP status and the reason pveproxy puts in the status line. */
+/** An error the PVE API answers with: HTTP status, the reason pveproxy puts in the status line, and per-parameter `errors`. */
 export class LabApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly errors?: Record<string, string>,
   ) {
     super(message);
   }
+}
+
+/** pve-common src/PVE/Exception.pm raise_param_exc: 400 "Parameter verification failed.", the reasons only in `errors`. */
+export function parameterError(errors: Record<string, string>): LabApiError {
+  return new LabApiError(400, "Parameter verification failed.", errors);
 }
 
 /** Durations of a real cluster, in model milliseconds. */
@@ -31,17 +41,28 @@ export const timings = {
   glusterAfterBoot: 4_000,
   guestsStartAfterBoot: 8_000,
   agentStartsAfterGuest: 5_000,
+  /** The LRM's loop picks up a maintenance request the CRM wrote. */
   maintenancePickup: 2_000,
   migration: 10_000,
-  haMigrateDispatch: 1_000,
   containerRestartMigration: 6_000,
   guestShutdown: 4_000,
   guestStart: 3_000,
   aptUpdate: 3_000,
   distUpgrade: 20_000,
+  /** A migration to a node that is down fails once its SSH connection test gives up. */
+  sshConnectFails: 3_000,
   /** A powered-off peer keeps reading `Connected` until glusterd's ping timeout notices. */
   peerStaleAfterDown: 30_000,
   writesPerSecondWhileDegraded: 5,
+  // pve-ha-manager src/PVE/HA/CRM.pm work: an active CRM works in rounds of max_time 10 s; one
+  // waiting for the manager lock sleeps 5 s; with nothing to manage it goes idle after 90 rounds.
+  crmRound: 10_000,
+  crmWait: 5_000,
+  crmMaxIdleRounds: 90,
+  // pve-ha-manager src/PVE/HA/LRM.pm: an LRM without services gives its lock back after 60 rounds of 10 s.
+  lrmIdle: 600_000,
+  // pve-cluster src/pmxcfs/status.c rrd_entry_is_old: status broadcasts are dropped after 5 minutes.
+  rrdExpiry: 300_000,
 } as const;
 
 export type LabEvent = "node-down" | "node-up";
@@ -49,6 +70,31 @@ export type LabEvent = "node-down" | "node-up";
 export interface LabClusterOptions {
   /** Model ms after which an unchanged pmxcfs lock expires (120 s, as pmxcfs, unless the lab stretches it). */
   pmxcfsLockTimeoutMs?: number;
+}
+
+/** The commands `ha-manager crm-command` and the HA API queue for the CRM (/etc/pve/ha/crm_commands). */
+type CrmCommand = { kind: "maintenance"; node: string; enable: boolean } | { kind: "migrate"; vmid: number; target: string } | { kind: "stop"; vmid: number };
+
+/** The CRM master's view, written to /etc/pve/ha/manager_status. */
+export interface CrmState {
+  /** The node holding the HA manager lock; null while every CRM waits (idle, or the lock not yet free). */
+  master: string | null;
+  /** The master manager_status names: the last one that wrote it. */
+  statusMaster: string | null;
+  /** manager_status exists: some CRM was active once. */
+  written: boolean;
+  /** Model ms of the master's last write. */
+  writtenAt: number | null;
+  idleRounds: number;
+  commands: CrmCommand[];
+  /** node_request maintenance, as the CRM recorded the command. */
+  maintenanceRequests: Set<string>;
+  /** The services in service_status. */
+  known: Set<string>;
+  /** Requested state per service (resources.cfg `state`). */
+  requested: Map<string, "started" | "stopped">;
+  /** No CRM can become master before this (the previous master's lock has not expired). */
+  lockedUntil: number;
 }
 
 export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }> {
@@ -60,6 +106,10 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
   /** /etc/pve, one tree for every node. */
   readonly pmxcfs: Pmxcfs;
   readonly entryNames: EntryNames;
+  readonly profile: ReleaseProfile;
+  /** /etc/pve/ha: resources, PVE 8's groups, PVE 9's rules. */
+  readonly ha: HaConfig;
+  readonly crm: CrmState;
   private lastAdvance = 0;
   private nextPid = 0x2f00;
   /** The node the scenario's fault strikes: the first one to reboot. */
@@ -73,26 +123,31 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
     options: LabClusterOptions = {},
   ) {
     super();
+    this.profile = releaseProfile(topology.release);
     this.record = new LabRecord(() => clock.now());
     // pve-cluster src/pmxcfs/dcdb.c: a node outside the quorate partition takes no writes.
     this.pmxcfs = new Pmxcfs({ modelNow: () => clock.now(), lockTimeoutMs: options.pmxcfsLockTimeoutMs ?? CFS_LOCK_TIMEOUT_MS, writable: (node) => this.isOnline(node) && this.quorate() });
-    for (const spec of topology.nodes) this.nodes.set(spec.name, this.freshNode(spec));
+    this.ha = haConfigFor(topology, faults);
+    const haSids = new Set(this.ha.resources.map((r) => r.sid));
     const routersHome = topology.nodes[0]!.name;
     const routers = new Set(topology.critical.flatMap((group) => group.vms));
     for (const spec of topology.guests) {
       const node = faults.routersOnOneNode && routers.has(spec.vmid) ? routersHome : spec.node;
       this.guests.set(spec.vmid, {
-        spec,
+        spec: { ...spec, haManaged: haSids.has(sidOf(spec)) },
         node,
         status: "running",
         qmpStatus: "running",
         startedAt: -3_600_000,
         lock: null,
         haState: "started",
-        evacuatedFrom: null,
+        maintenanceFallback: null,
+        migrateTarget: null,
+        lastBroadcast: "running",
         restartOnBoot: true,
       });
     }
+    for (const spec of topology.nodes) this.nodes.set(spec.name, this.freshNode(spec));
     this.entryNames = new EntryNames(
       topology.guests.filter((g) => g.type === "qemu").map((g) => `/images/${g.vmid}/vm-${g.vmid}-disk-0.raw`),
     );
@@ -109,6 +164,26 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
         this.volume.heal.get(node.name)!.splitBrain.push("/images/101/vm-101-disk-0.raw", `<gfid:${randomUUID()}>`);
       }
     }
+    for (const node of this.nodes.values()) node.glusterMount = this.mountAttempt(node.spec.name);
+    const unprocessed = faults.haStateNullFor === null ? null : `vm:${faults.haStateNullFor}`;
+    const active = this.ha.resources.length > 0;
+    this.crm = {
+      master: active && unprocessed === null ? topology.nodes[0]!.name : null,
+      statusMaster: active ? topology.nodes[0]!.name : null,
+      written: active,
+      writtenAt: active ? 0 : null,
+      idleRounds: 0,
+      commands: [],
+      maintenanceRequests: new Set(),
+      known: new Set(this.ha.resources.map((r) => r.sid).filter((sid) => sid !== unprocessed)),
+      requested: new Map(this.ha.resources.map((r) => [r.sid, "started"])),
+      // The master's pve-ha-crm died just before the resource was added: its lock runs out after
+      // pmxcfs' 120 s (pve-cluster src/pmxcfs/memdb.c CFS_LOCK_TIMEOUT), then another CRM takes over.
+      lockedUntil: unprocessed === null ? 0 : CFS_LOCK_TIMEOUT_MS,
+    };
+    for (const node of this.nodes.values()) this.updateLrm(node);
+    for (const { vmid, forMs } of faults.backupLocks) this.startBackup(vmid, forMs);
+    this.clock.after(this.crm.master ? timings.crmRound : timings.crmWait, () => this.crmLoop());
   }
 
   private freshNode(spec: NodeSpec): NodeState {
@@ -121,7 +196,7 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
       downSince: null,
       clusterJoined: true,
       runningKernel: t.runningKernel,
-      installedKernels: ["6.8.8-4-pve", t.runningKernel],
+      installedKernels: [...t.installedKernels],
       pending: [...t.pendingPackages],
       pveVersion: t.pveVersion.from,
       privateNetworkUp: true,
@@ -136,6 +211,10 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
       dpkgBusy: false,
       dpkgInterrupted: false,
       rebootRequiredFile: false,
+      glusterMount: null,
+      lrmState: "wait_for_agent_lock",
+      lrmMode: "active",
+      lrmBusyAt: null,
     };
   }
 
@@ -184,6 +263,13 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
     return a.power === "up" && b.power === "up" && a.privateNetworkUp && b.privateNetworkUp;
   }
 
+  /** Does `server`'s glusterd answer `client` (the volfile fetch of a mount, the TCP ping to 24007)? */
+  glusterdAnswers(client: string, server: string): boolean {
+    const s = this.nodes.get(server);
+    if (!s || s.power !== "up" || !s.glusterdUp) return false;
+    return client === server || this.privateReachable(client, server);
+  }
+
   unitState(node: string, unit: string): UnitState | "unknown" {
     return this.node(node).units.get(unit) ?? "unknown";
   }
@@ -200,6 +286,42 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
 
   agentAnswers(guest: GuestState): boolean {
     return guest.spec.agent && this.guestHealthy(guest) && this.clock.now() - guest.startedAt >= timings.agentStartsAfterGuest;
+  }
+
+  /**
+   * A guest's status in /cluster/resources: pvestatd's broadcasts, which pmxcfs keeps for up to 5
+   * minutes after its node stopped sending them, then "unknown" (pve-manager PVE/API2Tools.pm
+   * extract_vm_stats without an RRD entry).
+   */
+  broadcastStatus(guest: GuestState): GuestState["status"] | "unknown" {
+    if (this.isOnline(guest.node)) return guest.status;
+    const node = this.node(guest.node);
+    if (this.faults.quorumLost || node.downSince === null) return "unknown";
+    return this.clock.now() - node.downSince <= timings.rrdExpiry ? guest.lastBroadcast : "unknown";
+  }
+
+  /** Whether a node's storage status is still broadcast (the same 5 minutes for storages and node stats). */
+  broadcastFresh(name: string): boolean {
+    if (this.isOnline(name)) return true;
+    const node = this.node(name);
+    return !this.faults.quorumLost && node.downSince !== null && this.clock.now() - node.downSince <= timings.rrdExpiry;
+  }
+
+  /** The storage a guest's disk lies on. */
+  guestStorage(guest: GuestState): string {
+    return this.faults.storageRestrictedNodes && guest.spec.vmid === restrictedGuest ? restrictedStorage.storage : this.volume.name;
+  }
+
+  /** The nodes a storage is restricted to (storage.cfg `nodes`), or null for all. */
+  storageNodes(storage: string): string[] | null {
+    if (storage !== restrictedStorage.storage) return null;
+    const [first, , third] = this.topology.nodes;
+    return [first!.name, third!.name];
+  }
+
+  /** Under task-warnings every VM is OVMF without an EFI disk, so its start warns (qemu-server src/PVE/QemuServer/OVMF.pm). */
+  startWarnings(guest: GuestState): string[] {
+    return this.faults.taskWarnings && guest.spec.type === "qemu" ? ["no efidisk configured! Using temporary efivars disk."] : [];
   }
 
   /** Out of service: not running, not back in the cluster, in maintenance, or with dpkg at work. */
@@ -317,12 +439,16 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
   private powerOff(name: string): void {
     const node = this.node(name);
     this.change(() => {
+      for (const guest of this.guests.values()) if (guest.node === name) guest.lastBroadcast = guest.status;
       node.power = "down";
       node.downSince = this.clock.now();
       node.clusterJoined = false;
       node.glusterdUp = false;
       node.brickUp = false;
       node.dpkgBusy = false;
+      node.glusterMount = null;
+      node.lrmState = "wait_for_agent_lock";
+      node.lrmBusyAt = null;
       for (const unit of node.units.keys()) node.units.set(unit, "inactive");
     });
     this.emit("node-down", name);
@@ -348,13 +474,21 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
       }
     });
     this.emit("node-up", name);
-    this.clock.after(timings.clusterJoinAfterBoot, () => this.change(() => (node.clusterJoined = true)));
+    this.clock.after(timings.clusterJoinAfterBoot, () =>
+      this.change(() => {
+        node.clusterJoined = true;
+        // The LRM reads node_request again: a maintenance disabled while it was down ends now.
+        node.lrmMode = this.crm.maintenanceRequests.has(name) ? "maintenance" : "active";
+      }),
+    );
     this.clock.after(timings.glusterAfterBoot, () =>
       this.change(() => {
         node.glusterdUp = true;
         node.brickUp = !(fault && this.faults.brickStaysDown);
         node.brickPid = this.allocatePid();
         node.shdPid = this.allocatePid();
+        // PVE 9: the fstab mount waits for glusterd (x-systemd.requires); PVE 8: pvestatd activates the storage.
+        node.glusterMount = this.mountAttempt(name);
         if (fault && this.faults.healStallsWithEntriesLeft !== null) {
           for (const index of this.volume.heal.values()) {
             index.stalledFloor = Math.min(Math.floor(index.pending), this.faults.healStallsWithEntriesLeft);
@@ -366,7 +500,10 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
       this.change(() => {
         for (const guest of this.guests.values()) {
           if (guest.node !== name || guest.status === "running" || !guest.restartOnBoot) continue;
+          // pve-manager's startall (onboot guests) and the LRM (HA guests) each start a guest as a task of its own.
+          const upid = this.startTask(name, `${guest.spec.type === "qemu" ? "qm" : "vz"}start`, String(guest.spec.vmid), "root@pam");
           this.startGuestNow(guest);
+          this.finishStart(upid, guest);
         }
       }),
     );
@@ -379,8 +516,51 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
     if (guest.spec.haManaged) guest.haState = "started";
   }
 
+  private finishStart(upid: string, guest: GuestState): void {
+    const warnings = this.startWarnings(guest);
+    const task = this.tasks.get(upid);
+    if (task) task.log.push(...warnings.map((w) => `WARN: ${w}`));
+    // pve-common src/PVE/RESTEnvironment.pm: a worker that logged warnings ends "TASK WARNINGS: N".
+    this.finishTask(upid, warnings.length > 0 ? `WARNINGS: ${warnings.length}` : "OK");
+  }
+
+  // ---- the Gluster volume's FUSE mount -----------------------------------------------------
+
+  /**
+   * Mounting /mnt/pve/<volume> on `name`: the volfile comes from the first server whose glusterd
+   * answers, else the mount fails. PVE 9 (fstab): `pve1:/gv0` with backup-volfile-servers, the
+   * source naming the first server (glusterfs xlators/mount/fuse/src/fuse-bridge.c fsname). PVE 8:
+   * the glusterfs storage plugin mounts `server:volume`, server2 if server's glusterd does not
+   * answer (pve-storage src/PVE/Storage/GlusterfsPlugin.pm get_active_server, glusterfs_mount).
+   */
+  private mountAttempt(name: string): { source: string } | null {
+    const spec = this.mountSpec();
+    if (this.topology.release === "9.1") {
+      return spec.servers.some((s) => this.glusterdAnswers(name, s)) ? { source: spec.source } : null;
+    }
+    const server = spec.servers.find((s) => this.glusterdAnswers(name, s));
+    return server ? { source: `${server}:${this.volume.name}` } : null;
+  }
+
+  /** The mount every node is configured with: source and the volfile servers it tries, in order. */
+  mountSpec(): { source: string; servers: string[]; backups: string[] } {
+    const [first, second] = this.topology.nodes;
+    if (this.topology.release === "8.4") {
+      const servers = [first!.name, ...(this.faults.storageWithoutServer2 ? [] : [second!.name])];
+      return { source: `${first!.name}:${this.volume.name}`, servers, backups: [] };
+    }
+    const backups = this.faults.mountWithoutBackupVolfile ? [] : this.topology.nodes.slice(1).map((n) => n.name);
+    return { source: `${first!.name}:/${this.volume.name}`, servers: [first!.name, ...backups], backups };
+  }
+
+  triggerHeal(volume: string, source: string): void {
+    this.record.mutation(source, `gluster volume heal ${volume}`);
+  }
+
+  // ---- apt ---------------------------------------------------------------------------------
+
   aptUpdate(name: string, source: string): void {
-    this.record.mutation(source, `apt-get update on ${name}`);
+    this.record.refresh(source, `apt-get update on ${name}`);
   }
 
   beginDistUpgrade(name: string, source: string): void {
@@ -426,52 +606,156 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
     return this.faultStrikes(name);
   }
 
+  // ---- HA ----------------------------------------------------------------------------------
+
+  /** `ha-manager crm-command node-maintenance enable|disable NODE`: queued for the CRM. */
   setMaintenance(name: string, enable: boolean, source: string): void {
     this.record.mutation(source, `ha-manager node-maintenance ${enable ? "enable" : "disable"} ${name}`);
     if (enable) this.tookDown(name, "maintenance", source);
-    const node = this.node(name);
-    this.change(() => (node.maintenanceRequested = enable));
-    this.clock.after(timings.maintenancePickup, () => {
-      if (node.maintenanceRequested !== enable || !this.isUp(name)) return;
-      this.change(() => (node.haStatus = enable ? "maintenance" : "online"));
-      if (enable) this.evacuateHaGuests(name);
-      else this.returnHaGuests(name);
+    this.change(() => {
+      this.node(name).maintenanceRequested = enable;
+      this.crm.commands.push({ kind: "maintenance", node: name, enable });
     });
   }
 
-  /** What the HA stack does on maintenance: it moves the HA guests left on the node by itself. */
-  private evacuateHaGuests(name: string): void {
-    for (const guest of this.guests.values()) {
-      if (guest.node !== name || !guest.spec.haManaged || guest.status !== "running" || guest.lock) continue;
-      const target = this.leastLoadedNode([name]);
-      if (!target) continue;
-      guest.evacuatedFrom = name;
-      this.startMigration(guest, target, "root@pam", "qmigrate");
-    }
+  private crmLoop(): void {
+    this.change(() => this.crmWork());
+    this.clock.after(this.crm.master ? timings.crmRound : timings.crmWait, () => this.crmLoop());
   }
 
-  private returnHaGuests(name: string): void {
-    for (const guest of this.guests.values()) {
-      if (guest.evacuatedFrom !== name || guest.lock) continue;
-      guest.evacuatedFrom = null;
-      if (guest.node !== name && guest.status === "running") this.startMigration(guest, name, "root@pam", "qmigrate");
-    }
+  /** pve-ha-manager src/PVE/HA/CRM.pm can_get_active (4.0.6+): services, pending commands, or a node to take out of maintenance. */
+  private crmCanGetActive(): boolean {
+    if (this.ha.resources.length > 0) return true;
+    // Before 4.0.6 (PVE 8.0-8.2) a CRM without services never became active.
+    if (this.faults.haIgnoresCommandsWithoutResources) return false;
+    if (this.crm.commands.length > 0) return true;
+    return [...this.nodes.values()].some((n) => n.haStatus === "maintenance" && !this.crm.maintenanceRequests.has(n.spec.name));
   }
 
-  private leastLoadedNode(exclude: string[]): string | null {
-    let best: { name: string; free: number } | null = null;
+  /** One round of the CRM: the work of CRM.pm work() and Manager.pm manage(). */
+  private crmWork(): void {
+    const now = this.clock.now();
+    if (!this.quorate() || now < this.crm.lockedUntil) return;
+    if (this.crm.master === null || !this.isOnline(this.crm.master)) {
+      this.crm.master = null;
+      if (!this.crmCanGetActive()) return;
+      this.crm.master = [...this.nodes.keys()].find((n) => this.isOnline(n)) ?? null;
+      this.crm.idleRounds = 0;
+      if (this.crm.master === null) return;
+    } else if (this.ha.resources.length === 0 && this.crm.commands.length === 0) {
+      // CRM.pm allowed_to_get_idle: no services; after 90 such rounds the master lets go.
+      if (++this.crm.idleRounds > timings.crmMaxIdleRounds) {
+        this.crm.master = null;
+        this.crm.idleRounds = 0;
+        return;
+      }
+    } else this.crm.idleRounds = 0;
+    this.crm.written = true;
+    this.crm.writtenAt = now;
+    this.crm.statusMaster = this.crm.master;
+    this.updateNodeStatus();
+    // Manager.pm manage: new services are added before update_crm_commands reads the queue.
+    for (const resource of this.ha.resources) this.crm.known.add(resource.sid);
+    for (const command of this.crm.commands.splice(0)) this.crmCommand(command);
+    for (const guest of this.guests.values()) this.manageService(guest);
+    for (const node of this.nodes.values()) this.updateLrm(node);
+  }
+
+  // pve-ha-manager src/PVE/HA/NodeStatus.pm update: an online node follows its LRM's mode; a node
+  // that left the quorate partition becomes unknown, unless its LRM was in maintenance mode.
+  private updateNodeStatus(): void {
     for (const node of this.nodes.values()) {
-      const name = node.spec.name;
-      if (exclude.includes(name) || !this.isOnline(name) || node.maintenanceRequested) continue;
-      const used = [...this.guests.values()].filter((g) => g.node === name && g.status === "running").reduce((s, g) => s + g.spec.memoryBytes, 0);
-      const free = node.spec.memoryBytes - used;
-      if (!best || free > best.free) best = { name, free };
+      if (this.isOnline(node.spec.name)) node.haStatus = node.lrmMode === "maintenance" ? "maintenance" : "online";
+      else if (!(node.haStatus === "maintenance" && node.lrmMode === "maintenance")) node.haStatus = "unknown";
     }
-    return best?.name ?? null;
   }
 
-  triggerHeal(volume: string, source: string): void {
-    this.record.mutation(source, `gluster volume heal ${volume}`);
+  private crmCommand(command: CrmCommand): void {
+    if (command.kind === "maintenance") {
+      // Manager.pm update_crm_commands: node_request; each node's LRM picks it up in its own loop.
+      if (command.enable) this.crm.maintenanceRequests.add(command.node);
+      else this.crm.maintenanceRequests.delete(command.node);
+      const node = this.node(command.node);
+      this.clock.after(timings.maintenancePickup, () => {
+        if (!this.isOnline(command.node)) return;
+        this.change(() => (node.lrmMode = this.crm.maintenanceRequests.has(command.node) ? "maintenance" : "active"));
+      });
+      return;
+    }
+    const guest = this.guests.get(command.vmid);
+    if (!guest || !this.crm.known.has(sidOf(guest.spec))) return;
+    if (command.kind === "stop") {
+      this.crm.requested.set(sidOf(guest.spec), "stopped");
+      return;
+    }
+    // Manager.pm next_state_started: "ignore service '$sid' migrate request - node '$target' not online".
+    if (this.node(command.target).haStatus !== "online" || !this.isOnline(command.target) || guest.node === command.target) return;
+    if (guest.haState === "started" && guest.status === "running") this.startMigration(guest, command.target, "root@pam");
+  }
+
+  private placements(): ServicePlacement[] {
+    return [...this.guests.values()]
+      .filter((g) => g.spec.haManaged && this.crm.known.has(sidOf(g.spec)))
+      .map((g) => ({ sid: sidOf(g.spec), node: g.node, target: g.migrateTarget, state: g.haState }));
+  }
+
+  /** Manager.pm next_state_started/stopped for one service: start, stop, or move it where its placement wants it. */
+  private manageService(guest: GuestState): void {
+    const sid = sidOf(guest.spec);
+    if (!guest.spec.haManaged || !this.crm.known.has(sid) || guest.lock || guest.haState === "migrate" || guest.haState === "freeze") return;
+    const node = this.node(guest.node);
+    const requested = this.crm.requested.get(sid) ?? "started";
+    if (requested === "stopped" && guest.status === "running") return this.lrmStop(guest);
+    if (requested === "started" && guest.status === "stopped" && node.haStatus === "online" && this.isUp(guest.node)) return this.lrmStart(guest);
+    if (guest.status !== "running") return;
+    if (node.haStatus !== "online") {
+      if (node.haStatus !== "maintenance") return;
+      // Save the current node as fallback for when it comes out of maintenance.
+      guest.maintenanceFallback = guest.node;
+    }
+    const online = [...this.nodes.values()].filter((n) => n.haStatus === "online" && this.isOnline(n.spec.name)).map((n) => n.spec.name);
+    const target = selectServiceNode({ release: this.topology.release, config: this.ha, sid, current: guest.node, online, maintenanceFallback: guest.maintenanceFallback, services: this.placements() });
+    if (!target || target === guest.node) return;
+    const fallback = guest.maintenanceFallback;
+    if (fallback !== null && (target === fallback || guest.node !== fallback)) guest.maintenanceFallback = null;
+    this.startMigration(guest, target, "root@pam");
+  }
+
+  /** The LRM starts a service the CRM wants started: a start task of its own, as root@pam. */
+  private lrmStart(guest: GuestState): void {
+    const upid = this.startTask(guest.node, `${guest.spec.type === "qemu" ? "qm" : "vz"}start`, String(guest.spec.vmid), "root@pam");
+    this.clock.after(timings.guestStart, () =>
+      this.change(() => {
+        this.startGuestNow(guest);
+        this.finishStart(upid, guest);
+      }),
+    );
+  }
+
+  /** The LRM shuts a service down; qemu-server hard-stops it after the request's timeout (60 s), and the lab's guests obey in time. */
+  private lrmStop(guest: GuestState): void {
+    const upid = this.startTask(guest.node, `${guest.spec.type === "qemu" ? "qm" : "vz"}shutdown`, String(guest.spec.vmid), "root@pam");
+    this.clock.after(timings.guestShutdown, () =>
+      this.change(() => {
+        guest.status = "stopped";
+        guest.qmpStatus = "stopped";
+        guest.restartOnBoot = false;
+        guest.haState = "stopped";
+        this.finishTask(upid, "OK");
+      }),
+    );
+  }
+
+  // pve-ha-manager src/PVE/HA/LRM.pm: it takes the agent lock when it has services and lets go
+  // after 60 idle rounds; the status API shows "idle" for an LRM waiting for the lock.
+  private updateLrm(node: NodeState): void {
+    if (!this.isOnline(node.spec.name)) return;
+    const now = this.clock.now();
+    const busy = [...this.guests.values()].some((g) => g.spec.haManaged && (g.node === node.spec.name || g.migrateTarget === node.spec.name) && g.haState !== "stopped" && g.haState !== "freeze");
+    if (busy) {
+      node.lrmBusyAt = now;
+      node.lrmState = "active";
+    } else if (node.lrmState === "active" && (node.lrmBusyAt === null || now - node.lrmBusyAt > timings.lrmIdle)) node.lrmState = "wait_for_agent_lock";
   }
 
   // ---- guests and tasks -------------------------------------------------------------------
@@ -480,28 +764,74 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
   migrate(node: string, vmid: number, params: { target: string; online: boolean; restart: boolean; user: string }, source: string): string {
     this.record.mutation(source, `migrate ${vmid} from ${node} to ${params.target}`);
     const guest = this.guestOn(node, vmid);
-    if (params.target === node) throw new LabApiError(500, "target is local node.");
-    if (!this.nodes.has(params.target)) throw new LabApiError(400, `Parameter verification failed. target: no such cluster node '${params.target}'`);
-    if (!this.isOnline(params.target)) throw new LabApiError(500, `target node '${params.target}' not online`);
+    const target = params.target;
+    // qemu-server src/PVE/API2/Qemu.pm migrate_vm (pve-container LXC.pm alike), in this order.
+    if (target === node) throw parameterError({ target: "target is local node." });
     if (!this.quorate()) throw new LabApiError(500, "cluster not ready - no quorum?");
-    if (guest.lock) throw new LabApiError(500, `VM is locked (${guest.lock})`);
+    if (!this.nodes.has(target)) throw new LabApiError(500, `no such cluster node '${target}'`);
+    if (guest.spec.type === "qemu") {
+      // PVE::AbstractConfig check_lock: "VM is locked (backup)" (a container's is checked in the task).
+      if (guest.lock) throw new LabApiError(500, `VM is locked (${guest.lock})`);
+      if (guest.status === "running" && !params.online) throw new LabApiError(500, "can't migrate running VM without --online");
+      // PVE::QemuServer check_storage_availability → PVE::Storage storage_check_node.
+      const storage = this.guestStorage(guest);
+      const allowed = this.storageNodes(storage);
+      if (allowed && !allowed.includes(target)) throw new LabApiError(500, `storage '${storage}' is not available on node '${target}'`);
+    } else if (guest.status === "running" && !params.online && !params.restart) {
+      throw new LabApiError(500, "can't migrate running container without --online or --restart");
+    }
+    if (guest.spec.haManaged) return this.requestHaMigration(node, guest, target, params.user);
+    const type = guest.spec.type === "lxc" ? "vzmigrate" : "qmigrate";
     if (guest.spec.type === "lxc") {
-      if (guest.status === "running" && !params.restart) throw new LabApiError(500, "lxc live migration is currently not implemented");
-    } else if (guest.status === "running" && !params.online) {
-      throw new LabApiError(500, "can't migrate running VM without --online");
+      // pve-container src/PVE/LXC/Migrate.pm prepare: the lock, then live migration, are refused inside the task.
+      const refusal = guest.lock ? `CT is locked (${guest.lock})` : guest.status === "running" && !params.restart ? "lxc live migration is currently not implemented" : null;
+      if (refusal) return this.abortedMigration(node, type, vmid, params.user, refusal, 0);
     }
-    if (guest.spec.haManaged) {
-      // An HA guest's migrate request only asks the HA manager; the task ends OK at once and the
-      // real migration runs later as root@pam (pve-manager forks `ha-manager migrate`).
-      const upid = this.startTask(node, "hamigrate", String(vmid), params.user);
-      this.finishTask(upid, "OK");
-      this.change(() => (guest.haState = "migrate"));
-      this.clock.after(timings.haMigrateDispatch, () => {
-        if (guest.node === node && !guest.lock) this.startMigration(guest, params.target, "root@pam", "qmigrate");
-      });
-      return upid;
+    // PVE::QemuMigrate prepare: "# test ssh connection" to the target.
+    if (!this.isUp(target)) return this.abortedMigration(node, type, vmid, params.user, "Can't connect to destination address using public key", timings.sshConnectFails);
+    return this.startMigration(guest, target, params.user);
+  }
+
+  /**
+   * An HA guest's migrate only asks the HA manager: a `hamigrate` task runs `ha-manager migrate`
+   * and ends at once, the CRM migrates in its next round as root@pam. pve-ha-manager 5's CLI
+   * refuses a target that a negative resource affinity blocks (after queueing the command:
+   * src/PVE/CLI/ha_manager.pm), so the task fails while the CRM still gets the request.
+   */
+  private requestHaMigration(node: string, guest: GuestState, target: string, user: string): string {
+    const vmid = guest.spec.vmid;
+    const upid = this.startTask(node, "hamigrate", String(vmid), user);
+    const task = this.tasks.get(upid)!;
+    task.log.push(`Requesting HA migration for VM ${vmid} to node ${target}`);
+    this.crm.commands.push({ kind: "migrate", vmid, target });
+    const blocking = this.blockingResources(guest)[target] ?? [];
+    if (blocking.length > 0) {
+      task.log.push(`cannot migrate resource '${sidOf(guest.spec)}' to node '${target}':`, "", ...blocking.map((b) => `- resource '${b.sid}' on target node '${target}' in negative affinity with resource '${sidOf(guest.spec)}'`));
+      this.finishTask(upid, `command 'ha-manager migrate ${sidOf(guest.spec)} ${target}' failed: exit code 255`);
+    } else this.finishTask(upid, "OK");
+    return upid;
+  }
+
+  /**
+   * PVE 9's `blocking-ha-resources` per node (pve-ha-manager src/PVE/HA/Config.pm
+   * get_resource_motion_info): the services in negative affinity with this one, on or migrating to
+   * each node the CRM counts as online.
+   */
+  blockingResources(guest: GuestState): Record<string, Array<{ sid: string; cause: "resource-affinity" }>> {
+    const sid = sidOf(guest.spec);
+    const result: Record<string, Array<{ sid: string; cause: "resource-affinity" }>> = {};
+    if (this.topology.release !== "9.1" || !guest.spec.haManaged) return result;
+    const separate = new Set(this.ha.rules.flatMap((r) => (r.type === "resource-affinity" && r.affinity === "negative" && r.resources.includes(sid) ? r.resources.filter((s) => s !== sid) : [])));
+    for (const node of this.nodes.values()) {
+      if (node.haStatus !== "online") continue;
+      for (const other of this.guests.values()) {
+        const otherSid = sidOf(other.spec);
+        if (!separate.has(otherSid) || !this.crm.known.has(otherSid)) continue;
+        if (other.node !== node.spec.name || (other.migrateTarget !== null && other.migrateTarget !== node.spec.name)) continue;
+        (result[node.spec.name] ??= []).push({ sid: otherSid, cause: "resource-affinity" });
+      }
     }
-    return this.startMigration(guest, params.target, params.user, guest.spec.type === "lxc" ? "vzmigrate" : "qmigrate");
+    return result;
   }
 
   private guestOn(node: string, vmid: number): GuestState {
@@ -512,14 +842,29 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
     return guest;
   }
 
-  private startMigration(guest: GuestState, target: string, user: string, type: string): string {
+  /** pve-guest-common src/PVE/AbstractMigrate.pm migrate: an error in prepare aborts the task. */
+  private abortedMigration(node: string, type: string, vmid: number, user: string, reason: string, afterMs: number): string {
+    const upid = this.startTask(node, type, String(vmid), user);
+    this.clock.after(afterMs, () => {
+      this.tasks.get(upid)?.log.push(`${logStamp()} ERROR: migration aborted (duration 00:00:${String(Math.round(afterMs / 1000)).padStart(2, "0")}): ${reason}`);
+      this.finishTask(upid, "migration aborted");
+    });
+    return upid;
+  }
+
+  private startMigration(guest: GuestState, target: string, user: string): string {
     const from = guest.node;
     const vmid = guest.spec.vmid;
     const restart = guest.spec.type === "lxc" && guest.status === "running";
     const duration = restart ? timings.containerRestartMigration : timings.migration;
+    const type = guest.spec.type === "lxc" ? "vzmigrate" : "qmigrate";
     const upid = this.startTask(from, type, String(vmid), user);
+    const task = this.tasks.get(upid)!;
+    const targetSpec = this.node(target).spec;
+    task.log.push(`${logStamp()} starting migration of ${guest.spec.type === "lxc" ? "CT" : "VM"} ${vmid} to node '${target}' (${targetSpec.privateAddress})`);
     this.change(() => {
       guest.lock = "migrate";
+      guest.migrateTarget = target;
       if (guest.spec.haManaged) guest.haState = "migrate";
       if (restart) {
         guest.status = "stopped";
@@ -530,19 +875,40 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
       const fails = this.faults.migrationFailsFor === vmid || !this.isOnline(target) || !this.isUp(from);
       this.change(() => {
         guest.lock = null;
+        guest.migrateTarget = null;
         if (guest.spec.haManaged) guest.haState = "started";
         if (!fails) guest.node = target;
         if (restart && this.isUp(guest.node)) this.startGuestNow(guest);
       });
-      this.finishTask(upid, fails ? `migration problems` : "OK");
+      // The VM starts on the target with `qm start --migratedfrom`: its warnings are log lines of the
+      // migration, not warnings of it (qemu-server src/PVE/QemuMigrate.pm phase2_start_local_cluster errfunc).
+      if (!restart && !fails) task.log.push(...this.startWarnings(guest).map((w) => `${logStamp()} [${target}] WARN: ${w}`));
+      const duration = `00:00:${String(Math.round(restart ? timings.containerRestartMigration / 1000 : timings.migration / 1000)).padStart(2, "0")}`;
+      task.log.push(fails ? `${logStamp()} ERROR: migration finished with problems (duration ${duration})` : `${logStamp()} migration finished successfully (duration ${duration})`);
+      this.finishTask(upid, fails ? "migration problems" : "OK");
     });
     return upid;
   }
 
-  /** POST .../status/shutdown or .../status/start. */
+  /**
+   * POST .../status/shutdown or .../status/start. An HA guest's only asks the HA stack: a `hastop`
+   * task runs `ha-manager crm-command stop SID 60`, a `hastart` task `ha-manager set SID --state
+   * started`, each ending at once; the LRM does the real stop or start after the CRM's next round.
+   */
   setGuestPower(node: string, vmid: number, action: "shutdown" | "start", user: string, source: string): string {
     this.record.mutation(source, `${action} ${vmid} on ${node}`);
     const guest = this.guestOn(node, vmid);
+    if (guest.spec.haManaged) {
+      const upid = this.startTask(node, action === "shutdown" ? "hastop" : "hastart", String(vmid), user);
+      this.tasks.get(upid)!.log.push(action === "shutdown" ? `Requesting HA stop for VM ${vmid}` : `Requesting HA start for VM ${vmid}`);
+      if (action === "shutdown") this.crm.commands.push({ kind: "stop", vmid });
+      else {
+        this.crm.requested.set(sidOf(guest.spec), "started");
+        guest.restartOnBoot = true;
+      }
+      this.finishTask(upid, "OK");
+      return upid;
+    }
     const type = `${guest.spec.type === "qemu" ? "qm" : "vz"}${action}`;
     const duration = action === "shutdown" ? timings.guestShutdown : timings.guestStart;
     const upid = this.startTask(node, type, String(vmid), user);
@@ -553,12 +919,30 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
           guest.status = "stopped";
           guest.qmpStatus = "stopped";
           guest.restartOnBoot = false;
-          if (guest.spec.haManaged) guest.haState = "stopped";
         }
       });
-      this.finishTask(upid, "OK");
+      if (action === "start") this.finishStart(upid, guest);
+      else this.finishTask(upid, "OK");
     });
     return upid;
+  }
+
+  /** A vzdump job backing the guest up: `lock: backup` until it ends (PVE::VZDump locks the config). */
+  private startBackup(vmid: number, forMs: number): void {
+    const guest = this.guests.get(vmid);
+    if (!guest) return;
+    guest.lock = "backup";
+    const upid = this.startTask(guest.node, "vzdump", String(vmid), "root@pam");
+    this.tasks.get(upid)!.log.push(`INFO: starting new backup job: vzdump ${vmid} --mode snapshot --storage backup --compress zstd`, `INFO: Starting Backup of VM ${vmid} (${guest.spec.type})`);
+    const minutes = Math.floor(forMs / 60_000);
+    const took = `00:${String(minutes).padStart(2, "0")}:${String(Math.round((forMs - minutes * 60_000) / 1000)).padStart(2, "0")}`;
+    this.clock.after(forMs, () =>
+      this.change(() => {
+        if (guest.lock === "backup") guest.lock = null;
+        this.tasks.get(upid)?.log.push(`INFO: Finished Backup of VM ${vmid} (${took})`, "INFO: Backup job finished successfully");
+        this.finishTask(upid, "OK");
+      }),
+    );
   }
 
   private startTask(node: string, type: string, id: string, user: string): string {
@@ -577,11 +961,24 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
     task.status = "stopped";
     task.exitstatus = exitstatus;
     task.endtime = Math.floor(Date.now() / 1000);
-    task.log.push(exitstatus === "OK" ? "TASK OK" : `TASK ERROR: ${exitstatus}`);
+    // pve-common src/PVE/RESTEnvironment.pm fork_worker: the last line is the exit status.
+    task.log.push(exitstatus === "OK" || /^WARNINGS: \d+$/.test(exitstatus) ? `TASK ${exitstatus}` : `TASK ERROR: ${exitstatus}`);
   }
 
   /** Lab control for tests and demos (not a rollgate action): a unit fails or is stopped by hand. */
   setUnit(node: string, unit: string, state: UnitState): void {
     this.change(() => this.node(node).units.set(unit, state));
   }
+}
+
+/** storage-restricted-nodes: ci-runner's disk on an NFS share only two nodes mount. */
+const restrictedGuest = 104;
+export const restrictedStorage = { storage: "ci-nfs", server: "10.10.0.50", export: "/srv/ci" } as const;
+
+/** pve-guest-common src/PVE/AbstractMigrate.pm: migration log lines start with strftime("%F %H:%M:%S"). */
+function logStamp(): string {
+  const d = new Date();
+  const p = (n: number) => String(n).padStart(2, "0");
+  // The lab runs in UTC (../ctime.ts).
+  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
 }

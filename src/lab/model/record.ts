@@ -36,6 +36,14 @@ export interface TakeDown {
   unsafe: string[];
 }
 
+/** `apt-get update`: it refreshes the package lists and changes nothing a service depends on. */
+export interface Refresh {
+  time: string;
+  modelSeconds: number;
+  source: string;
+  action: string;
+}
+
 export interface CriticalBreach {
   time: string;
   modelSeconds: number;
@@ -54,6 +62,8 @@ export interface OutOfServiceMoment {
 export interface LabRecordSnapshot {
   mutations: MutationEntry[];
   pmxcfs: PmxcfsOperation[];
+  /** Package list refreshes (plan and preflight run them while changing nothing). */
+  refreshes: Refresh[];
   /** Every time rollgate took a node out of service. */
   takeDowns: TakeDown[];
   /** Those that happened while another node was out, a brick healed, or guests still ran on it. */
@@ -68,6 +78,7 @@ export class LabRecord {
   private readonly mutations: MutationEntry[] = [];
   private readonly pmxcfsOperations: PmxcfsOperation[] = [];
   private readonly takeDowns: TakeDown[] = [];
+  private readonly refreshList: Refresh[] = [];
   private readonly breaches: CriticalBreach[] = [];
   private readonly openBreaches = new Set<string>();
   private maxOutOfService = 0;
@@ -85,6 +96,10 @@ export class LabRecord {
 
   pmxcfs(source: string, operation: Pick<PmxcfsOperation, "op" | "path" | "to" | "outcome">): void {
     this.pmxcfsOperations.push({ ...this.stamp(), source, ...operation });
+  }
+
+  refresh(source: string, action: string): void {
+    this.refreshList.push({ ...this.stamp(), source, action });
   }
 
   takeDown(source: string, node: string, how: TakeDown["how"], unsafe: string[]): void {
@@ -113,6 +128,7 @@ export class LabRecord {
     return {
       mutations: [...this.mutations],
       pmxcfs: [...this.pmxcfsOperations],
+      refreshes: [...this.refreshList],
       takeDowns: [...this.takeDowns],
       unsafeTakeDowns: this.takeDowns.filter((t) => t.unsafe.length > 0),
       maxOutOfService: this.maxOutOfService,

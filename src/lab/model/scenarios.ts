@@ -2,6 +2,8 @@
 // the real outages happened: a heal that had not finished, a private network that did not come
 // back after a power cut, a worker that was never restarted.
 
+import type { PveRelease } from "./releases.js";
+
 export interface Faults {
   /** Heal entries the self-heal daemons drain per model second once every brick is back. */
   healRatePerSecond: number;
@@ -29,6 +31,26 @@ export interface Faults {
   quorumLost: boolean;
   /** PVE's Gluster storage names only one volfile server (no server2). */
   storageWithoutServer2: boolean;
+  /** rollgate's API token lacks Datastore.Audit and the guest-agent privilege. */
+  tokenMissingPrivileges: boolean;
+  /** No HA resource was ever configured: the CRM has never been active, manager_status is empty. */
+  noHaResources: boolean;
+  /** Without HA resources the CRM never becomes active, so queued CRM commands wait forever (pve-ha-manager < 4.0.6, PVE 8.0-8.2). */
+  haIgnoresCommandsWithoutResources: boolean;
+  /** HA placement pulls the routers back to their preferred nodes (PVE 8: no nofailback; PVE 9: a node-affinity rule). */
+  haFailback: boolean;
+  /** This guest's HA resource has just been added while no CRM was master: it has no service state yet. */
+  haStateNullFor: number | null;
+  /** VMs without an EFI disk start with a warning: their start tasks end `WARNINGS: 1`. */
+  taskWarnings: boolean;
+  /** A vzdump backup holds `lock: backup` on these guests for this long (model ms) from the lab's start. */
+  backupLocks: Array<{ vmid: number; forMs: number }>;
+  /** apt-get update gets 401 from the enterprise repository (no subscription). */
+  enterpriseRepo401: boolean;
+  /** Guest 104's disk lies on a shared storage restricted to some nodes. */
+  storageRestrictedNodes: boolean;
+  /** Every node mounts the Gluster volume from the first node only (no backup-volfile-servers). */
+  mountWithoutBackupVolfile: boolean;
 }
 
 export const healthyFaults: Faults = {
@@ -45,6 +67,16 @@ export const healthyFaults: Faults = {
   sshDropDuringApt: false,
   quorumLost: false,
   storageWithoutServer2: false,
+  tokenMissingPrivileges: false,
+  noHaResources: false,
+  haIgnoresCommandsWithoutResources: false,
+  haFailback: false,
+  haStateNullFor: null,
+  taskWarnings: false,
+  backupLocks: [],
+  enterpriseRepo401: false,
+  storageRestrictedNodes: false,
+  mountWithoutBackupVolfile: false,
 };
 
 export const scenarios = {
@@ -62,7 +94,30 @@ export const scenarios = {
   "ssh-drop-during-apt": { sshDropDuringApt: true },
   "quorum-lost": { quorumLost: true },
   "storage-without-server2": { storageWithoutServer2: true },
+  "token-missing-privileges": { tokenMissingPrivileges: true },
+  "no-ha-resources": { noHaResources: true },
+  "ha-ignores-maintenance": { noHaResources: true, haIgnoresCommandsWithoutResources: true },
+  "ha-failback": { haFailback: true },
+  "ha-state-null": { haStateNullFor: 103 },
+  "task-warnings": { taskWarnings: true },
+  // A nightly vzdump still at work: db (103, on the node rollgate drains first) for 15 minutes, and
+  // dns (200, on the node it drains last) for one, long before it must move.
+  "vm-locked-backup": { backupLocks: [{ vmid: 103, forMs: 900_000 }, { vmid: 200, forMs: 60_000 }] },
+  "enterprise-repo-401": { enterpriseRepo401: true },
+  "storage-restricted-nodes": { storageRestrictedNodes: true },
+  "mount-without-backup-volfile": { mountWithoutBackupVolfile: true },
 } satisfies Record<string, Partial<Faults>>;
+
+/**
+ * Scenarios that exist on one release only: PVE 9 has no glusterfs storage (so no server2) but a
+ * FUSE mount; ha-ignores-maintenance is pve-ha-manager < 4.0.6, a PVE 8 behaviour. A lab started
+ * with such a scenario and no release gets that release.
+ */
+export const scenarioReleases: Partial<Record<keyof typeof scenarios, readonly PveRelease[]>> = {
+  "storage-without-server2": ["8.4"],
+  "ha-ignores-maintenance": ["8.4"],
+  "mount-without-backup-volfile": ["9.1"],
+};
 
 export type ScenarioName = keyof typeof scenarios;
 
@@ -70,6 +125,17 @@ export const scenarioNames = Object.keys(scenarios) as ScenarioName[];
 
 export function isScenarioName(name: string): name is ScenarioName {
   return Object.hasOwn(scenarios, name);
+}
+
+/** The release a lab gets when none is asked for: 9.1, unless the scenario exists on 8.4 only. */
+export function defaultRelease(name: ScenarioName): PveRelease {
+  return scenarioReleases[name]?.[0] ?? "9.1";
+}
+
+/** Why `name` cannot run on `release`, or null. */
+export function scenarioRefusal(name: ScenarioName, release: PveRelease): string | null {
+  const only = scenarioReleases[name];
+  return only && !only.includes(release) ? `scenario ${name} exists on PVE ${only.join(", ")} only, not on ${release}` : null;
 }
 
 export function faultsOf(name: ScenarioName): Faults {

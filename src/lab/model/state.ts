@@ -34,6 +34,14 @@ export interface NodeState {
   dpkgInterrupted: boolean;
   /** `/run/reboot-required` exists (written by packages that ship `reboot-notifier` hooks). */
   rebootRequiredFile: boolean;
+  /** The FUSE mount of the Gluster volume at /mnt/pve/<volume>, as the kernel lists it; null while unmounted. */
+  glusterMount: { source: string } | null;
+  /** The pve-ha-lrm's own state (pve-ha-manager src/PVE/HA/LRM.pm): it holds the agent lock only while it has services. */
+  lrmState: "wait_for_agent_lock" | "active";
+  /** The LRM's mode: maintenance once it has read the CRM's node_request (kept across a reboot). */
+  lrmMode: "active" | "maintenance";
+  /** Model ms the LRM last had an active service (it gives the lock back after 60 idle rounds). */
+  lrmBusyAt: number | null;
 }
 
 export type GuestStatus = "running" | "stopped";
@@ -45,10 +53,14 @@ export interface GuestState {
   /** QEMU's own view; a paused VM has status running but qmpstatus paused. */
   qmpStatus: "running" | "paused" | "stopped";
   startedAt: number;
-  lock: "migrate" | null;
+  lock: "migrate" | "backup" | null;
   haState: "started" | "migrate" | "stopped" | "freeze" | "error";
-  /** The node HA moved it away from when maintenance was enabled: it goes back on disable. */
-  evacuatedFrom: string | null;
+  /** The node HA moved it away from for maintenance (sd->{maintenance_node}): HA's placement may send it back. */
+  maintenanceFallback: string | null;
+  /** While haState is migrate: where to. */
+  migrateTarget: string | null;
+  /** The status pvestatd last broadcast for it, kept by pmxcfs for a while after its node went away. */
+  lastBroadcast: GuestStatus;
   /** Restart when its node boots again (onboot / HA started). */
   restartOnBoot: boolean;
 }

@@ -2,6 +2,7 @@
 // Gluster volume, with a pfSense pair that must never be down at the same time.
 
 import { createHash } from "node:crypto";
+import { releaseProfile } from "./releases.js";
 
 export interface PackageUpgrade {
   name: string;
@@ -50,9 +51,13 @@ export interface Topology {
   /** The unit rollgate's `services` gate watches (the Celery worker that was once found never restarted). */
   service: { name: string; node: string; unit: string };
   systemUnits: string[];
+  /** Kernels installed on every node, oldest first (releases.ts). */
+  installedKernels: string[];
   runningKernel: string;
   pendingKernel: string;
   pveVersion: { from: string; to: string };
+  /** The PVE release whose API the lab serves: its schema, privileges and roles (src/lab/pve). */
+  release: "8.4" | "9.1";
   pendingPackages: PackageUpgrade[];
 }
 
@@ -64,10 +69,11 @@ export function stableUuid(seed: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-export function buildTopology(nodeCount: number): Topology {
+export function buildTopology(nodeCount: number, release: Topology["release"] = "9.1"): Topology {
   if (!Number.isInteger(nodeCount) || nodeCount < 3 || nodeCount > 9) {
     throw new RangeError(`the lab models 3 to 9 nodes (a replica-3 volume needs three), got ${nodeCount}`);
   }
+  const profile = releaseProfile(release);
   const nodes: NodeSpec[] = Array.from({ length: nodeCount }, (_, i) => ({
     name: `pve${i + 1}`,
     nodeId: i + 1,
@@ -93,16 +99,11 @@ export function buildTopology(nodeCount: number): Topology {
     volume: { name: "gv0", brickPath: "/data/brick/gv0", id: stableUuid("gluster-volume-gv0") },
     service: { name: "celery", node: nodes[0]!.name, unit: "celery.service" },
     systemUnits: ["pve-cluster.service", "corosync.service", "pveproxy.service", "pvedaemon.service", "pve-ha-lrm.service", "pve-ha-crm.service", "glusterd.service", "ssh.service"],
-    runningKernel: "6.8.12-4-pve",
-    pendingKernel: "6.8.12-5-pve",
-    pveVersion: { from: "8.2.4", to: "8.3.0" },
-    pendingPackages: [
-      { name: "proxmox-kernel-6.8.12-5-pve-signed", from: null, to: "6.8.12-5", kernel: "6.8.12-5-pve" },
-      { name: "proxmox-kernel-6.8", from: "6.8.12-4", to: "6.8.12-5" },
-      { name: "pve-manager", from: "8.2.4", to: "8.3.0" },
-      { name: "qemu-server", from: "8.2.6", to: "8.3.0" },
-      { name: "pve-qemu-kvm", from: "9.0.2-3", to: "9.0.2-4" },
-      { name: "libpve-storage-perl", from: "8.2.5", to: "8.2.9" },
-    ],
+    installedKernels: [...profile.installedKernels],
+    runningKernel: profile.installedKernels.at(-1)!,
+    pendingKernel: profile.pendingKernel,
+    pveVersion: { ...profile.pveManager },
+    release,
+    pendingPackages: profile.pendingPackages.map((p) => ({ ...p })),
   };
 }

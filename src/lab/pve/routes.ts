@@ -1,9 +1,12 @@
-// The PVE API paths rollgate uses, answered from the lab's model with PVE 8's JSON shapes
-// (booleans as 0/1, `kversion` and `current-kernel`, UPID tasks, 595 for a node that is down).
+// The PVE API paths rollgate uses, answered from the lab's model with the JSON shapes of the lab's
+// release, 8.4 or 9.1 (booleans as 0/1, `kversion` and `current-kernel`, UPID tasks, 595 for a
+// node that is down, PVE 8's HA groups or PVE 9's HA rules).
 
-import { LabApiError, type LabCluster } from "../model/cluster.js";
-import type { GuestState, NodeState } from "../model/state.js";
-import { ctime } from "../ctime.js";
+import { LabApiError, parameterError, restrictedStorage, type LabCluster } from "../model/cluster.js";
+import { encodeNodes, sidOf } from "../model/ha.js";
+import { guestHaStatus, managerStatus, statusCurrent } from "../model/ha-status.js";
+import { kernelVersionString } from "../model/releases.js";
+import type { GuestState, NodeState, TaskState } from "../model/state.js";
 
 export interface ApiRequest {
   method: string;
@@ -51,29 +54,24 @@ function route(method: Route["method"], path: string, handler: Handler): void {
 const flag = (value: boolean): 0 | 1 => (value ? 1 : 0);
 const seconds = (ms: number) => Math.max(0, Math.floor(ms / 1000));
 const GiB = 1024 ** 3;
+const digest = "5b0a3d1f8c2e4a6b9d0f1e2c3b4a5d6e7f809a1b";
 
 function nodeEntry(cluster: LabCluster, node: NodeState) {
   const name = node.spec.name;
   const online = cluster.isOnline(name);
   const running = runningGuests(cluster, name);
+  // pve-manager PVE/API2Tools.pm extract_node_stats: live stats only for an online member; the
+  // maxima and level while its last broadcast is kept (5 minutes).
+  const broadcast = cluster.broadcastFresh(name);
   return {
     id: `node/${name}`,
     type: "node",
     node: name,
     status: online ? "online" : "offline",
-    ...(online
-      ? {
-          uptime: seconds(cluster.clock.now() - node.upSince),
-          cpu: 0.04 + running.length * 0.03,
-          maxcpu: 16,
-          mem: 6 * GiB + running.reduce((sum, g) => sum + g.spec.memoryBytes, 0),
-          maxmem: node.spec.memoryBytes,
-          disk: 12 * GiB,
-          maxdisk: 100 * GiB,
-          level: "",
-        }
-      : {}),
-    hastate: node.haStatus,
+    ...(online ? { uptime: seconds(cluster.clock.now() - node.upSince), cpu: 0.04 + running.length * 0.03, mem: 6 * GiB + running.reduce((sum, g) => sum + g.spec.memoryBytes, 0), disk: 12 * GiB } : {}),
+    ...(broadcast ? { maxcpu: 16, maxmem: node.spec.memoryBytes, maxdisk: 100 * GiB, level: "" } : {}),
+    // pve-manager PVE/API2/Cluster.pm resources: node hastate from manager_status node_status, if any.
+    ...(cluster.crm.written ? { hastate: node.haStatus } : {}),
   };
 }
 
@@ -81,17 +79,23 @@ function runningGuests(cluster: LabCluster, node: string): GuestState[] {
   return [...cluster.guests.values()].filter((g) => g.node === node && g.status === "running");
 }
 
+/** The CRM's state of a guest, else the requested state of its config (pve-manager PVE/API2/Cluster.pm resources). */
+function haState(cluster: LabCluster, guest: GuestState): string | undefined {
+  if (!guest.spec.haManaged) return undefined;
+  return cluster.crm.known.has(sidOf(guest.spec)) ? guest.haState : (cluster.crm.requested.get(sidOf(guest.spec)) ?? "started");
+}
+
 function guestResource(cluster: LabCluster, guest: GuestState) {
-  const nodeOnline = cluster.isOnline(guest.node);
-  const running = guest.status === "running";
+  const status = cluster.broadcastStatus(guest);
+  const running = status === "running";
+  const hastate = haState(cluster, guest);
   return {
     id: `${guest.spec.type}/${guest.spec.vmid}`,
     type: guest.spec.type,
     vmid: guest.spec.vmid,
     name: guest.spec.name,
     node: guest.node,
-    // pmxcfs has no fresh status for guests of an offline node: PVE reports "unknown".
-    status: nodeOnline ? guest.status : "unknown",
+    status,
     template: 0,
     maxmem: guest.spec.memoryBytes,
     mem: running ? Math.floor(guest.spec.memoryBytes * 0.6) : 0,
@@ -104,18 +108,19 @@ function guestResource(cluster: LabCluster, guest: GuestState) {
     netout: 0,
     diskread: 0,
     diskwrite: 0,
-    ...(guest.spec.haManaged ? { hastate: guest.haState } : {}),
+    ...(hastate ? { hastate } : {}),
     ...(guest.lock ? { lock: guest.lock } : {}),
   };
 }
 
 function guestStatus(cluster: LabCluster, guest: GuestState) {
   const running = guest.status === "running";
+  const qemu = cluster.profile.qemu;
   return {
     vmid: guest.spec.vmid,
     name: guest.spec.name,
     status: guest.status,
-    ...(guest.spec.type === "qemu" ? { qmpstatus: guest.qmpStatus, agent: flag(guest.spec.agent), "running-qemu": "9.0.2", "running-machine": "pc-i440fx-9.0+pve0" } : {}),
+    ...(guest.spec.type === "qemu" ? { qmpstatus: guest.qmpStatus, agent: flag(guest.spec.agent), ...(running ? { "running-qemu": qemu.version, "running-machine": qemu.machine } : {}) } : {}),
     uptime: running ? seconds(cluster.clock.now() - guest.startedAt) : 0,
     maxmem: guest.spec.memoryBytes,
     mem: running ? Math.floor(guest.spec.memoryBytes * 0.6) : 0,
@@ -123,7 +128,7 @@ function guestStatus(cluster: LabCluster, guest: GuestState) {
     cpu: running ? 0.05 : 0,
     ...(running ? { pid: 1000 + guest.spec.vmid } : {}),
     ...(guest.lock ? { lock: guest.lock } : {}),
-    ha: guest.spec.haManaged ? { managed: 1, state: guest.haState === "stopped" ? "stopped" : "started" } : { managed: 0 },
+    ha: guestHaStatus(cluster, guest),
   };
 }
 
@@ -136,11 +141,12 @@ function guestOf(cluster: LabCluster, node: string, vmid: string, type: "qemu" |
   return guest;
 }
 
-function haStatusText(status: NodeState["haStatus"]): string {
-  return status === "maintenance" ? "maintenance mode" : "active";
+/** pve-manager PVE/API2.pm version: pvecfg's version, release and repoid. */
+function versionOf(cluster: LabCluster, version: string) {
+  return { version, release: version.split(".").slice(0, 2).join("."), repoid: cluster.profile.repoid[version] ?? "0000000000000000" };
 }
 
-route("GET", "/version", () => ({ version: "8.2.4", release: "8.2", repoid: "faa83925c9641325" }));
+route("GET", "/version", (cluster, req) => versionOf(cluster, cluster.node(req.via).pveVersion));
 
 route("GET", "/cluster/status", (cluster, req) => {
   const nodes = [...cluster.nodes.values()];
@@ -161,43 +167,54 @@ route("GET", "/cluster/status", (cluster, req) => {
   ];
 });
 
+/** storage.cfg: local, the Gluster volume (PVE 8 glusterfs storage; PVE 9 a dir storage on its FUSE mount), and the restricted share. */
+function storageConfig(cluster: LabCluster): Array<Record<string, unknown>> {
+  const volume = cluster.volume.name;
+  const mount = cluster.mountSpec();
+  const gluster =
+    cluster.topology.release === "8.4"
+      ? { storage: volume, type: "glusterfs", volume, server: mount.servers[0], ...(mount.servers[1] ? { server2: mount.servers[1] } : {}), content: "images", shared: 1 }
+      : // libpve-storage-perl 9.0.1 dropped the glusterfs type: the volume is FUSE-mounted and used as a dir storage.
+        { storage: volume, type: "dir", path: `/mnt/pve/${volume}`, content: "images", shared: 1, is_mountpoint: "yes" };
+  const restricted = cluster.faults.storageRestrictedNodes
+    ? [{ storage: restrictedStorage.storage, type: "nfs", server: restrictedStorage.server, export: restrictedStorage.export, path: `/mnt/pve/${restrictedStorage.storage}`, content: "images", nodes: cluster.storageNodes(restrictedStorage.storage)!.join(","), options: "vers=4.2" }]
+    : [];
+  return [{ storage: "local", type: "dir", path: "/var/lib/vz", content: "iso,vztmpl,backup" }, gluster, ...restricted].map((s) => ({ ...s, digest }));
+}
+
 route("GET", "/cluster/resources", (cluster, req) => {
   const type = req.query.get("type");
   const nodes = [...cluster.nodes.values()].map((n) => nodeEntry(cluster, n));
   const guests = [...cluster.guests.values()].map((g) => guestResource(cluster, g));
-  const storage = [...cluster.nodes.values()].map((n) => ({
-    id: `storage/${n.spec.name}/gv0`,
-    type: "storage",
-    storage: "gv0",
-    node: n.spec.name,
-    status: cluster.isOnline(n.spec.name) ? "available" : "unknown",
-    plugintype: "glusterfs",
-    shared: 1,
-    content: "images",
-  }));
+  const storage = storageConfig(cluster).flatMap((s) => {
+    const name = String(s["storage"]);
+    const allowed = cluster.storageNodes(name);
+    return [...cluster.nodes.values()]
+      .filter((n) => !allowed || allowed.includes(n.spec.name))
+      .map((n) => {
+        // pve-manager PVE/API2Tools.pm extract_storage_stats: "available" while pvestatd broadcasts it,
+        // and it does so for an active storage only (a dir storage with is_mountpoint needs its mount).
+        const active = name !== cluster.volume.name || n.glusterMount !== null;
+        return {
+          id: `storage/${n.spec.name}/${name}`,
+          type: "storage",
+          storage: name,
+          node: n.spec.name,
+          status: cluster.isOnline(n.spec.name) && active ? "available" : "unknown",
+          plugintype: s["type"],
+          shared: s["shared"] ?? (s["type"] === "nfs" ? 1 : 0),
+          content: s["content"],
+        };
+      });
+  });
   if (type === "vm") return guests;
   if (type === "node") return nodes;
   if (type === "storage") return storage;
-  if (type !== null) throw new LabApiError(400, `Parameter verification failed. type: value '${type}' does not have a value in the enumeration 'vm, storage, node, sdn'`);
+  if (type !== null) throw parameterError({ type: `value '${type}' does not have a value in the enumeration 'vm, storage, node, sdn'` });
   return [...nodes, ...guests, ...storage];
 });
 
-route("GET", "/storage", (cluster) => {
-  const [first, second] = cluster.topology.nodes;
-  return [
-    { storage: "local", type: "dir", path: "/var/lib/vz", content: "iso,vztmpl,backup", digest: "5b0a3d1f" },
-    {
-      storage: cluster.volume.name,
-      type: "glusterfs",
-      volume: cluster.volume.name,
-      server: first!.name,
-      ...(cluster.faults.storageWithoutServer2 ? {} : { server2: second!.name }),
-      content: "images",
-      shared: 1,
-      digest: "5b0a3d1f",
-    },
-  ];
-});
+route("GET", "/storage", (cluster) => storageConfig(cluster));
 
 route("GET", "/nodes", (cluster) =>
   [...cluster.nodes.values()].map((n) => {
@@ -209,7 +226,7 @@ route("GET", "/nodes", (cluster) =>
 route("GET", "/nodes/{node}/status", (cluster, _req, p) => {
   const node = cluster.node(p["node"]!);
   const release = node.runningKernel;
-  const version = "#1 SMP PREEMPT_DYNAMIC PMX 6.8.12-4 (2024-11-06T15:04Z)";
+  const version = kernelVersionString(cluster.profile, release);
   return {
     uptime: seconds(cluster.clock.now() - node.upSince),
     idle: 0,
@@ -221,17 +238,14 @@ route("GET", "/nodes/{node}/status", (cluster, _req, p) => {
     swap: { total: 8 * GiB, used: 0, free: 8 * GiB },
     ksm: { shared: 0 },
     rootfs: { total: 100 * GiB, used: 12 * GiB, avail: 88 * GiB, free: 88 * GiB },
-    pveversion: `pve-manager/${node.pveVersion}/b4a0dd8fb7c3e5f6`,
+    pveversion: `pve-manager/${node.pveVersion}/${versionOf(cluster, node.pveVersion).repoid}`,
     kversion: `Linux ${release} ${version}`,
     "current-kernel": { sysname: "Linux", release, version, machine: "x86_64" },
     "boot-info": { mode: "efi", secureboot: 0 },
   };
 });
 
-route("GET", "/nodes/{node}/version", (cluster, _req, p) => {
-  const version = cluster.node(p["node"]!).pveVersion;
-  return { version, release: version.split(".").slice(0, 2).join("."), repoid: "b4a0dd8fb7c3e5f6" };
-});
+route("GET", "/nodes/{node}/version", (cluster, _req, p) => versionOf(cluster, cluster.node(p["node"]!).pveVersion));
 
 for (const type of ["qemu", "lxc"] as const) {
   route("GET", `/nodes/{node}/${type}`, (cluster, _req, p) =>
@@ -246,7 +260,7 @@ for (const type of ["qemu", "lxc"] as const) {
   route("POST", `/nodes/{node}/${type}/{vmid}/migrate`, (cluster, req, p) => {
     guestOf(cluster, p["node"]!, p["vmid"]!, type);
     const target = req.body.get("target");
-    if (!target) throw new LabApiError(400, "Parameter verification failed. target: property is missing and it is not optional");
+    if (!target) throw parameterError({ target: "property is missing and it is not optional" });
     const truthy = (key: string) => ["1", "true"].includes(req.body.get(key) ?? "");
     return cluster.migrate(p["node"]!, Number(p["vmid"]), { target, online: truthy("online"), restart: truthy("restart"), user: req.user }, `api ${req.via}`);
   });
@@ -258,16 +272,56 @@ for (const type of ["qemu", "lxc"] as const) {
   }
 }
 
+/** Nodes a guest may not go to and why; `check_lock` first: a locked guest cannot be asked. */
+function notAllowed(cluster: LabCluster, guest: GuestState) {
+  const storage = cluster.guestStorage(guest);
+  const storageNodes = cluster.storageNodes(storage);
+  const blocking = cluster.blockingResources(guest);
+  const result: Record<string, Record<string, unknown>> = {};
+  for (const node of cluster.nodes.keys()) {
+    if (node === guest.node) continue;
+    const why: Record<string, unknown> = {};
+    if (storageNodes && !storageNodes.includes(node)) why["unavailable_storages"] = [storage];
+    if (blocking[node]) why["blocking-ha-resources"] = blocking[node];
+    if (Object.keys(why).length > 0) result[node] = why;
+  }
+  return result;
+}
+
+// qemu-server src/PVE/API2/Qemu.pm migrate_vm_precondition: every other cluster node, online or
+// not, is allowed unless a storage is restricted away from it (check_local_storage_availability) or,
+// on PVE 9, an HA resource in negative affinity blocks it; PVE 9 adds dependent-ha-resources and the
+// mapped-resource-info / has-dbus-vmstate keys.
 route("GET", "/nodes/{node}/qemu/{vmid}/migrate", (cluster, _req, p) => {
   const guest = guestOf(cluster, p["node"]!, p["vmid"]!, "qemu");
+  if (!cluster.quorate()) throw new LabApiError(500, "cluster not ready - no quorum?");
+  if (guest.lock) throw new LabApiError(500, `VM is locked (${guest.lock})`);
+  const notAllowedNodes = notAllowed(cluster, guest);
   const others = [...cluster.nodes.keys()].filter((n) => n !== guest.node);
+  const pve9 = cluster.topology.release === "9.1";
   return {
     running: flag(guest.status === "running"),
-    allowed_nodes: others.filter((n) => cluster.isOnline(n)),
-    not_allowed_nodes: Object.fromEntries(others.filter((n) => !cluster.isOnline(n)).map((n) => [n, { unavailable_storages: ["gv0"] }])),
+    allowed_nodes: others.filter((n) => !notAllowedNodes[n]),
+    not_allowed_nodes: notAllowedNodes,
     local_disks: guest.spec.localDisks ? [{ volid: `local-lvm:vm-${guest.spec.vmid}-disk-0`, size: 32 * GiB, is_attached: 1, drivename: "scsi0" }] : [],
     local_resources: [],
     "mapped-resources": [],
+    ...(pve9 ? { "mapped-resource-info": {}, "has-dbus-vmstate": 1, ...(guest.spec.haManaged ? { "dependent-ha-resources": [] } : {}) } : {}),
+  };
+});
+
+// pve-container src/PVE/API2/LXC.pm migrate_vm_precondition (PVE 9 only): hyphenated keys, HA blocks only.
+route("GET", "/nodes/{node}/lxc/{vmid}/migrate", (cluster, _req, p) => {
+  const guest = guestOf(cluster, p["node"]!, p["vmid"]!, "lxc");
+  if (!cluster.quorate()) throw new LabApiError(500, "cluster not ready - no quorum?");
+  if (guest.lock) throw new LabApiError(500, `CT is locked (${guest.lock})`);
+  const blocking = cluster.blockingResources(guest);
+  const others = [...cluster.nodes.keys()].filter((n) => n !== guest.node);
+  return {
+    running: flag(guest.status === "running"),
+    "allowed-nodes": others.filter((n) => !blocking[n]),
+    "not-allowed-nodes": Object.fromEntries(Object.entries(blocking).map(([n, b]) => [n, { "blocking-ha-resources": b }])),
+    ...(guest.spec.haManaged ? { "dependent-ha-resources": [] } : {}),
   };
 });
 
@@ -279,29 +333,9 @@ route("POST", "/nodes/{node}/qemu/{vmid}/agent/ping", (cluster, _req, p) => {
   return { result: {} };
 });
 
-route("GET", "/nodes/{node}/tasks", (cluster, req, p) => {
-  const vmid = req.query.get("vmid");
-  const typefilter = req.query.get("typefilter");
-  const activeOnly = req.query.get("source") === "active";
-  return [...cluster.tasks.values()]
-    .filter((t) => t.node === p["node"] && (!vmid || t.id === vmid) && (!typefilter || t.type === typefilter) && (!activeOnly || t.status === "running"))
-    .map((t) => ({
-      upid: t.upid,
-      node: t.node,
-      pid: t.pid,
-      pstart: t.pstart,
-      starttime: t.starttime,
-      type: t.type,
-      id: t.id,
-      user: t.user,
-      ...(t.endtime !== null ? { endtime: t.endtime, status: t.exitstatus } : {}),
-    }));
-});
-
-route("GET", "/nodes/{node}/tasks/{upid}/status", (cluster, _req, p) => {
-  const upid = decodeURIComponent(p["upid"]!);
-  const task = cluster.tasks.get(upid);
-  if (!task || task.node !== p["node"]) throw new LabApiError(500, `unable to open file '/var/log/pve/tasks/active' - no such task`);
+/** A task as pve-common PVE::UPID decode has it, with Tasks.pm $convert_token_task's `user`/`tokenid` split. */
+function taskEntry(task: TaskState, split: boolean) {
+  const [user, tokenid] = split ? task.user.split("!") : [task.user];
   return {
     upid: task.upid,
     node: task.node,
@@ -310,73 +344,120 @@ route("GET", "/nodes/{node}/tasks/{upid}/status", (cluster, _req, p) => {
     starttime: task.starttime,
     type: task.type,
     id: task.id,
-    user: task.user,
-    status: task.status,
-    ...(task.exitstatus !== null ? { exitstatus: task.exitstatus } : {}),
+    user: user!,
+    ...(tokenid ? { tokenid } : {}),
   };
+}
+
+// pve-manager PVE/API2/Tasks.pm node_tasks: source=archive by default (finished tasks, newest
+// first, the token split off the user), active (running ones, status RUNNING, the user as in the
+// UPID) or all (active first); then the filters, start and limit (default 50).
+route("GET", "/nodes/{node}/tasks", (cluster, req, p) => {
+  const q = req.query;
+  const source = q.get("source") ?? "archive";
+  if (!["archive", "active", "all"].includes(source)) throw parameterError({ source: `value '${source}' does not have a value in the enumeration 'archive, active, all'` });
+  const vmid = q.get("vmid");
+  const typefilter = q.get("typefilter");
+  const userfilter = q.get("userfilter");
+  const errorsOnly = ["1", "true"].includes(q.get("errors") ?? "");
+  const since = q.has("since") ? Number(q.get("since")) : null;
+  const until = q.has("until") ? Number(q.get("until")) : null;
+  const start = Number(q.get("start") ?? 0);
+  let limit = Number(q.get("limit") ?? 50);
+  const onNode = [...cluster.tasks.values()].filter((t) => t.node === p["node"]).sort((a, b) => b.starttime - a.starttime || b.pid - a.pid);
+  const active = source === "archive" ? [] : onNode.filter((t) => t.status === "running");
+  const archived = source === "active" ? [] : onNode.filter((t) => t.status === "stopped");
+  const result: unknown[] = [];
+  let count = 0;
+  const keep = (t: TaskState) => {
+    if (userfilter && !t.user.toLowerCase().includes(userfilter.toLowerCase())) return false;
+    if (typefilter && t.type !== typefilter) return false;
+    if (vmid && t.id !== vmid) return false;
+    if (since !== null && t.starttime < since) return false;
+    if (until !== null && t.starttime > until) return false;
+    if (errorsOnly && (t.exitstatus === "OK" || t.exitstatus === null)) return false;
+    if (count++ < start || limit <= 0) return false;
+    limit--;
+    return true;
+  };
+  for (const t of active) if (keep(t)) result.push({ ...taskEntry(t, false), status: "RUNNING" });
+  for (const t of archived) if (keep(t)) result.push({ ...taskEntry(t, true), endtime: t.endtime, status: t.exitstatus });
+  return result;
 });
 
-route("GET", "/nodes/{node}/tasks/{upid}/log", (cluster, _req, p) => {
-  const task = cluster.tasks.get(decodeURIComponent(p["upid"]!));
-  if (!task) throw new LabApiError(500, "no such task");
-  return task.log.map((t, i) => ({ n: i + 1, t }));
+/** The task a UPID names, or PVE's 400 (pve-manager PVE/API2/Tasks.pm read_task_status, read_task_log). */
+function taskOf(cluster: LabCluster, node: string, raw: string): TaskState {
+  const upid = decodeURIComponent(raw);
+  if (!/^UPID:[^:]+:[0-9A-Fa-f]{8}:[0-9A-Fa-f]{8,9}:[0-9A-Fa-f]{8}:[^:]+:[^:]*:[^:]+:$/.test(upid)) throw parameterError({ upid: "unable to parse worker upid" });
+  const task = cluster.tasks.get(upid);
+  // The task's log file lives on the node that ran it.
+  if (!task || task.node !== node) throw parameterError({ upid: "no such task" });
+  return task;
+}
+
+route("GET", "/nodes/{node}/tasks/{upid}/status", (cluster, _req, p) => {
+  const task = taskOf(cluster, p["node"]!, p["upid"]!);
+  return { ...taskEntry(task, true), status: task.status, ...(task.exitstatus !== null ? { exitstatus: task.exitstatus } : {}) };
 });
 
+route("GET", "/nodes/{node}/tasks/{upid}/log", (cluster, req, p) => {
+  const task = taskOf(cluster, p["node"]!, p["upid"]!);
+  const start = Number(req.query.get("start") ?? 0);
+  const limit = Number(req.query.get("limit") ?? 50);
+  return task.log.map((t, i) => ({ n: i + 1, t })).slice(start, limit > 0 ? start + limit : undefined);
+});
+
+// pve-ha-manager src/PVE/API2/HA/Resources.pm index: each resource's config as written (the GUI
+// leaves defaults out), its sid and the file's digest; PVE 9 hides `group` once groups are migrated.
 route("GET", "/cluster/ha/resources", (cluster) =>
-  [...cluster.guests.values()]
-    .filter((g) => g.spec.haManaged)
-    .map((g) => ({ sid: `vm:${g.spec.vmid}`, type: "vm", state: "started", max_restart: 1, max_relocate: 1, digest: "0c9bc2ab0a1f" })),
+  cluster.ha.resources.map((r) => ({
+    sid: r.sid,
+    type: r.sid.split(":")[0],
+    state: cluster.crm.requested.get(r.sid) ?? "started",
+    ...(cluster.topology.release === "8.4" && r.group ? { group: r.group } : {}),
+    ...(cluster.topology.release === "9.1" && r.failback !== undefined ? { failback: flag(r.failback) } : {}),
+    digest,
+  })),
 );
 
-route("GET", "/cluster/ha/status/current", (cluster) => {
-  const date = ctime();
-  const master = [...cluster.nodes.values()].find((n) => cluster.isOnline(n.spec.name));
-  const quorate = cluster.quorate();
-  return [
-    { id: "quorum", type: "quorum", node: master?.spec.name ?? "", status: quorate ? "OK" : "No quorum on node", quorate: flag(quorate) },
-    ...(master ? [{ id: "master", type: "master", node: master.spec.name, status: `${master.spec.name} (active, ${date})`, timestamp: Math.floor(Date.now() / 1000) }] : []),
-    ...[...cluster.nodes.values()].map((n) => ({
-      id: `lrm:${n.spec.name}`,
-      type: "lrm",
-      node: n.spec.name,
-      status: cluster.isOnline(n.spec.name) ? `${n.spec.name} (${haStatusText(n.haStatus)}, ${date})` : `${n.spec.name} (old timestamp - dead?, ${date})`,
-      timestamp: Math.floor(Date.now() / 1000),
-    })),
-    ...[...cluster.guests.values()]
-      .filter((g) => g.spec.haManaged)
-      .map((g) => ({
-        id: `service:vm:${g.spec.vmid}`,
-        type: "service",
-        sid: `vm:${g.spec.vmid}`,
-        node: g.node,
-        crm_state: g.haState,
-        state: g.haState === "stopped" ? "stopped" : "started",
-        request_state: g.haState === "stopped" ? "stopped" : "started",
-        status: `vm:${g.spec.vmid} (${g.node}, ${g.haState})`,
-        max_restart: 1,
-        max_relocate: 1,
-      })),
-  ];
+route("GET", "/cluster/ha/groups", (cluster) => {
+  // pve-ha-manager 5 src/PVE/API2/HA/Groups.pm index: refused once groups are migrated to rules,
+  // which have_groups_been_migrated also says of a cluster without groups.cfg.
+  if (cluster.topology.release === "9.1") throw new LabApiError(500, "cannot index groups: ha groups have been migrated to rules");
+  // pve-ha-manager 4 src/PVE/API2/HA/Groups.pm index: the config, nodes encoded as `node:priority,…`.
+  return cluster.ha.groups.map((g) => ({
+    group: g.group,
+    type: "group",
+    nodes: g.nodes.map((n) => `${n.node}:${n.priority}`).join(","),
+    ...(g.restricted ? { restricted: 1 } : {}),
+    ...(g.nofailback ? { nofailback: 1 } : {}),
+    digest,
+  }));
 });
 
-route("GET", "/cluster/ha/status/manager_status", (cluster) => {
-  const master = [...cluster.nodes.values()].find((n) => cluster.isOnline(n.spec.name));
-  const now = Math.floor(Date.now() / 1000);
-  return {
-    manager_status: {
-      master_node: master?.spec.name ?? "",
-      timestamp: now,
-      node_status: Object.fromEntries([...cluster.nodes.values()].map((n) => [n.spec.name, cluster.isOnline(n.spec.name) ? n.haStatus : "unknown"])),
-      service_status: Object.fromEntries(
-        [...cluster.guests.values()].filter((g) => g.spec.haManaged).map((g) => [`vm:${g.spec.vmid}`, { node: g.node, state: g.haState, running: flag(g.status === "running"), uid: "a1b2c3" }]),
-      ),
-    },
-    lrm_status: Object.fromEntries(
-      [...cluster.nodes.values()].map((n) => [n.spec.name, { mode: n.maintenanceRequested ? "maintenance" : "active", state: cluster.isOnline(n.spec.name) ? "active" : "lost_agent_lock", timestamp: now, results: {} }]),
-    ),
-    quorum: { node: master?.spec.name ?? "", quorate: String(flag(cluster.quorate())) },
-  };
+// pve-ha-manager 5.0.8 src/PVE/API2/HA/Rules.pm index: rules sorted, each with its id, the file's
+// digest and its order; defaults are set only where they are truthy (strict 0 stays absent).
+route("GET", "/cluster/ha/rules", (cluster, req) => {
+  const type = req.query.get("type");
+  const resource = req.query.get("resource");
+  return cluster.ha.rules
+    .map((rule, i) => ({ rule, order: i + 1 }))
+    .filter(({ rule }) => (!type || rule.type === type) && (!resource || rule.resources.includes(resource)))
+    .sort((a, b) => (a.rule.rule < b.rule.rule ? -1 : 1))
+    .map(({ rule, order }) => ({
+      rule: rule.rule,
+      type: rule.type,
+      resources: [...rule.resources].sort().join(","),
+      ...(rule.type === "node-affinity" ? { nodes: encodeNodes([...rule.nodes].sort((a, b) => (a.node < b.node ? -1 : 1))), ...(rule.strict ? { strict: 1 } : {}) } : { affinity: rule.affinity }),
+      ...(rule.comment ? { comment: rule.comment } : {}),
+      digest,
+      order,
+    }));
 });
+
+route("GET", "/cluster/ha/status/current", (cluster, req) => statusCurrent(cluster, req.via));
+
+route("GET", "/cluster/ha/status/manager_status", (cluster, req) => managerStatus(cluster, req.via));
 
 export interface RouteMatch {
   handler: () => unknown;
@@ -391,7 +472,16 @@ export function matchRoute(cluster: LabCluster, req: ApiRequest): RouteMatch | n
     if (!m || r.method !== req.method) continue;
     const params = Object.fromEntries(r.keys.map((k, i) => [k, m[i + 1]!]));
     const target = r.proxiedTo?.(params) ?? null;
+    if (target !== null && !cluster.nodes.has(target)) {
+      // pve-manager PVE/HTTPServer.pm remote_node_ip → pve-common PVE/Network.pm get_ip_from_hostname:
+      // a node the cluster does not know is looked up by name, after the permission check.
+      return { handler: () => unknownNode(target), proxiedTo: null };
+    }
     return { handler: () => r.handler(cluster, req, params), proxiedTo: target !== null && target !== req.via ? target : null };
   }
   return null;
+}
+
+function unknownNode(node: string): never {
+  throw new LabApiError(500, `hostname lookup '${node}' failed - failed to get address info for: ${node}: Name or service not known`);
 }

@@ -1,16 +1,16 @@
 // One pveproxy per lab node: HTTPS on the node's own address, API-token auth, PVE's JSON envelope
 // and content type. A node that is down stops listening (connection refused), like the real one.
+// Every call is checked as PVE checks it, from the release's own API schema (api-schema.ts).
 
 import https from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { LabApiError, type LabCluster } from "../model/cluster.js";
 import { PowerSwitchedServer } from "../power-switch.js";
 import { matchRoute, type ApiRequest } from "./routes.js";
-
-export interface ApiToken {
-  tokenId: string;
-  secret: string;
-}
+import type { LabAccess } from "./access.js";
+import { PermissionDenied } from "./acl.js";
+import { findMethod, isAbsent, loadApiSchema, permissionRefusal, type PermissionContext } from "./api-schema.js";
+import { describedCheckModelled, filterAnswer } from "./filters.js";
 
 export interface NodeTls {
   key: string;
@@ -31,7 +31,7 @@ export class LabApiServer {
     address: string,
     port: number,
     tls: NodeTls,
-    private readonly token: ApiToken,
+    private readonly access: LabAccess,
   ) {
     const server = https.createServer({ key: tls.key, cert: tls.cert }, (req, res) => void this.handle(req, res));
     // TLS handshakes that a client aborts (a refused fingerprint) are not the server's problem.
@@ -51,7 +51,7 @@ export class LabApiServer {
     try {
       const url = new URL(req.url ?? "/", "https://lab");
       if (!url.pathname.startsWith(`${apiPrefix}/`)) return this.reply(res, 501, "Not Implemented", null);
-      const user = this.authenticate(req.headers.authorization);
+      const user = this.access.authenticate(req.headers.authorization);
       if (typeof user !== "string") return this.reply(res, 401, user.reason, null);
       const body = await readBody(req);
       const apiRequest: ApiRequest = {
@@ -65,36 +65,44 @@ export class LabApiServer {
       const flaky = this.cluster.nextApiRequest();
       if (flaky.slowMs > 0) await new Promise((resolve) => setTimeout(resolve, flaky.slowMs));
       if (flaky.fail) return this.reply(res, 500, "Can't connect to 127.0.0.1:85 (Connection refused)", null);
-      const match = matchRoute(this.cluster, apiRequest);
-      if (!match) return this.reply(res, 501, `Method '${apiRequest.method} ${apiPrefix}${apiRequest.path}' not implemented`, null);
-      if (match.proxiedTo && !this.cluster.isUp(match.proxiedTo)) {
+      const schema = await loadApiSchema(this.access.release);
+      // The access calls are answered from the lab's user.cfg (access.ts), not from routes.ts.
+      const ownAnswer = apiRequest.method === "GET" && apiRequest.path === "/access/permissions";
+      const match = ownAnswer ? null : matchRoute(this.cluster, apiRequest);
+      if ((!match && !ownAnswer) || isAbsent(schema, apiRequest.method, apiRequest.path)) {
+        return this.reply(res, 501, `Method '${apiRequest.method} ${apiPrefix}${apiRequest.path}' not implemented`, null);
+      }
+      const call = findMethod(schema, apiRequest.method, apiRequest.path);
+      if (!call) throw new Error(`lab: ${apiRequest.method} ${apiRequest.path} is not in PVE ${this.access.release}'s API schema subset (add it in scripts/pve-api-subset.mjs, npm run pve-api)`);
+      const name = `${apiRequest.method} ${call.template}`;
+      const description = call.method.permissions?.description;
+      if (description && !describedCheckModelled(name)) throw new Error(`lab: the check of ${name} is not modelled: "${description}"`);
+      // pve-manager PVE/HTTPServer.pm rest_handler: the path's parameters join the request's, then the check, then the proxy.
+      const ctx: PermissionContext = {
+        cfg: this.access.config,
+        release: this.access.release,
+        authid: user,
+        params: { ...Object.fromEntries(apiRequest.query), ...Object.fromEntries(apiRequest.body), ...call.params },
+      };
+      const refused = permissionRefusal(call.method.permissions, ctx);
+      if (refused) return this.reply(res, 403, refused.message, null);
+      if (match?.proxiedTo && !this.cluster.isUp(match.proxiedTo)) {
         return this.reply(res, 595, "Errors during connection establishment, proxy handshake: No route to host", null);
       }
       this.cluster.advance();
-      this.reply(res, 200, "OK", match.handler());
+      const data = match ? match.handler() : this.access.permissionsAnswer(user, apiRequest.query);
+      this.reply(res, 200, "OK", filterAnswer(name, data, ctx));
     } catch (error) {
-      if (error instanceof LabApiError) return this.reply(res, error.status, error.message, null);
+      if (error instanceof LabApiError) return this.reply(res, error.status, error.message, null, error.errors);
+      if (error instanceof PermissionDenied) return this.reply(res, 403, error.message, null);
       this.reply(res, 500, `internal error: ${(error as Error).message}`, null);
     }
   }
 
-  private authenticate(header: string | undefined): string | { reason: string } {
-    if (!header) return { reason: "No ticket" };
-    const match = /^PVEAPIToken=([^=\s]+)=(\S+)$/.exec(header.trim());
-    if (!match) return { reason: "No ticket" };
-    const [, tokenId, secret] = match;
-    if (tokenId !== this.token.tokenId) {
-      const [user, id] = tokenId!.split("!");
-      return { reason: `no such token '${id ?? ""}' for user '${user ?? ""}'` };
-    }
-    if (secret !== this.token.secret) return { reason: "invalid token value!" };
-    return tokenId;
-  }
-
-  private reply(res: ServerResponse, status: number, reason: string, data: unknown): void {
+  private reply(res: ServerResponse, status: number, reason: string, data: unknown, errors?: Record<string, string>): void {
     if (res.headersSent) return;
     const oneLine = reason.replace(/\s+/g, " ").trim();
-    const body = status === 200 ? { data } : { data: null, message: `${oneLine}\n` };
+    const body = replyBody(status, oneLine, data, errors);
     const payload = JSON.stringify(body);
     res.writeHead(status, oneLine, {
       "Content-Type": contentType,
@@ -104,6 +112,16 @@ export class LabApiServer {
     });
     res.end(payload);
   }
+}
+
+/**
+ * PVE's JSON envelope (pve-http-server src/PVE/APIServer/Formatter/Standard.pm
+ * prepare_response_data): a parameter exception's reasons in `errors`; on any error the message
+ * in `message`, added in libpve-http-server-perl 5.2.0 (fix #6503), so PVE 8.4 and 9.1 both send it.
+ */
+export function replyBody(status: number, message: string, data: unknown, errors?: Record<string, string>): Record<string, unknown> {
+  if (status === 200) return { data };
+  return { data: null, ...(errors && Object.keys(errors).length > 0 ? { errors } : {}), message: `${message}\n` };
 }
 
 async function readBody(req: IncomingMessage): Promise<URLSearchParams> {

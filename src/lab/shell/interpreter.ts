@@ -5,7 +5,8 @@ import { aptGet, dpkg } from "./commands/apt.js";
 import { haManager, ping, pvecm, qm } from "./commands/cluster.js";
 import { date, dd, mkdir, mv, rm, rmdir, stat, touch } from "./commands/files.js";
 import { gluster } from "./commands/gluster.js";
-import { cat, hostname, proxmoxBootTool, reboot, systemctl, test, uname } from "./commands/system.js";
+import { findmnt } from "./commands/mounts.js";
+import { cat, hostname, proxmoxBootTool, pveversion, reboot, systemctl, test, uname } from "./commands/system.js";
 import type { CommandContext, LabCommand } from "./context.js";
 import { parseCommandLine, ShellSyntaxError } from "./words.js";
 
@@ -25,6 +26,7 @@ const commands: Record<string, LabCommand> = {
   mv,
   rm,
   "proxmox-boot-tool": proxmoxBootTool,
+  pveversion,
   reboot,
   systemctl,
   "ha-manager": haManager,
@@ -32,6 +34,7 @@ const commands: Record<string, LabCommand> = {
   qm,
   ping,
   gluster,
+  findmnt,
   true: async () => 0,
   false: async () => 1,
   // `sh -c LINE`: how playbook `run:` steps reach a node's shell.

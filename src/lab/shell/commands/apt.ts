@@ -1,11 +1,17 @@
-// apt-get as Debian 12 prints it on a Proxmox VE node (as root, without a TTY).
+// apt-get as Debian prints it on a Proxmox VE node (as root, without a TTY): apt 2.6 on bookworm
+// (PVE 8.4), apt 3.0 on trixie (PVE 9.1), whose apt-get keeps the old E:/N: prefixes (apt
+// apt-pkg/contrib/error.cc: "Error:" only with APT::Output-Version 30, which only `apt` sets).
 
 import { timings } from "../../model/cluster.js";
 import type { PackageUpgrade } from "../../model/topology.js";
 import { modelDelay, printLines, type CommandContext, type LabCommand } from "../context.js";
 
-const repo = "Proxmox:8.3/pve-no-subscription";
 const dpkgInterrupted = "E: dpkg was interrupted, you must manually run 'dpkg --configure -a' to correct the problem.\n";
+
+/** apt-get -s's release string of the no-subscription repository (apt-pkg/pkgcache.cc RelStr: Label:Version/Archive). */
+function repo(ctx: CommandContext): string {
+  return `Proxmox:${ctx.cluster.topology.release}/pve-no-subscription`;
+}
 
 function arch(pkg: PackageUpgrade): string {
   return pkg.name.includes("kernel") && pkg.kernel ? "amd64" : pkg.name.startsWith("pve-qemu") ? "amd64" : "all";
@@ -21,23 +27,46 @@ function planLines(pending: PackageUpgrade[]): string[] {
   return lines;
 }
 
-function simulationLines(pending: PackageUpgrade[]): string[] {
-  const describe = (p: PackageUpgrade) => `${p.name}${p.from ? ` [${p.from}]` : ""} (${p.to} ${repo} [${arch(p)}])`;
-  return [...pending.map((p) => `Inst ${describe(p)}`), ...pending.map((p) => `Conf ${p.name} (${p.to} ${repo} [${arch(p)}])`)];
+function simulationLines(ctx: CommandContext, pending: PackageUpgrade[]): string[] {
+  const describe = (p: PackageUpgrade) => `${p.name}${p.from ? ` [${p.from}]` : ""} (${p.to} ${repo(ctx)} [${arch(p)}])`;
+  return [...pending.map((p) => `Inst ${describe(p)}`), ...pending.map((p) => `Conf ${p.name} (${p.to} ${repo(ctx)} [${arch(p)}])`)];
 }
+
+// The enterprise repository answers 401 without a subscription key; its address as seen in real
+// captures of that error (bookworm 66.70.154.82, trixie 51.79.228.122).
+const enterpriseIp: Record<string, string> = { bookworm: "66.70.154.82", trixie: "51.79.228.122" };
 
 async function update(ctx: CommandContext): Promise<number> {
   ctx.cluster.aptUpdate(ctx.node, ctx.source);
   await modelDelay(ctx, timings.aptUpdate);
-  await printLines(ctx, [
-    "Hit:1 http://security.debian.org/debian-security bookworm-security InRelease",
-    "Hit:2 http://deb.debian.org/debian bookworm InRelease",
-    "Hit:3 http://deb.debian.org/debian bookworm-updates InRelease",
-    "Get:4 http://download.proxmox.com/debian/pve bookworm InRelease [2,768 B]",
-    "Fetched 2,768 B in 1s (3,512 B/s)",
-    "Reading package lists...",
-  ]);
-  return 0;
+  const suite = ctx.cluster.profile.codename;
+  const lines = [
+    `Hit:1 http://deb.debian.org/debian ${suite} InRelease`,
+    `Hit:2 http://deb.debian.org/debian ${suite}-updates InRelease`,
+    `Hit:3 http://security.debian.org/debian-security ${suite}-security InRelease`,
+    `Get:4 http://download.proxmox.com/debian/pve ${suite} InRelease [2,768 B]`,
+  ];
+  if (!ctx.cluster.faults.enterpriseRepo401) {
+    await printLines(ctx, [...lines, "Fetched 2,768 B in 1s (3,512 B/s)", "Reading package lists..."]);
+    return 0;
+  }
+  // apt-private/acqprogress.cc Fail: "Err:N DESCRIPTION" and the error text indented by two
+  // spaces; methods/connect.cc appends "[IP: ADDRESS PORT]".
+  const ip = `[IP: ${enterpriseIp[suite]} 443]`;
+  await printLines(ctx, [...lines, `Err:5 https://enterprise.proxmox.com/debian/pve ${suite} InRelease`, `  401  Unauthorized ${ip}`, "Fetched 2,768 B in 1s (3,512 B/s)", "Reading package lists..."]);
+  // apt-pkg/acquire-item.cc: an InRelease that fails with an HTTP error does not fall back to
+  // Release: "Failed to fetch URI  ERROR", then MessageInsecureRepository's error and notices;
+  // apt-get exits 100. The cached lists stay, so a simulation still sees the pending packages.
+  ctx.out.stderr(
+    [
+      `E: Failed to fetch https://enterprise.proxmox.com/debian/pve/dists/${suite}/InRelease  401  Unauthorized ${ip}`,
+      `E: The repository 'https://enterprise.proxmox.com/debian/pve ${suite} InRelease' is not signed.`,
+      "N: Updating from such a repository can't be done securely, and is therefore disabled by default.",
+      "N: See apt-secure(8) manpage for repository creation and user configuration details.",
+      "",
+    ].join("\n"),
+  );
+  return 100;
 }
 
 async function distUpgrade(ctx: CommandContext, assumeYes: boolean, simulate: boolean): Promise<number> {
@@ -53,7 +82,7 @@ async function distUpgrade(ctx: CommandContext, assumeYes: boolean, simulate: bo
   const pending = [...node.pending];
   await printLines(ctx, planLines(pending));
   if (simulate) {
-    await printLines(ctx, simulationLines(pending));
+    await printLines(ctx, simulationLines(ctx, pending));
     return 0;
   }
   if (pending.length === 0) return 0;
@@ -66,10 +95,11 @@ async function distUpgrade(ctx: CommandContext, assumeYes: boolean, simulate: bo
   await printLines(ctx, ["Need to get 112 MB of archives.", "After this operation, 541 MB of additional disk space will be used."]);
   const drops = ctx.cluster.sshDropsDuringApt(ctx.node);
   const step = timings.distUpgrade / (pending.length * 2);
+  const suite = ctx.cluster.profile.codename;
   try {
     for (const [i, p] of pending.entries()) {
       await modelDelay(ctx, step);
-      await printLines(ctx, [`Get:${i + 1} http://download.proxmox.com/debian/pve bookworm/pve-no-subscription amd64 ${p.name} ${arch(p)} ${p.to} [4,096 kB]`]);
+      await printLines(ctx, [`Get:${i + 1} http://download.proxmox.com/debian/pve ${suite}/pve-no-subscription amd64 ${p.name} ${arch(p)} ${p.to} [4,096 kB]`]);
     }
     await printLines(ctx, ["Fetched 112 MB in 4s (28.0 MB/s)", "(Reading database ... 71234 files and directories currently installed.)"]);
     for (const [i, p] of pending.entries()) {
@@ -86,7 +116,8 @@ async function distUpgrade(ctx: CommandContext, assumeYes: boolean, simulate: bo
     ctx.cluster.interruptDistUpgrade(ctx.node);
     throw error;
   }
-  await printLines(ctx, [...pending.map((p) => `Setting up ${p.name} (${p.to}) ...`), "Processing triggers for man-db (2.11.2-2) ...", "Processing triggers for pve-manager (8.3.0) ..."]);
+  const manager = pending.find((p) => p.name === "pve-manager")?.to ?? node.pveVersion;
+  await printLines(ctx, [...pending.map((p) => `Setting up ${p.name} (${p.to}) ...`), `Processing triggers for man-db (${ctx.cluster.profile.manDb}) ...`, `Processing triggers for pve-manager (${manager}) ...`]);
   ctx.cluster.finishDistUpgrade(ctx.node);
   return 0;
 }

@@ -1,6 +1,7 @@
 // Cluster tools of a Proxmox VE node: ha-manager, pvecm, qm, and the private-network ping.
 
 import { ctime } from "../../ctime.js";
+import { statusCurrent } from "../../model/ha-status.js";
 import { modelDelay, printLines, type LabCommand } from "../context.js";
 
 export const haManager: LabCommand = async (ctx, args) => {
@@ -19,18 +20,8 @@ export const haManager: LabCommand = async (ctx, args) => {
     return 0;
   }
   if (args[0] === "status" && args.length === 1) {
-    const date = ctime();
-    const master = [...cluster.nodes.values()].find((n) => cluster.isOnline(n.spec.name));
-    const lines = [`quorum ${cluster.quorate() ? "OK" : "No quorum on node"}`];
-    if (master) lines.push(`master ${master.spec.name} (active, ${date})`);
-    for (const n of cluster.nodes.values()) {
-      const state = !cluster.isOnline(n.spec.name) ? "old timestamp - dead?" : n.haStatus === "maintenance" ? "maintenance mode" : "active";
-      lines.push(`lrm ${n.spec.name} (${state}, ${date})`);
-    }
-    for (const g of cluster.guests.values()) {
-      if (g.spec.haManaged) lines.push(`service vm:${g.spec.vmid} (${g.node}, ${g.haState})`);
-    }
-    await printLines(ctx, lines);
+    // pve-ha-manager src/PVE/CLI/ha_manager.pm status: "TYPE STATUS" for each entry of the Status API.
+    await printLines(ctx, statusCurrent(cluster, ctx.node).map((e) => `${String(e["type"])} ${String(e["status"])}`));
     return 0;
   }
   ctx.out.stderr(`ERROR: unknown command 'ha-manager ${args.join(" ")}'\n`);
@@ -71,7 +62,8 @@ export const pvecm: LabCommand = async (ctx, args) => {
     `Expected votes:   ${expected}`,
     `Highest expected: ${expected}`,
     `Total votes:      ${members.length}`,
-    `Quorum:           ${quorum} ${quorate ? "" : "Activity blocked"}`,
+    // corosync tools/corosync-quorumtool.c: "Quorum: %d %s", a space when quorate.
+    `Quorum:           ${quorum} ${quorate ? " " : "Activity blocked"}`,
     `Flags:            ${quorate ? "Quorate " : ""}`,
     "",
     "Membership information",
@@ -79,7 +71,9 @@ export const pvecm: LabCommand = async (ctx, args) => {
     "    Nodeid      Votes Name",
     ...members.map((n) => `${hex(n.spec.nodeId)}          1 ${n.spec.address}${n === local ? " (local)" : ""}`),
   ]);
-  return 0;
+  // pve-cluster src/PVE/CLI/pvecm.pm status execs `corosync-quorumtool -siH`, which exits
+  // EXIT_NOT_QUORATE (2) without quorum (corosync tools/corosync-quorumtool.c).
+  return quorate ? 0 : 2;
 };
 
 export const qm: LabCommand = async (ctx, args) => {

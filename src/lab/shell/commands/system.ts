@@ -1,8 +1,9 @@
 // Kernel, boot and systemd commands of a Proxmox VE node, and reading its files.
 
-import { compareKernelVersions } from "../../../util/kernel-version.js";
+import { kernelVersionString } from "../../model/releases.js";
 import { isPmxcfsPath, PmxcfsError, strerror, type Errno } from "../../model/pmxcfs.js";
 import { printLines, type CommandContext, type LabCommand } from "../context.js";
+import { fstab } from "./mounts.js";
 
 export const uname: LabCommand = async (ctx, args) => {
   const node = ctx.cluster.node(ctx.node);
@@ -14,12 +15,27 @@ export const uname: LabCommand = async (ctx, args) => {
     await printLines(ctx, ["Linux"]);
     return 0;
   }
+  if (args.length === 1 && args[0] === "-v") {
+    await printLines(ctx, [kernelVersionString(ctx.cluster.profile, node.runningKernel)]);
+    return 0;
+  }
   if (args.length === 1 && args[0] === "-a") {
-    await printLines(ctx, [`Linux ${ctx.node} ${node.runningKernel} #1 SMP PREEMPT_DYNAMIC PMX (2024-11-06T15:04Z) x86_64 GNU/Linux`]);
+    await printLines(ctx, [`Linux ${ctx.node} ${node.runningKernel} ${kernelVersionString(ctx.cluster.profile, node.runningKernel)} x86_64 GNU/Linux`]);
     return 0;
   }
   ctx.out.stderr(`uname: invalid option -- '${(args[0] ?? "").replace(/^-+/, "")}'\nTry 'uname --help' for more information.\n`);
   return 1;
+};
+
+// pve-manager bin/pveversion: pvecfg's "package/version/repoid" and the running kernel (--verbose is not modelled).
+export const pveversion: LabCommand = async (ctx, args) => {
+  if (args.length > 0) {
+    ctx.out.stderr("USAGE: pveversion [--verbose]\n");
+    return 255;
+  }
+  const node = ctx.cluster.node(ctx.node);
+  await printLines(ctx, [`pve-manager/${node.pveVersion}/${ctx.cluster.profile.repoid[node.pveVersion] ?? "0000000000000000"} (running kernel: ${node.runningKernel})`]);
+  return 0;
 };
 
 export const hostname: LabCommand = async (ctx) => {
@@ -48,6 +64,8 @@ function readFile(ctx: CommandContext, path: string): FileRead {
     case "/run/reboot-required":
     case "/var/run/reboot-required":
       return node.rebootRequiredFile ? { content: "*** System restart required ***\n" } : { errno: "ENOENT" };
+    case "/etc/fstab":
+      return { content: fstab(ctx.cluster, ctx.node) };
     default:
       return { errno: "ENOENT" };
   }
@@ -89,7 +107,9 @@ export const proxmoxBootTool: LabCommand = async (ctx, args) => {
     ctx.out.stderr("the lab models only 'proxmox-boot-tool kernel list'\n");
     return 2;
   }
-  const kernels = [...ctx.cluster.node(ctx.node).installedKernels].sort(compareKernelVersions);
+  // proxmox-kernel-helper's proxmox-boot-tool lists kernels sorted as text: real nodes print
+  // 6.11.11-2-pve before 6.5.13-6-pve, and so 6.8.12-11-pve before 6.8.12-9-pve.
+  const kernels = [...ctx.cluster.node(ctx.node).installedKernels].sort();
   await printLines(ctx, ["Manually selected kernels:", "None.", "", "Automatically selected kernels:", ...kernels]);
   return 0;
 };
