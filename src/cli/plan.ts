@@ -1,11 +1,10 @@
 // `rollgate plan`: what an upgrade would do, from live state, changing nothing.
 
 import { Command } from "commander";
-import { evaluateGates, facetsFor } from "../gates/evaluate.js";
+import { evaluateGates } from "../gates/evaluate.js";
 import { preflightGates } from "../gates/index.js";
 import { collect } from "../observe/collect.js";
-import type { Facet } from "../observe/state.js";
-import { buildPlan } from "../plan/plan.js";
+import { buildPlan, planFacets } from "../plan/plan.js";
 import { println, type CliIo } from "./io.js";
 import { renderPlan } from "./render/plan.js";
 import { styleFor } from "./render/style.js";
@@ -23,7 +22,7 @@ export function planCommand(io: CliIo): Command {
     .action(async (opts: { config: string; nodes?: string[]; json?: boolean; color: boolean }) => {
       const loaded = await loadWithWarnings(opts.config, io);
       const only = opts.nodes ? validNodes(opts.nodes, loaded.config.nodes.map((n) => n.name)) : null;
-      const facets = new Set<Facet>([...facetsFor(loaded.config, preflightGates), "guests", "packages", "constraints", "storage"]);
+      const facets = planFacets(loaded.config);
       const session = await openSession(loaded, io, { readOnly: true, facets });
       try {
         const state = await collect(session.observeContext(null), facets);

@@ -9,7 +9,7 @@ import { preflightGates } from "../gates/index.js";
 import { notify } from "../notify/index.js";
 import { collect } from "../observe/collect.js";
 import type { Facet } from "../observe/state.js";
-import { buildPlan } from "../plan/plan.js";
+import { buildPlan, planFacets } from "../plan/plan.js";
 import { entryName, entryTitle, loadPlaybook, type Playbook } from "../playbook/playbook.js";
 import { Engine, nodeVerifiedEntry, type ResumeState, type RunResult } from "../run/engine.js";
 import type { RunEvent, RunEventBody } from "../run/events.js";
@@ -82,7 +82,7 @@ export async function runUpgradeCommand(io: CliIo, opts: UpgradeOptions): Promis
   if (unknownNodes.length > 0) throw new UsageError(`--nodes: no node ${unknownNodes.join(", ")} in ${opts.config} (known: ${known.join(", ")})`);
   const playbook = await loadPlaybook(config.upgrade.playbook);
   const journalDir = opts.journalDir ?? config.journal.dir;
-  const facets = new Set<Facet>(["pve", "votes", "ssh", "guests", "ha", "gluster", "services", "privateNetwork", "packages", "constraints"]);
+  const facets = planFacets(config);
 
   if (opts.dryRun) {
     const session = await openSession(loaded, io, { readOnly: true, facets });

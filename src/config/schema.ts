@@ -257,6 +257,9 @@ const timeouts = section({
   poll: duration("10s").describe("Interval between two looks at the cluster while waiting (default 10s)"),
   settle: duration("30s").describe("How long a healed state must hold before it counts (default 30s)"),
   apt: duration("1h").describe("Longest apt update + dist-upgrade (default 1h)"),
+  haPickup: duration("1m").describe(
+    "Longest wait for the HA manager to take up a maintenance request; its CRM works every 10 s, so one not taken up by then never will be (default 1m)",
+  ),
   reboot: duration("15m").describe("Longest wait for a node to go down after reboot (default 15m)"),
   lockLease: duration("3m").describe(
     "How long the cluster lock in /etc/pve stays live without a refresh; its holder refreshes it every quarter of this, and a lock not refreshed for longer is stale: its run died (default 3m, at least 2s)",

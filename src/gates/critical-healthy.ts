@@ -5,6 +5,7 @@
 
 import type { CriticalGroup } from "../config/index.js";
 import type { CriticalMember } from "../observe/state.js";
+import { describeHaRules, haRuleFindings } from "./ha-rules.js";
 import { unobserved, verdict, type Gate, type GateInput, type Verdict } from "./types.js";
 
 function memberProblem(member: CriticalMember): string | null {
@@ -49,12 +50,22 @@ function groupReasons(group: CriticalGroup, members: CriticalMember[], target: s
   return { reasons, checked };
 }
 
-function evaluateGroups(gate: Pick<Gate, "name" | "title">, { config, state }: GateInput, target: string | null): Verdict {
+/** Where HA's own rules disagree with the groups: said, not refused (the gate is about health now). */
+function haWarnings({ config, state }: GateInput): string[] {
+  const ha = state.haConfig;
+  if (!ha) return [];
+  if (!ha.ok) return [`HA's groups or rules could not be read (${ha.error}): whether HA's placement agrees with the groups is unknown`];
+  return haRuleFindings(config, ha.value);
+}
+
+function evaluateGroups(gate: Pick<Gate, "name" | "title">, input: GateInput, target: string | null): Verdict {
+  const { config, state } = input;
   const reasons: string[] = [];
   const checked: string[] = [];
   const guests = state.guests;
   if (config.critical.length === 0) return verdict(gate, [], ["no critical groups declared"]);
   if (!guests?.ok) return verdict(gate, [unobserved("guests (API /cluster/resources)", guests?.ok === false ? guests.error : undefined)], []);
+  if (state.haConfig?.ok) checked.push(...describeHaRules(config, state.haConfig.value).map((rule) => `HA ${rule}`));
   for (const group of config.critical) {
     const members = guests.value.critical[group.group];
     if (!members) {
@@ -65,13 +76,14 @@ function evaluateGroups(gate: Pick<Gate, "name" | "title">, { config, state }: G
     reasons.push(...found.reasons);
     checked.push(...found.checked);
   }
-  return verdict(gate, reasons, checked);
+  const warnings = haWarnings(input);
+  return { ...verdict(gate, reasons, checked), ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
 export const criticalHealthyGate: Gate = {
   name: "critical-healthy",
   title: "Critical groups healthy (minimum members running, probes answering, spread kept)",
-  needs: (config) => (config.critical.length > 0 ? ["guests"] : []),
+  needs: (config) => (config.critical.length > 0 ? ["guests", "haConfig"] : []),
   evaluate(input) {
     return evaluateGroups(this, input, null);
   },

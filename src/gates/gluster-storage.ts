@@ -1,35 +1,70 @@
-// PVE's GlusterFS storage fetches its volfile from `server` (checked with a 2 s TCP ping to 24007)
-// and falls back to `server2` only if one is set. Without server2, while the `server` node
-// reboots, guests on that storage cannot start or migrate (docs/domain/proxmox-api.md, "PVE's GlusterFS storage"). Refuse to take
-// that node down until the storage names a second server.
+// While a node reboots, the guests on the Gluster volume must still be able to reach a volfile
+// server (docs/domain/proxmox-api.md, "PVE's GlusterFS storage and its volfile server"). PVE 8's
+// glusterfs storage asks `server`, falling back to `server2` only if set; PVE 9 has no such storage:
+// every node mounts the volume with FUSE from the servers its /etc/fstab names
+// (`backup-volfile-servers=`), and uses the mount as dir storage. Either way, the node that is the
+// only volfile server of a storage or of another node's mount is not taken down. Found nothing at
+// all to check, the gate refuses and says where it looked: it never passes on an empty list.
 
 import type { Config } from "../config/index.js";
+import type { GlusterMount } from "../observe/parsers/findmnt.js";
 import { unobserved, verdict, type Gate } from "./types.js";
 
-/** The cluster.yaml node a storage's server names (by node name, address or private address). */
-function nodeNamed(config: Config, server: string): string | null {
+/** The cluster.yaml node a server names (by node name, address or private address); `localhost` is the mounting node. */
+function nodeNamed(config: Config, server: string, mountingNode: string | null = null): string | null {
+  if (mountingNode && ["localhost", "127.0.0.1", "::1"].includes(server)) return mountingNode;
   return config.nodes.find((n) => n.name === server || n.address === server || n.privateAddress === server)?.name ?? null;
+}
+
+function mountFinding(config: Config, node: string, mount: GlusterMount, target: string | null): { reason: string } | { checked: string } {
+  const servers = [mount.server, ...mount.backupServers];
+  const onlyTarget = target !== null && node !== target && servers.every((s) => nodeNamed(config, s, node) === target);
+  if (!onlyTarget) return { checked: `${node} mounts ${mount.volume} from ${servers.join(", ")}${target ? ` (not only ${target})` : ""}` };
+  const others = config.nodes.map((n) => n.name).filter((n) => n !== target);
+  const fixed = mount.line.replace(/ (\S+) 0 0$/, (_, options: string) => ` ${[...options.split(",").filter((o) => !/^backup-?volfile-servers?=/.test(o)), `backup-volfile-servers=${others.join(":")}`].join(",")} 0 0`);
+  return {
+    reason: `${node} mounts ${mount.volume} from ${target} only (/etc/fstab: \`${mount.line}\`): while ${target} reboots, ${node} cannot remount it. Name the other servers first, in ${node}'s /etc/fstab: \`${fixed}\``,
+  };
 }
 
 export const glusterStorageGate: Gate = {
   name: "gluster-storage-failover",
-  title: "PVE's Gluster storages can reach a volfile server while the node is down",
-  needs: (config) => (config.gluster.volumes.length > 0 ? ["storage"] : []),
+  title: "PVE's Gluster storages and mounts can reach a volfile server while the node is down",
+  needs: (config) => (config.gluster.volumes.length > 0 ? ["storage", "mounts"] : []),
   evaluate({ config, state, target }) {
     if (config.gluster.volumes.length === 0) return verdict(this, [], ["no Gluster volumes declared"]);
     const storages = state.storage;
     if (!storages?.ok) return verdict(this, [unobserved("storage definitions (API /storage)", storages?.ok === false ? storages.error : undefined)], []);
     const reasons: string[] = [];
     const checked: string[] = [];
-    for (const s of storages.value) {
+    for (const s of storages.value.gluster) {
       const servers = [s.server, s.server2].filter((v): v is string => v !== null);
       const onTarget = servers.filter((server) => target !== null && nodeNamed(config, server) === target);
       if (servers.length > 0 && onTarget.length === servers.length) {
         const other = config.nodes.find((n) => n.name !== target)?.name ?? "another node";
         reasons.push(
-          `storage ${s.storage} (volume ${s.volume ?? "?"}) fetches its volfile only from ${servers.join(" and ")}, which is ${target}: while it reboots, guests on ${s.storage} cannot start or migrate. Add a second server first: \`pvesm set ${s.storage} --server2 ${other}\``,
+          `storage ${s.storage} (volume ${s.volume ?? "?"}) fetches its volfile only from ${target}: while it reboots, guests on ${s.storage} cannot start or migrate. Add a second server first: \`pvesm set ${s.storage} --server2 ${other}\``,
         );
       } else checked.push(`storage ${s.storage}: volfile servers ${servers.join(", ") || "none named"}${target ? ` (not only ${target})` : ""}`);
+    }
+    let mounts = 0;
+    for (const [node, seen] of Object.entries(state.mounts ?? {})) {
+      if (!seen.ok) {
+        reasons.push(unobserved(`${node}'s Gluster mounts (findmnt --fstab)`, seen.error));
+        continue;
+      }
+      for (const mount of seen.value.filter((m) => config.gluster.volumes.includes(m.volume))) {
+        mounts += 1;
+        const finding = mountFinding(config, node, mount, target);
+        if ("reason" in finding) reasons.push(finding.reason);
+        else checked.push(finding.checked);
+      }
+    }
+    if (storages.value.gluster.length === 0 && mounts === 0 && reasons.length === 0) {
+      const listed = storages.value.listed.map((s) => `${s.storage} (${s.type})`);
+      reasons.push(
+        `no Gluster storage found for ${config.gluster.volumes.join(", ")}: /storage lists ${listed.length === 0 ? "no storage at all (does the token hold Datastore.Audit on /storage?)" : `no glusterfs storage (${listed.join(", ")})`}, and no node's /etc/fstab mounts ${config.gluster.volumes.length === 1 ? "it" : "them"} (${Object.keys(state.mounts ?? {}).join(", ") || "no node"} read). Check gluster.volumes in cluster.yaml and how PVE reaches the volume`,
+      );
     }
     return verdict(this, reasons, checked);
   },

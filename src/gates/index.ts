@@ -4,12 +4,16 @@ import { criticalHealthyElsewhereGate, criticalHealthyGate } from "./critical-he
 import { glusterHealedGate } from "./gluster-healed.js";
 import { glusterStorageGate } from "./gluster-storage.js";
 import { nodesOnlineGate } from "./nodes-online.js";
+import { packageSourcesGate } from "./package-sources.js";
+import { permissionsGate } from "./permissions.js";
 import { privateNetworkGate } from "./private-network.js";
 import { quorumGate } from "./quorum.js";
 import { servicesGate } from "./services.js";
 import type { Gate, GateName } from "./types.js";
 
 export const gates: Record<GateName, Gate> = {
+  permissions: permissionsGate,
+  "package-sources": packageSourcesGate,
   quorum: quorumGate,
   "nodes-online": nodesOnlineGate,
   "gluster-healed": glusterHealedGate,
@@ -21,7 +25,7 @@ export const gates: Record<GateName, Gate> = {
 };
 
 /** The gates `rollgate check` evaluates when none is named: everything preflight needs. */
-export const preflightGates: GateName[] = ["quorum", "nodes-online", "gluster-healed", "critical-healthy", "services", "private-network"];
+export const preflightGates: GateName[] = ["permissions", "package-sources", "quorum", "nodes-online", "gluster-healed", "critical-healthy", "services", "private-network"];
 
 export const gateNames = Object.keys(gates) as GateName[];
 

@@ -32,9 +32,12 @@ export const nodesOnlineGate: Gate = {
 
     const ha = state.ha;
     if (!ha?.ok) reasons.push(unobserved("HA manager status (API /cluster/ha/status/manager_status)", ha?.ok === false ? ha.error : undefined));
-    else if (!ha.value.managerActive) {
+    else if (ha.value.resourceCount === 0) {
+      // Nothing to manage: the CRM never becomes active, and that is no fault (docs/domain/proxmox-ha.md).
+      checked.push("HA manages no resource: no HA master needed, maintenance mode is not used");
+    } else if (!ha.value.managerActive) {
       // A missing manager status must fail closed: without a CRM master nobody acknowledges maintenance.
-      reasons.push("HA manager reports no status (is pve-ha-crm running on any node?): start it before upgrading");
+      reasons.push(`HA manager reports no status although ${ha.value.resourceCount} HA resources are configured (is pve-ha-crm running on any node?): start it before upgrading`);
     } else {
       for (const name of declared) {
         const status = ha.value.nodeStatus[name];

@@ -5,6 +5,8 @@ import type { Config } from "../config/index.js";
 import type { ClusterState, Facet } from "../observe/state.js";
 
 export type GateName =
+  | "permissions"
+  | "package-sources"
   | "quorum"
   | "nodes-online"
   | "gluster-healed"
@@ -31,6 +33,8 @@ export interface Verdict {
   checked: string[];
   /** Numbers a live view can follow between polls (e.g. heal entries per brick). */
   metrics?: Record<string, number | null>;
+  /** What a sysadmin should fix although the gate passes (HA's rules disagreeing with cluster.yaml). */
+  warnings?: string[];
 }
 
 export interface Gate {
@@ -38,6 +42,11 @@ export interface Gate {
   title: string;
   /** What must be observed for this gate. */
   needs(config: Config): Facet[];
+  /**
+   * Checked before the first node only, not before each take-down: what it reads does not change
+   * as nodes go down (the token's privileges), or is too costly to repeat (refreshing package lists).
+   */
+  preflightOnly?: true;
   evaluate(input: GateInput): Verdict;
 }
 

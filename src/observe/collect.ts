@@ -3,8 +3,10 @@
 
 import type { ObserveContext } from "./context.js";
 import { readGluster, readPeers } from "./gluster.js";
-import { readPackages, readPrivateNetwork, readReach, readServices, readVotes } from "./nodes.js";
-import { readGlusterStorage, readGuestList, readGuests, readHa, readMigrationConstraints, readPveCluster } from "./pve.js";
+import { readHaConfig } from "./ha-config.js";
+import { readPermissions } from "./permissions.js";
+import { readAptUpdate, readGlusterMounts, readPackages, readPrivateNetwork, readReach, readServices, readVotes } from "./nodes.js";
+import { readGuestList, readStorage, readGuests, readHa, readMigrationConstraints, readPveCluster } from "./pve.js";
 import { attempt, type ClusterState, type Facet, type Guest, type MigrationConstraints } from "./state.js";
 
 export interface CollectOptions {
@@ -25,7 +27,11 @@ export async function collect(ctx: ObserveContext, facets: Iterable<Facet>, opti
     ssh: async () => void (state.ssh = await readReach(ctx, perNode.map((n) => n.name))),
     guests: async () => void (state.guests = await readGuests(ctx, guests())),
     ha: async () => void (state.ha = await readHa(ctx)),
-    storage: async () => void (state.storage = await readGlusterStorage(ctx)),
+    haConfig: async () => void (state.haConfig = await readHaConfig(ctx)),
+    permissions: async () => void (state.permissions = await readPermissions(ctx)),
+    storage: async () => void (state.storage = await readStorage(ctx)),
+    mounts: async () => void (state.mounts = await readGlusterMounts(ctx)),
+    aptUpdate: async () => void (state.aptUpdate = await readAptUpdate(ctx)),
     gluster: async () => {
       [state.gluster, state.peers] = await Promise.all([readGluster(ctx), readPeers(ctx)]);
     },

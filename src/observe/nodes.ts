@@ -1,10 +1,12 @@
 // Reads over SSH from the nodes themselves: reachability (boot id), corosync votes, systemd
 // units, private-network paths, and what an upgrade would install.
 
-import { readCommand, type CommandResult } from "../transport/remote-command.js";
+import { readCommand, type CommandResult, type RemoteCommand } from "../transport/remote-command.js";
 import { pvePaths } from "../transport/pve-paths.js";
 import { avoidTarget, vantageNodes, type ObserveContext } from "./context.js";
 import { parseAptSimulation } from "./parsers/apt.js";
+import { parseAptUpdate, type AptUpdate } from "./parsers/apt-update.js";
+import { parseGlusterFstab, type GlusterMount } from "./parsers/findmnt.js";
 import { parseKernelList } from "./parsers/kernels.js";
 import { interpretPing } from "./parsers/ping.js";
 import { parsePvecmStatus } from "./parsers/pvecm.js";
@@ -12,10 +14,10 @@ import { attempt, type CorosyncVotes, type NodePackages, type NodeReach, type Ob
 
 const bootIdPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** Runs a read-only command and insists on exit status 0. */
-export async function runChecked(ctx: ObserveContext, node: string, argv: string[]): Promise<CommandResult> {
+/** Runs a read-only command and insists on exit status 0 (or one of `accepted`). */
+export async function runChecked(ctx: ObserveContext, node: string, argv: string[], accepted: readonly number[] = [0]): Promise<CommandResult> {
   const result = await ctx.shell.run(node, readCommand(...argv));
-  if (result.exitCode !== 0) {
+  if (result.exitCode === null || !accepted.includes(result.exitCode)) {
     const said = (result.stderr.trim() || result.stdout.trim()).split("\n").slice(0, 3).join(" / ");
     throw new Error(`\`${argv.join(" ")}\` on ${node} exited ${result.exitCode ?? `by signal ${result.signal}`}${said ? `: ${said}` : ""}`);
   }
@@ -40,7 +42,9 @@ export async function readReach(ctx: ObserveContext, nodes: readonly string[] = 
 export async function readVotes(ctx: ObserveContext): Promise<Observed<CorosyncVotes>> {
   const errors: string[] = [];
   for (const node of vantageNodes(ctx)) {
-    const votes = await attempt(async () => parsePvecmStatus((await runChecked(ctx, node, ["pvecm", "status"])).stdout, node));
+    // Without quorum pvecm status still prints the votes, and exits 2 (corosync-quorumtool's
+    // EXIT_NOT_QUORATE): that is an answer, not an error.
+    const votes = await attempt(async () => parsePvecmStatus((await runChecked(ctx, node, ["pvecm", "status"], [0, 2])).stdout, node));
     if (votes.ok) return votes;
     errors.push(votes.error);
   }
@@ -102,4 +106,34 @@ export function readPackages(ctx: ObserveContext, node: string): Promise<Observe
       pveVersion: version.ok && typeof version.value.version === "string" ? version.value.version : null,
     };
   });
+}
+
+/**
+ * The Gluster mounts of each node's /etc/fstab (`findmnt --fstab`, which exits 1 when there is
+ * none). The node being upgraded is not asked: its own mount goes down with it, and it may be down.
+ */
+export async function readGlusterMounts(ctx: ObserveContext): Promise<Record<string, Observed<GlusterMount[]>>> {
+  const entries = await Promise.all(
+    ctx.config.nodes.filter((n) => n.name !== ctx.target).map(async (n) => [n.name, await attempt(async () => {
+      const run = await ctx.shell.run(n.name, readCommand("findmnt", "--fstab", "-J", "-t", "glusterfs"));
+      return parseGlusterFstab(run.stdout, run.exitCode);
+    })] as const),
+  );
+  return Object.fromEntries(entries);
+}
+
+/**
+ * `apt-get update` on every node. It refreshes the package lists and changes nothing else, which
+ * is why plan and a dry run may run it: a repository that fails must be found while every node is
+ * in service, not after one was emptied for its upgrade.
+ */
+export async function readAptUpdate(ctx: ObserveContext): Promise<Record<string, Observed<AptUpdate>>> {
+  const refresh: RemoteCommand = readCommand("apt-get", "update");
+  const entries = await Promise.all(
+    ctx.config.nodes.map(async (n) => [n.name, await attempt(async () => {
+      const run = await ctx.shell.run(n.name, refresh, { timeoutMs: ctx.config.timeouts.apt });
+      return parseAptUpdate(run.stdout, run.stderr, run.exitCode);
+    })] as const),
+  );
+  return Object.fromEntries(entries);
 }

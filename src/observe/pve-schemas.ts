@@ -41,7 +41,9 @@ export const vmStatusSchema = z.looseObject({
   qmpstatus: z.string().optional(),
   agent: flag.optional(),
   lock: z.string().optional(),
-  ha: z.looseObject({ managed: flag, state: z.string().optional() }).optional(),
+  // state is null for a resource whose request state is `ignored`, or just added (pve-ha-manager
+  // src/PVE/HA/Config.pm get_service_status): HA does not manage it now.
+  ha: z.looseObject({ managed: flag, state: z.string().nullable().optional() }).optional(),
 });
 
 export const nodeStatusSchema = z.looseObject({
@@ -51,16 +53,20 @@ export const nodeStatusSchema = z.looseObject({
   "current-kernel": z.looseObject({ release: z.string() }).optional(),
 });
 
+// With no HA resource ever configured the CRM never becomes active and the status is `{}`: no
+// master, no node_status (pve-ha-manager src/PVE/HA/Config.pm read_manager_status, CRM.pm).
 export const haManagerStatusSchema = z.looseObject({
   manager_status: z
     .looseObject({
       master_node: z.string().optional(),
-      node_status: z.record(z.string(), z.string()),
+      node_status: z.record(z.string(), z.string()).optional(),
     })
     .nullable()
     .optional(),
   quorum: z.looseObject({ quorate: z.union([z.string(), z.number()]) }).optional(),
 });
+
+export const haResourcesSchema = z.array(z.looseObject({ sid: z.string() }));
 
 export const taskStatusSchema = z.looseObject({
   upid: z.string(),

@@ -6,8 +6,8 @@ import type { z } from "zod";
 import { PveHttpError } from "../transport/pve.js";
 import { pvePaths } from "../transport/pve-paths.js";
 import { avoidTarget, type ObserveContext } from "./context.js";
-import { clusterStatusSchema, guestResourcesSchema, haManagerStatusSchema, migratePreconditionSchema, nodeResourcesSchema, storageListSchema, validated, vmStatusSchema } from "./pve-schemas.js";
-import { attempt, type CriticalMember, type GlusterStorage, type Guest, type GuestsView, type HaView, type MigrationConstraints, type NodeCapacity, type Observed, type PveCluster } from "./state.js";
+import { clusterStatusSchema, guestResourcesSchema, haManagerStatusSchema, haResourcesSchema, migratePreconditionSchema, nodeResourcesSchema, storageListSchema, validated, vmStatusSchema } from "./pve-schemas.js";
+import { attempt, type CriticalMember, type Guest, type GuestsView, type HaView, type MigrationConstraints, type NodeCapacity, type Observed, type PveCluster, type StorageView } from "./state.js";
 
 export function readPveCluster(ctx: ObserveContext): Promise<Observed<PveCluster>> {
   return attempt(async () => {
@@ -22,9 +22,14 @@ export function readPveCluster(ctx: ObserveContext): Promise<Observed<PveCluster
 
 export function readHa(ctx: ObserveContext): Promise<Observed<HaView>> {
   return attempt(async () => {
-    const data = validated(haManagerStatusSchema, await pvePaths(ctx.pve, avoidTarget(ctx)).cluster.ha.status.manager_status.$get(), "/cluster/ha/status/manager_status");
-    const manager = data.manager_status;
-    return { managerActive: Boolean(manager && manager.master_node), nodeStatus: manager?.node_status ?? {} };
+    const api = pvePaths(ctx.pve, avoidTarget(ctx)).cluster.ha;
+    const [status, resources] = await Promise.all([api.status.manager_status.$get(), api.resources.$get()]);
+    const manager = validated(haManagerStatusSchema, status, "/cluster/ha/status/manager_status").manager_status;
+    return {
+      managerActive: Boolean(manager && manager.master_node),
+      nodeStatus: manager?.node_status ?? {},
+      resourceCount: validated(haResourcesSchema, resources, "/cluster/ha/resources").length,
+    };
   });
 }
 
@@ -72,12 +77,15 @@ async function readMember(ctx: ObserveContext, group: CriticalGroup, vmid: numbe
   return member;
 }
 
-export function readGlusterStorage(ctx: ObserveContext): Promise<Observed<GlusterStorage[]>> {
+export function readStorage(ctx: ObserveContext): Promise<Observed<StorageView>> {
   return attempt(async () => {
     const storages = validated(storageListSchema, await pvePaths(ctx.pve, avoidTarget(ctx)).storage.$get(), "/storage");
-    return storages
-      .filter((s) => s.type === "glusterfs" && !s.disable)
-      .map((s) => ({ storage: s.storage, volume: s.volume ?? null, server: s.server ?? null, server2: s.server2 ?? null }));
+    return {
+      listed: storages.map((s) => ({ storage: s.storage, type: s.type })),
+      gluster: storages
+        .filter((s) => s.type === "glusterfs" && !s.disable)
+        .map((s) => ({ storage: s.storage, volume: s.volume ?? null, server: s.server ?? null, server2: s.server2 ?? null })),
+    };
   });
 }
 
@@ -86,16 +94,14 @@ export async function readNodeCapacity(ctx: ObserveContext): Promise<NodeCapacit
   return nodes.map((n) => ({ name: n.node, maxmem: n.maxmem ?? 0, mem: n.mem ?? 0 }));
 }
 
-/** Why PVE will not migrate a guest to each of these nodes, in one line each. */
+/**
+ * Why PVE will not migrate a guest to each of these nodes, in one line each: the lasting reasons
+ * only. PVE 9's blocking-ha-resources name where the guest's affinity partners run right now,
+ * which changes as the run moves them; placement follows HA's rules themselves for that.
+ */
 function whyNotAllowed(notAllowed: z.infer<typeof migratePreconditionSchema>["not_allowed_nodes"]): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(notAllowed ?? {}).map(([node, why]) => {
-      const reasons = [
-        ...(why.unavailable_storages?.length ? [`storage ${why.unavailable_storages.join(", ")} not available there`] : []),
-        ...(why["blocking-ha-resources"] ?? []).map((b) => `HA resource ${b.sid} blocks it${b.cause ? ` (${b.cause})` : ""}`),
-      ];
-      return [node, reasons.join("; ") || "not allowed by PVE"];
-    }),
+    Object.entries(notAllowed ?? {}).flatMap(([node, why]) => (why.unavailable_storages?.length ? [[node, `storage ${why.unavailable_storages.join(", ")} not available there`]] : [])),
   );
 }
 

@@ -3,6 +3,10 @@
 // gates turn an error into a refusal that quotes it.
 
 import type { HealInfo, PeerStatus, VolumeInfo, VolumeStatus } from "../gluster/types.js";
+import type { HaConfig } from "./ha-config.js";
+import type { AptUpdate } from "./parsers/apt-update.js";
+import type { GlusterMount } from "./parsers/findmnt.js";
+import type { TokenPermissions } from "./permissions.js";
 
 export type Observed<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -19,7 +23,7 @@ export async function attempt<T>(read: () => Promise<T>): Promise<Observed<T>> {
 }
 
 /** The parts of the state a gate can ask for. */
-export type Facet = "pve" | "votes" | "ssh" | "guests" | "ha" | "gluster" | "services" | "privateNetwork" | "packages" | "constraints" | "storage";
+export type Facet = "pve" | "votes" | "ssh" | "guests" | "ha" | "haConfig" | "permissions" | "mounts" | "aptUpdate" | "gluster" | "services" | "privateNetwork" | "packages" | "constraints" | "storage";
 
 export interface PveNode {
   name: string;
@@ -98,6 +102,8 @@ export interface HaView {
   /** False when pve-ha-crm reports no manager status (it must fail closed). */
   managerActive: boolean;
   nodeStatus: Record<string, string>;
+  /** HA resources configured: with none, no CRM master is needed and maintenance mode means nothing. */
+  resourceCount: number;
 }
 
 export interface GlusterVolume {
@@ -150,6 +156,12 @@ export interface GlusterStorage {
   server2: string | null;
 }
 
+export interface StorageView {
+  /** Every storage /storage listed (a token without Datastore.Audit sees none). */
+  listed: Array<{ storage: string; type: string }>;
+  gluster: GlusterStorage[];
+}
+
 export interface ClusterState {
   observedAt: string;
   /** The node being upgraded, if any: its API is not asked. */
@@ -164,8 +176,16 @@ export interface ClusterState {
   services?: ServiceCheck[];
   privateNetwork?: PathCheck[];
   packages?: Record<string, Observed<NodePackages>>;
-  /** PVE's glusterfs storage definitions. */
-  storage?: Observed<GlusterStorage[]>;
+  /** PVE's storage definitions: every one listed, and the glusterfs ones (PVE 8) in detail. */
+  storage?: Observed<StorageView>;
+  /** Per node, whether `apt-get update` could fetch every repository. */
+  aptUpdate?: Record<string, Observed<AptUpdate>>;
+  /** Per node, the Gluster volumes its /etc/fstab mounts (PVE 9 uses them as dir storage). */
+  mounts?: Record<string, Observed<GlusterMount[]>>;
   /** Migrate preconditions of running VMs, by vmid. */
   constraints?: Observed<Record<number, MigrationConstraints>>;
+  /** HA's groups (PVE 8) or rules (PVE 9): where HA lets the guests it manages stay. */
+  haConfig?: Observed<HaConfig>;
+  /** The API token's effective privileges, and the PVE versions that decide which it needs. */
+  permissions?: Observed<TokenPermissions>;
 }

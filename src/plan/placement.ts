@@ -4,7 +4,9 @@
 // upgraded; otherwise the node with the most free memory.
 
 import type { Config } from "../config/index.js";
+import { sidOf, type HaConfig } from "../observe/ha-config.js";
 import type { Guest, MigrationConstraints, NodeCapacity } from "../observe/state.js";
+import { failbackOffCommand, haPreferenceFor } from "./ha-preference.js";
 
 export type GuestAction = "migrate" | "restart-migrate" | "shutdown" | "leave";
 
@@ -38,6 +40,8 @@ export interface PlacementInput {
   unavailable: readonly string[];
   /** Precondition answers for running VMs (local disks pin a VM to its node). */
   constraints: ReadonlyMap<number, MigrationConstraints>;
+  /** HA's groups or rules: where HA lets each guest it manages stay. */
+  ha?: HaConfig | null;
 }
 
 export interface Placement {
@@ -91,9 +95,24 @@ export function placeGuests(input: PlacementInput): Placement {
       const cap = input.capacity.find((c) => c.name === node);
       return cap !== undefined && cap.maxmem - (used.get(node) ?? 0) >= guest.maxmem;
     };
+    // HA undoes a placement that disagrees with its groups or rules on its next round.
+    const preference = haPreferenceFor(input.ha ?? null, guest.vmid, guest.type, target, candidates);
+    if (preference?.wantsTarget && preference.rule) {
+      const sid = sidOf(guest.vmid, guest.type);
+      moves.push({
+        ...base,
+        action,
+        to: null,
+        why,
+        problem: `HA would move ${guest.vmid} (${guest.name}) back to ${target} while ${target} runs (${preference.rule.name} prefers ${target}, failback on): for the upgrade, \`${failbackOffCommand(input.ha!, preference, sid)}\`, or give ${target} a lower priority`,
+      });
+      continue;
+    }
+    const haNodes = preference ? (preference.failback ? preference.preferred : preference.allowed) : candidates;
+    const apart = (node: string) => preference !== null && after.some((g) => g.node === node && g.status === "running" && preference.apart.includes(sidOf(g.vmid, g.type)));
     // PVE names nodes it will not migrate this guest to (a storage missing there, HA affinity).
     const notAllowed = pinned?.notAllowed ?? {};
-    const permitted = candidates.filter((n) => notAllowed[n] === undefined);
+    const permitted = candidates.filter((n) => notAllowed[n] === undefined && haNodes.includes(n) && !apart(n));
     const allowed = permitted.filter((n) => !(group?.spread && peersOf(n).length > 0));
     const roomy = allowed.filter(fits);
     const free = (n: string) => (input.capacity.find((c) => c.name === n)?.maxmem ?? 0) - (used.get(n) ?? 0);
@@ -102,9 +121,18 @@ export function placeGuests(input: PlacementInput): Placement {
     const choice = upgradedFirst[0] ?? byFree(roomy)[0] ?? null;
     if (!choice) {
       const refusedBy = Object.entries(notAllowed).filter(([n]) => candidates.includes(n)).map(([n, why]) => `${n}: ${why}`);
-      const reason =
-        permitted.length === 0
-          ? `PVE allows no other node (${refusedBy.join("; ")})`
+      const limits = [
+        ...(refusedBy.length > 0 ? [`PVE allows no other node (${refusedBy.join("; ")})`] : []),
+        ...(preference?.rule ? [`HA keeps it on ${haNodes.join(", ") || "no node that is left"} (${preference.rule.name}${preference.failback ? ", failback on" : ""})`] : []),
+        ...(candidates.some(apart) ? [`HA keeps it apart from ${preference!.apart.join(", ")} (negative resource-affinity) on ${candidates.filter(apart).join(", ")}`] : []),
+      ];
+      // HA's own choice breaks the spread: rollgate's placement would be undone onto a peer's node.
+      const haCrowds = allowed.length === 0 && permitted.length > 0 && preference?.rule && preference.failback && haNodes.length < candidates.length;
+      const crowdedBy = [...new Set(permitted.flatMap((n) => peersOf(n).map((p) => `${p.vmid}@${n}`)))];
+      const reason = haCrowds
+        ? `HA would move it to ${haNodes.join(" or ")} (${preference.rule!.name}, failback on), where ${crowdedBy.join(", ")} of group ${group?.group} already run (spread: true): for the upgrade, \`${failbackOffCommand(input.ha!, preference, sidOf(guest.vmid, guest.type))}\`${input.ha!.source === "rules" ? `, or a negative resource-affinity rule over group ${group?.group}` : ""}`
+        : permitted.length === 0
+          ? limits.join("; ")
           : allowed.length === 0
             ? `every other node${refusedBy.length > 0 ? " PVE allows" : ""} already holds a member of group ${group?.group} (spread: true)${refusedBy.length > 0 ? `; not allowed: ${refusedBy.join("; ")}` : ""}`
             : `no other node has ${Math.ceil(guest.maxmem / 2 ** 20)} MiB free`;

@@ -4,8 +4,11 @@
 
 import type { Config } from "../config/index.js";
 import { glusterStorageGate } from "../gates/gluster-storage.js";
+import { haRuleFindings } from "../gates/ha-rules.js";
 import type { Verdict } from "../gates/index.js";
-import type { ClusterState, Guest, MigrationConstraints, PendingPackage } from "../observe/state.js";
+import { facetsFor } from "../gates/evaluate.js";
+import { preflightGates } from "../gates/index.js";
+import type { ClusterState, Facet, Guest, MigrationConstraints, PendingPackage } from "../observe/state.js";
 import { upgradeOrder } from "./order.js";
 import { placeGuests, type GuestMove } from "./placement.js";
 import { predictReboot, type RebootPrediction } from "./reboot.js";
@@ -60,6 +63,11 @@ function pveVersionAfter(pending: PendingPackage[] | null): string | null {
   return pending?.find((p) => p.name === "pve-manager")?.to ?? null;
 }
 
+/** What a plan is built from: everything the preflight gates read, and what placements and packages need. */
+export function planFacets(config: Config): Set<Facet> {
+  return new Set<Facet>([...facetsFor(config, [...preflightGates, "gluster-storage-failover"]), "guests", "packages", "constraints", "haConfig"]);
+}
+
 export function buildPlan(config: Config, state: ClusterState, verdicts: Verdict[], only: readonly string[] | null = null): Plan {
   const warnings: string[] = [];
   const guestsView = state.guests?.ok ? state.guests.value : null;
@@ -68,6 +76,8 @@ export function buildPlan(config: Config, state: ClusterState, verdicts: Verdict
     state.constraints?.ok ? Object.entries(state.constraints.value).map(([vmid, c]) => [Number(vmid), c]) : [],
   );
   if (state.constraints && !state.constraints.ok) warnings.push(`migration preconditions could not be read (${state.constraints.error}): local disks unknown`);
+  if (state.haConfig && !state.haConfig.ok) warnings.push(`HA's groups or rules could not be read (${state.haConfig.error}): placements may disagree with HA's`);
+  if (state.haConfig?.ok) warnings.push(...haRuleFindings(config, state.haConfig.value));
 
   const order = upgradeOrder(config, guestsView?.guests ?? [], only);
   let guests = guestsView?.guests ?? [];
@@ -82,7 +92,7 @@ export function buildPlan(config: Config, state: ClusterState, verdicts: Verdict
     const reboot = known ? predictReboot(known) : null;
     const upToDate = known !== null && pending!.length === 0 && reboot?.needed === false;
     const placement = guestsView && !upToDate
-      ? placeGuests({ config, guests, capacity: guestsView.nodes, target: node, upgraded, unavailable: [], constraints })
+      ? placeGuests({ config, guests, capacity: guestsView.nodes, target: node, upgraded, unavailable: [], constraints, ha: state.haConfig?.ok ? state.haConfig.value : null })
       : { moves: [], after: guests };
     for (const move of placement.moves) if (move.problem) notes.push(move.problem);
     if (state.storage) notes.push(...glusterStorageGate.evaluate({ config, state, target: node }).reasons);

@@ -8,13 +8,12 @@
 // exit code of every way a run can end; renderers and the journal only listen to its events.
 
 import type { Config } from "../config/index.js";
-import { facetsFor } from "../gates/evaluate.js";
-import type { GateName, Verdict } from "../gates/index.js";
+import { gates, type GateName, type Verdict } from "../gates/index.js";
 import { collect } from "../observe/collect.js";
 import { readGuestList } from "../observe/pve.js";
 import type { ClusterState, Facet } from "../observe/state.js";
 import { upgradeOrder } from "../plan/order.js";
-import { buildPlan } from "../plan/plan.js";
+import { buildPlan, planFacets } from "../plan/plan.js";
 import { predictReboot } from "../plan/reboot.js";
 import { entryName, entryTitle, waitMs, type Playbook, type PlaybookEntry } from "../playbook/playbook.js";
 import { emptyFacts, type ObserveOptions, type RunFacts, type Step, type StepContext, type TakeDown } from "../steps/contract.js";
@@ -290,7 +289,7 @@ export class Engine {
    */
   private async refuseWhatPlanKnows(nodes: string[]): Promise<void> {
     if (nodes.length === 0) return;
-    const state = await this.observe(null, this.o.pve, ["guests", "constraints", "packages", ...facetsFor(this.o.config, ["gluster-storage-failover"])]);
+    const state = await this.observe(null, this.o.pve, planFacets(this.o.config));
     const plan = buildPlan(this.o.config, state, [], nodes);
     const blocked = plan.nodes.filter((n) => n.notes.length > 0);
     if (blocked.length === 0) return;
@@ -361,12 +360,21 @@ export class Engine {
   }
 
   /** Evaluates gates once. A dry run does so also for a gate a real run would wait for: it cannot wait, so it reports what the wait would start from. */
+  /**
+   * Evaluates gates once. Before the node is touched a "no" is a clean refusal. On a node already
+   * partly out of service (a resumed run) it waits instead, as before a take-down: giving up there
+   * would leave the node out of service for a peer that is back a minute later.
+   */
   private async gatesNow(ctx: StepContext, step: string, entry: PlaybookEntry): Promise<string> {
-    const { verdicts } = await observeGates(ctx, this.o.config, this.gatesOf(entry));
+    const names = this.gatesOf(entry);
+    const { verdicts } = await observeGates(ctx, this.o.config, names);
     this.emitVerdicts(ctx, step, verdicts);
     const refused = verdicts.filter((v) => !v.pass);
-    if (refused.length > 0) throw this.refusalOf(ctx, refused, entry.kind === "gate" && entry.wait !== null);
-    return verdicts.map((v) => `${v.gate} passes`).join(", ");
+    if (refused.length === 0) return verdicts.map((v) => `${v.gate} passes`).join(", ");
+    const touched = ctx.node !== null && this.touched.has(ctx.node);
+    if (!touched || this.o.dryRun) throw this.refusalOf(ctx, refused, entry.kind === "gate" && entry.wait !== null);
+    await waitForGates(ctx, this.o.config, names, { limitMs: this.o.config.timeouts.heal, settleMs: this.o.config.timeouts.settle });
+    return `${names.join(", ")} pass, steadily`;
   }
 
   private async waitGate(ctx: StepContext, step: string, gate: GateName, limitMs: number): Promise<string> {
@@ -392,7 +400,7 @@ export class Engine {
 
   /** The take-down gates for a block of this kind: the engine's own plus those the playbook's preflight adds. */
   private takeDownGates(kind: TakeDown): GateName[] {
-    const names = unique([...takeDownGates, ...this.o.playbook.preflightGates]);
+    const names = unique([...takeDownGates, ...this.o.playbook.preflightGates.filter((g) => !gates[g].preflightOnly)]);
     // Before the node stops, its critical guests must already run elsewhere; while it drains they may still run on it.
     return names.map((g) => (g === "critical-healthy" && kind === "stop" ? "critical-healthy-elsewhere" : g));
   }
@@ -434,17 +442,17 @@ export class Engine {
     const entry = `${node}:${step}`;
     // About the whole cluster, the node itself included: it must be back in service too.
     const ctx = this.context(node, entry, step, null);
-    const gates = unique([...takeDownGates, ...o.playbook.preflightGates]).filter((g) => g !== "gluster-storage-failover");
+    const names = unique([...takeDownGates, ...o.playbook.preflightGates]).filter((g) => g !== "gluster-storage-failover" && !gates[g].preflightOnly);
     o.emit({ type: "step-start", node, step, entry, title });
     const end = (status: "ok" | "failed" | "interrupted", message: string) => o.emit({ type: "step-end", node, step, entry, status, message });
     try {
-      const { verdicts } = await observeGates(ctx, o.config, gates);
+      const { verdicts } = await observeGates(ctx, o.config, names);
       const refused = verdicts.filter((v) => !v.pass);
-      if (refused.length === 0) return end("ok", `${gates.join(", ")} pass`);
+      if (refused.length === 0) return end("ok", `${names.join(", ")} pass`);
       this.emitVerdicts(ctx, step, refused);
       if (o.dryRun) throw this.refusalOf(ctx, refused, true);
-      await waitForGates(ctx, o.config, gates, { limitMs: o.config.timeouts.heal, settleMs: o.config.timeouts.settle });
-      end("ok", `${gates.join(", ")} pass, steadily`);
+      await waitForGates(ctx, o.config, names, { limitMs: o.config.timeouts.heal, settleMs: o.config.timeouts.settle });
+      end("ok", `${names.join(", ")} pass, steadily`);
     } catch (error) {
       end(error instanceof StopRequested ? "interrupted" : "failed", error instanceof Error ? error.message : String(error));
       throw error;

@@ -12,7 +12,8 @@ import { upgradeComplete } from "./upgrade-state.js";
 import { stopIfAsked, waitUntil } from "./wait.js";
 
 async function placementFor(ctx: StepContext, node: string): Promise<Placement> {
-  const state = await ctx.observe(["guests", "constraints", "pve", "ha"]);
+  const state = await ctx.observe(["guests", "constraints", "pve", "ha", "haConfig"]);
+  if (!state.haConfig?.ok) throw new Refusal(`cannot place ${node}'s guests: HA's groups or rules could not be read (${state.haConfig?.ok === false ? state.haConfig.error : "not collected"}), and a placement against them is undone by HA`);
   if (!state.guests?.ok) throw new Refusal(`cannot place ${node}'s guests: guests could not be read (${state.guests?.ok === false ? state.guests.error : "not collected"})`);
   if (!state.constraints?.ok) throw new Refusal(`cannot place ${node}'s guests: migration preconditions could not be read (${state.constraints?.ok === false ? state.constraints.error : "not collected"})`);
   const online = state.pve?.ok ? state.pve.value.nodes.filter((n) => n.online).map((n) => n.name) : [];
@@ -26,12 +27,14 @@ async function placementFor(ctx: StepContext, node: string): Promise<Placement> 
     upgraded: ctx.facts.upgraded,
     unavailable,
     constraints: new Map(Object.entries(state.constraints.value).map(([vmid, c]) => [Number(vmid), c])),
+    ha: state.haConfig.value,
   });
 }
 
 /**
  * A locked guest (a backup running, a snapshot) cannot be migrated: PVE refuses it until the lock
- * lifts. The wait is bounded by `migrate` and says why it waits.
+ * lifts (docs/domain/proxmox-api.md, "Where a guest may go"). The wait is bounded by `migrate` and
+ * says why it waits.
  */
 async function lockLifted(ctx: StepContext, move: GuestMove): Promise<void> {
   const limit = ctx.config.timeouts.migrate;
@@ -73,7 +76,7 @@ const moving = (move: GuestMove) => move.action !== "leave";
 
 export const evacuate: Step<GuestMove[]> = {
   title: "Move running guests off the node (critical groups first)",
-  needs: ["guests", "constraints", "pve", "ha", "packages"],
+  needs: ["guests", "constraints", "pve", "ha", "haConfig", "packages"],
   takesNodeDown: "drain",
   async satisfied(ctx) {
     const node = targetOf(ctx);

@@ -15,12 +15,16 @@ export function maintenanceCommand(node: string, want: MaintenanceWish): RemoteC
   return changeCommand(["ha-manager", "crm-command", "node-maintenance", want === "maintenance" ? "enable" : "disable", node]);
 }
 
-/** What the HA manager reports for the node now; null when it reports nothing usable. */
-export async function haStatusOf(ctx: StepContext, node: string): Promise<string | null> {
+/** What the HA manager reports for the node now: its node status, or why there is none. */
+export async function haStatusOf(ctx: StepContext, node: string): Promise<{ status: string | null; nothingManaged: boolean; noMaster: boolean }> {
   const state = await ctx.observe(["ha"]);
-  if (!state.ha?.ok || !state.ha.value.managerActive) return null;
-  return state.ha.value.nodeStatus[node] ?? null;
+  if (!state.ha?.ok) return { status: null, nothingManaged: false, noMaster: false };
+  const ha = state.ha.value;
+  return { status: ha.managerActive ? (ha.nodeStatus[node] ?? null) : null, nothingManaged: ha.resourceCount === 0, noMaster: !ha.managerActive };
 }
+
+/** Maintenance only tells HA what to do with its resources: with none, there is nothing to ask for. */
+export const nothingManaged = (node: string) => `HA manages no resource: maintenance mode is not used for ${node} (it would have nothing to move or keep off it)`;
 
 export const humanActionFor = (node: string) =>
   `Check the HA stack (\`ha-manager status\` on any node). To clear maintenance by hand: \`ha-manager crm-command node-maintenance disable ${node}\`.`;
@@ -42,16 +46,25 @@ export async function requestMaintenance(ctx: StepContext, node: string, want: M
   if (want === "online") ctx.facts.maintenanceOn.delete(node);
 }
 
+/**
+ * The CRM takes a request up on its next round (every 10 s): a request it has not taken up within
+ * timeouts.haPickup never will be (pve-ha-manager before 4.0.6 ignored commands with no resource
+ * configured; a CRM without a master processes nothing), so the wait for it is short, and said so.
+ */
 export async function awaitMaintenance(ctx: StepContext, node: string, want: MaintenanceWish): Promise<string> {
-  const limit = ctx.config.timeouts.nodeOnline;
-  let last: string | null = null;
+  const limit = ctx.config.timeouts.haPickup;
+  let last: Awaited<ReturnType<typeof haStatusOf>> | null = null;
   await waitUntil(
     ctx,
     limit,
-    () => new StepFailure(`the HA manager did not report ${node} ${want} within ${formatDuration(limit)} (last: ${last ?? "no manager status"})`, humanActionFor(node)),
+    () =>
+      new StepFailure(
+        `the HA manager did not take up \`${commandLine(maintenanceCommand(node, want))}\` within ${formatDuration(limit)} (${last?.noMaster ? "no CRM master is active" : `it reports ${node} ${last?.status ?? "nothing"}`}): its CRM runs every 10 s, so it will not`,
+        humanActionFor(node),
+      ),
     async () => {
       last = await haStatusOf(ctx, node);
-      return last === want ? true : `waiting for the HA manager to report ${node} ${want} (now: ${last ?? "unknown"})`;
+      return last.status === want ? true : `waiting for the HA manager to report ${node} ${want} (now: ${last.status ?? (last.noMaster ? "no CRM master" : "unknown")})`;
     },
   );
   return `HA manager reports ${node} ${want}`;

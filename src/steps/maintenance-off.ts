@@ -1,7 +1,7 @@
 // maintenance-off: once the node is back and verified, HA may place guests on it again.
 
 import { done, targetOf, toDo, type Step } from "./contract.js";
-import { awaitMaintenance, describeMaintenance, haStatusOf, requestMaintenance } from "./ha-maintenance.js";
+import { awaitMaintenance, describeMaintenance, haStatusOf, nothingManaged, requestMaintenance } from "./ha-maintenance.js";
 
 export const maintenanceOff: Step<null> = {
   title: "Take the node out of HA maintenance mode",
@@ -9,7 +9,9 @@ export const maintenanceOff: Step<null> = {
   takesNodeDown: null,
   async satisfied(ctx) {
     const node = targetOf(ctx);
-    if ((await haStatusOf(ctx, node)) !== "online") return toDo(null);
+    const ha = await haStatusOf(ctx, node);
+    if (ha.nothingManaged && !ctx.facts.maintenanceOn.has(node)) return done(nothingManaged(node));
+    if (ha.status !== "online") return toDo(null);
     ctx.facts.maintenanceOn.delete(node);
     return done(`the HA manager reports ${node} online`);
   },

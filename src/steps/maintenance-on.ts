@@ -3,7 +3,7 @@
 // while it reboots.
 
 import { done, targetOf, toDo, type Step } from "./contract.js";
-import { awaitMaintenance, describeMaintenance, haStatusOf, requestMaintenance } from "./ha-maintenance.js";
+import { awaitMaintenance, describeMaintenance, haStatusOf, nothingManaged, requestMaintenance } from "./ha-maintenance.js";
 import { upgradeComplete } from "./upgrade-state.js";
 
 export const maintenanceOn: Step<null> = {
@@ -12,7 +12,9 @@ export const maintenanceOn: Step<null> = {
   takesNodeDown: "drain",
   async satisfied(ctx) {
     const node = targetOf(ctx);
-    if ((await haStatusOf(ctx, node)) === "maintenance") {
+    const ha = await haStatusOf(ctx, node);
+    if (ha.nothingManaged) return done(nothingManaged(node));
+    if (ha.status === "maintenance") {
       ctx.facts.maintenanceOn.add(node);
       return done(`the HA manager already reports ${node} in maintenance`);
     }

@@ -32,7 +32,7 @@ describe("rollgate check", () => {
     const run = await check(t);
     expect(run.stderr).toBe("");
     expect(run.exitCode).toBe(0);
-    for (const gate of ["quorum", "nodes-online", "gluster-healed", "critical-healthy", "services", "private-network"]) {
+    for (const gate of ["permissions", "package-sources", "quorum", "nodes-online", "gluster-healed", "critical-healthy", "services", "private-network"]) {
       expect(run.stdout).toMatch(new RegExp(`^${gate}\\s+pass`, "m"));
     }
     expect(t.lab.status().record.mutations).toEqual([]);
@@ -43,7 +43,7 @@ describe("rollgate check", () => {
     const run = await check(t, "--json");
     const doc = JSON.parse(run.stdout) as { pass: boolean; verdicts: Array<{ gate: string; pass: boolean }> };
     expect(doc.pass).toBe(true);
-    expect(doc.verdicts.map((v) => v.gate)).toEqual(["quorum", "nodes-online", "gluster-healed", "critical-healthy", "services", "private-network"]);
+    expect(doc.verdicts.map((v) => v.gate)).toEqual(["permissions", "package-sources", "quorum", "nodes-online", "gluster-healed", "critical-healthy", "services", "private-network"]);
   });
 
   it("--gate gluster-healed needs only SSH: it works without the API token", async () => {

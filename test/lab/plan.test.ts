@@ -23,7 +23,8 @@ describe("rollgate plan", () => {
     const run = await runCli(["plan", "-c", t.lab.files.config]);
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain("Order: pve3 → pve1 → pve2 (fewest critical guests first)");
-    expect(run.stdout).toContain("reboot: new kernel 6.8.12-5-pve (running 6.8.12-4-pve)");
+    const { pendingKernel, runningKernel } = t.lab.cluster.topology;
+    expect(run.stdout).toContain(`reboot: new kernel ${pendingKernel} (running ${runningKernel})`);
     expect(run.stdout).toContain("Ready: every gate passes now.");
     expect(run.stdout.split("\n").length).toBeLessThan(40);
 
@@ -76,7 +77,7 @@ describe("rollgate plan and PVE's Gluster storage", () => {
   it("says which node cannot go down while the storage has no second volfile server", async () => {
     const t = (current = await startTestLab({ scenario: "storage-without-server2" }));
     const run = await runCli(["plan", "-c", t.lab.files.config]);
-    expect(run.stdout).toContain("storage gv0 (volume gv0) fetches its volfile only from pve1, which is pve1");
+    expect(run.stdout).toContain("storage gv0 (volume gv0) fetches its volfile only from pve1: while it reboots, guests on gv0 cannot start or migrate. Add a second server first: `pvesm set gv0 --server2 pve2`");
     expect(run.stdout).toContain("Not ready: pve1 cannot go down as planned (see above).");
   });
 });

@@ -40,7 +40,7 @@ function settings(overrides: Partial<SshSettings>): SshSettings {
 describe("commands", () => {
   it("returns stdout, stderr and the exit code separately", async () => {
     const kernel = await pool.run("pve1", readCommand("uname", "-r"));
-    expect(kernel).toEqual({ exitCode: 0, signal: null, stdout: "6.8.12-4-pve\n", stderr: "" });
+    expect(kernel).toEqual({ exitCode: 0, signal: null, stdout: "6.17.2-2-pve\n", stderr: "" });
     const missing = await pool.run("pve2", readCommand("cat", "/no/such/file"));
     expect(missing).toMatchObject({ exitCode: 1, stdout: "", stderr: "cat: /no/such/file: No such file or directory\n" });
     const unknown = await pool.run("pve3", readCommand("celery", "inspect", "ping"));

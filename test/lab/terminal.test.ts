@@ -48,7 +48,7 @@ async function upgradeInChild(on: "pipes" | "pty" = "pipes"): Promise<Run> {
 async function expectFinishedAsUsual({ t, hook, cli }: Run): Promise<void> {
   expect(await cli.exitCode, cli.stderr()).toBe(0);
   const status = t.lab.status();
-  for (const node of status.nodes) expect(node).toMatchObject({ runningKernel: "6.8.12-5-pve", pendingPackages: 0, maintenance: false });
+  for (const node of status.nodes) expect(node).toMatchObject({ runningKernel: t.lab.cluster.topology.pendingKernel, pendingPackages: 0, maintenance: false });
   expect(status.record.maxOutOfService).toBe(1);
   const journalDir = path.join(t.dir, "journal");
   const file = await currentRunFile(journalDir);

@@ -13,6 +13,7 @@ export function renderVerdicts(verdicts: Verdict[], style: Style, verbose: boole
     lines.push(`${v.gate.padEnd(width)}${mark}  ${v.pass ? style.dim(first) : first}`);
     for (const line of rest) lines.push(`${" ".repeat(width + 8)}${v.pass ? style.dim(line) : line}`);
     if (!v.pass && verbose) for (const line of v.checked) lines.push(`${" ".repeat(width + 8)}${style.dim(`ok: ${line}`)}`);
+    for (const warning of v.warnings ?? []) lines.push(`${" ".repeat(width + 8)}${style.bad(`warning: ${warning}`)}`);
   }
   return lines.join("\n");
 }

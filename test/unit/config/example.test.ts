@@ -56,6 +56,7 @@ test("the DESIGN.md example parses, with defaults applied and durations in ms", 
       poll: 10_000,
       settle: 30_000,
       apt: 3_600_000,
+      haPickup: 60_000,
       reboot: 900_000,
       lockLease: 180_000,
     },
@@ -142,5 +143,17 @@ describe("values are normalised", () => {
     expect(config.upgrade.guestOverrides[105]).toBe("shutdown");
     expect(config.upgrade.guestOverrides[106]).toBe("leave");
     expect(config.timeouts.poll).toBe(2_500);
+  });
+});
+
+describe("README's token commands", () => {
+  test("are exactly what the permissions gate asks for, on both versions", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const { grantCommands } = await import("../../../src/pve/privileges.js");
+    const readme = await readFile(new URL("../../../README.md", import.meta.url), "utf8");
+    for (const major of ["8", "9"] as const) {
+      const block = `# PVE ${major}\n${grantCommands(major, "rollgate@pve!upgrade").join("\n")}\n`;
+      expect(readme).toContain(block);
+    }
   });
 });

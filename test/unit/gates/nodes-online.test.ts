@@ -1,8 +1,8 @@
 // nodes-online: every declared node is a cluster member, online, reachable over SSH, and not left in
 // HA maintenance; without an active HA manager nobody acknowledges maintenance, so it fails closed.
 
-import { describe, it } from "vitest";
-import { failed } from "../../../src/observe/state.js";
+import { describe, expect, it } from "vitest";
+import { failed, observed } from "../../../src/observe/state.js";
 import {
   degraded,
   evaluate,
@@ -51,5 +51,15 @@ describe("nodes-online gate", () => {
     ],
   ])("refuses when %s", (_, mutate, texts) => {
     expectRefusal(evaluate("nodes-online", degraded(mutate)), ...texts);
+  });
+});
+
+describe("nodes-online without any HA resource", () => {
+  it("needs no HA master when HA manages nothing, and says so", () => {
+    const state = healthyState();
+    state.ha = observed({ managerActive: false, nodeStatus: {}, resourceCount: 0 });
+    const v = evaluate("nodes-online", state);
+    expectPass(v);
+    expect(v.checked).toContain("HA manages no resource: no HA master needed, maintenance mode is not used");
   });
 });

@@ -6,6 +6,7 @@ import { expect } from "vitest";
 import { parseConfig, type Config } from "../../../src/config/index.js";
 import { gates, type GateName, type Verdict } from "../../../src/gates/index.js";
 import type { BrickProcessStatus, HealBrick, Peer } from "../../../src/gluster/types.js";
+import { allPrivileges, privilegeNeeds } from "../../../src/pve/privileges.js";
 import {
   failed,
   observed,
@@ -120,9 +121,17 @@ export function healthyState(target: string | null = null): ClusterState {
       nodes: NODES.map((name) => ({ name, maxmem: 64 * GiB, mem: 8 * GiB })),
       critical: { routers: [healthyMember(byVmid(100)), healthyMember(byVmid(101))] },
     }),
-    ha: observed({ managerActive: true, nodeStatus: Object.fromEntries(NODES.map((node) => [node, "online"])) }),
+    ha: observed({ managerActive: true, nodeStatus: Object.fromEntries(NODES.map((node) => [node, "online"])), resourceCount: 2 }),
+    haConfig: observed({ source: "groups", resources: [100, 101].map((vmid) => ({ sid: `vm:${vmid}`, vmid, state: "started", failback: true })), nodeRules: [], affinityRules: [] }),
+    permissions: observed({
+      tokenId: "rollgate@pve!upgrade",
+      majors: ["8"],
+      effective: Object.fromEntries([...privilegeNeeds("8").map((n) => [n.path, allPrivileges("8")] as const), ...[100, 101].map((vmid) => [`/vms/${vmid}`, allPrivileges("8")] as const)]),
+    }),
     gluster: { [VOLUME]: observed(healthyVolume()) },
-    storage: observed([{ storage: VOLUME, volume: VOLUME, server: "pve1", server2: "pve2" }]),
+    storage: observed({ listed: [{ storage: "local", type: "dir" }, { storage: VOLUME, type: "glusterfs" }], gluster: [{ storage: VOLUME, volume: VOLUME, server: "pve1", server2: "pve2" }] }),
+    mounts: Object.fromEntries(NODES.map((node) => [node, observed([])])),
+    aptUpdate: Object.fromEntries(NODES.map((node) => [node, observed({ errors: [], warnings: [] })])),
     peers: Object.fromEntries(NODES.map((node) => [node, observed({ peers: NODES.filter((n) => n !== node).map(peer) })])),
     services: [
       { name: "celery", what: "celery.service on pve1", node: "pve1", result: observed({ healthy: true, detail: "active" }) },
@@ -211,7 +220,7 @@ export const haNodeStatus =
   };
 
 export const haManagerInactive: Mutator = (state) => {
-  state.ha = observed({ managerActive: false, nodeStatus: {} });
+  state.ha = observed({ managerActive: false, nodeStatus: {}, resourceCount: 2 });
 };
 
 // ── Gluster ─────────────────────────────────────────────────────────────────────────────────────
@@ -426,6 +435,10 @@ const FACET_KEYS: Record<Facet, Array<keyof ClusterState>> = {
   ssh: ["ssh"],
   guests: ["guests"],
   ha: ["ha"],
+  haConfig: ["haConfig"],
+  permissions: ["permissions"],
+  mounts: ["mounts"],
+  aptUpdate: ["aptUpdate"],
   gluster: ["gluster", "peers"],
   services: ["services"],
   privateNetwork: ["privateNetwork"],

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../../src/config/index.js";
 import type { Guest, NodeCapacity, NodePackages } from "../../../src/observe/state.js";
 import { upgradeOrder } from "../../../src/plan/order.js";
+import { parseNodeList, type HaConfig } from "../../../src/observe/ha-config.js";
 import { placeGuests, type PlacementInput } from "../../../src/plan/placement.js";
 import { predictReboot } from "../../../src/plan/reboot.js";
 
@@ -162,5 +163,56 @@ describe("reboot prediction", () => {
   it("honours /run/reboot-required, and needs none when the newest kernel runs", () => {
     expect(predictReboot({ ...base, rebootRequiredFile: true })).toMatchObject({ needed: true, reason: "/run/reboot-required exists" });
     expect(predictReboot(base)).toMatchObject({ needed: false });
+  });
+});
+
+describe("placement agrees with HA's groups and rules", () => {
+  const groups = (nodes: string, nofailback = false): HaConfig => ({
+    source: "groups",
+    resources: [{ sid: "vm:300", vmid: 300, state: "started", failback: !nofailback }],
+    nodeRules: [{ name: "group db", nodes: parseNodeList(nodes), strict: false, resources: ["vm:300"], disabled: false, errors: [] }],
+    affinityRules: [],
+  });
+
+  it("refuses to move a guest HA would fail back to the node being emptied, naming the command", () => {
+    const { moves } = place({ target: "pve1", guests: [guest(300, "pve1")], ha: groups("pve1:2,pve2:1,pve3:1") });
+    expect(moves[0]!.to).toBeNull();
+    expect(moves[0]!.problem).toBe(
+      "HA would move 300 (vm300) back to pve1 while pve1 runs (group db prefers pve1, failback on): for the upgrade, `ha-manager groupset db --nofailback 1`, or give pve1 a lower priority",
+    );
+  });
+
+  it("moves it where rollgate likes when the group has nofailback", () => {
+    const { moves } = place({ target: "pve1", guests: [guest(300, "pve1")], ha: groups("pve1:2,pve2:1,pve3:1", true), capacity: capacity({ pve2: 40 }) });
+    expect(moves[0]).toMatchObject({ to: "pve3", problem: null });
+  });
+
+  it("puts it on the node HA prefers next, even with less room elsewhere free", () => {
+    const { moves } = place({ target: "pve1", guests: [guest(300, "pve1")], ha: groups("pve2:2,pve1:1"), capacity: capacity({ pve2: 40 }) });
+    // pve2 has the highest priority among the nodes left: HA would move it there from anywhere else.
+    expect(moves[0]).toMatchObject({ to: "pve2", problem: null });
+  });
+
+  it("keeps members of a PVE 9 negative resource-affinity rule apart, spread or not", () => {
+    const rules: HaConfig = {
+      source: "rules",
+      resources: [
+        { sid: "vm:300", vmid: 300, state: "started", failback: true },
+        { sid: "vm:301", vmid: 301, state: "started", failback: true },
+      ],
+      nodeRules: [],
+      affinityRules: [{ name: "rule keep-apart", affinity: "negative", resources: ["vm:300", "vm:301"], disabled: false, errors: [] }],
+    };
+    const { moves } = place({ target: "pve1", guests: [guest(300, "pve1"), guest(301, "pve3")], ha: rules, capacity: capacity({ pve2: 60, pve4: 60 }) });
+    expect(moves[0]).toMatchObject({ vmid: 300, to: expect.not.stringMatching(/^pve3$/) });
+    const crowded = place({ target: "pve1", guests: [guest(300, "pve1"), guest(301, "pve2")], ha: { ...rules, nodeRules: [{ name: "rule only-two", nodes: parseNodeList("pve1,pve2"), strict: true, resources: ["vm:300"], disabled: false, errors: [] }] } });
+    expect(crowded.moves[0]!.problem).toBe(
+      "nowhere to put 300 (vm300): HA keeps it on pve2 (rule only-two, failback on); HA keeps it apart from vm:301 (negative resource-affinity) on pve2",
+    );
+  });
+
+  it("leaves guests HA does not manage, or manages in no running state, to rollgate", () => {
+    const ignored: HaConfig = { ...groups("pve1:2,pve2"), resources: [{ sid: "vm:300", vmid: 300, state: "ignored", failback: true }] };
+    expect(place({ target: "pve1", guests: [guest(300, "pve1")], ha: ignored }).moves[0]!.problem).toBeNull();
   });
 });

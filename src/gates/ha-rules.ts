@@ -1,0 +1,41 @@
+// Do HA's own rules agree with cluster.yaml's critical groups? PVE 9's negative resource-affinity
+// rule over the routers is PVE's own "never on one node" (docs/domain/proxmox-ha.md): where the
+// two disagree, HA's placement (maintenance, a failed node) and rollgate's are not the same.
+
+import type { Config } from "../config/index.js";
+import { sidOf, type HaConfig } from "../observe/ha-config.js";
+
+/** Findings a sysadmin should act on; none means HA and cluster.yaml agree. */
+export function haRuleFindings(config: Config, ha: HaConfig): string[] {
+  const findings: string[] = [];
+  // Guests of the critical groups: containers and VMs share the vmid space; HA says which it is.
+  const sidsOf = (vms: number[]) => vms.map((vmid) => ha.resources.find((r) => r.vmid === vmid)?.sid ?? sidOf(vmid, "qemu"));
+  for (const group of config.critical) {
+    const sids = sidsOf(group.vms);
+    const covering = ha.affinityRules.filter((r) => r.affinity === "negative" && sids.every((sid) => r.resources.includes(sid)));
+    const active = covering.filter((r) => !r.disabled && r.errors.length === 0);
+    if (ha.source === "rules" && group.spread && active.length === 0) {
+      findings.push(
+        `group ${group.group} is spread in cluster.yaml, but no HA rule keeps ${sids.join(" and ")} apart: HA's own placement (maintenance, a failed node) may put them on one node. To agree: \`ha-manager rules add resource-affinity ${group.group}-apart --resources ${sids.join(",")} --affinity negative\``,
+      );
+    }
+    if (!group.spread && active.length > 0) {
+      findings.push(`HA keeps ${sids.join(" and ")} apart (${active.map((r) => r.name).join(", ")}), but group ${group.group} has spread: false in cluster.yaml: set spread: true so rollgate places them as HA does`);
+    }
+    for (const rule of [...ha.affinityRules, ...ha.nodeRules].filter((r) => r.resources.some((sid) => sids.includes(sid)))) {
+      if (rule.disabled) findings.push(`${rule.name} (over ${rule.resources.join(", ")}, members of group ${group.group}) is disabled: HA ignores it`);
+      if (rule.errors.length > 0) findings.push(`${rule.name} (over ${rule.resources.join(", ")}) cannot be satisfied, so HA disabled it: ${rule.errors.join("; ")}`);
+    }
+  }
+  return [...new Set(findings)];
+}
+
+/** One line per rule HA has about the critical groups' guests, for plan and check to show. */
+export function describeHaRules(config: Config, ha: HaConfig): string[] {
+  const critical = new Set(config.critical.flatMap((g) => g.vms));
+  const concerns = (resources: string[]) => resources.some((sid) => critical.has(Number(sid.split(":")[1])));
+  return [
+    ...ha.nodeRules.filter((r) => concerns(r.resources)).map((r) => `${r.name}: ${r.resources.join(", ")} on ${r.nodes.map((n) => `${n.node}:${n.priority}`).join(", ")}${r.strict ? " (only these)" : ""}`),
+    ...ha.affinityRules.filter((r) => concerns(r.resources)).map((r) => `${r.name}: ${r.resources.join(", ")} ${r.affinity === "negative" ? "kept apart" : "kept together"}`),
+  ];
+}

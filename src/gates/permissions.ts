@@ -1,0 +1,40 @@
+// The API token can do what an upgrade needs: every privilege of src/pve/privileges.ts, effective
+// where rollgate uses it, for each PVE version the nodes run. Without them PVE filters lists to
+// nothing (a storage list that comes back empty) or answers 403 (the guest agent probe), and a
+// gate that reads an empty list must never pass for it: this gate names what is missing, before
+// anything is touched, with the pveum commands that grant it.
+
+import { grantCommands, privilegeNeeds, roleName } from "../pve/privileges.js";
+import { unobserved, verdict, type Gate } from "./types.js";
+
+export const permissionsGate: Gate = {
+  name: "permissions",
+  title: "The API token holds every privilege rollgate needs",
+  needs: () => ["permissions"],
+  preflightOnly: true,
+  evaluate({ config, state }) {
+    const seen = state.permissions;
+    if (!seen?.ok) return verdict(this, [unobserved("the token's privileges (API /access/permissions)", seen?.ok === false ? seen.error : undefined)], []);
+    const { tokenId, majors, effective } = seen.value;
+    const reasons: string[] = [];
+    const checked: string[] = [];
+    for (const major of majors) {
+      // A critical guest may carry an ACL of its own that takes away what /vms grants.
+      const vmNeed = privilegeNeeds(major).find((n) => n.path === "/vms");
+      const needs = [...privilegeNeeds(major), ...config.critical.flatMap((g) => g.vms.map((vmid) => ({ path: `/vms/${vmid}`, privileges: vmNeed?.privileges ?? [], why: `critical guest ${vmid} of group ${g.group}` })))];
+      const missing = needs.flatMap((need) => {
+        const lacks = need.privileges.filter((p) => !(effective[need.path] ?? []).includes(p));
+        return lacks.length > 0 ? [`${lacks.join(", ")} on ${need.path} (${need.why})`] : [];
+      });
+      if (missing.length === 0) {
+        checked.push(`token ${tokenId} holds every privilege PVE ${major} checks (${needs.length} paths)`);
+        continue;
+      }
+      const [addRole, ...grants] = grantCommands(major, tokenId);
+      reasons.push(
+        `token ${tokenId} lacks ${missing.join("; ")} on PVE ${major}: grant them with \`${addRole}\` (or \`pveum role modify ${roleName} --privs …\` if the role exists), ${grants.map((g) => `\`${g}\``).join(" and ")}`,
+      );
+    }
+    return verdict(this, reasons, checked);
+  },
+};

@@ -1,0 +1,40 @@
+// permissions: every privilege rollgate needs is effective for its token, for each PVE version the
+// nodes run; what is missing is named, with the pveum commands that grant it.
+
+import { describe, expect, it } from "vitest";
+import { observed } from "../../../src/observe/state.js";
+import { allPrivileges } from "../../../src/pve/privileges.js";
+import { evaluate, expectPass, healthyState } from "./state-factory.js";
+
+function withEffective(majors: Array<"8" | "9">, effective: Record<string, string[]>) {
+  const state = healthyState();
+  state.permissions = observed({ tokenId: "rollgate@pve!upgrade", majors, effective });
+  return state;
+}
+
+const everything = (major: "8" | "9") => Object.fromEntries(["/", "/vms", "/storage", "/vms/100", "/vms/101"].map((p) => [p, allPrivileges(major)]));
+
+describe("permissions", () => {
+  it("passes when the token holds everything the nodes' version checks", () => {
+    expectPass(evaluate("permissions", withEffective(["8"], everything("8"))));
+    expectPass(evaluate("permissions", withEffective(["9"], everything("9"))));
+  });
+
+  it("names what is missing where, and the pveum commands that grant it", () => {
+    const state = withEffective(["9"], { ...everything("9"), "/storage": [], "/vms/101": ["VM.Audit"] });
+    const v = evaluate("permissions", state);
+    expect(v.pass).toBe(false);
+    expect(v.reasons).toEqual([
+      "token rollgate@pve!upgrade lacks Datastore.Audit on /storage (storage definitions (an unprivileged token sees an empty list)); VM.Migrate, VM.PowerMgmt, VM.GuestAgent.Audit on /vms/101 (critical guest 101 of group routers) on PVE 9: " +
+        'grant them with `pveum role add RollgateUpgrade --privs "Sys.Audit,VM.Audit,VM.Migrate,VM.PowerMgmt,VM.GuestAgent.Audit,Datastore.Audit"` (or `pveum role modify RollgateUpgrade --privs …` if the role exists), ' +
+        "`pveum acl modify / --users rollgate@pve --roles RollgateUpgrade` and `pveum acl modify / --tokens 'rollgate@pve!upgrade' --roles RollgateUpgrade`",
+    ]);
+  });
+
+  it("asks PVE 8 for VM.Monitor and PVE 9 for VM.GuestAgent.Audit, both while the cluster is mixed", () => {
+    const v = evaluate("permissions", withEffective(["8", "9"], everything("8")));
+    expect(v.reasons).toHaveLength(1);
+    expect(v.reasons[0]).toContain("lacks VM.GuestAgent.Audit on /vms");
+    expect(v.reasons[0]).toContain("on PVE 9");
+  });
+});
