@@ -6,6 +6,9 @@ import path from "node:path";
 import { loadConfig, resolveTokenSecret, type LoadedConfig } from "../../src/config/index.js";
 import { startLab, type Lab, type LabOptions } from "../../src/lab/lab.js";
 
+/** The releases the end-to-end suites run against: the last PVE 8 and the current PVE 9. */
+export const pveVersions = ["8.4", "9.1"] as const;
+
 export interface TestLab {
   lab: Lab;
   dir: string;
