@@ -252,6 +252,9 @@ const MIN_LOCK_LEASE_MS = 2_000;
 
 const timeouts = section({
   heal: duration("2h").describe("Longest wait for Gluster to heal after a node returns (default 2h)"),
+  healStall: duration("10m").describe(
+    "How long a heal may go without fewer entries pending before the wait stops and says so: waiting longer would not help (default 10m)",
+  ),
   nodeOnline: duration("15m").describe("Longest wait for a node to come back (SSH + API + quorum) (default 15m)"),
   migrate: duration("30m").describe("Longest wait for one guest migration (default 30m)"),
   poll: duration("10s").describe("Interval between two looks at the cluster while waiting (default 10s)"),

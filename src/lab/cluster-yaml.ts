@@ -4,7 +4,7 @@
 import type { LabCredentials } from "./credentials.js";
 import type { Topology } from "./model/topology.js";
 
-export type LabTimeout = "heal" | "nodeOnline" | "migrate" | "apt" | "reboot" | "poll" | "settle" | "lockLease" | "haPickup";
+export type LabTimeout = "heal" | "nodeOnline" | "migrate" | "apt" | "reboot" | "poll" | "settle" | "lockLease" | "haPickup" | "healStall";
 
 export interface LabYamlInput {
   topology: Topology;
@@ -60,6 +60,7 @@ upgrade:
   guests: migrate
 timeouts:
   heal: ${limit("heal", 2 * 60 * minute, 5_000)}
+  healStall: ${limit("healStall", 10 * minute, 2_000)}
   nodeOnline: ${limit("nodeOnline", 15 * minute, 5_000)}
   migrate: ${limit("migrate", 30 * minute, 5_000)}
   apt: ${limit("apt", 60 * minute, 10_000)}

@@ -51,6 +51,7 @@ test("the DESIGN.md example parses, with defaults applied and durations in ms", 
     },
     timeouts: {
       heal: 7_200_000,
+      healStall: 600_000,
       nodeOnline: 900_000,
       migrate: 1_800_000,
       poll: 10_000,
