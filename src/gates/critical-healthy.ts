@@ -4,7 +4,7 @@
 // the group answers.
 
 import type { CriticalGroup } from "../config/index.js";
-import type { CriticalMember } from "../observe/state.js";
+import type { CriticalMember, Guest } from "../observe/state.js";
 import { describeHaRules, haRuleFindings } from "./ha-rules.js";
 import { unobserved, verdict, type Gate, type GateInput, type Verdict } from "./types.js";
 
@@ -24,7 +24,22 @@ function memberProblem(member: CriticalMember): string | null {
   return null;
 }
 
-function groupReasons(group: CriticalGroup, members: CriticalMember[], target: string | null): { reasons: string[]; checked: string[] } {
+/** The command that moves a guest: HA's own for a guest HA manages (else HA would move it back). */
+function migrateCommand(guest: Guest, to: string): string {
+  if (guest.haState !== null) return `ha-manager migrate ${guest.type === "lxc" ? "ct" : "vm"}:${guest.vmid} ${to}`;
+  return guest.type === "lxc" ? `pct migrate ${guest.vmid} ${to} --restart` : `qm migrate ${guest.vmid} ${to} --online`;
+}
+
+/** Where the members sharing a node can go: nodes that hold no member of the group, one each. */
+function spreadAdvice(sharing: Guest[], members: CriticalMember[], nodes: string[]): string {
+  const taken = new Set(members.flatMap((m) => (m.guest ? [m.guest.node] : [])));
+  const free = nodes.filter((n) => !taken.has(n));
+  const moves = sharing.slice(1).map((guest, i) => (free[i] ? `\`${migrateCommand(guest, free[i])}\`` : null));
+  if (moves.some((m) => m === null)) return "migrate all but one to nodes that hold no member of the group (there are not enough such nodes now)";
+  return `move all but one: ${moves.join(", ")}`;
+}
+
+function groupReasons(group: CriticalGroup, members: CriticalMember[], target: string | null, nodes: string[]): { reasons: string[]; checked: string[] } {
   const reasons: string[] = [];
   const checked: string[] = [];
   const problems = new Map(members.map((m) => [m.vmid, memberProblem(m)]));
@@ -41,10 +56,14 @@ function groupReasons(group: CriticalGroup, members: CriticalMember[], target: s
     checked.push(`group ${group.group}: ${healthyElsewhere.length} members healthy${where} (minimum ${group.minHealthy})`);
   }
   if (group.spread) {
-    const byNode = new Map<string, number[]>();
-    for (const m of members) if (m.guest && m.guest.status === "running") byNode.set(m.guest.node, [...(byNode.get(m.guest.node) ?? []), m.vmid]);
-    for (const [node, vmids] of byNode) {
-      if (vmids.length > 1) reasons.push(`group ${group.group}: ${vmids.join(" and ")} all run on ${node} (spread: true): one reboot of ${node} would take them all down; migrate all but one elsewhere`);
+    const byNode = new Map<string, Guest[]>();
+    for (const m of members) if (m.guest && m.guest.status === "running") byNode.set(m.guest.node, [...(byNode.get(m.guest.node) ?? []), m.guest]);
+    for (const [node, sharing] of byNode) {
+      if (sharing.length > 1) {
+        reasons.push(
+          `group ${group.group}: ${sharing.map((g) => g.vmid).join(" and ")} all run on ${node} (spread: true): one reboot of ${node} would take them all down; ${spreadAdvice(sharing, members, nodes.filter((n) => n !== node))}`,
+        );
+      }
     }
   }
   return { reasons, checked };
@@ -72,7 +91,7 @@ function evaluateGroups(gate: Pick<Gate, "name" | "title">, input: GateInput, ta
       reasons.push(unobserved(`group ${group.group}`, undefined));
       continue;
     }
-    const found = groupReasons(group, members, target);
+    const found = groupReasons(group, members, target, config.nodes.map((n) => n.name));
     reasons.push(...found.reasons);
     checked.push(...found.checked);
   }

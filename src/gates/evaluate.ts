@@ -3,6 +3,7 @@
 import type { Config } from "../config/index.js";
 import type { ClusterState, Facet } from "../observe/state.js";
 import { gates } from "./index.js";
+import { rootCausesFirst } from "./root-causes.js";
 import type { GateName, Verdict } from "./types.js";
 
 export function facetsFor(config: Config, names: readonly GateName[]): Set<Facet> {
@@ -10,7 +11,11 @@ export function facetsFor(config: Config, names: readonly GateName[]): Set<Facet
 }
 
 export function evaluateGates(config: Config, state: ClusterState, names: readonly GateName[]): Verdict[] {
-  return names.map((name) => gates[name].evaluate({ config, state, target: state.target }));
+  return rootCausesFirst(
+    config,
+    state,
+    names.map((name) => gates[name].evaluate({ config, state, target: state.target })),
+  );
 }
 
 /** Facets that need the PVE API (the others need only SSH). */

@@ -2,6 +2,8 @@
 // self-heal daemon runs, every peer is connected, and every brick reports zero pending entries and
 // no split-brain. The brick list comes from `volume info`: `volume status` leaves out the bricks of
 // a node whose glusterd does not answer, and heal info prints `-` for a brick it cannot reach.
+// A brick process or self-heal daemon that is offline while its glusterd answers, a peer rejected,
+// and a split-brain are faults: no wait fixes them (docs/domain/gluster.md, "Heal").
 
 import type { BrickRef, HealBrick } from "../gluster/types.js";
 import type { GlusterVolume } from "../observe/state.js";
@@ -11,8 +13,31 @@ function sampleOf(brick: HealBrick): string {
   return brick.sample.length > 0 ? ` (e.g. ${brick.sample[0]})` : "";
 }
 
-function volumeReasons(volume: GlusterVolume, metrics: Record<string, number | null>): { reasons: string[]; checked: string[] } {
+/** A brick's log, named after its path with the slashes turned into dashes (glusterfs admin_logging.md). */
+const brickLog = (path: string) => `/var/log/glusterfs/bricks/${path.replace(/^\/+/, "").replaceAll("/", "-")}.log`;
+
+/**
+ * What a human can choose between to resolve a split-brain, for one file: heal info names a file
+ * by its path from the volume root or as `<gfid:…>`, which the split-brain commands take as
+ * `gfid:…` (glusterdocs Troubleshooting/resolving-splitbrain.md).
+ */
+function splitBrainAdvice(volume: string, listed: string): string {
+  const file = listed.replace(/^<(gfid:[0-9a-f-]+)>$/, "$1");
+  return (
+    `waiting will not resolve it: choose which copy wins, per file, with \`gluster volume heal ${volume} split-brain latest-mtime ${file}\` (the newest), ` +
+    `\`… bigger-file ${file}\` (the larger) or \`… source-brick HOST:BRICK ${file}\` (that brick's copy); list them with \`gluster volume heal ${volume} info split-brain\``
+  );
+}
+
+interface Findings {
+  reasons: string[];
+  faults: string[];
+  checked: string[];
+}
+
+function volumeFindings(volume: GlusterVolume, metrics: Record<string, number | null>): Findings {
   const reasons: string[] = [];
+  const faults: string[] = [];
   const checked: string[] = [];
   const { info, status, heal, splitBrain, name } = volume;
   if (info.status !== "Started") reasons.push(`volume ${name} is ${info.status}, not Started: start it (gluster volume start ${name}) or remove it from gluster.volumes`);
@@ -29,11 +54,14 @@ function volumeReasons(volume: GlusterVolume, metrics: Record<string, number | n
     if (!processStatus) {
       reasons.push(`${brick.name}: not listed by \`gluster volume status ${name}\` (its node's glusterd does not answer ${volume.from}): start glusterd on ${brick.host}`);
     } else if (!processStatus.online) {
-      reasons.push(`${brick.name}: brick process is offline: \`gluster volume start ${name} force\` on a node, after finding why it stopped`);
+      faults.push(
+        `${brick.name}: brick process is offline although glusterd on ${brick.host} answers: find why in ${brickLog(brick.path)} on ${brick.host} (\`gluster volume status ${name}\`), then \`gluster volume start ${name} force\` restarts it`,
+      );
     }
     const daemon = processStatus?.peerId ? status.selfHealDaemons.find((d) => d.peerId === processStatus.peerId) : undefined;
-    if (processStatus && !daemon) reasons.push(`${brick.name}: no self-heal daemon listed for ${brick.host}`);
-    else if (daemon && !daemon.online) reasons.push(`${brick.name}: the self-heal daemon on ${brick.host} is offline: heals to and from it cannot run`);
+    const shdAdvice = `look in /var/log/glusterfs/glustershd.log on ${brick.host}; \`gluster volume start ${name} force\` restarts it`;
+    if (processStatus && !daemon) faults.push(`${brick.name}: no self-heal daemon listed for ${brick.host}: heals to and from it cannot run: ${shdAdvice}`);
+    else if (daemon && !daemon.online) faults.push(`${brick.name}: the self-heal daemon on ${brick.host} is offline: heals to and from it cannot run: ${shdAdvice}`);
 
     const healed = healBricks.get(brick.name);
     if (!healed) {
@@ -54,7 +82,7 @@ function volumeReasons(volume: GlusterVolume, metrics: Record<string, number | n
     if (!split || !split.connected || splitCount === null) {
       if (healed.connected) reasons.push(`${brick.name}: split-brain state unknown (${split ? split.status : "missing from heal info split-brain"})`);
     } else if (splitCount > 0) {
-      reasons.push(`${brick.name}: ${splitCount} entries in split-brain${sampleOf(split)}: resolve them by hand (gluster volume heal ${name} split-brain …); rollgate will not go on`);
+      faults.push(`${brick.name}: ${splitCount} entries in split-brain${sampleOf(split)}: ${splitBrainAdvice(name, split.sample[0] ?? "FILE")}`);
     } else if (healed.connected && healed.entries === 0) {
       checked.push(`${brick.name}: online, 0 entries, no split-brain`);
     }
@@ -62,7 +90,7 @@ function volumeReasons(volume: GlusterVolume, metrics: Record<string, number | n
   for (const extra of heal.bricks) {
     if (!info.bricks.some((b) => b.name === extra.name)) reasons.push(`${extra.name}: reported by heal info but not in \`gluster volume info ${name}\`: the volume changed while rollgate read it`);
   }
-  return { reasons, checked };
+  return { reasons, faults, checked };
 }
 
 export const glusterHealedGate: Gate = {
@@ -71,6 +99,7 @@ export const glusterHealedGate: Gate = {
   needs: (config) => (config.gluster.volumes.length > 0 ? ["gluster"] : []),
   evaluate({ config, state }) {
     const reasons: string[] = [];
+    const faults: string[] = [];
     const checked: string[] = [];
     const metrics: Record<string, number | null> = {};
     for (const name of config.gluster.volumes) {
@@ -79,8 +108,9 @@ export const glusterHealedGate: Gate = {
         reasons.push(unobserved(`volume ${name}`, volume?.ok === false ? volume.error : undefined));
         continue;
       }
-      const found = volumeReasons(volume.value, metrics);
+      const found = volumeFindings(volume.value, metrics);
       reasons.push(...found.reasons);
+      faults.push(...found.faults);
       checked.push(...found.checked);
     }
     // Every node's own view of the pool: a node whose peer status was not read is unknown, not fine.
@@ -93,10 +123,10 @@ export const glusterHealedGate: Gate = {
       }
       for (const peer of peers.value.peers) {
         if (!peer.connected) reasons.push(`${node} sees peer ${peer.hostname} as disconnected: its glusterd is down or unreachable`);
-        else if (peer.state !== "Peer in Cluster") reasons.push(`${node} sees peer ${peer.hostname} as "${peer.state}": it is not a healthy pool member (after a version change, restart glusterd on it)`);
+        else if (peer.state !== "Peer in Cluster") (/Rejected/.test(peer.state) ? faults : reasons).push(`${node} sees peer ${peer.hostname} as "${peer.state}": it is not a healthy pool member (after a version change, restart glusterd on it)`);
       }
     }
     if (config.gluster.volumes.length === 0) checked.push("no Gluster volumes declared");
-    return verdict(this, reasons, checked, metrics);
+    return verdict(this, reasons, checked, metrics, faults);
   },
 };

@@ -27,8 +27,14 @@ export interface Verdict {
   gate: GateName;
   title: string;
   pass: boolean;
-  /** One line per finding: what was seen, and what to do about it. Empty when the gate passes. */
+  /** One line per finding: what was seen, and what to do about it; faults first. Empty when the gate passes. */
   reasons: string[];
+  /**
+   * The reasons waiting will not fix (a brick process offline while its glusterd answers, a
+   * split-brain): a wait that sees one hold for `settle` stops and names it, instead of waiting
+   * out its whole limit for something that cannot come.
+   */
+  faults?: string[];
   /** One line per thing that was checked and found fine (for verbose output). */
   checked: string[];
   /** Numbers a live view can follow between polls (e.g. heal entries per brick). */
@@ -50,9 +56,23 @@ export interface Gate {
   evaluate(input: GateInput): Verdict;
 }
 
-/** Builds a verdict: it passes exactly when there is no reason to refuse. */
-export function verdict(gate: Pick<Gate, "name" | "title">, reasons: string[], checked: string[], metrics?: Record<string, number | null>): Verdict {
-  return { gate: gate.name, title: gate.title, pass: reasons.length === 0, reasons, checked, ...(metrics ? { metrics } : {}) };
+/** Builds a verdict: it passes exactly when there is no reason to refuse; faults, the root causes, come first. */
+export function verdict(
+  gate: Pick<Gate, "name" | "title">,
+  reasons: string[],
+  checked: string[],
+  metrics?: Record<string, number | null>,
+  faults: string[] = [],
+): Verdict {
+  return {
+    gate: gate.name,
+    title: gate.title,
+    pass: reasons.length === 0 && faults.length === 0,
+    reasons: [...faults, ...reasons],
+    checked,
+    ...(metrics ? { metrics } : {}),
+    ...(faults.length > 0 ? { faults } : {}),
+  };
 }
 
 /** The reason for a part that could not be observed. */

@@ -2,7 +2,9 @@
 // is yes (for gates: until they pass and keep passing for `settle`), or until the limit. The live
 // view shows what is still refused (heal entries per brick and their trend). A gate that passes
 // once is not enough: heal info can read 0 for a moment while entries are still coming, and
-// pmxcfs lags after a migration.
+// pmxcfs lags after a migration. Nor does the wait sit out its limit for what cannot come: a fault
+// (a brick process down while its glusterd answers, a split-brain) that holds for `settle`, or
+// heal entries that stop going down for `healStall`, end it at once with the root cause.
 
 import type { Config } from "../config/index.js";
 import { formatDuration } from "../config/index.js";
@@ -100,8 +102,45 @@ class Trend {
   }
 }
 
-/** One line on what a gate still waits for: the counts it follows, else its first reason. */
+/**
+ * Whether the metrics' total still goes down: the lowest total seen and when it was reached.
+ * Entries that rise while a peer is away are no stall; unknown counts start the watch again.
+ */
+class Progress {
+  private lowest: { total: number; at: number } | null = null;
+
+  /** How long the total has not gone below its lowest, or null while it cannot be a stall. */
+  stalledFor(at: number, metrics: Record<string, number | null> | undefined): number | null {
+    const now = total(metrics);
+    if (now === null || now === 0) {
+      this.lowest = null;
+      return null;
+    }
+    if (this.lowest === null || now < this.lowest.total) this.lowest = { total: now, at };
+    return at - this.lowest.at;
+  }
+}
+
+/** Since when each fault has been seen without a break. */
+class Faults {
+  private since = new Map<string, number>();
+
+  /** The faults seen now, each with how long it has held. */
+  update(at: number, faults: string[]): Array<{ fault: string; heldMs: number }> {
+    const seen = new Map<string, number>();
+    for (const fault of faults) seen.set(fault, this.since.get(fault) ?? at);
+    this.since = seen;
+    return [...seen].map(([fault, since]) => ({ fault, heldMs: at - since }));
+  }
+}
+
+const stuck = (gate: string, what: string) =>
+  `Waiting will not fix this: ${what}. Then check with \`rollgate check --gate ${gate}\` and continue with \`rollgate upgrade --resume\`; do not take another node down until \`rollgate check\` passes.`;
+
+/** One line on what a gate still waits for: its root cause if it has one, the counts it follows, else its first reason. */
 function waitingFor(verdict: Verdict): string {
+  const fault = verdict.faults?.[0];
+  if (fault !== undefined) return fault;
   const counts = Object.entries(verdict.metrics ?? {}).filter(([, v]) => v !== 0);
   if (counts.length > 0 && counts.every(([, v]) => v !== null)) return `entries pending: ${counts.map(([key, v]) => `${key} ${v}`).join(", ")}`;
   const more = verdict.reasons.length > 1 ? ` (+${verdict.reasons.length - 1} more)` : "";
@@ -112,6 +151,8 @@ function waitingFor(verdict: Verdict): string {
 export async function waitForGates(ctx: StepContext, config: Config, gates: readonly GateName[], wait: GateWait): Promise<Verdict[]> {
   const start = ctx.clock.now();
   const trend = new Trend();
+  const progress = new Progress();
+  const faults = new Faults();
   let passingSince: number | null = null;
   for (;;) {
     stopIfAsked(ctx.stop);
@@ -129,8 +170,29 @@ export async function waitForGates(ctx: StepContext, config: Config, gates: read
       ctx.progress(`${names} ${gates.length === 1 ? "passes" : "pass"}; ${held} ${formatDuration(wait.settleMs)} before it counts`, metrics);
     } else {
       passingSince = null;
-      const first = refusing[0]!;
+      const first = refusing.find((v) => (v.faults?.length ?? 0) > 0) ?? refusing[0]!;
       ctx.progress(`waiting for ${first.gate}: ${waitingFor(first)}${trend.describe(now, first.metrics)}`, metrics);
+      const held = faults.update(now, refusing.flatMap((v) => (v.faults ?? []).map((f) => `${v.gate}: ${f}`)));
+      const settled = held.filter((f) => f.heldMs >= wait.settleMs);
+      if (settled.length > 0) {
+        const gate = refusing.find((v) => v.faults?.some((f) => settled[0]!.fault === `${v.gate}: ${f}`))?.gate ?? first.gate;
+        throw new StepFailure(
+          `${settled.map((f) => f.fault).join("; ")} (seen for ${formatDuration(settled[0]!.heldMs)})`,
+          stuck(gate, "fix the cause above as it says"),
+        );
+      }
+      const stalledMs = progress.stalledFor(now, metrics);
+      if (stalledMs !== null && stalledMs >= config.timeouts.healStall) {
+        const pending = Object.entries(metrics).filter(([, v]) => v !== 0);
+        const volumes = [...new Set(pending.map(([key]) => key.split(" ")[0]!))];
+        throw new StepFailure(
+          `${first.gate}: no heal progress for ${formatDuration(stalledMs)} (timeouts.healStall): entries pending: ${pending.map(([key, v]) => `${key} ${v}`).join(", ")}`,
+          stuck(
+            first.gate,
+            `the self-heal daemons are not getting through these entries. Look with ${volumes.map((v) => `\`gluster volume heal ${v} info\``).join(", ")} and in /var/log/glusterfs/glustershd.log on each node (a file held open or locked, a full or failing disk)`,
+          ),
+        );
+      }
       if (now - start >= wait.limitMs) {
         throw new StepFailure(
           refusing.map((v) => `${v.gate} still refuses after ${formatDuration(wait.limitMs)}: ${v.reasons.join("; ")}`).join("; "),

@@ -75,11 +75,11 @@ describe("rollgate check", () => {
     expect(run.stdout).toMatch(/pve3:\/data\/brick\/gv0: not reachable from pve\d \(Transport endpoint is not connected\); entries unknown/);
   });
 
-  it("split-brain: refuses and says a human must resolve it", async () => {
+  it("split-brain: refuses and gives the commands a human resolves it with", async () => {
     const t = await lab("split-brain");
     const run = await check(t, "--gate", "gluster-healed");
     expect(run.exitCode).toBe(3);
-    expect(run.stdout).toMatch(/pve1:\/data\/brick\/gv0: 2 entries in split-brain \(e\.g\. \/images\/101\/vm-101-disk-0\.raw\): resolve them by hand/);
+    expect(run.stdout).toMatch(/pve1:\/data\/brick\/gv0: 2 entries in split-brain \(e\.g\. \/images\/101\/vm-101-disk-0\.raw\): waiting will not resolve it: choose which copy wins, per file, with `gluster volume heal gv0 split-brain latest-mtime \/images\/101\/vm-101-disk-0\.raw`/);
   });
 
   it("routers-on-one-node: refuses because one reboot would take both routers", async () => {
@@ -87,6 +87,8 @@ describe("rollgate check", () => {
     const run = await check(t, "--gate", "critical-healthy");
     expect(run.exitCode).toBe(3);
     expect(run.stdout).toContain("group routers: 100 and 101 all run on pve1 (spread: true)");
+    // The exact command, HA's own since HA manages the routers: a plain qm migrate would be undone.
+    expect(run.stdout).toContain("move all but one: `ha-manager migrate vm:101 pve2`");
   });
 
   it("no-private-network-after-reboot: refuses although the node answers on its public address", async () => {

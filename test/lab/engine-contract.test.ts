@@ -41,7 +41,8 @@ describe.each(pveVersions)("PVE %s", (pveVersion) => {
       expect(record.takeDowns).toHaveLength(9);
       // It said why it waited: pve1's absence and then its heal.
       const waited = events.flatMap((e) => (e.type === "step-progress" && e.node === "pve3" && e.step === "maintenance-on" ? [e.message] : []));
-      expect(waited).toContainEqual(expect.stringMatching(/^not taking pve3 further down until the cluster is healthy again: .*quorum/));
+      // Which gates still refuse depends on how far pve1's reboot got (a loaded machine is slower than the lab's clock).
+      expect(waited).toContainEqual(expect.stringMatching(/^not taking pve3 further down until the cluster is healthy again: .*(quorum|nodes-online|gluster-healed)/));
     });
 
     it("a stop asked for while the take-down gates are evaluated comes before the reboot", async () => {

@@ -32,6 +32,17 @@ describe.each(pveVersions)("PVE %s", (pveVersion) => {
     return nodes;
   }
 
+  /** Model time since a step first started, for limits that are the cluster's, not the test's. */
+  function modelTimeOf(t: TestLab, step: string) {
+    let startedAt: number | null = null;
+    return {
+      watch: (e: RunEvent) => {
+        if (e.type === "step-start" && e.step === step) startedAt ??= t.lab.cluster.clock.now();
+      },
+      elapsed: () => t.lab.cluster.clock.now() - (startedAt ?? Number.NaN),
+    };
+  }
+
   const nodeEnds = (events: RunEvent[]) => events.flatMap((e) => (e.type === "node-end" ? [`${e.node}:${e.status}`] : []));
 
   describe("a healthy rolling upgrade", () => {
@@ -78,12 +89,17 @@ describe.each(pveVersions)("PVE %s", (pveVersion) => {
   });
 
   describe("failures with a node out of service stop there (exit 4) and touch no further node", () => {
-    it("heal-stalls: the heal never finishes after the first node returns", async () => {
-      const t = await lab({ scenario: "heal-stalls", timeouts: { heal: "1500ms" } });
-      const { result, events } = await runEngine(t);
+    it("heal-stalls: the heal stops making progress; the wait ends after healStall, not after the 2 h heal limit", async () => {
+      const t = await lab({ scenario: "heal-stalls" });
+      const healWait = modelTimeOf(t, "gluster-heal");
+      const { result, events } = await runEngine(t, {}, healWait.watch);
       expect(result).toMatchObject({ outcome: "failed", exitCode: 4 });
-      expect(result.message).toMatch(/^gluster-healed still refuses after 1s500ms: .*entries pending/);
+      expect(result.message).toMatch(/^gluster-healed: no heal progress for .* \(timeouts\.healStall\): entries pending: gv0 pve\d:\/data\/brick\/gv0 \d+/);
+      expect(result.humanAction).toContain("Waiting will not fix this");
+      expect(result.humanAction).toContain("`gluster volume heal gv0 info`");
       expect(result.humanAction).toContain("do not take another node down");
+      // Model time: ten minutes of no progress and a poll, far from the two hours of timeouts.heal.
+      expect(healWait.elapsed()).toBeLessThan(12 * 60_000);
       expect(nodeEnds(events)).toEqual(["pve3:failed"]);
       expect(touchedNodes(t)).toEqual(["pve3"]);
       expect(t.lab.status().record.criticalBreaches).toEqual([]);
@@ -135,11 +151,17 @@ describe.each(pveVersions)("PVE %s", (pveVersion) => {
       expect(touchedNodes(t)).toEqual(["pve3"]);
     });
 
-    it("brick-stays-down: the heal cannot even start", async () => {
-      const t = await lab({ scenario: "brick-stays-down", timeouts: { heal: "1500ms" } });
-      const { result } = await runEngine(t);
+    it("brick-stays-down: the wait stops once the offline brick has held for settle, naming it and its log", async () => {
+      const t = await lab({ scenario: "brick-stays-down" });
+      const healWait = modelTimeOf(t, "gluster-heal");
+      const { result, events } = await runEngine(t, {}, healWait.watch);
       expect(result).toMatchObject({ outcome: "failed", exitCode: 4 });
-      expect(result.message).toContain("pve3:/data/brick/gv0: brick process is offline");
+      expect(result.message).toMatch(/^gluster-healed: pve3:\/data\/brick\/gv0: brick process is offline although glusterd on pve3 answers: find why in \/var\/log\/glusterfs\/bricks\/data-brick-gv0\.log on pve3/);
+      expect(result.message).toMatch(/\(seen for [^)]+\)$/);
+      expect(healWait.elapsed()).toBeLessThan(t.loaded.config.timeouts.healStall * t.lab.cluster.clock.scale);
+      // While it waited, the live view named the brick, not only the entries it holds up.
+      const shown = events.flatMap((e) => (e.type === "step-progress" && e.step === "gluster-heal" ? [e.message] : []));
+      expect(shown).toContainEqual(expect.stringMatching(/^waiting for gluster-healed: pve3:\/data\/brick\/gv0: brick process is offline/));
       expect(touchedNodes(t)).toEqual(["pve3"]);
     });
   });

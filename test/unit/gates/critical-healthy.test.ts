@@ -48,7 +48,7 @@ describe("critical-healthy gate", () => {
 
   it("refuses two members of a spread group on one node, even when both are healthy", () => {
     const verdict = evaluate("critical-healthy", degraded(memberOn(101, "pve1")));
-    expectRefusal(verdict, "group routers: 100 and 101 all run on pve1 (spread: true)", "migrate all but one elsewhere");
+    expectRefusal(verdict, "group routers: 100 and 101 all run on pve1 (spread: true)", "move all but one: `ha-manager migrate vm:101 pve2`");
     expect(verdict.reasons).toHaveLength(1);
   });
 

@@ -53,7 +53,7 @@ describe("gluster-healed gate", () => {
     [
       "entries are in split-brain",
       splitBrain("pve2", 2, ["<gfid:28ef8ead-4861-48dd-8b31-5a154279703a>"]),
-      [`${PVE2}: 2 entries in split-brain (e.g. <gfid:28ef8ead-4861-48dd-8b31-5a154279703a>)`, "resolve them by hand"],
+      [`${PVE2}: 2 entries in split-brain (e.g. <gfid:28ef8ead-4861-48dd-8b31-5a154279703a>)`, "waiting will not resolve it", "`gluster volume heal gv0 split-brain latest-mtime gfid:28ef8ead-4861-48dd-8b31-5a154279703a`", "source-brick HOST:BRICK"],
     ],
     ["the split-brain count is unknown", splitBrain("pve2", null), [`${PVE2}: split-brain state unknown`]],
     ["the volume is stopped", volumeStatus("Stopped"), ["volume gv0 is Stopped, not Started", "gluster volume start gv0"]],
@@ -64,6 +64,23 @@ describe("gluster-healed gate", () => {
     ["the volume is unobservable", volumeUnobservable("`gluster volume info gv0 --xml` on pve1: Volume gv0 does not exist"), ["volume gv0: could not be observed (`gluster volume info gv0 --xml` on pve1: Volume gv0 does not exist)"]],
   ])("refuses when %s", (_, mutate, texts) => {
     expectRefusal(evaluate("gluster-healed", degraded(mutate)), ...texts);
+  });
+
+  it.each<[string, Mutator, boolean]>([
+    ["a brick process is offline while its glusterd answers", brickProcessOffline("pve2"), true],
+    ["a self-heal daemon is offline", selfHealDaemonOffline("pve3"), true],
+    ["entries are in split-brain", splitBrain("pve2", 2, ["/images/101/vm-101-disk-0.raw"]), true],
+    ["a peer is rejected", peerState("pve1", "pve2", "Peer Rejected"), true],
+    ["entries are pending", healPending("pve2", 205), false],
+    ["a node's glusterd does not answer (it may be rebooting)", glusterdDown("pve3"), false],
+    ["a brick is not reachable", brickUnreachable("pve3"), false],
+    ["a peer is disconnected", peerDisconnected("pve1", "pve3"), false],
+  ])("when %s, it is a fault exactly when waiting cannot fix it", (_, mutate, fault) => {
+    const verdict = evaluate("gluster-healed", degraded(healPending("pve1", 3), mutate));
+    expect(verdict.pass).toBe(false);
+    expect((verdict.faults ?? []).length > 0).toBe(fault);
+    // The root cause is listed before the entries it holds up.
+    if (fault) expect(verdict.reasons[0]).toBe(verdict.faults![0]);
   });
 
   it.each<[string, Mutator]>([
