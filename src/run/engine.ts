@@ -203,6 +203,7 @@ export class Engine {
     });
     const result = await this.walk(order, resumeNode).catch((error: unknown) => this.stopFor(error, null));
     o.nodeInFlight?.(null);
+    this.facts.ending = { outcome: result.outcome, order };
     await this.finally();
     o.emit({ type: "run-end", outcome: result.outcome, exitCode: result.exitCode, message: result.message, humanAction: result.humanAction, maintenanceLeftOn: result.maintenanceLeftOn });
     return result;
@@ -255,6 +256,7 @@ export class Engine {
       o.emit({ type: "node-start", node, index: index + 1, total: order.length });
       if (node !== resumeNode && (await this.upToDate(node))) {
         o.emit({ type: "node-end", node, status: "skipped", message: "up to date: no packages pending, running the newest kernel" });
+        this.facts.upToDate.push(node);
         continue;
       }
       started += 1;
@@ -316,6 +318,7 @@ export class Engine {
     const step = entryName(entry);
     const ctx = this.context(node, entry.id, step);
     o.emit({ type: "step-start", node, step, entry: entry.id, title: entryTitle(entry) });
+    if (this.facts.ending === null) this.facts.lastStep = { node, step };
     const end = (status: "ok" | "skipped", message: string) => o.emit({ type: "step-end", node, step, entry: entry.id, status, message });
     try {
       if (entry.kind === "gate" || entry.kind === "preflight-gates") {

@@ -9,6 +9,8 @@
 import type { Config } from "../config/index.js";
 import type { ObserveContext } from "../observe/context.js";
 import type { ClusterState, Facet } from "../observe/state.js";
+// The type only: steps never call into the engine.
+import type { Outcome } from "../run/events.js";
 import type { Clock } from "../transport/clock.js";
 import type { Probes } from "../transport/probes.js";
 import type { PveApi } from "../transport/pve.js";
@@ -38,10 +40,16 @@ export interface RunFacts {
   maintenanceOn: Set<string>;
   /** Playbook entries (by id) that ended ok on a node before an interruption. */
   completedEntries: Map<string, Set<string>>;
+  /** Nodes found up to date and skipped. */
+  upToDate: string[];
+  /** The step the run was at when it last started one: where a stopped run stopped. */
+  lastStep: { node: string | null; step: string } | null;
+  /** How the run ended, once decided (the finally steps run after it). */
+  ending: { outcome: Outcome; order: string[] } | null;
 }
 
 export function emptyFacts(): RunFacts {
-  return { upgraded: [], shutdownGuests: new Map(), reboots: new Map(), maintenanceOn: new Set(), completedEntries: new Map() };
+  return { upgraded: [], shutdownGuests: new Map(), reboots: new Map(), maintenanceOn: new Set(), completedEntries: new Map(), upToDate: [], lastStep: null, ending: null };
 }
 
 export interface ObserveOptions {

@@ -107,7 +107,7 @@ export function failedRun(): RunEvent[] {
   const failure = "gluster-healed still refuses after 2 h: gv0 pve2:/data/brick/gv0: 205 entries pending";
   script.emit({ type: "step-end", node, step: "gluster-heal", status: "failed", message: failure });
   script.emit({ type: "node-end", node, status: "failed", message: failure });
-  finallyPhase(script, "upgraded no node");
+  finallyPhase(script, "failed on pve1 at gluster-heal; left to upgrade: pve1, pve2; no node was upgraded");
   return script.emit({ type: "run-end", outcome: "failed", exitCode: 4, message: failure, humanAction: HEAL_ACTION, maintenanceLeftOn: ["pve1"] }).events;
 }
 
@@ -120,7 +120,7 @@ export function refusedRun(): RunEvent[] {
   script.emit({ type: "step-start", node: null, step: "quorum", title: "Gate quorum" });
   script.emit({ type: "gate", node: null, step: "quorum", verdict: verdict("quorum", [NOT_QUORATE]) });
   script.emit({ type: "step-end", node: null, step: "quorum", status: "refused", message: `quorum: ${NOT_QUORATE}` });
-  finallyPhase(script, "no node needed an upgrade");
+  finallyPhase(script, "refused before any node (at quorum); left to upgrade: pve1, pve2; no node was upgraded");
   return script.emit({ type: "run-end", outcome: "refused", exitCode: 3, message: `quorum: ${NOT_QUORATE}`, humanAction: null, maintenanceLeftOn: [] }).events;
 }
 
@@ -134,6 +134,6 @@ export function refusedAtNode(): RunEvent[] {
   const message = `gluster-healed: ${SPLIT_BRAIN}; gluster-healed: gv0: pve3:/data/brick/gv0 is offline`;
   script.emit({ type: "step-end", node: "pve1", step: "preflight-gates", status: "refused", message });
   script.emit({ type: "node-end", node: "pve1", status: "refused", message });
-  finallyPhase(script, "no node needed an upgrade");
+  finallyPhase(script, "refused on pve1 at preflight-gates; left to upgrade: pve1, pve2; no node was upgraded");
   return script.emit({ type: "run-end", outcome: "refused", exitCode: 3, message, humanAction: null, maintenanceLeftOn: [] }).events;
 }

@@ -50,6 +50,17 @@ describe("rollgate upgrade (unattended)", () => {
     expect(t.lab.status().record.mutations).toEqual([]);
   });
 
+  it("a refused run's summary and status say it was refused and nothing upgraded, never that no node needed one", async () => {
+    const t = await lab({ scenario: "routers-on-one-node" });
+    const run = await upgrade(t, "--yes");
+    expect(run.exitCode).toBe(3);
+    const shown = await status(t);
+    for (const output of [run.stdout, shown.stdout]) {
+      expect(output).not.toContain("no node needed an upgrade");
+      expect(output).toMatch(/refused before any node \(at [\w-]+\); left to upgrade: pve\d, pve\d, pve\d; no node was upgraded/);
+    }
+  });
+
   it("upgrades with plain timestamped lines, journals the run privately, and status renders it", async () => {
     const t = await lab();
     const run = await upgrade(t, "--yes");

@@ -127,7 +127,7 @@ describe("plain renderer", () => {
       "2026-11-22T22:50:04Z preflight quorum: REFUSED (reasons above)",
       "2026-11-22T22:50:05Z finally: start",
       "2026-11-22T22:50:06Z finally summary: start — Summary",
-      "2026-11-22T22:50:07Z finally summary: ok (no node needed an upgrade)",
+      "2026-11-22T22:50:07Z finally summary: ok (refused before any node (at quorum); left to upgrade: pve1, pve2; no node was upgraded)",
       `2026-11-22T22:50:08Z run ended: REFUSED (exit 3): quorum: ${NOT_QUORATE}`,
     ]);
     const atNode = (await render("plain", refusedAtNode())).map(bare);
