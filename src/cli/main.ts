@@ -3,7 +3,7 @@
 
 import { Command, CommanderError } from "commander";
 import { packageVersion } from "../util/version.js";
-import { ExitCode, RollgateError } from "../util/errors.js";
+import { ExitCode, exitCodeMeanings, RollgateError } from "../util/errors.js";
 import { processIo, println, type CliIo } from "./io.js";
 import { checkCommand } from "./check.js";
 import { demoCommand } from "./demo.js";
@@ -13,17 +13,9 @@ import { labCommand } from "./lab.js";
 import { planCommand } from "./plan.js";
 import { schemaCommand } from "./schema.js";
 
-export const exitCodeHelp = `
-Exit codes:
-  0  done, or nothing to do
-  1  internal error (a bug: please report it)
-  2  usage or configuration error; nothing was touched
-  3  a gate refused while every node was in service: the cluster is as it was
-  4  stopped with a node out of service: a human must look (\`rollgate status\` says where)
-  5  another run holds the lock
-  6  interrupted by a signal; \`rollgate upgrade --resume\` continues
-  7  outside the maintenance window; nothing started
-`;
+export const exitCodeHelp = `\nExit codes:\n${Object.entries(exitCodeMeanings)
+  .map(([code, meaning]) => `  ${code}  ${meaning}`)
+  .join("\n")}\n`;
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   let exitCode: number = ExitCode.ok;

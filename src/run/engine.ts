@@ -102,6 +102,12 @@ export class Engine {
   private readonly facts: RunFacts = emptyFacts();
   /** Nodes with at least one change journaled (or simulated): a failure there is no longer a clean refusal. */
   private readonly touched = new Set<string>();
+  /**
+   * Nodes this run changed beyond moving guests off them (maintenance, a guest shut down, apt, a
+   * reboot, an admin's command): out of service until verified. A node that only lost guests to
+   * migrations still serves, so a stop there leaves every node in service.
+   */
+  private readonly outOfService = new Set<string>();
   private readonly simulation: Simulation | null;
 
   constructor(options: EngineOptions) {
@@ -135,6 +141,7 @@ export class Engine {
         // Reaching here in a dry run is a bug: the read-only transports would throw anyway.
         if (o.dryRun) throw new MutationInReadOnlyMode(`${action} (${JSON.stringify(detail)})`);
         if (node !== null) this.touched.add(node);
+        if (node !== null && action !== "migrate") this.outOfService.add(node);
         o.emit({ type: "action", node, step, entry, action, phase: "before", detail });
         try {
           const result = await change();
@@ -164,7 +171,10 @@ export class Engine {
     }
     const inFlight = summary.inFlight;
     if (!inFlight) return { done, inFlight: null, order };
-    if (inFlight.touched) this.touched.add(inFlight.node);
+    if (inFlight.touched) {
+      this.touched.add(inFlight.node);
+      this.outOfService.add(inFlight.node);
+    }
     const steps = summary.nodes.find((n) => n.node === inFlight.node)?.steps ?? [];
     this.facts.completedEntries.set(inFlight.node, new Set(steps.flatMap((s) => (s.status === "ok" && s.entry !== null ? [s.entry] : []))));
     const reboot = inFlight.reboot;
@@ -210,7 +220,10 @@ export class Engine {
   }
 
   private result(outcome: Outcome, exitCode: number, message: string, humanAction: string | null): RunResult {
-    return { outcome, exitCode, message, humanAction, maintenanceLeftOn: [...this.facts.maintenanceOn], nodesDone: [...this.facts.upgraded] };
+    const maintenanceLeftOn = [...this.facts.maintenanceOn];
+    // A node left in maintenance is out of service, whatever stopped the run.
+    const code = exitCode === ExitCode.refused && maintenanceLeftOn.length > 0 ? ExitCode.nodeOutOfService : exitCode;
+    return { outcome, exitCode: code, message, humanAction, maintenanceLeftOn, nodesDone: [...this.facts.upgraded] };
   }
 
   /**
@@ -231,6 +244,10 @@ export class Engine {
     }
     if (!touched) return this.result("refused", ExitCode.refused, message, null);
     const humanAction = error instanceof StepFailure ? error.humanAction : `Look at ${node} (\`rollgate status\`); when it is healthy, continue with \`rollgate upgrade --resume\`.`;
+    if (!this.outOfService.has(node)) {
+      const moved = `${node} is still in service: the guests moved off it so far stay where they are.`;
+      return this.result("failed", ExitCode.refused, message, `${moved} ${humanAction}`);
+    }
     return this.result("failed", ExitCode.nodeOutOfService, message, humanAction);
   }
 
@@ -358,11 +375,12 @@ export class Engine {
 
   /** The gates a `gates: preflight` entry means, or a single gate entry's. */
   private gatesOf(entry: PlaybookEntry): GateName[] {
-    if (entry.kind === "preflight-gates") return this.takeDownGates("drain");
+    // The playbook's own preflight list, less what is checked before the first node only; the
+    // engine adds its take-down gates before each take-down whatever the playbook says.
+    if (entry.kind === "preflight-gates") return this.o.playbook.preflightGates.filter((g) => !gates[g].preflightOnly);
     return entry.kind === "gate" ? [entry.gate] : [];
   }
 
-  /** Evaluates gates once. A dry run does so also for a gate a real run would wait for: it cannot wait, so it reports what the wait would start from. */
   /**
    * Evaluates gates once. Before the node is touched a "no" is a clean refusal. On a node already
    * partly out of service (a resumed run) it waits instead, as before a take-down: giving up there

@@ -3,7 +3,7 @@
 // refuse, saying which file holds what and what to do. Reading is at the edge (`readRun`); the
 // decision (`judgeLastRun`) is pure over what was read.
 
-import { UsageError } from "../util/errors.js";
+import { NodeOutOfServiceError, UsageError } from "../util/errors.js";
 import type { ResumeState } from "./engine.js";
 import { CorruptJournalError, currentFile, currentRunId, readJournal, runFile, type JournalContents } from "./journal.js";
 import { checkJournalDir } from "./journal-dir.js";
@@ -92,6 +92,12 @@ export function judgeLastRun(last: RecordedRun, mode: "upgrade" | "resume"): Nex
   // The file that was read is the one to continue, whatever its run-start says.
   if (mode === "resume") return { resume: { runId: last.runId, events }, notice: null };
   const where = summary.inFlight ? `${summary.inFlight.node} (last step: ${summary.inFlight.lastStep ?? "none"})` : "before any node";
+  const leftOut = [...new Set([...(summary.inFlight?.touched ? [summary.inFlight.node] : []), ...summary.maintenanceOn])];
+  if (leftOut.length > 0) {
+    throw new NodeOutOfServiceError(
+      `an earlier run (${last.runId}) did not finish and left ${leftOut.join(", ")} out of service; it stopped at ${where}. \`rollgate status\` shows it. Continue it with --resume (it re-checks the cluster from live state), or bring ${leftOut.join(", ")} back by hand and start over with --fresh.`,
+    );
+  }
   throw new UsageError(
     `an earlier run (${last.runId}) did not finish; it stopped at ${where}. \`rollgate status\` shows it. Continue it with --resume, or, once the cluster is checked, start over with --fresh.`,
   );

@@ -70,6 +70,11 @@ export class SshPool implements RemoteShell {
     return this.knownHosts;
   }
 
+  /** Reads the identity file now: a missing or unusable key is the config's fault, said before anything is contacted. */
+  async checkIdentity(): Promise<void> {
+    await this.loadKey();
+  }
+
   private loadKey(): Promise<Buffer> {
     this.privateKey ??= readFile(this.settings.identityFile).then(
       (key) => {

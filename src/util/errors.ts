@@ -12,6 +12,18 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
+/** What each exit code means: README's table and `--help` are this text (a test holds README to it). */
+export const exitCodeMeanings: Record<ExitCode, string> = {
+  0: "done, or nothing to do",
+  1: "internal error (a bug: report it)",
+  2: "usage or configuration error (flags, cluster.yaml, playbook, SSH key, API token); nothing was touched",
+  3: "stopped while every node was in service: a gate refused, or a migration failed before its node was taken out of service (guests already moved stay where they are)",
+  4: "a node is out of service (maintenance, guests shut down, upgrading, rebooting, not re-verified), left so by this run or found so from an earlier one: a human must look; `rollgate status` says where",
+  5: "another run holds the lock (here, or on the cluster: from any host)",
+  6: "interrupted by a signal; the journal says where; `upgrade --resume` continues",
+  7: "outside the maintenance window; no (further) node started",
+};
+
 export abstract class RollgateError extends Error {
   abstract readonly exitCode: ExitCode;
 }

@@ -132,10 +132,11 @@ describe.each(pveVersions)("PVE %s", (pveVersion) => {
       expect(touchedNodes(t)).not.toContain("pve2");
     });
 
-    it("migration-fails: the HA migration fails although its request task ended OK", async () => {
+    it("migration-fails: the HA migration fails although its request task ended OK; every node still serves, so exit 3", async () => {
       const t = await lab({ scenario: "migration-fails" });
       const { result } = await runEngine(t);
-      expect(result).toMatchObject({ outcome: "failed", exitCode: 4 });
+      expect(result).toMatchObject({ outcome: "failed", exitCode: 3, maintenanceLeftOn: [] });
+      expect(result.humanAction).toContain("pve3 is still in service: the guests moved off it so far stay where they are.");
       expect(result.message).toMatch(/^HA migration of 103 \(db\) from pve3 to pve\d failed: task UPID:pve3:\S+:qmigrate:103:root@pam: ended "migration problems"/);
       expect(result.humanAction).toContain("103 (db) should still be running on pve3");
       expect(t.lab.cluster.guest(103)).toMatchObject({ node: "pve3", status: "running" });
@@ -236,6 +237,15 @@ describe.each(pveVersions)("PVE %s", (pveVersion) => {
   });
 
   describe("run: steps of a playbook", () => {
+    it("`gates: preflight` on a node means the playbook's own preflight list", async () => {
+      const t = await lab({});
+      const playbook = parsePlaybook("preflight:\n  - gate: quorum\nnode:\n  - gates: preflight\n", "mine.yaml", "mine");
+      const { result, events } = await runEngine(t, { playbook, only: ["pve3"] });
+      expect(result).toMatchObject({ outcome: "success", exitCode: 0 });
+      const judged = events.flatMap((e) => (e.type === "gate" && e.node === "pve3" && e.step === "preflight-gates" ? [e.verdict.gate] : []));
+      expect(judged).toEqual(["quorum"]);
+    });
+
     it("runs a command on each node over SSH and one locally with ROLLGATE_NODE set", async () => {
       const t = await lab({});
       const { parsePlaybook } = await import("../../src/playbook/playbook.js");
