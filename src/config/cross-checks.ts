@@ -1,4 +1,6 @@
 // Checks that relate one part of the config to another; each problem points at the offending value.
+import { someNames } from "./messages.js";
+import { nodeKey } from "./node-names.js";
 import { formatKeyPath, type KeyPath, type Problem } from "./positions.js";
 import type { Config } from "./schema.js";
 
@@ -7,32 +9,43 @@ interface Located<T> {
   path: KeyPath;
 }
 
+/** How values are told apart, and the words a duplicate's message adds when two that differ count as one. */
+interface Identity<T> {
+  key: (value: T) => string;
+  /** e.g. `node names ignore case`: said when the earlier value is written differently. */
+  rule?: string;
+}
+
+const nodeIdentity: Identity<string> = { key: nodeKey, rule: "node names are hostnames, which ignore case" };
+
 /** Every value after the first that repeats an earlier one (compared by `identity`). */
-function repeats<T>(items: Located<T>[], what: string, identity: (value: T) => string = String): Problem[] {
-  const first = new Map<string, KeyPath>();
+function repeats<T>(items: Located<T>[], what: string, identity: Identity<T> = { key: String }): Problem[] {
+  const first = new Map<string, Located<T>>();
   const problems: Problem[] = [];
-  for (const { value, path } of items) {
-    const earlier = first.get(identity(value));
+  for (const item of items) {
+    const earlier = first.get(identity.key(item.value));
     if (earlier) {
+      const spelt = earlier.value !== item.value && identity.rule ? ` as ${JSON.stringify(earlier.value)}: ${identity.rule}` : "";
       problems.push({
-        path,
+        path: item.path,
         anchor: "value",
-        problem: `duplicate ${what} ${JSON.stringify(value)} (first at ${formatKeyPath(earlier)}); expected each ${what} once`,
+        problem: `duplicate ${what} ${JSON.stringify(item.value)} (first at ${formatKeyPath(earlier.path)}${spelt}); expected each ${what} once`,
       });
     } else {
-      first.set(identity(value), path);
+      first.set(identity.key(item.value), item);
     }
   }
   return problems;
 }
 
 function unknownNodes(items: Located<string>[], nodeNames: readonly string[], anchor: Problem["anchor"] = "value"): Problem[] {
+  const known = new Set(nodeNames.map(nodeKey));
   return items
-    .filter(({ value }) => !nodeNames.includes(value))
+    .filter(({ value }) => !known.has(nodeKey(value)))
     .map(({ value, path }) => ({
       path,
       anchor,
-      problem: `no node ${JSON.stringify(value)} in nodes (known: ${[...new Set(nodeNames)].join(", ")})`,
+      problem: `no node ${JSON.stringify(value)} in nodes (known: ${someNames([...new Set(nodeNames)])})`,
     }));
 }
 
@@ -54,8 +67,9 @@ export function crossFieldProblems(config: Config): Problem[] {
     ...repeats(
       config.nodes.map((node, index) => ({ value: node.name, path: ["nodes", index, "name"] })),
       "node name",
+      nodeIdentity,
     ),
-    ...repeats(addresses, "node address", (address) => address.toLowerCase()),
+    ...repeats(addresses, "node address", { key: (address) => address.toLowerCase() }),
     ...repeats(
       config.gluster.volumes.map((volume, index) => ({ value: volume, path: ["gluster", "volumes", index] })),
       "volume",
@@ -81,7 +95,8 @@ export function crossFieldProblems(config: Config): Problem[] {
       nodeNames,
     ),
     ...unknownNodes(order, nodeNames),
-    ...repeats(order, "node"),
+    ...repeats(order, "node", nodeIdentity),
     ...unknownNodes(fingerprintNodes, nodeNames, "key"),
+    ...repeats(fingerprintNodes, "node", nodeIdentity).map((problem): Problem => ({ ...problem, anchor: "key" })),
   ];
 }

@@ -27,10 +27,21 @@ export function tryParseDuration(value: string | number): number | undefined {
   return Math.round(ms);
 }
 
-/** What is wrong with a parsed duration, if anything: it must be positive and fit a Node timer. */
-export function durationRangeProblem(ms: number): string | undefined {
+/** Bounds a duration must keep to, each with the reason a message gives for it. */
+export interface DurationRange {
+  min?: number;
+  minWhy?: string;
+  max?: number;
+  maxWhy?: string;
+}
+
+/** What is wrong with a parsed duration, if anything: it must be positive, within `range`, and fit a Node timer. */
+export function durationRangeProblem(ms: number, range: DurationRange = {}): string | undefined {
+  const { min, minWhy, max = MAX_DURATION_MS, maxWhy } = range;
   if (ms <= 0) return "expected a duration greater than 0";
-  if (ms > MAX_DURATION_MS) return `expected a duration of at most ${formatDuration(MAX_DURATION_MS)}`;
+  if (min !== undefined && ms < min) return `expected a duration of at least ${formatDuration(min)}${minWhy ? ` (${minWhy})` : ""}`;
+  const most = Math.min(max, MAX_DURATION_MS);
+  if (ms > most) return `expected a duration of at most ${formatDuration(most)}${maxWhy && most === max ? ` (${maxWhy})` : ""}`;
   return undefined;
 }
 

@@ -1,7 +1,16 @@
 // The value types cluster.yaml is built from, each wording its own errors as `expected WHAT, got VALUE`.
 import * as z from "zod";
-import { DURATION_EXPECTED, DURATION_PATTERN, durationRangeProblem, tryParseDuration } from "./duration.js";
-import { describeValue, expecting, type ExpectOptions } from "./messages.js";
+import { DURATION_EXPECTED, DURATION_PATTERN, durationRangeProblem, tryParseDuration, type DurationRange } from "./duration.js";
+import {
+  FINGERPRINTED_NODES,
+  MAX_CLUSTER_NAME,
+  MAX_CONFIG_DURATION_MS,
+  MAX_LABEL,
+  MAX_NODE_NAME,
+  MAX_PATH_BYTES,
+  type CountLimit,
+} from "./limits.js";
+import { describeValue, expectedGot, expecting, type ExpectOptions } from "./messages.js";
 import {
   API_URL,
   HOST,
@@ -13,13 +22,69 @@ import {
 } from "./patterns.js";
 import { resolveUserPath, USER_PATH, type PathBase } from "./paths.js";
 
-export function patterned(pattern: RegExp, what: string, options?: ExpectOptions) {
-  return z.string(expecting(what, options)).regex(pattern);
+/** A length limit, checked before the pattern so that a long value is refused saying its length, and never matched. */
+export interface LengthLimit {
+  max: number;
+  why?: string;
+  /** Paths are limited in bytes, names (ASCII by their patterns) in characters. */
+  unit?: "characters" | "bytes";
 }
 
-export const plainName = (what: string) => patterned(NAME, `${what} (letters, digits, "_", ".", "-"; not starting with "_", "." or "-")`);
+/** `expected at most 15 characters (why), got 16: "abcdefghijklmnop"`. */
+function tooLong(limit: LengthLimit, input: unknown, options: ExpectOptions): string {
+  const unit = limit.unit ?? "characters";
+  const text = typeof input === "string" ? input : "";
+  const length = unit === "bytes" ? Buffer.byteLength(text) : text.length;
+  const shown = options.echo === false ? "" : `: ${describeValue(input)}`;
+  return `expected at most ${limit.max} ${unit}${limit.why ? ` (${limit.why})` : ""}, got ${length}${shown}`;
+}
 
-export const nodeName = patterned(NODE_NAME, 'a PVE node name (letters, digits and inner "-", at most 63; e.g. pve1)');
+export function patterned(pattern: RegExp, what: string, options: ExpectOptions & { maxLength?: LengthLimit } = {}) {
+  const text = z.string(expecting(what, options));
+  const limit = options.maxLength;
+  if (limit === undefined) return text.regex(pattern);
+  return text.max(limit.max, { abort: true, error: (issue) => tooLong(limit, issue.input, options) }).regex(pattern);
+}
+
+export const plainName = (what: string) =>
+  patterned(NAME, `${what} (letters, digits, "_", ".", "-"; not starting with "_", "." or "-")`, { maxLength: { max: MAX_LABEL } });
+
+export const nodeName = patterned(NODE_NAME, `a PVE node name (letters, digits and inner "-", at most ${MAX_NODE_NAME}; e.g. pve1)`, {
+  maxLength: { max: MAX_NODE_NAME, why: "a node name is a hostname label" },
+});
+
+/** PVE's own format for a cluster name: that of a node name, shorter. */
+export const clusterName = patterned(NODE_NAME, 'a PVE cluster name (letters, digits and inner "-"; e.g. storehouse)', {
+  maxLength: { max: MAX_CLUSTER_NAME, why: "PVE's limit for a cluster name" },
+});
+
+/**
+ * A list of at most `limit.max` items, refused before its items are checked when it holds more: one line, whatever
+ * the count, instead of one per item.
+ */
+export function listOf<T extends z.ZodType>(element: T, limit: CountLimit, { min = 0 }: { min?: number } = {}) {
+  return atMost(limit, z.array(element).min(min).max(limit.max));
+}
+
+/** A mapping of at most `limit.max` keys, refused as a list is. */
+export function mappingOf<K extends z.core.$ZodRecordKey, V extends z.ZodType>(key: K, value: V, limit: CountLimit) {
+  return atMost(limit, z.record(key, value));
+}
+
+/** `schema`, refused before it is run when given a list or mapping of more than `limit.max` items. */
+export function atMost<S extends z.ZodType>(limit: CountLimit, schema: S) {
+  return z.preprocess<unknown, S, z.input<S>>((value, ctx) => {
+    const count = Array.isArray(value) ? value.length : typeof value === "object" && value !== null ? Object.keys(value).length : 0;
+    if (count > limit.max) {
+      ctx.issues.push({
+        code: "custom",
+        input: value,
+        message: `expected at most ${limit.max} ${limit.noun}${limit.why ? ` (${limit.why})` : ""}, got ${count}`,
+      });
+    }
+    return value;
+  }, schema);
+}
 
 export const host = patterned(HOST, "an IPv4 address, an IPv6 address or a DNS hostname");
 
@@ -36,19 +101,27 @@ const FINGERPRINT_EXPECTED =
   "the SHA-256 fingerprint of the API certificate: 32 colon-separated hex bytes, AB:CD:… " +
   "(on the node: openssl x509 -noout -fingerprint -sha256 -in /etc/pve/local/pve-ssl.pem)";
 export const fingerprint = patterned(SHA256_FINGERPRINT, FINGERPRINT_EXPECTED).transform((hex) => hex.toUpperCase());
-export const fingerprints = z.union(
-  [fingerprint, z.record(nodeName, fingerprint, expecting("a mapping of node name to fingerprint"))],
-  expecting(`${FINGERPRINT_EXPECTED}, or a mapping of node name to fingerprint`),
+// Limited outside the union, whose own message would otherwise replace the count's.
+export const fingerprints = atMost(
+  FINGERPRINTED_NODES,
+  z.union(
+    [fingerprint, z.record(nodeName, fingerprint, expecting("a mapping of node name to fingerprint"))],
+    expecting(`${FINGERPRINT_EXPECTED}, or a mapping of node name to fingerprint`),
+  ),
 );
 
-/** Milliseconds, from `500ms`, `10s`, `15m`, `2h`, `1h30m` or a number of seconds; `fallback` is written the same way. */
-export function duration(fallback: string) {
+/**
+ * Milliseconds, from `500ms`, `10s`, `15m`, `2h`, `1h30m` or a number of seconds; `fallback` is written the same way.
+ * At most a week, and at least `range.min` (with the reason, `range.minWhy`).
+ */
+export function duration(fallback: string, range: DurationRange = {}) {
   const params = expecting(DURATION_EXPECTED);
+  const bounds = { max: MAX_CONFIG_DURATION_MS, maxWhy: "longer is a typo, not a wait", ...range };
   return z
     .union([z.string(params).regex(DURATION_PATTERN), z.number(params)], params)
     .transform((written, ctx) => {
       const ms = tryParseDuration(written);
-      const problem = ms === undefined ? `expected ${DURATION_EXPECTED}` : durationRangeProblem(ms);
+      const problem = ms === undefined ? `expected ${DURATION_EXPECTED}` : durationRangeProblem(ms, bounds);
       if (ms === undefined || problem) {
         ctx.issues.push({ code: "custom", input: written, message: `${problem}, got ${describeValue(written)}` });
         return z.NEVER;
@@ -58,9 +131,19 @@ export function duration(fallback: string) {
     .prefault(fallback);
 }
 
+const PATH_EXPECTED = 'a file path (absolute, "~/…", or relative to the config file)';
+const PATH_LIMIT: LengthLimit = { max: MAX_PATH_BYTES, why: "Linux's PATH_MAX", unit: "bytes" };
+
 /** A path as written: absolute, `~/…` or relative to the config file. */
-export function writtenPath(options?: ExpectOptions) {
-  return patterned(USER_PATH, 'a file path (absolute, "~/…", or relative to the config file)', options).min(1);
+export function writtenPath(options: ExpectOptions = {}) {
+  return z
+    .string(expecting(PATH_EXPECTED, options))
+    .refine((written) => Buffer.byteLength(written) <= MAX_PATH_BYTES, {
+      abort: true,
+      error: (issue) => tooLong(PATH_LIMIT, issue.input, options),
+    })
+    .regex(USER_PATH)
+    .min(1);
 }
 
 /** An absolute path: `~/` is the home directory, a relative path is relative to the config file's directory. */

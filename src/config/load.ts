@@ -2,8 +2,11 @@ import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import { ConfigError } from "../util/errors.js";
 import { errorCode, osReason } from "./fs-errors.js";
-import { parseConfigSource, type ParsedConfig } from "./parse.js";
+import { MAX_YAML_BYTES } from "./limits.js";
+import { CLUSTER_DESCRIPTION, parseConfigSource, type ParsedConfig } from "./parse.js";
 import { permissionWarning } from "./permissions.js";
+import { readAtMost, type BoundedRead } from "./read-at-most.js";
+import { tooLargeError } from "./yaml-source.js";
 
 export interface LoadedConfig extends ParsedConfig {
   /** The config file as the user named it. */
@@ -17,15 +20,16 @@ export interface LoadedConfig extends ParsedConfig {
 /** Reads and validates cluster.yaml; throws ConfigError (exit 2). */
 export async function loadConfig(file: string): Promise<LoadedConfig> {
   const dir = path.dirname(path.resolve(file));
-  let text: string;
-  let mode: number;
+  let read: BoundedRead;
   try {
-    mode = (await fs.stat(file)).mode;
-    text = await fs.readFile(file, "utf8");
+    // Never more than the limit is read: a file named by mistake (a disk image, /dev/zero) is refused, not loaded.
+    read = await readAtMost(file, MAX_YAML_BYTES);
   } catch (error) {
     const help = errorCode(error) === "ENOENT" ? "; write one (README.md shows an example), or name another with -c FILE" : "";
     throw new ConfigError(null, "", `cannot read ${file}: ${osReason(error)}${help}`);
   }
+  const { text, mode } = read;
+  if (text === null) throw tooLargeError(file, read.bytes, CLUSTER_DESCRIPTION);
 
   const parsed = parseConfigSource(text, file, dir);
   const warnings = [permissionWarning(file, mode)];

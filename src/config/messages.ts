@@ -1,4 +1,5 @@
 import type * as z from "zod";
+import { MAX_NAMES_SHOWN } from "./limits.js";
 
 const MAX_SHOWN = 60;
 
@@ -12,6 +13,12 @@ export function describeValue(value: unknown): string {
     return shown.length > MAX_SHOWN ? `${shown.slice(0, MAX_SHOWN - 2)}…"` : shown;
   }
   return String(value);
+}
+
+/** `pve1, pve2, pve3, pve4, pve5 and 379 more`: a list of names an error can show whatever its length. */
+export function someNames(names: readonly string[], shown: number = MAX_NAMES_SHOWN): string {
+  if (names.length <= shown) return names.join(", ");
+  return `${names.slice(0, shown).join(", ")} and ${names.length - shown} more`;
 }
 
 /** Zod reports a required key that is absent as an issue whose input is undefined. */

@@ -3,11 +3,14 @@ import * as z from "zod";
 import { formatDuration } from "./duration.js";
 import {
   apiEndpoint,
+  clusterName,
   duration,
   fingerprints,
   host,
   hostPort,
   httpUrl,
+  listOf,
+  mappingOf,
   nodeName,
   patterned,
   plainName,
@@ -18,6 +21,7 @@ import {
   writtenPath,
   type HostPort,
 } from "./fields.js";
+import * as limits from "./limits.js";
 import { expecting } from "./messages.js";
 import {
   ENV_VAR,
@@ -82,7 +86,7 @@ function proxmoxSection(base: PathBase) {
     caFile: userPath(base)
       .optional()
       .describe("CA certificate the API certificate must chain to, e.g. /etc/pve/pve-root-ca.pem. At least one of fingerprint / caFile."),
-    timeout: duration("30s").describe("Timeout of one API request (default 30s)"),
+    timeout: duration("30s", { min: limits.MIN_TIMEOUT_MS }).describe("Timeout of one API request (default 30s)"),
   }).transform(({ tokenSecretFile: file, tokenSecretEnv: env, ...proxmox }, ctx) => {
     const unverified = proxmox.fingerprint === undefined && proxmox.caFile === undefined;
     if (unverified) {
@@ -125,8 +129,8 @@ function sshSection(base: PathBase) {
     knownHostsFile: userPath(base)
       .prefault("~/.ssh/known_hosts")
       .describe("known_hosts file the nodes' host keys are verified against; verification cannot be turned off (default ~/.ssh/known_hosts)"),
-    connectTimeout: duration("10s").describe("Timeout of one SSH connection attempt (default 10s)"),
-    commandTimeout: duration("60s").describe("Timeout of one remote command unless a step says otherwise (default 60s)"),
+    connectTimeout: duration("10s", { min: limits.MIN_TIMEOUT_MS }).describe("Timeout of one SSH connection attempt (default 10s)"),
+    commandTimeout: duration("60s", { min: limits.MIN_TIMEOUT_MS }).describe("Timeout of one remote command unless a step says otherwise (default 60s)"),
   });
 }
 
@@ -138,8 +142,12 @@ const node = section({
 });
 
 const gluster = section({
-  volumes: z
-    .array(patterned(VOLUME_NAME, 'a Gluster volume name (letters, digits, "_", ".", "-"; not starting with "-")'))
+  volumes: listOf(
+    patterned(VOLUME_NAME, 'a Gluster volume name (letters, digits, "_", ".", "-"; not starting with "-")', {
+      maxLength: { max: limits.MAX_VOLUME_NAME, why: "a volume name is a directory name in /var/lib/glusterd/vols" },
+    }),
+    limits.VOLUMES,
+  )
     .default([])
     .describe("Gluster volumes that must be fully healed before and after each node"),
 });
@@ -162,14 +170,14 @@ const probe = section({
 
 const criticalGroup = section({
   group: plainName("a group name").describe("Name of the group, e.g. routers"),
-  vms: z.array(vmid).min(1).describe("VM ids of the group's members; a VM belongs to at most one group"),
+  vms: listOf(vmid, limits.GROUP_VMS, { min: 1 }).describe("VM ids of the group's members; a VM belongs to at most one group"),
   minHealthy: z
     .int(expecting("an integer of at least 1"))
     .min(1)
     .optional()
     .describe("Members that must stay healthy off the node being upgraded (default: all of vms)"),
   spread: z.boolean().default(false).describe("Never place two members on one node (default false)"),
-  probes: z.array(probe).default([]).describe("How a member proves it is healthy, beyond running"),
+  probes: listOf(probe, limits.PROBES).default([]).describe("How a member proves it is healthy, beyond running"),
 }).transform((group, ctx) => {
   const minHealthy = group.minHealthy ?? group.vms.length;
   if (minHealthy > group.vms.length) {
@@ -191,7 +199,9 @@ export type ServiceConfig =
 const service = section({
   name: plainName("a service name").describe("Name shown in reports"),
   node: nodeName.optional().describe("Node the service runs on; required with unit"),
-  unit: patterned(SYSTEMD_UNIT, 'a systemd unit name (e.g. celery.service; letters, digits, "@", ".", "_", ":", "\\", "-")')
+  unit: patterned(SYSTEMD_UNIT, 'a systemd unit name (e.g. celery.service; letters, digits, "@", ".", "_", ":", "\\", "-")', {
+    maxLength: { max: limits.MAX_UNIT_NAME, why: "systemd's limit for a unit name" },
+  })
     .optional()
     .describe("systemd unit that must be active on node"),
   http: httpUrl.optional().describe("URL that must answer 2xx"),
@@ -235,13 +245,11 @@ function upgradeSection(base: PathBase) {
       )
       .prefault("proxmox-gluster")
       .describe("Built-in playbook name or path of a playbook .yaml (default proxmox-gluster)"),
-    order: z
-      .array(nodeName)
+    order: listOf(nodeName, limits.ORDERED_NODES)
       .optional()
       .describe("Nodes in upgrade order; default puts the node with fewest critical guests first"),
     guests: z.enum(GUEST_POLICIES).default("migrate").describe("What happens to a node's guests before it goes down (default migrate)"),
-    guestOverrides: z
-      .record(vmidKey, z.enum(GUEST_OVERRIDES))
+    guestOverrides: mappingOf(vmidKey, z.enum(GUEST_OVERRIDES), limits.GUEST_OVERRIDES)
       .default({})
       .transform((overrides): Partial<Record<number, GuestOverride>> => overrides)
       .describe("Per-guest exceptions, VM id → migrate | shutdown | leave"),
@@ -249,42 +257,56 @@ function upgradeSection(base: PathBase) {
 }
 
 const MIN_LOCK_LEASE_MS = 2_000;
+const A_SECOND_OR_MORE = { min: limits.MIN_TIMEOUT_MS };
 
 const timeouts = section({
-  heal: duration("2h").describe("Longest wait for Gluster to heal after a node returns (default 2h)"),
-  healStall: duration("10m").describe(
+  heal: duration("2h", A_SECOND_OR_MORE).describe("Longest wait for Gluster to heal after a node returns (default 2h)"),
+  healStall: duration("10m", A_SECOND_OR_MORE).describe(
     "How long a heal may go without fewer entries pending before the wait stops and says so: waiting longer would not help (default 10m)",
   ),
-  nodeOnline: duration("15m").describe("Longest wait for a node to come back (SSH + API + quorum) (default 15m)"),
-  migrate: duration("30m").describe("Longest wait for one guest migration (default 30m)"),
-  poll: duration("10s").describe("Interval between two looks at the cluster while waiting (default 10s)"),
+  nodeOnline: duration("15m", A_SECOND_OR_MORE).describe("Longest wait for a node to come back (SSH + API + quorum) (default 15m)"),
+  migrate: duration("30m", A_SECOND_OR_MORE).describe("Longest wait for one guest migration (default 30m)"),
+  poll: duration("10s", {
+    min: limits.MIN_POLL_MS,
+    minWhy: "below that, one look at the cluster takes longer than the interval",
+  }).describe("Interval between two looks at the cluster while waiting (default 10s, at least 50ms)"),
   settle: duration("30s").describe("How long a healed state must hold before it counts (default 30s)"),
-  apt: duration("1h").describe("Longest apt update + dist-upgrade (default 1h)"),
+  apt: duration("1h", A_SECOND_OR_MORE).describe("Longest apt update + dist-upgrade (default 1h)"),
+  // No floor but timeouts.poll (below): the lab, its time scaled down, waits as little as 300ms.
   haPickup: duration("1m").describe(
     "Longest wait for the HA manager to take up a maintenance request; its CRM works every 10 s, so one not taken up by then never will be (default 1m)",
   ),
-  reboot: duration("15m").describe("Longest wait for a node to go down after reboot (default 15m)"),
+  reboot: duration("15m", A_SECOND_OR_MORE).describe("Longest wait for a node to go down after reboot (default 15m)"),
   lockLease: duration("3m").describe(
     "How long the cluster lock in /etc/pve stays live without a refresh; its holder refreshes it every quarter of this, and a lock not refreshed for longer is stale: its run died (default 3m, at least 2s)",
   ),
 })
-  .superRefine((limits, ctx) => {
+  .superRefine((waits, ctx) => {
     // "Steady for settle" is judged from polls: with poll >= settle a single sample would count as steady.
-    if (limits.poll >= limits.settle) {
+    if (waits.poll >= waits.settle) {
       ctx.addIssue({
         code: "custom",
-        input: limits.poll,
+        input: waits.poll,
         path: ["poll"],
-        message: `expected a poll interval shorter than timeouts.settle (${formatDuration(limits.settle)}), got ${formatDuration(limits.poll)}`,
+        message: `expected a poll interval shorter than timeouts.settle (${formatDuration(waits.settle)}), got ${formatDuration(waits.poll)}`,
+      });
+    }
+    // The wait looks at once, then every poll: shorter than a poll, it would give up before looking again.
+    if (waits.haPickup < waits.poll) {
+      ctx.addIssue({
+        code: "custom",
+        input: waits.haPickup,
+        path: ["haPickup"],
+        message: `expected an HA pickup wait of at least timeouts.poll (${formatDuration(waits.poll)}): a shorter one gives up before its second look, got ${formatDuration(waits.haPickup)}`,
       });
     }
     // The record's age is read in whole seconds: a lease of a second or less would call a live run stale.
-    if (limits.lockLease < MIN_LOCK_LEASE_MS) {
+    if (waits.lockLease < MIN_LOCK_LEASE_MS) {
       ctx.addIssue({
         code: "custom",
-        input: limits.lockLease,
+        input: waits.lockLease,
         path: ["lockLease"],
-        message: `expected a lock lease of at least ${formatDuration(MIN_LOCK_LEASE_MS)}, got ${formatDuration(limits.lockLease)}`,
+        message: `expected a lock lease of at least ${formatDuration(MIN_LOCK_LEASE_MS)}, got ${formatDuration(waits.lockLease)}`,
       });
     }
   })
@@ -295,11 +317,11 @@ export const NOTIFY_EVENTS = ["success", "refusal", "failure", "interrupted"] as
 const notification = section({
   on: z.array(z.enum(NOTIFY_EVENTS)).min(1).describe("Outcomes that trigger this notification: success, refusal, failure, interrupted"),
   webhook: httpUrl.describe("URL that receives a JSON POST"),
-  headers: z
-    .record(
-      patterned(HTTP_HEADER_NAME, "an HTTP header name"),
-      patterned(HTTP_HEADER_VALUE, "a header value on one line", { echo: false }),
-    )
+  headers: mappingOf(
+    patterned(HTTP_HEADER_NAME, "an HTTP header name"),
+    patterned(HTTP_HEADER_VALUE, "a header value on one line", { echo: false }),
+    limits.HEADERS,
+  )
     .default({})
     .describe("Extra HTTP headers sent with the POST"),
 });
@@ -315,16 +337,16 @@ function journalSection(base: PathBase) {
 /** The schema of cluster.yaml; paths in it are resolved against `base`. */
 export function configSchema(base: PathBase) {
   return section({
-    cluster: plainName("a cluster name").describe("Name of the cluster, used in reports and the journal"),
+    cluster: clusterName.describe("Name of the cluster, used in reports and the journal"),
     proxmox: proxmoxSection(base).describe("How to reach the Proxmox VE API"),
     ssh: sshSection(base).describe("How to reach the nodes over SSH; host keys are always verified"),
-    nodes: z.array(node).min(1).describe("The cluster's nodes"),
+    nodes: listOf(node, limits.NODES, { min: 1 }).describe("The cluster's nodes"),
     gluster: gluster.prefault({}).describe("GlusterFS volumes the cluster's storage lives on"),
-    critical: z.array(criticalGroup).default([]).describe("Groups of VMs that must stay healthy throughout"),
-    services: z.array(service).default([]).describe("Services checked after each node returns"),
+    critical: listOf(criticalGroup, limits.GROUPS).default([]).describe("Groups of VMs that must stay healthy throughout"),
+    services: listOf(service, limits.SERVICES).default([]).describe("Services checked after each node returns"),
     upgrade: upgradeSection(base).describe("What to run and in which order"),
     timeouts: timeouts.describe("How long to wait for each kind of thing"),
-    notify: z.array(notification).default([]).describe("Where to report the outcome of a run"),
+    notify: listOf(notification, limits.NOTIFICATIONS).default([]).describe("Where to report the outcome of a run"),
     journal: journalSection(base).describe("Where the run journal and lock live"),
   });
 }

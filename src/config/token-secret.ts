@@ -1,6 +1,6 @@
-import * as fs from "node:fs/promises";
 import type { ParsedConfig } from "./parse.js";
 import { osReason } from "./fs-errors.js";
+import { readAtMost, type BoundedRead } from "./read-at-most.js";
 
 // A token secret is a UUID; anything much larger is the wrong file (or /dev/zero), not worth reading whole.
 const MAX_SECRET_BYTES = 4096;
@@ -27,7 +27,7 @@ export async function resolveTokenSecret(
   }
 
   const keyPath = ["proxmox", "tokenSecretFile"];
-  let contents: { text: string; tooLarge: boolean };
+  let contents: BoundedRead;
   try {
     contents = await readAtMost(tokenSecret.path, MAX_SECRET_BYTES);
   } catch (error) {
@@ -36,11 +36,10 @@ export async function resolveTokenSecret(
       `cannot read ${tokenSecret.path}: ${osReason(error)}; expected a readable file holding the API token secret`,
     );
   }
-  const problem = contents.tooLarge
-    ? `is larger than ${MAX_SECRET_BYTES} bytes; expected only the API token secret`
-    : secretProblem(contents.text);
-  if (problem) throw loaded.source.error(keyPath, `${tokenSecret.path} ${problem}`);
-  return withoutTrailingNewlines(contents.text);
+  const { text } = contents;
+  const problem = text === null ? `is larger than ${MAX_SECRET_BYTES} bytes; expected only the API token secret` : secretProblem(text);
+  if (problem || text === null) throw loaded.source.error(keyPath, `${tokenSecret.path} ${problem}`);
+  return withoutTrailingNewlines(text);
 }
 
 /** What makes a secret unusable in an Authorization header, and what is expected; never quotes the secret. */
@@ -53,15 +52,4 @@ function secretProblem(value: string): string | undefined {
 
 function withoutTrailingNewlines(text: string): string {
   return text.replace(/[\r\n]+$/, "");
-}
-
-async function readAtMost(file: string, limit: number): Promise<{ text: string; tooLarge: boolean }> {
-  const handle = await fs.open(file, "r");
-  try {
-    const buffer = Buffer.alloc(limit + 1);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-    return { text: buffer.toString("utf8", 0, Math.min(bytesRead, limit)), tooLarge: bytesRead > limit };
-  } finally {
-    await handle.close();
-  }
 }

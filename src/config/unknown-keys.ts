@@ -49,7 +49,8 @@ function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
     if (current instanceof z.ZodOptional || current instanceof z.ZodDefault || current instanceof z.ZodPrefault) {
       current = current.unwrap();
     } else if (current instanceof z.ZodPipe) {
-      current = current.in;
+      // A preprocessed schema (a list limited before its items are checked) is described by what it feeds.
+      current = current.in instanceof z.ZodTransform ? current.out : current.in;
     } else {
       return current;
     }

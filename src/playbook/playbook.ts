@@ -3,12 +3,13 @@
 // in code, and the gates that guard taking a node down belong to the engine: a playbook can add
 // gates, never remove those. Orders that cannot be safe are refused when the playbook is read.
 
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import * as z from "zod";
 import { parseDuration, type PlaybookRef, type TimeoutsConfig } from "../config/index.js";
+import { MAX_YAML_BYTES } from "../config/limits.js";
 import { describeIssue } from "../config/messages.js";
-import { readYaml, validateYaml, type YamlSource } from "../config/yaml-source.js";
+import { readAtMost } from "../config/read-at-most.js";
+import { readYaml, tooLargeError, validateYaml, type YamlSource } from "../config/yaml-source.js";
 import { gateNames, type GateName } from "../gates/index.js";
 import { stepNames, steps, type RunCommandEntry, type StepName } from "../steps/index.js";
 import { ConfigError } from "../util/errors.js";
@@ -127,7 +128,7 @@ function checkOrder(node: EntryBody[], yaml: YamlSource): void {
 }
 
 export function parsePlaybook(text: string, file: string, name: string): Playbook {
-  const yaml = readYaml(text, file, "a playbook (preflight:, node:, finally:)");
+  const yaml = readYaml(text, file, "a playbook", " (preflight:, node:, finally:)");
   const parsed = validateYaml(playbookSchema, yaml);
   checkOrder(parsed.node, yaml);
   const preflight = withIds("preflight", parsed.preflight);
@@ -143,13 +144,15 @@ export function parsePlaybook(text: string, file: string, name: string): Playboo
 
 export async function loadPlaybook(ref: PlaybookRef): Promise<Playbook> {
   const file = ref.kind === "builtin" ? path.join(packageRoot(), "playbooks", `${ref.name}.yaml`) : ref.path;
-  let text: string;
+  let text: string | null;
+  let bytes: number | null;
   try {
-    text = await readFile(file, "utf8");
+    ({ text, bytes } = await readAtMost(file, MAX_YAML_BYTES));
   } catch (error) {
     const known = ref.kind === "builtin" ? ` (built-in playbooks: proxmox-gluster, proxmox-only)` : "";
     throw new ConfigError(null, "upgrade.playbook", `cannot read playbook ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}${known}`);
   }
+  if (text === null) throw tooLargeError(file, bytes, "a playbook", "upgrade.playbook");
   return parsePlaybook(text, ref.kind === "builtin" ? `playbooks/${ref.name}.yaml` : file, ref.kind === "builtin" ? ref.name : path.basename(file, ".yaml"));
 }
 

@@ -197,7 +197,7 @@ export class GlusterLab {
     await writeFile(
       this.configFile,
       [
-        "cluster: rollgate-real-gluster",
+        "cluster: real-gluster",
         "proxmox:",
         // Needed by the schema; never read for --gate gluster-healed, which needs only SSH.
         `  api: https://${first.ip}:8006`,

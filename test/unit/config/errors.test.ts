@@ -193,7 +193,7 @@ describe("YAML syntax errors are positioned too", () => {
 test("several errors are reported together, one positioned line each, in file order", async () => {
   const text = edit(edit(EXAMPLE, "heal: 2h", "heal: soon"), "cluster: storehouse", "cluster: -storehouse");
   expect((await messageFor(text)).split("\n")).toEqual([
-    'cluster.yaml:1:10: cluster: expected a cluster name (letters, digits, "_", ".", "-"; not starting with "_", "." or "-"), got "-storehouse"',
+    'cluster.yaml:1:10: cluster: expected a PVE cluster name (letters, digits and inner "-"; e.g. storehouse), got "-storehouse"',
     'cluster.yaml:30:19: timeouts.heal: expected a duration such as 500ms, 10s, 15m, 2h or 1h30m, or a number of seconds, got "soon"',
   ]);
 });
