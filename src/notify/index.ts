@@ -3,6 +3,7 @@
 // the caller prints the failed results as warnings.
 
 import type { NotifyConfig } from "../config/index.js";
+import { redactorOf } from "../util/redact.js";
 import { packageVersion } from "../util/version.js";
 import { notificationBody, notifyEventFor, type RunReport } from "./report.js";
 import { postWebhook, type NotifyResult } from "./webhook.js";
@@ -13,6 +14,8 @@ export type { NotifyResult } from "./webhook.js";
 export interface NotifyOptions {
   /** Longest wait for one webhook, answer included. */
   timeoutMs: number;
+  /** Values no notification may carry (the API token secret): replaced in the body wherever they occur. */
+  secrets?: readonly string[];
   /** For tests; the global fetch otherwise. */
   fetch?: typeof fetch;
 }
@@ -22,7 +25,7 @@ export async function notify(configs: readonly NotifyConfig[], report: RunReport
   const event = notifyEventFor(report.outcome);
   const chosen = configs.flatMap((config, index) => (config.on.includes(event) ? [{ config, index }] : []));
   if (chosen.length === 0) return [];
-  const body = JSON.stringify(notificationBody(report));
+  const body = JSON.stringify(redactorOf(options.secrets ?? []).data(notificationBody(report)));
   const userAgent = `rollgate/${await packageVersion().catch(() => "unknown")}`;
   return Promise.all(
     chosen.map(({ config, index }) => postWebhook({ config, index, event, body, userAgent, timeoutMs: options.timeoutMs, fetch: options.fetch ?? fetch })),

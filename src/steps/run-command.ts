@@ -1,10 +1,12 @@
 // `run:` entries of a playbook: a command of the admin's own, on the node (over SSH, through the
-// login shell) or locally (with ROLLGATE_NODE set). Treated as a change: journaled, never run in
-// a dry run. Its effect cannot be observed by rollgate, so `unless:` (a command that only checks,
-// as in Puppet's exec) decides from live state whether it is still needed; without it, a resumed
-// run skips it only if the journal shows it finished on that node.
+// login shell) or locally (with ROLLGATE_NODE set, and without rollgate's secret variables: see
+// config/secret-env.ts). Treated as a change: journaled, never run in a dry run. Its effect
+// cannot be observed by rollgate, so `unless:` (a command that only checks, as in Puppet's exec)
+// decides from live state whether it is still needed; without it, a resumed run skips it only if
+// the journal shows it finished on that node.
 
 import { execa } from "execa";
+import { withoutSecretEnv } from "../config/secret-env.js";
 import { changeCommand, readCommand } from "../transport/remote-command.js";
 import { done, toDo, type Step, type StepContext, type TakeDown } from "./contract.js";
 import { StepFailure } from "./failures.js";
@@ -29,7 +31,9 @@ interface Outcome {
 async function runIt(ctx: StepContext, entry: RunCommandEntry, command: string, checkOnly: boolean, stream: boolean): Promise<Outcome> {
   const timeout = entry.timeoutMs ?? ctx.config.ssh.commandTimeout;
   if (entry.on === "local") {
-    const result = await execa(command, { shell: true, reject: false, timeout, env: ctx.node ? { ROLLGATE_NODE: ctx.node } : {} });
+    // execa adds process.env to `env` unless told not to: the token's variable would come along.
+    const env = { ...withoutSecretEnv(process.env, ctx.config), ...(ctx.node ? { ROLLGATE_NODE: ctx.node } : {}) };
+    const result = await execa(command, { shell: true, reject: false, timeout, env, extendEnv: false });
     return { exitCode: result.exitCode ?? null, stdout: result.stdout, stderr: result.stderr, timedOut: result.timedOut };
   }
   if (ctx.node === null) throw new StepFailure(`\`${command}\` needs a node (use on: local in preflight and finally)`, humanAction);

@@ -12,6 +12,7 @@ export interface CommandContext {
   node: string;
   /** Recorded with every mutation, e.g. `ssh pve1`. */
   source: string;
+  /** The environment beyond the login's: what the SSH client sent, then the line's `NAME=value` prefixes. */
   env: Record<string, string>;
   out: CommandOutput;
   /** Everything the client sent on the channel, once it sent EOF (rejects if the channel closes first). */

@@ -7,8 +7,19 @@ import { date, dd, mkdir, mv, rm, rmdir, stat, touch } from "./commands/files.js
 import { gluster } from "./commands/gluster.js";
 import { findmnt } from "./commands/mounts.js";
 import { cat, hostname, proxmoxBootTool, pveversion, reboot, systemctl, test, uname } from "./commands/system.js";
-import type { CommandContext, LabCommand } from "./context.js";
+import { printLines, type CommandContext, type LabCommand } from "./context.js";
 import { parseCommandLine, ShellSyntaxError } from "./words.js";
+
+// What `env` shows after an SSH login as root on Debian: sshd sets these (PATH is its
+// superuser path, as Debian's openssh package builds it) before the client's variables.
+const LOGIN_ENV: Record<string, string> = {
+  SHELL: "/bin/bash",
+  PWD: "/root",
+  LOGNAME: "root",
+  HOME: "/root",
+  USER: "root",
+  PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+};
 
 const commands: Record<string, LabCommand> = {
   "apt-get": aptGet,
@@ -45,14 +56,22 @@ const commands: Record<string, LabCommand> = {
     }
     return runCommandLine(ctx, args[1]!);
   },
+  env: async (ctx, args) => {
+    if (args.length > 0) {
+      ctx.out.stderr("env: the lab models only `env` without arguments\n");
+      return 125;
+    }
+    await printLines(ctx, Object.entries({ ...LOGIN_ENV, ...ctx.env }).map(([name, value]) => `${name}=${value}`));
+    return 0;
+  },
   echo: async (ctx, args) => {
     await ctx.out.stdout(`${args.join(" ")}\n`);
     return 0;
   },
 };
 
-/** Runs a command line as bash -c would; resolves to its exit status. */
-export async function runCommandLine(ctx: Omit<CommandContext, "env">, line: string): Promise<number> {
+/** Runs a command line as bash -c would, in `ctx.env` (none by default); resolves to its exit status. */
+export async function runCommandLine(ctx: Omit<CommandContext, "env"> & { env?: Record<string, string> }, line: string): Promise<number> {
   let list;
   try {
     list = parseCommandLine(line);
@@ -72,7 +91,7 @@ export async function runCommandLine(ctx: Omit<CommandContext, "env">, line: str
       status = 127;
       continue;
     }
-    status = await run({ ...ctx, env: command.env }, args);
+    status = await run({ ...ctx, env: { ...ctx.env, ...command.env } }, args);
   }
   return status;
 }

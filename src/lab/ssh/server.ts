@@ -74,24 +74,30 @@ export class LabSshServer {
     client.on("ready", () => {
       client.on("session", (accept) => {
         const session = accept();
+        // Every variable is taken (sshd takes only those its AcceptEnv names): whatever a client
+        // sends shows in the session's `env`.
+        const sent: Record<string, string> = {};
         session.on("pty", (acceptPty) => acceptPty?.());
-        session.on("env", (acceptEnv) => acceptEnv?.());
+        session.on("env", (acceptEnv, _rejectEnv, info) => {
+          sent[info.key] = info.val;
+          acceptEnv?.();
+        });
         session.on("exec", (acceptExec, _reject, info) => {
           const channel = acceptExec();
           const stdin = collectStdin(channel);
-          void this.exec(channel, info.command, remotePort, stdin).then((code) => {
+          void this.exec(channel, info.command, remotePort, stdin, sent).then((code) => {
             if (code === null) return;
             channel.exit(code);
             channel.end();
           });
         });
-        session.on("shell", (acceptShell) => this.shell(acceptShell(), remotePort));
+        session.on("shell", (acceptShell) => this.shell(acceptShell(), remotePort, sent));
       });
     });
   }
 
   /** Runs one command line; null when the connection was dropped (no exit status to send). */
-  private async exec(channel: ServerChannel, line: string, remotePort: number, stdin: () => Promise<string>): Promise<number | null> {
+  private async exec(channel: ServerChannel, line: string, remotePort: number, stdin: () => Promise<string>, env: Record<string, string>): Promise<number | null> {
     const aborted = new AbortController();
     let dropped = false;
     channel.on("close", () => aborted.abort());
@@ -107,6 +113,7 @@ export class LabSshServer {
           cluster: this.cluster,
           node: this.options.node,
           source: `ssh ${this.options.node}`,
+          env,
           out,
           stdin,
           signal: aborted.signal,
@@ -126,7 +133,7 @@ export class LabSshServer {
     }
   }
 
-  private shell(channel: ServerChannel, remotePort: number): void {
+  private shell(channel: ServerChannel, remotePort: number, env: Record<string, string>): void {
     const prompt = () => channel.write(`root@${this.options.node}:~# `);
     let buffer = "";
     let busy = Promise.resolve();
@@ -145,7 +152,7 @@ export class LabSshServer {
             return;
           }
           // The typed lines are the shell's input: a command started from it reads none.
-          if (line) await this.exec(channel, line, remotePort, () => Promise.resolve(""));
+          if (line) await this.exec(channel, line, remotePort, () => Promise.resolve(""), env);
           prompt();
         });
       }
