@@ -1,11 +1,14 @@
-// `rollgate check`: evaluate gates once against live state; exit 0 only if all pass.
+// `rollgate check`: evaluate gates once against live state; exit 0 only if all pass. Another run
+// going on is said first, and advice about the node it is upgrading is not given.
 
 import { Command, InvalidArgumentError } from "commander";
 import { evaluateGates, facetsFor } from "../gates/evaluate.js";
 import { gateNames, isGateName, preflightGates, type GateName } from "../gates/index.js";
 import { collect } from "../observe/collect.js";
+import { lookForOtherRuns } from "../run/live-run.js";
 import { ExitCode, UsageError } from "../util/errors.js";
 import { println, type CliIo } from "./io.js";
+import { BusyAdvice, otherRunLines } from "./render/live-run.js";
 import { renderVerdicts } from "./render/verdicts.js";
 import { styleFor } from "./render/style.js";
 import { loadWithWarnings, openSession } from "./session.js";
@@ -44,11 +47,19 @@ export function checkCommand(io: CliIo, setExit: (code: number) => void): Comman
       const facets = facetsFor(config, names);
       const live = await openSession(loaded, io, { readOnly: true, facets });
       try {
-        const state = await collect(live.observeContext(opts.target ?? null), facets);
+        const [others, state] = await Promise.all([
+          lookForOtherRuns(config.journal.dir, { config, shell: live.shell }),
+          collect(live.observeContext(opts.target ?? null), facets),
+        ]);
         const verdicts = evaluateGates(config, state, names);
         const pass = verdicts.every((v) => v.pass);
-        if (opts.json) println(io.stdout, JSON.stringify({ observedAt: state.observedAt, target: state.target, pass, verdicts }, null, 2));
-        else println(io.stdout, renderVerdicts(verdicts, styleFor(io.stdout, io.env, opts.color), Boolean(opts.verbose)));
+        const style = styleFor(io.stdout, io.env, opts.color);
+        if (opts.json) println(io.stdout, JSON.stringify({ observedAt: state.observedAt, target: state.target, pass, verdicts, otherRuns: others }, null, 2));
+        else {
+          const first = otherRunLines(others, style);
+          if (first.length > 0) println(io.stdout, [...first, ""].join("\n"));
+          println(io.stdout, renderVerdicts(BusyAdvice.of(others).verdicts(verdicts), style, Boolean(opts.verbose)));
+        }
         setExit(pass ? ExitCode.ok : ExitCode.refused);
       } finally {
         await live.close();

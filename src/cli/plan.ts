@@ -1,11 +1,14 @@
-// `rollgate plan`: what an upgrade would do, from live state, changing nothing.
+// `rollgate plan`: what an upgrade would do, from live state, changing nothing. Another run going
+// on is said first, and advice about the node it is upgrading is not given.
 
 import { Command } from "commander";
 import { evaluateGates } from "../gates/evaluate.js";
 import { preflightGates } from "../gates/index.js";
 import { collect } from "../observe/collect.js";
 import { buildPlan, planFacets } from "../plan/plan.js";
+import { lookForOtherRuns } from "../run/live-run.js";
 import { println, type CliIo } from "./io.js";
+import { BusyAdvice, otherRunLines } from "./render/live-run.js";
 import { renderPlan } from "./render/plan.js";
 import { styleFor } from "./render/style.js";
 import { loadWithWarnings, openSession } from "./session.js";
@@ -25,9 +28,18 @@ export function planCommand(io: CliIo): Command {
       const facets = planFacets(loaded.config);
       const session = await openSession(loaded, io, { readOnly: true, facets });
       try {
-        const state = await collect(session.observeContext(null), facets);
-        const plan = buildPlan(loaded.config, state, evaluateGates(loaded.config, state, preflightGates), only);
-        println(io.stdout, opts.json ? JSON.stringify(plan, null, 2) : renderPlan(plan, styleFor(io.stdout, io.env, opts.color)));
+        const config = loaded.config;
+        const [others, state] = await Promise.all([
+          lookForOtherRuns(config.journal.dir, { config, shell: session.shell }),
+          collect(session.observeContext(null), facets),
+        ]);
+        const plan = buildPlan(config, state, evaluateGates(config, state, preflightGates), only);
+        const style = styleFor(io.stdout, io.env, opts.color);
+        if (opts.json) println(io.stdout, JSON.stringify({ ...plan, otherRuns: others }, null, 2));
+        else {
+          const first = otherRunLines(others, style);
+          println(io.stdout, [...first, ...(first.length > 0 ? [""] : []), renderPlan(BusyAdvice.of(others).plan(plan), style)].join("\n"));
+        }
       } finally {
         await session.close();
       }

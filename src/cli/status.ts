@@ -1,13 +1,20 @@
-// `rollgate status`: the running or last run, from its journal. Reads only local files: the
-// journal directory is all it needs from cluster.yaml (no secret, no connection).
+// `rollgate status`: the running or last run, from its journal; first, any run going on now, from
+// the journal directory's lock and the cluster lock's record. Needs no secret: the record is read
+// over SSH with reads only (`cat`, `stat`, `date`), and without a cluster.yaml (`--journal-dir`
+// alone) only local files are read.
 
 import { Command } from "commander";
+import { loadConfig, type Config } from "../config/index.js";
 import { isRunId } from "../run/journal.js";
+import { lookForOtherRuns, type OtherRuns } from "../run/live-run.js";
 import { inspectLock } from "../run/lock.js";
 import { readRun, unreadableRunError } from "../run/previous-run.js";
 import { summarizeRun } from "../run/run-summary.js";
+import { sshPoolFor } from "../transport/from-config.js";
+import { readOnlyShell } from "../transport/remote-command.js";
 import { UsageError } from "../util/errors.js";
 import { println, type CliIo } from "./io.js";
+import { otherRunLines } from "./render/live-run.js";
 import { renderStatus } from "./render/status.js";
 import { styleFor } from "./render/style.js";
 import { loadWithWarnings } from "./session.js";
@@ -20,32 +27,57 @@ export interface StatusOptions {
   color: boolean;
 }
 
+/** The cluster, as status reads it: waited for this long at most, since status is what is run when things went wrong. */
+const CLUSTER_CONNECT_LIMIT_MS = 5_000;
+
+/** Runs going on, from the lock in `dir` and, when cluster.yaml was read, the cluster lock's record. */
+async function otherRuns(config: Config | null, dir: string): Promise<OtherRuns> {
+  if (config === null) return lookForOtherRuns(dir, null);
+  const pool = sshPoolFor({ ...config, ssh: { ...config.ssh, connectTimeout: Math.min(config.ssh.connectTimeout, CLUSTER_CONNECT_LIMIT_MS) } });
+  try {
+    return await lookForOtherRuns(dir, { config, shell: readOnlyShell(pool) });
+  } finally {
+    await pool.close();
+  }
+}
+
+/** The journal directory, and cluster.yaml: required unless --journal-dir names the directory; then read if it can be, for the cluster lock only. */
+async function whereToLook(io: CliIo, opts: StatusOptions): Promise<{ dir: string; config: Config | null }> {
+  if (opts.journalDir === undefined) {
+    const { config } = await loadWithWarnings(opts.config, io);
+    return { dir: config.journal.dir, config };
+  }
+  const loaded = await loadConfig(opts.config).catch((error: unknown) => (error instanceof UsageError ? null : Promise.reject(error)));
+  return { dir: opts.journalDir, config: loaded?.config ?? null };
+}
+
 export async function runStatusCommand(io: CliIo, opts: StatusOptions): Promise<void> {
   if (opts.run !== undefined && !isRunId(opts.run)) throw new UsageError(`--run ${opts.run}: not a run id (like 20261122T225001Z-3fa2)`);
-  const dir = opts.journalDir ?? (await loadWithWarnings(opts.config, io)).config.journal.dir;
+  const { dir, config } = await whereToLook(io, opts);
   const run = await readRun(dir, opts.run ?? null);
-  if (run.kind === "none") {
-    if (opts.run !== undefined) throw new UsageError(`no run ${opts.run} recorded in ${dir}`);
-    println(io.stdout, opts.json ? "null" : `no run recorded in ${dir}`);
-    return;
-  }
+  if (run.kind === "none" && opts.run !== undefined) throw new UsageError(`no run ${opts.run} recorded in ${dir}`);
   const lock = await inspectLock(dir);
+  let starting: string | null = null;
   if (run.kind === "unreadable") {
     // A new run's file stays empty until its session is open and it records its start.
     if (!(run.nothingRecorded && lock.kind === "live" && lock.info.runId === run.runId)) throw unreadableRunError(run, "status");
-    println(io.stdout, opts.json ? "null" : `run ${run.runId} is starting: PID ${lock.info.pid} on ${lock.info.host} holds the lock and it has recorded nothing yet`);
-    return;
+    starting = `run ${run.runId} is starting: PID ${lock.info.pid} on ${lock.info.host} holds the lock and it has recorded nothing yet`;
   }
+  const others = await otherRuns(config, dir);
+  const style = styleFor(io.stdout, io.env, opts.color);
+  const first = opts.json ? [] : otherRunLines(others, style);
+  const say = (text: string) => println(io.stdout, [...first, ...(first.length > 0 ? [""] : []), text].join("\n"));
+  if (run.kind !== "readable") return say(opts.json ? "null" : (starting ?? `no run recorded in ${dir}`));
   const { file, journal: { events, truncated } } = run;
-  const view = { summary: summarizeRun(events), lock, journalFile: file, truncated };
-  if (opts.json) println(io.stdout, JSON.stringify({ ...view.summary, journalFile: file, truncated, lock }, null, 2));
-  else println(io.stdout, renderStatus(view, styleFor(io.stdout, io.env, opts.color)));
+  const view = { summary: summarizeRun(events), lock, journalFile: file, truncated, others };
+  if (opts.json) say(JSON.stringify({ ...view.summary, journalFile: file, truncated, lock, otherRuns: others }, null, 2));
+  else say(renderStatus(view, style));
 }
 
 export function statusCommand(io: CliIo): Command {
   return new Command("status")
-    .description("the journal of the running or last run: node by node, step by step, with times (reads local files only)")
-    .option("-c, --config <file>", "cluster description (for journal.dir)", "cluster.yaml")
+    .description("the journal of the running or last run: node by node, step by step, with times; first, any run going on now (reads only)")
+    .option("-c, --config <file>", "cluster description (for journal.dir and the cluster lock)", "cluster.yaml")
     .option("--journal-dir <dir>", "journal directory (default: journal.dir of cluster.yaml)")
     .option("--run <id>", "a run other than the latest")
     .option("--json", "the run summary as one JSON document")

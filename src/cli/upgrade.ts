@@ -15,14 +15,17 @@ import { Engine, nodeVerifiedEntry, type ResumeState, type RunResult } from "../
 import type { RunEvent, RunEventBody } from "../run/events.js";
 import { Journal, newRunId } from "../run/journal.js";
 import { acquireClusterLock, type HeldClusterLock } from "../run/cluster-lock.js";
+import { lookForOtherRuns } from "../run/live-run.js";
 import { acquireLock, breakStaleLock } from "../run/lock.js";
 import { nextRun } from "../run/previous-run.js";
 import { parseWindow, type Window } from "../run/window.js";
 import { systemClock } from "../transport/clock.js";
 import { networkProbes } from "../transport/probes.js";
 import { ExitCode, UsageError } from "../util/errors.js";
+import { redactorOf } from "../util/redact.js";
 import { println, type CliIo } from "./io.js";
 import { nodeList } from "./options.js";
+import { BusyAdvice, otherRunLines } from "./render/live-run.js";
 import { renderPlan } from "./render/plan.js";
 import { createRunRenderer, guardedRenderer, type StepOutline } from "./render/run-renderer.js";
 import { styleFor } from "./render/style.js";
@@ -87,7 +90,12 @@ export async function runUpgradeCommand(io: CliIo, opts: UpgradeOptions): Promis
   if (opts.dryRun) {
     const session = await openSession(loaded, io, { readOnly: true, facets });
     try {
-      return await runOnce(io, opts, loaded, playbook, session, null, null, null);
+      // A run going on is said first (stdout carries only JSON lines with --json), and what is shown holds no advice about its node.
+      const others = await lookForOtherRuns(journalDir, { config, shell: session.shell });
+      const said = opts.json ? io.stderr : io.stdout;
+      const first = otherRunLines(others, styleFor(said, io.env, opts.color));
+      if (first.length > 0) println(said, first.map((line) => (opts.json ? `rollgate: ${line}` : line)).join("\n"));
+      return await runOnce(io, opts, loaded, playbook, session, null, null, null, BusyAdvice.of(others));
     } finally {
       await session.close();
     }
@@ -141,14 +149,17 @@ async function runOnce(
   journal: Journal | null,
   resume: ResumeState | null,
   clusterLock: HeldClusterLock | null,
+  busy: BusyAdvice = new BusyAdvice([]),
 ): Promise<number> {
   const config = loaded.config;
   const kind = opts.json ? "json" : io.stdout.isTTY ? "tree" : "plain";
+  const shown = createRunRenderer(kind, io, { color: opts.color, verbose: Boolean(opts.verbose), steps: outline(playbook, opts.nodes ?? config.nodes.map((n) => n.name)) });
   const renderer = guardedRenderer(
-    createRunRenderer(kind, io, { color: opts.color, verbose: Boolean(opts.verbose), steps: outline(playbook, opts.nodes ?? config.nodes.map((n) => n.name)) }),
+    kind === "json" ? shown : busy.renderer(shown),
     io.stdout,
     (error) => println(io.stderr, `rollgate: internal error in the progress display, now off; the run goes on and \`rollgate status\` shows it: ${(error as Error)?.stack ?? String(error)}`),
   );
+  const redactor = redactorOf(session.secrets);
   const stop = new AbortController();
   let stops = 0;
   // Held until the notifications are sent: a signal before then must not end the process either.
@@ -188,9 +199,12 @@ async function runOnce(
         stop: clusterLock ? AbortSignal.any([stop.signal, clusterLock.lost]) : stop.signal,
         nodeInFlight: (node) => clusterLock?.spare(node),
         emit: (body: RunEventBody) => {
-          const event = { ...body, time: new Date().toISOString() } as RunEvent;
+          // Every event reaches the journal and the output through here: a secret in a command's
+          // output or in an error message is redacted once, for both.
+          const event = redactor.data({ ...body, time: new Date().toISOString() });
           journal?.append(event);
           renderer.onEvent(event);
+          if (event.type === "step-start" && event.node !== null) clusterLock?.stepStarted(event.node, event.step);
         },
       });
       result = await engine.run();
@@ -205,7 +219,7 @@ async function runOnce(
         startedAt,
         endedAt: new Date().toISOString(),
         host: os.hostname(),
-      }, { timeoutMs: config.proxmox.timeout });
+      }, { timeoutMs: config.proxmox.timeout, secrets: session.secrets });
       for (const r of sent) if (!r.ok) println(io.stderr, `rollgate: warning: notification failed: ${r.message}`);
     }
     return result.exitCode;

@@ -1,6 +1,6 @@
-// The cluster lock's record, /etc/pve/priv/rollgate-lock.json: who holds the lock, read and
-// written on one node, judged live or stale by its age on that node's clock, and described to
-// the user (docs/domain/pmxcfs-locks.md).
+// The cluster lock's record, /etc/pve/priv/rollgate-lock.json: who holds the lock and which node
+// it is upgrading, read and written on one node, judged live or stale by its age on that node's
+// clock, and described to the user (docs/domain/pmxcfs-locks.md).
 
 import { formatDuration } from "../config/duration.js";
 import { changeCommand, readCommand, type CommandResult, type RemoteCommand, type RemoteShell } from "../transport/remote-command.js";
@@ -20,13 +20,34 @@ export interface ClusterLockHolder {
   configFile: string;
 }
 
+/**
+ * Where the holder is in its run, as of its last write: the node it is upgrading (null: none, in
+ * its preflight or between two nodes) and the step it had started there. Written beside the
+ * holder's fields as `node` and `step`; a record without them (an older rollgate) says nothing.
+ */
+export interface ClusterLockWork {
+  node: string | null;
+  step: string | null;
+}
+
+/** A record that names a holder: how old it is on the node that was asked, and what it says. */
+interface HeldRecord {
+  holder: ClusterLockHolder;
+  /** Null: the record does not say (written by an older rollgate). */
+  working: ClusterLockWork | null;
+  ageSeconds: number;
+  /** Its last write (the record's mtime, as the writing node's clock had it), ISO 8601. */
+  writtenAt: string;
+  via: string;
+}
+
 /** What the cluster lock looks like, as far as one node could tell (`via`). */
 export type ClusterLockState =
   | { kind: "free"; via: string }
   /** Refreshed within the lease: its run is alive. */
-  | { kind: "live"; holder: ClusterLockHolder; ageSeconds: number; via: string }
+  | ({ kind: "live" } & HeldRecord)
   /** Not refreshed for longer than the lease: its run died, maybe with a node out of service. */
-  | { kind: "stale"; holder: ClusterLockHolder; ageSeconds: number; via: string }
+  | ({ kind: "stale" } & HeldRecord)
   | { kind: "unreadable"; problem: string; via: string }
   /** No node could be asked. */
   | { kind: "unknown"; problems: Array<{ node: string; problem: string }> };
@@ -45,8 +66,8 @@ const installDraft = (runId: string) => changeCommand(["mv", "-f", draftOf(runId
 
 const missing = (stderr: string) => /No such file or directory/.test(stderr);
 
-/** The record as `node` shows it: absent, or its text and age. */
-async function readOn(shell: RemoteShell, node: string): Promise<{ text: string; ageSeconds: number } | null> {
+/** The record as `node` shows it: absent, or its text, mtime and age. */
+async function readOn(shell: RemoteShell, node: string): Promise<{ text: string; mtimeSeconds: number; ageSeconds: number } | null> {
   const content = await runOn(shell, node, readRecord);
   if (content.exitCode !== 0) {
     if (missing(content.stderr)) return null;
@@ -56,8 +77,9 @@ async function readOn(shell: RemoteShell, node: string): Promise<{ text: string;
   // Released between the two reads.
   if (mtime.exitCode !== 0 && missing(mtime.stderr)) return null;
   const now = await runOn(shell, node, nodeTime);
+  const mtimeSeconds = secondsOf(node, recordMtime, mtime);
   // Both clocks are the node's: the admins' hosts may disagree about the time, the node does not.
-  return { text: content.stdout, ageSeconds: Math.max(0, secondsOf(node, nodeTime, now) - secondsOf(node, recordMtime, mtime)) };
+  return { text: content.stdout, mtimeSeconds, ageSeconds: Math.max(0, secondsOf(node, nodeTime, now) - mtimeSeconds) };
 }
 
 function secondsOf(node: string, command: RemoteCommand, result: CommandResult): number {
@@ -70,17 +92,18 @@ function secondsOf(node: string, command: RemoteCommand, result: CommandResult):
 export async function lockStateOn(shell: RemoteShell, node: string, leaseMs: number): Promise<KnownClusterLockState> {
   const record = await readOn(shell, node);
   if (!record) return { kind: "free", via: node };
-  const holder = parseHolder(record.text);
-  if (typeof holder === "string") return { kind: "unreadable", problem: holder, via: node };
+  const parsed = parseRecord(record.text);
+  if (typeof parsed === "string") return { kind: "unreadable", problem: parsed, via: node };
   // mtime and date are whole seconds: the record is surely older than the lease only beyond one more.
   const stale = (record.ageSeconds - 1) * 1000 > leaseMs;
-  return { kind: stale ? "stale" : "live", holder, ageSeconds: record.ageSeconds, via: node };
+  const writtenAt = new Date(record.mtimeSeconds * 1000).toISOString();
+  return { kind: stale ? "stale" : "live", ...parsed, ageSeconds: record.ageSeconds, writtenAt, via: node };
 }
 
-/** Writes the record through `node` (a new one, or the same one again: the refresh). */
-export async function writeRecordOn(shell: RemoteShell, node: string, holder: ClusterLockHolder): Promise<void> {
+/** Writes the record through `node` (a new one, or the same one again: the refresh), saying where the holder is. */
+export async function writeRecordOn(shell: RemoteShell, node: string, holder: ClusterLockHolder, working: ClusterLockWork): Promise<void> {
   for (const [command, stdin] of [
-    [writeDraft(holder.runId), `${JSON.stringify(holder)}\n`],
+    [writeDraft(holder.runId), `${JSON.stringify({ ...holder, ...working })}\n`],
     [installDraft(holder.runId), undefined],
   ] as const) {
     const result = await runOn(shell, node, command, stdin);
@@ -103,7 +126,7 @@ export function isDraftSafe(runId: string): boolean {
   return /^[A-Za-z0-9._-]+$/.test(runId) && runId !== "." && runId !== "..";
 }
 
-function parseHolder(text: string): ClusterLockHolder | string {
+function parseRecord(text: string): Pick<HeldRecord, "holder" | "working"> | string {
   const value = parseJsonObject(text);
   if (typeof value === "string") return value;
   const record = value;
@@ -113,7 +136,17 @@ function parseHolder(text: string): ClusterLockHolder | string {
   const absent = texts.filter((key) => typeof record[key] !== "string" || record[key] === "");
   if (absent.length > 0) return `it lacks ${absent.join(", ")}`;
   // Every one of them was just checked to be a string.
-  return { ...(Object.fromEntries(texts.map((key) => [key, record[key]])) as Record<(typeof texts)[number], string>), pid };
+  const holder = { ...(Object.fromEntries(texts.map((key) => [key, record[key]])) as Record<(typeof texts)[number], string>), pid };
+  return { holder, working: workingOf(record) };
+}
+
+/** `node` and `step`, if the record says where its holder is; what cannot be a node name says nothing. */
+function workingOf(record: Record<string, unknown>): ClusterLockWork | null {
+  const nameOrNull = (value: unknown) => (value === null || (typeof value === "string" && value !== "") ? value : undefined);
+  const node = nameOrNull(record["node"]);
+  const step = nameOrNull(record["step"]);
+  if (node === undefined) return null;
+  return { node, step: node !== null && step !== undefined ? step : null };
 }
 
 function who(holder: ClusterLockHolder): string {

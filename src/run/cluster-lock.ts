@@ -4,7 +4,9 @@
 // run died, maybe with a node out of service, so it is reported, never taken over silently. Every
 // change of the record happens under a short-lived pmxcfs lock (the guard), so reading, judging
 // and writing it is one step for the whole cluster. Any node will do: pmxcfs is the same tree on
-// every node, and a node outside the quorate partition refuses the writes.
+// every node, and a node outside the quorate partition refuses the writes. The record also says
+// which node the holder is upgrading: it is rewritten as soon as that changes, so that the
+// commands that only read (`check`, `plan`, `status`, `upgrade --dry-run`) can name it anywhere.
 
 import { formatDuration } from "../config/duration.js";
 import type { RemoteShell } from "../transport/remote-command.js";
@@ -19,24 +21,29 @@ import {
   writeRecordOn,
   type ClusterLockHolder,
   type ClusterLockState,
+  type ClusterLockWork,
   type KnownClusterLockState,
 } from "./cluster-lock-record.js";
 import { GuardTimeout, NodeProblem, withGuard } from "./pmxcfs-guard.js";
 
-export { describeClusterLock, type ClusterLockHolder, type ClusterLockState } from "./cluster-lock-record.js";
+export { describeClusterLock, type ClusterLockHolder, type ClusterLockState, type ClusterLockWork } from "./cluster-lock-record.js";
 
-/** The state of the lock, asked of the first node that answers; reads only, never the guard. */
+/**
+ * The state of the lock as the first node to answer shows it; reads only, never the guard. Every
+ * node is asked at once: one that is down (often the one being upgraded) must not hold the answer
+ * up for its connect timeout.
+ */
 export async function inspectClusterLock(shell: RemoteShell, nodes: readonly string[], leaseMs: number): Promise<ClusterLockState> {
-  const problems: NodeProblem[] = [];
-  for (const node of nodes) {
-    try {
-      return await lockStateOn(shell, node, leaseMs);
-    } catch (error) {
-      if (!(error instanceof NodeProblem)) throw error;
-      problems.push(error);
-    }
+  const asked = nodes.map((node) => lockStateOn(shell, node, leaseMs));
+  try {
+    return await Promise.any(asked);
+  } catch {
+    // Every node failed: each with a NodeProblem, or something unforeseen, which is thrown.
+    const failures = await Promise.all(asked.map((answer) => answer.then(() => null, (error: unknown) => error)));
+    const unforeseen = failures.find((error) => !(error instanceof NodeProblem));
+    if (unforeseen !== undefined) throw unforeseen instanceof Error ? unforeseen : new Error(String(unforeseen));
+    return { kind: "unknown", problems: (failures as NodeProblem[]).map(({ node, problem }) => ({ node, problem })) };
   }
-  return { kind: "unknown", problems: problems.map(({ node, problem }) => ({ node, problem })) };
 }
 
 export interface AcquireClusterLockOptions {
@@ -56,8 +63,13 @@ export interface HeldClusterLock {
   readonly holder: ClusterLockHolder;
   /** Aborted, with a LockedError saying why, when a refresh finds the record gone or naming another run. */
   readonly lost: AbortSignal;
-  /** The node being upgraded (null: none): refreshes and the release ask the others first. */
+  /**
+   * The node being upgraded (null: none): refreshes and the release ask the others first, and the
+   * record is rewritten at once to name it.
+   */
   spare(node: string | null): void;
+  /** The step just started on the node being upgraded: the record names it from its next refresh. */
+  stepStarted(node: string, step: string): void;
   /** Removes the record if it is still ours. Never throws for nodes that cannot be reached: it says so, and the record goes stale. */
   release(): Promise<void>;
 }
@@ -81,7 +93,7 @@ export async function acquireClusterLock(options: AcquireClusterLockOptions): Pr
           const { runId, pid, host } = state.holder;
           onProgress?.(`breaking the stale cluster lock of run ${runId} (PID ${pid} on ${host}, not refreshed for ${state.ageSeconds} s)`);
         }
-        await writeRecordOn(shell, node, holder);
+        await writeRecordOn(shell, node, holder, { node: null, step: null });
       });
       return new ClusterLock(options);
     } catch (error) {
@@ -100,8 +112,11 @@ class ClusterLock implements HeldClusterLock {
   readonly holder: ClusterLockHolder;
   private readonly lostController = new AbortController();
   private spared: string | null = null;
+  private working: ClusterLockWork = { node: null, step: null };
   private timer: NodeJS.Timeout | null = null;
   private refreshing: Promise<void> | null = null;
+  /** A refresh was asked for while one was under way: it runs right after. */
+  private refreshAgain = false;
   private released = false;
 
   constructor(private readonly options: AcquireClusterLockOptions) {
@@ -115,6 +130,13 @@ class ClusterLock implements HeldClusterLock {
 
   spare(node: string | null): void {
     this.spared = node;
+    if (node === this.working.node) return;
+    this.working = { node, step: null };
+    this.refreshNow();
+  }
+
+  stepStarted(node: string, step: string): void {
+    if (node === this.working.node) this.working = { node, step };
   }
 
   /** Every node but the spared one, in order; the spared one last, if every other one fails. */
@@ -125,12 +147,26 @@ class ClusterLock implements HeldClusterLock {
 
   private schedule(): void {
     // The lock must not keep a finished process alive.
-    this.timer = setTimeout(() => {
-      this.refreshing = this.refresh().finally(() => {
-        this.refreshing = null;
-        if (!this.released && !this.lost.aborted) this.schedule();
-      });
-    }, this.options.leaseMs / 4).unref();
+    this.timer = setTimeout(() => this.refreshNow(), this.options.leaseMs / 4).unref();
+  }
+
+  /** Refreshes now (after the refresh under way, if any), then every quarter of the lease again. */
+  private refreshNow(): void {
+    if (this.released || this.lost.aborted) return;
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.refreshing = this.refresh().finally(() => {
+      this.refreshing = null;
+      if (this.released || this.lost.aborted) return;
+      if (this.refreshAgain) {
+        this.refreshAgain = false;
+        this.refreshNow();
+      } else this.schedule();
+    });
   }
 
   /** Runs `step` under the guard through the first node that can; else the problems of each. */
@@ -162,7 +198,7 @@ class ClusterLock implements HeldClusterLock {
     try {
       const outcome = await this.throughAnyNode(async (node) => {
         await this.ensureOurs(node);
-        await writeRecordOn(shell, node, this.holder);
+        await writeRecordOn(shell, node, this.holder, this.working);
       });
       if ("problems" in outcome) {
         onProgress?.(

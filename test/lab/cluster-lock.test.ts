@@ -1,7 +1,8 @@
 // The cluster-wide run lock against the lab's pmxcfs, over real SSH: one holder at a time, named
 // to whoever else tries; a holder that stops refreshing goes stale and only --break-stale-lock
 // takes it; a holder whose record was taken learns it; refreshes and the release go around a node
-// that is down; no quorum and no answer mean no; a read-only shell can look but not take.
+// that is down; no quorum and no answer mean no; a read-only shell can look but not take; the
+// record names the node the holder is upgrading, and one without it (an older rollgate) is read.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acquireClusterLock, describeClusterLock, inspectClusterLock, type ClusterLockHolder } from "../../src/run/cluster-lock.js";
@@ -98,7 +99,7 @@ describe("on a healthy cluster", () => {
   it("lets one run in and turns the next away with exit 5, naming the holder; the release frees it", async () => {
     const a = holder("run-a", "admin-a");
     const first = await take(a);
-    expect(await inspect()).toEqual({ kind: "live", holder: a, ageSeconds: expect.any(Number), via: "pve1" });
+    expect(await inspect()).toEqual({ kind: "live", holder: a, working: { node: null, step: null }, ageSeconds: expect.any(Number), writtenAt: expect.any(String), via: expect.any(String) });
 
     const error = await failureOf(take(holder("run-b", "admin-b", 777)));
     expect(error).toBeInstanceOf(LockedError);
@@ -109,7 +110,7 @@ describe("on a healthy cluster", () => {
     expect(await inspect()).toMatchObject({ kind: "live", holder: { runId: "run-a" } });
 
     await first.release();
-    expect(await inspect()).toEqual({ kind: "free", via: "pve1" });
+    expect(await inspect()).toEqual({ kind: "free", via: expect.any(String) });
     const second = await take(holder("run-b", "admin-b"));
     await second.release();
     expect(await inspect()).toMatchObject({ kind: "free" });
@@ -129,6 +130,40 @@ describe("on a healthy cluster", () => {
     expect(await inspect()).toMatchObject({ kind: "live", holder: { runId: "run-long" } });
     expect(held.lost.aborted).toBe(false);
     await held.release();
+  });
+
+  it("names the node being upgraded at once when it changes, and its step from the next refresh; an older record says nothing", async () => {
+    const workingIn = async () => {
+      const state = await inspect();
+      return JSON.stringify(state.kind === "live" ? state.working : state.kind);
+    };
+    const says = (node: string | null, step: string | null) => JSON.stringify({ node, step });
+
+    // A lease of a minute refreshes every 15 s: a record naming the node sooner was written for the change.
+    const slow = await acquireClusterLock({ shell: s.pool, nodes: s.nodes, leaseMs: 60_000, holder: holder("run-slow", "admin-a"), breakStale: false });
+    slow.spare("pve1");
+    await eventually("the record names pve1 at once", async () => (await workingIn()) === says("pve1", null), 10_000);
+    slow.stepStarted("pve1", "evacuate");
+    await slow.release();
+
+    const held = await take(holder("run-where", "admin-a"));
+    held.spare("pve2");
+    held.stepStarted("pve2", "apt-upgrade");
+    // Another node's step changes nothing: the record follows the node being upgraded only.
+    held.stepStarted("pve1", "evacuate");
+    await eventually("a refresh names its step", async () => (await workingIn()) === says("pve2", "apt-upgrade"), 2 * s.leaseMs);
+    // The holder's fields are as they were: what an older rollgate reads of the record.
+    const record = JSON.parse(s.t.lab.cluster.pmxcfs.read(RECORD)) as Record<string, unknown>;
+    expect(record).toEqual({ ...holder("run-where", "admin-a"), node: "pve2", step: "apt-upgrade" });
+    held.spare(null);
+    await eventually("the record names no node", async () => (await workingIn()) === says(null, null), 2 * s.leaseMs);
+    await held.release();
+
+    await writeRecord(`${JSON.stringify(holder("run-old", "admin-b"))}\n`);
+    expect(await inspect()).toMatchObject({ kind: "live", holder: holder("run-old", "admin-b"), working: null });
+    await writeRecord(`${JSON.stringify({ ...holder("run-odd", "admin-b"), node: 42, step: "x" })}\n`);
+    expect(await inspect()).toMatchObject({ kind: "live", holder: { runId: "run-odd" }, working: null });
+    await removeRecord();
   });
 
   it("reports a holder that stopped refreshing as STALE, and only breakStale takes its lock", async () => {
@@ -172,7 +207,8 @@ describe("on a healthy cluster", () => {
     expect((held.lost.reason as Error).message).toMatch(expected);
     const before = await inspect();
     await held.release();
-    expect({ ...(await inspect()), ageSeconds: 0 }).toEqual({ ...before, ageSeconds: 0 });
+    // Any node may answer a reader: the record is the same on each.
+    expect({ ...(await inspect()), ageSeconds: 0, via: "" }).toEqual({ ...before, ageSeconds: 0, via: "" });
     expect(progress.at(-1)).toMatch(/^left the cluster lock as it is: /);
     await removeRecord();
   });
@@ -187,7 +223,7 @@ describe("on a healthy cluster", () => {
 
   it("says what is wrong with a garbled record, and will not take it", async () => {
     await writeRecord('{"runId": "run-x"');
-    expect(await inspect()).toEqual({ kind: "unreadable", problem: "it is not JSON", via: "pve1" });
+    expect(await inspect()).toEqual({ kind: "unreadable", problem: "it is not JSON", via: expect.any(String) });
     const error = await failureOf(take(holder("run-y", "admin-a"), { breakStale: true }));
     expect(error).toBeInstanceOf(LockedError);
     expect(error.message).toContain(`the cluster lock ${RECORD} (read via pve1) exists but is garbled: it is not JSON`);
@@ -262,7 +298,7 @@ describe("without quorum", () => {
     expect(error).toBeInstanceOf(RefusalError);
     expect(error.message).toMatch(/^cannot take the cluster lock: pve1: mkdir: cannot create directory '\/etc\/pve\/priv\/lock\/rollgate': Permission denied: pmxcfs takes no writes on a node outside the quorate partition/);
     expect(error.message).toContain("; pve3: mkdir: cannot create directory");
-    expect(await inspectClusterLock(s.pool, s.nodes, s.leaseMs)).toEqual({ kind: "free", via: "pve1" });
+    expect(await inspectClusterLock(s.pool, s.nodes, s.leaseMs)).toEqual({ kind: "free", via: expect.any(String) });
     expect(s.t.lab.status().record.pmxcfs.map((o) => o.outcome)).toEqual(["EACCES", "EACCES", "EACCES"]);
   });
 });

@@ -41,7 +41,9 @@ describe("rollgate plan", () => {
     const pve2 = plan.nodes.find((n) => n.node === "pve2")!;
     expect(pve2.moves.find((m) => m.vmid === 101)?.to).toBe("pve1");
     expect(plan.estimateSeconds).toBeGreaterThan(0);
-    expect(Object.keys(plan)).toEqual(["cluster", "observedAt", "order", "orderReason", "nodes", "gates", "ready", "warnings", "estimateSeconds"]);
+    expect(Object.keys(plan)).toEqual(["cluster", "observedAt", "order", "orderReason", "nodes", "gates", "ready", "warnings", "estimateSeconds", "otherRuns"]);
+    // No other run holds either lock.
+    expect((plan as unknown as { otherRuns: unknown }).otherRuns).toEqual({ runs: [], unknown: [] });
 
     expect(t.lab.status().record.mutations).toEqual([]);
   });

@@ -1,9 +1,12 @@
 // `rollgate status`: a run's journal, what needs a human first (nodes left in maintenance, the
 // node it stopped on, a change whose result was never recorded), then node by node and step by
-// step with times. Times are UTC, as the journal records them.
+// step with times. Times are UTC, as the journal records them. Advice about a node another run
+// is upgrading right now is not given (see live-run.ts).
 
+import type { OtherRuns } from "../../run/live-run.js";
 import type { LockState } from "../../run/lock.js";
 import type { InFlightNode, NodeSummary, RunSummary, StepState, StepSummary } from "../../run/run-summary.js";
+import { BusyAdvice } from "./live-run.js";
 import type { Style } from "./style.js";
 
 export interface StatusView {
@@ -12,7 +15,12 @@ export interface StatusView {
   journalFile: string;
   /** The journal's last record was cut off by a crash. */
   truncated: boolean;
+  /** Runs going on now, this one or others. */
+  others?: OtherRuns;
 }
+
+/** What a human is told to do, unless it is about a node a live run is upgrading now. */
+type Advise = (line: string) => string;
 
 /** Compact, for a column: 45s, 12m05s, 2h03m. */
 function compactSeconds(seconds: number): string {
@@ -60,26 +68,26 @@ function header(view: StatusView, live: Liveness, style: Style): string[] {
   return lines;
 }
 
-function maintenanceLines(view: StatusView, live: Liveness, style: Style): string[] {
+function maintenanceLines(view: StatusView, live: Liveness, advise: Advise): string[] {
   return view.summary.maintenanceOn.map((node) =>
     live === "live" && view.summary.inFlight?.node === node
       ? `${node} is in HA maintenance mode while the run works on it`
-      : style.bad(
+      : advise(
           `! ${node} is still in HA maintenance mode: this run put it there and the journal does not show it taken out. ` +
             `Once ${node} is healthy, \`rollgate upgrade --resume\` takes it out; by hand: \`ha-manager crm-command node-maintenance disable ${node}\``,
         ),
   );
 }
 
-function inFlightLines(inFlight: InFlightNode, live: Liveness, style: Style): string[] {
+function inFlightLines(inFlight: InFlightNode, live: Liveness, style: Style, advise: Advise): string[] {
   const step = inFlight.lastStep ? ` (step ${inFlight.lastStep})` : "";
   if (live === "live") return [`working on ${inFlight.node}${step}`];
   if (live === "unknown") return [style.bad(`! last recorded working on ${inFlight.node}${step}`)];
-  const lines = [style.bad(`! stopped while working on ${inFlight.node}${step}; it had ${inFlight.touched ? "been changed" : "not been changed"}`)];
+  const lines = [advise(`! stopped while working on ${inFlight.node}${step}; it had ${inFlight.touched ? "been changed" : "not been changed"}`)];
   const action = inFlight.unfinishedAction;
   if (action) {
     const reboot = action.action === "reboot" && inFlight.reboot?.bootIdBefore ? `; it rebooted if its /proc/sys/kernel/random/boot_id is no longer ${inFlight.reboot.bootIdBefore}` : "";
-    lines.push(style.bad(`! ${action.action} on ${inFlight.node} was started at ${clock(action.at)} and its result never recorded: it may or may not have happened${reboot}`));
+    lines.push(advise(`! ${action.action} on ${inFlight.node} was started at ${clock(action.at)} and its result never recorded: it may or may not have happened${reboot}`));
   }
   return lines;
 }
@@ -131,14 +139,20 @@ export function renderStatus(view: StatusView, style: Style): string {
   const s = view.summary;
   const live = livenessOf(view);
   const lines = header(view, live, style);
+  const busy = view.others ? BusyAdvice.of(view.others) : new BusyAdvice([]);
+  const advise: Advise = (line) => {
+    const shown = busy.line(line);
+    return shown === line ? style.bad(line) : shown;
+  };
   const attention = [
-    ...maintenanceLines(view, live, style),
-    ...(s.inFlight && s.outcome !== "success" ? inFlightLines(s.inFlight, live, style) : []),
-    ...(s.humanAction ? [style.bad(`ACTION REQUIRED: ${s.humanAction}`)] : []),
+    ...maintenanceLines(view, live, advise),
+    ...(s.inFlight && s.outcome !== "success" ? inFlightLines(s.inFlight, live, style, advise) : []),
+    ...(s.humanAction ? [advise(`ACTION REQUIRED: ${s.humanAction}`)] : []),
     ...lockNote(view, style),
     ...(view.truncated ? [`(the journal's last record was cut off: the process died while writing it; ${view.journalFile})`] : []),
   ];
-  if (attention.length > 0) lines.push("", ...attention);
+  // Advice replaced for a busy node reads the same each time: once is enough.
+  if (attention.length > 0) lines.push("", ...new Set(attention));
   const allSteps = [...s.preflight, ...s.finally, ...s.nodes.flatMap((n) => n.steps)];
   const nameWidth = Math.max(0, ...allSteps.map((step) => step.step.length));
   const section = (title: string, steps: StepSummary[]) => (steps.length === 0 ? [] : ["", style.bold(title), ...steps.flatMap((step) => stepLines(step, nameWidth, live, style))]);

@@ -76,7 +76,7 @@ describe("rollgate status", () => {
       "pve2  pending",
       "",
       "finally",
-      "  22:51:21     1s  ok       summary          upgraded no node",
+      "  22:51:21     1s  ok       summary          failed on pve1 at gluster-heal; left to upgrade: pve1, pve2; no node was upgraded",
       "",
     ]);
   });
@@ -185,7 +185,43 @@ describe("rollgate status", () => {
     const lock = await acquireLock(dir, { runId: RUN_ID, pid: process.pid, host: os.hostname(), command: "upgrade" });
     try {
       const starting = await runCli(["status", "--journal-dir", dir]);
-      expect(starting).toEqual({ exitCode: 0, stdout: `run ${RUN_ID} is starting: PID ${process.pid} on ${os.hostname()} holds the lock and it has recorded nothing yet\n`, stderr: "" });
+      const since = `${lock.info.startedAt.slice(0, 10)} ${lock.info.startedAt.slice(11, 19)} UTC`;
+      expect(starting).toEqual({
+        exitCode: 0,
+        stdout: [
+          `a run started at ${since} on host ${os.hostname()} (PID ${process.pid}) is running now, upgrading no node at the moment`,
+          "",
+          `run ${RUN_ID} is starting: PID ${process.pid} on ${os.hostname()} holds the lock and it has recorded nothing yet`,
+          "",
+        ].join("\n"),
+        stderr: "",
+      });
+    } finally {
+      await lock.release();
+    }
+  });
+
+  it("gives no advice about a node another run is upgrading now: says that run first, and points at it instead", async () => {
+    const dir = await journalWith(failedRun());
+    const live = "20261123T010000Z-0001";
+    const journal = await Journal.create(dir, live);
+    for (const event of killedMidReboot(process.pid)) journal.append(event.type === "run-start" ? { ...event, runId: live } : event);
+    journal.close();
+    const lock = await acquireLock(dir, { runId: live, pid: process.pid, host: os.hostname(), command: "upgrade" });
+    try {
+      const { stdout } = await runCli(["status", "--journal-dir", dir, "--run", RUN_ID]);
+      const lines = stdout.split("\n");
+      expect(lines[0]).toMatch(new RegExp(`^a run started at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC on host ${os.hostname()} \\(PID ${process.pid}\\) is upgrading pve1 now \\(step reboot-if-needed\\)$`));
+      expect(lines[2]).toBe(`Run ${RUN_ID} on cluster storehouse (playbook proxmox-gluster, from ops1)`);
+      // The old run left pve1 in maintenance and stopped on it: that advice would fight the live run.
+      expect(stdout).not.toContain("node-maintenance disable pve1");
+      expect(stdout).not.toContain("! stopped while working on pve1");
+      expect(lines.filter((line) => line === "pve1 is being upgraded by the live run above; wait for it or see `rollgate status`")).toHaveLength(1);
+      expect(stdout).toContain(`ACTION REQUIRED: ${HEAL_ACTION}`);
+      expect(stdout).toContain(`another run, ${live}, holds the lock now`);
+      const json = JSON.parse((await runCli(["status", "--journal-dir", dir, "--run", RUN_ID, "--json"])).stdout) as { maintenanceOn: string[]; otherRuns: unknown };
+      expect(json.maintenanceOn).toEqual(["pve1"]);
+      expect(json.otherRuns).toEqual({ runs: [expect.objectContaining({ liveness: "live", runId: live, working: { node: "pve1", step: "reboot-if-needed" } })], unknown: [] });
     } finally {
       await lock.release();
     }
