@@ -150,9 +150,10 @@ describe("rollgate upgrade (unattended)", () => {
     expect(shown.stdout).toContain("! pve3 is still in HA maintenance mode");
     expect(shown.stdout).toMatch(/! stopped while working on pve3 \(step \S+\); it had been changed/);
 
+    // pve3 is still out of service: a plain upgrade says so (4), it does not call it a usage error.
     const plain = await upgrade(t, "--yes");
-    expect(plain.exitCode).toBe(2);
-    expect(plain.stderr).toMatch(/did not finish; it stopped at pve3 .* Continue it with --resume/);
+    expect(plain.exitCode).toBe(4);
+    expect(plain.stderr).toMatch(/did not finish and left pve3 out of service; it stopped at pve3 .* Continue it with --resume/);
 
     const resumed = await upgrade(t, "--yes", "--resume");
     expect(resumed.exitCode).toBe(0);

@@ -25,8 +25,8 @@ describe("rollgate CLI", () => {
   it("documents the exit codes in --help", async () => {
     const run = await runCli(["--help"]);
     expect(run.exitCode).toBe(0);
-    expect(run.stdout).toContain("4  stopped with a node out of service: a human must look");
-    expect(run.stdout).toContain("7  outside the maintenance window; nothing started");
+    expect(run.stdout).toContain("4  a node is out of service (maintenance, guests shut down, upgrading, rebooting, not re-verified)");
+    expect(run.stdout).toContain("7  outside the maintenance window; no (further) node started");
   });
 
   it("exits 2 for an unknown command or flag", async () => {
