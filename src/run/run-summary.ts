@@ -130,7 +130,7 @@ class ActionLedger {
 
   private recordReboot(e: EventOf<"action">, node: string): void {
     if (e.phase === "before") {
-      const text = (key: string) => (typeof e.detail[key] === "string" ? (e.detail[key] as string) : null);
+      const text = (key: string) => (typeof e.detail[key] === "string" ? (e.detail[key]) : null);
       this.lastReboot.set(node, { bootIdBefore: text("bootIdBefore"), kernelAfter: text("kernelAfter"), after: null });
       return;
     }

@@ -36,7 +36,7 @@ export async function runEngine(t: TestLab, overrides: Partial<EngineOptions> = 
       resume: null,
       stop: new AbortController().signal,
       emit: (body) => {
-        const event = { ...body, time: new Date().toISOString() } as RunEvent;
+        const event = { ...body, time: new Date().toISOString() };
         events.push(event);
         onEvent?.(event);
       },

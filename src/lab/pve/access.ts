@@ -93,7 +93,7 @@ export async function labAccess(release: PveRelease, token: LabTokenOptions): Pr
   if (token.missingPrivileges) {
     // What the agent ping checks, from the release's own schema (VM.Monitor on 8.4, VM.GuestAgent.* on 9.1).
     const ping = (await loadApiSchema(release)).paths["/nodes/{node}/qemu/{vmid}/agent/ping"]?.POST?.permissions?.check;
-    const agent = ping?.[0] === "perm" ? (ping[2] as string[]) : [];
+    const agent = ping?.[0] === "perm" ? (ping[2]) : [];
     privileges = privileges.filter((p) => p !== "Datastore.Audit" && !agent.includes(p));
   }
   const user = splitTokenId(token.tokenId)?.[0];

@@ -28,7 +28,7 @@ afterEach(clearRefusals);
 const RUN_ID = "20261122T230000Z-abcd";
 const tmp = () => mkdtemp(path.join(tmpdir(), "rollgate-journal-"));
 const at = (i: number) => new Date(Date.UTC(2026, 10, 22, 23, 0, i)).toISOString();
-const timed = (bodies: RunEventBody[]): RunEvent[] => bodies.map((body, i) => ({ ...body, time: at(i) }) as RunEvent);
+const timed = (bodies: RunEventBody[]): RunEvent[] => bodies.map((body, i) => ({ ...body, time: at(i) }));
 
 const start: RunEventBody = { type: "run-start", runId: RUN_ID, cluster: "lab", configFile: "/etc/rollgate/cluster.yaml", playbook: "proxmox-gluster", order: ["pve1", "pve2"], dryRun: false, resumes: null, pid: 42, host: "ops1" };
 const reboot: RunEventBody = { type: "action", node: "pve1", step: "reboot-if-needed", action: "reboot", phase: "before", detail: { node: "pve1", bootIdBefore: "7c1e" } };
@@ -184,7 +184,7 @@ describe("readJournal", () => {
   });
 
   it("keeps fields it does not know (a newer engine's)", async () => {
-    const { file, events } = await journalOf([{ ...start, engine: "2.0" } as RunEventBody, { ...progress, entry: "node/4" } as RunEventBody]);
+    const { file, events } = await journalOf([{ ...start, engine: "2.0" } as RunEventBody, { ...progress, entry: "node/4" }]);
     expect(await readJournal(file)).toEqual({ events, truncated: false });
     expect(events[1]).toHaveProperty("entry", "node/4");
   });

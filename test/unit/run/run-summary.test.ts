@@ -8,7 +8,7 @@ import { failedRun, HEAL_ACTION, refusedAtNode, successfulRun } from "../../help
 
 const RUN_ID = "20261122T230000Z-abcd";
 const at = (i: number) => new Date(Date.UTC(2026, 10, 22, 23, 0, 0) + i * 10_000).toISOString();
-const timed = (bodies: RunEventBody[], from = 0): RunEvent[] => bodies.map((body, i) => ({ ...body, time: at(from + i) }) as RunEvent);
+const timed = (bodies: RunEventBody[], from = 0): RunEvent[] => bodies.map((body, i) => ({ ...body, time: at(from + i) }));
 
 const start: RunEventBody = { type: "run-start", runId: RUN_ID, cluster: "lab", configFile: "c.yaml", playbook: "proxmox-gluster", order: ["pve1", "pve2"], dryRun: false, resumes: null, pid: 42, host: "ops1" };
 

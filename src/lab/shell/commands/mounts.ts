@@ -102,7 +102,7 @@ export const findmnt: LabCommand = async (ctx, args) => {
     return 1;
   }
   const all = fromFstab ? fstabEntries(ctx.cluster, ctx.node) : kernelMounts(ctx.cluster, ctx.node);
-  const rows = types === null ? all : all.filter((fs) => types!.includes(fs.fstype));
+  const rows = types === null ? all : all.filter((fs) => types.includes(fs.fstype));
   // util-linux misc-utils/findmnt.c: fstab is listed (no tree), and a list with no match prints
   // nothing and exits 1; the kernel's table is a tree, printed (empty) with exit 0 whatever matched.
   if (fromFstab && rows.length === 0) return 1;
