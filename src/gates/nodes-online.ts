@@ -1,4 +1,62 @@
-import { unobserved, verdict, type Gate } from "./types.js";
+import type { Config } from "../config/index.js";
+import type { ClusterState } from "../observe/state.js";
+import { listed, unobserved, verdict, type Gate } from "./types.js";
+
+/** "3/3 nodes online (corosync, SSH, HA)", or per source what it sees: "corosync: 2/3 online (pve2 offline), SSH: 3/3 answer, HA: 3/3 online". */
+function summaryOf(config: Config, state: ClusterState, target: string | null): string {
+  const declared = config.nodes.map((n) => n.name);
+  const all = declared.length;
+  const notes: string[] = [];
+
+  let corosync: string | null = null;
+  const pve = state.pve;
+  if (!pve?.ok) corosync = "corosync: unknown (cluster status not read)";
+  else {
+    const known = new Map(pve.value.nodes.map((n) => [n.name, n]));
+    const problemOf = (name: string) => {
+      const node = known.get(name);
+      if (!node) return [`${name} not a member`];
+      return node.online ? [] : [`${name} offline`];
+    };
+    const problems = [
+      ...declared.flatMap(problemOf),
+      ...pve.value.nodes.filter((n) => !declared.includes(n.name)).map((n) => `${n.name} not in cluster.yaml`),
+    ];
+    const online = declared.filter((name) => known.get(name)?.online === true).length;
+    if (problems.length > 0) corosync = `corosync: ${online}/${all} online (${listed(problems)})`;
+  }
+
+  const unread = declared.filter((name) => !state.ssh?.[name]);
+  const unreached = declared.filter((name) => state.ssh?.[name]?.ok === false);
+  const sshProblems = [...(unreached.length > 0 ? [`${listed(unreached)} not reached`] : []), ...(unread.length > 0 ? [`${listed(unread)} not read`] : [])];
+  const ssh = sshProblems.length === 0 ? null : `SSH: ${all - unread.length - unreached.length}/${all} answer (${sshProblems.join(", ")})`;
+
+  // haLine: what HA sees when it is not "every node online"; vouches: HA itself says every node is online.
+  let haLine: string | null = null;
+  let vouches = false;
+  const ha = state.ha;
+  if (!ha?.ok) haLine = "HA: unknown (manager status not read)";
+  else if (ha.value.resourceCount === 0) notes.push("HA manages no resource");
+  else if (!ha.value.managerActive) haLine = `HA: manager inactive (${ha.value.resourceCount} resources configured)`;
+  else {
+    const status = (name: string) => ha.value.nodeStatus[name];
+    const fine = declared.filter((name) => status(name) === "online" || (status(name) === "maintenance" && name === target));
+    const problems = declared.flatMap((name) => {
+      const s = status(name);
+      return s === undefined || fine.includes(name) ? [] : [`${name} ${s === "maintenance" ? "in maintenance" : s}`];
+    });
+    const unlisted = declared.filter((name) => status(name) === undefined);
+    if (target && status(target) === "maintenance") notes.push(`${target} in HA maintenance, as the node being upgraded`);
+    if (unlisted.length > 0) notes.push(`${listed(unlisted)} not listed by HA`);
+    if (problems.length > 0) haLine = `HA: ${fine.length}/${all} online (${listed(problems)})`;
+    vouches = fine.length === all;
+  }
+
+  if (corosync === null && ssh === null && haLine === null) return [`${all}/${all} nodes online (corosync, SSH${vouches ? ", HA" : ""})`, ...notes].join("; ");
+  const haPart = haLine ?? (vouches ? `HA: ${all}/${all} online` : null);
+  const parts = [corosync ?? `corosync: ${all}/${all} online`, ssh ?? `SSH: ${all}/${all} answer`, ...(haPart ? [haPart] : [])];
+  return [parts.join(", "), ...notes].join("; ");
+}
 
 export const nodesOnlineGate: Gate = {
   name: "nodes-online",
@@ -48,6 +106,6 @@ export const nodesOnlineGate: Gate = {
       }
       if (reasons.length === 0) checked.push(target ? `no node but ${target} in HA maintenance` : "no node in HA maintenance");
     }
-    return verdict(this, reasons, checked);
+    return verdict(this, summaryOf(config, state, target), reasons, checked);
   },
 };

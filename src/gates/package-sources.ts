@@ -4,7 +4,7 @@
 // cleanly, with the repository line to fix (docs/domain/proxmox-api.md, "Package repositories").
 
 import { enterpriseRepository } from "../observe/parsers/apt-update.js";
-import { unobserved, verdict, type Gate } from "./types.js";
+import { listed, unobserved, verdict, type Gate } from "./types.js";
 
 function advice(error: string): string {
   const repo = enterpriseRepository(error);
@@ -26,16 +26,31 @@ export const packageSourcesGate: Gate = {
     const checked: string[] = [];
     // The same failure on every node is one finding, said once.
     const failures = new Map<string, string[]>();
+    const works: string[] = [];
+    const fails: string[] = [];
+    const unknown: string[] = [];
+    const warned: string[] = [];
     for (const node of config.nodes.map((n) => n.name)) {
       const seen = state.aptUpdate?.[node];
       if (!seen?.ok) {
         reasons.push(unobserved(`apt-get update on ${node}`, seen?.ok === false ? seen.error : undefined));
+        unknown.push(node);
         continue;
       }
       for (const error of seen.value.errors) failures.set(error, [...(failures.get(error) ?? []), node]);
-      if (seen.value.errors.length === 0) checked.push(`${node}: package lists refreshed${seen.value.warnings.length > 0 ? ` (with warnings: ${seen.value.warnings.join(" / ")})` : ""}`);
+      if (seen.value.errors.length > 0) fails.push(node);
+      else {
+        works.push(node);
+        if (seen.value.warnings.length > 0) warned.push(node);
+        checked.push(`${node}: package lists refreshed${seen.value.warnings.length > 0 ? ` (with warnings: ${seen.value.warnings.join(" / ")})` : ""}`);
+      }
     }
     for (const [error, nodes] of failures) reasons.push(`apt-get update fails on ${nodes.join(", ")}: ${advice(error)}`);
-    return verdict(this, reasons, checked);
+    const summary = [
+      ...(works.length > 0 ? [`works on ${listed(works)}${warned.length > 0 ? ` (warnings on ${listed(warned)})` : ""}`] : []),
+      ...(fails.length > 0 ? [`fails on ${listed(fails)}`] : []),
+      ...(unknown.length > 0 ? [`unknown on ${listed(unknown)} (not read)`] : []),
+    ];
+    return verdict(this, `apt-get update ${summary.join("; ") || "run on no node"}`, reasons, checked);
   },
 };

@@ -27,6 +27,11 @@ export interface Verdict {
   gate: GateName;
   title: string;
   pass: boolean;
+  /**
+   * One short line of what was seen, with the real numbers and names, whether the gate passes
+   * ("quorate, 3/3 votes") or refuses ("2/3 votes, not quorate"); it says what could not be seen.
+   */
+  summary: string;
   /** One line per finding: what was seen, and what to do about it; faults first. Empty when the gate passes. */
   reasons: string[];
   /**
@@ -59,6 +64,7 @@ export interface Gate {
 /** Builds a verdict: it passes exactly when there is no reason to refuse; faults, the root causes, come first. */
 export function verdict(
   gate: Pick<Gate, "name" | "title">,
+  summary: string,
   reasons: string[],
   checked: string[],
   metrics?: Record<string, number | null>,
@@ -68,6 +74,7 @@ export function verdict(
     gate: gate.name,
     title: gate.title,
     pass: reasons.length === 0 && faults.length === 0,
+    summary,
     reasons: [...faults, ...reasons],
     checked,
     ...(metrics ? { metrics } : {}),
@@ -79,3 +86,12 @@ export function verdict(
 export function unobserved(what: string, error: string | undefined): string {
   return `${what}: could not be observed (${error ?? "not collected"}); refusing until it can be`;
 }
+
+/** Items for a summary, joined; past `max`, the rest are counted: "pve1, pve2, pve3, pve4, pve5 and 2 more". */
+export function listed(items: readonly string[], separator = ", ", max = 5): string {
+  if (items.length <= max) return items.join(separator);
+  return `${items.slice(0, max).join(separator)} and ${items.length - max} more`;
+}
+
+/** "1 brick", "3 bricks". */
+export const count = (n: number, noun: string, plural = `${noun}s`): string => `${n} ${n === 1 ? noun : plural}`;

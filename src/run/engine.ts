@@ -7,7 +7,7 @@
 // and its own changes simulated in the state it reasons over. The engine decides the outcome and
 // exit code of every way a run can end; renderers and the journal only listen to its events.
 
-import type { Config } from "../config/index.js";
+import { formatDuration, type Config } from "../config/index.js";
 import { gates, type GateName, type Verdict } from "../gates/index.js";
 import { collect } from "../observe/collect.js";
 import { readGuestList } from "../observe/pve.js";
@@ -81,6 +81,9 @@ class RunStop extends Error {
 
 /** Gates about the rest of the cluster that every take-down needs, whatever the playbook lists. */
 const takeDownGates: readonly GateName[] = ["quorum", "nodes-online", "gluster-healed", "critical-healthy", "services", "private-network", "gluster-storage-failover"];
+
+/** What passing gates saw, as a step's message: "quorum: quorate, 3/3 votes; gluster-healed: gv0: 0 entries on 3 bricks…". */
+const seen = (verdicts: Verdict[]) => verdicts.map((v) => `${v.gate}: ${v.summary}`).join("; ");
 
 /** The id under which the engine's own check at the end of each node is journaled. */
 export const nodeVerifiedEntry = { step: "node-verified", title: "Every preflight gate passes again: the node is back in service" } as const;
@@ -391,17 +394,17 @@ export class Engine {
     const { verdicts } = await observeGates(ctx, this.o.config, names);
     this.emitVerdicts(ctx, step, verdicts);
     const refused = verdicts.filter((v) => !v.pass);
-    if (refused.length === 0) return verdicts.map((v) => `${v.gate} passes`).join(", ");
+    if (refused.length === 0) return seen(verdicts);
     const touched = ctx.node !== null && this.touched.has(ctx.node);
     if (!touched || this.o.dryRun) throw this.refusalOf(ctx, refused, entry.kind === "gate" && entry.wait !== null);
-    await waitForGates(ctx, this.o.config, names, { limitMs: this.o.config.timeouts.heal, settleMs: this.o.config.timeouts.settle });
-    return `${names.join(", ")} pass, steadily`;
+    const steady = await waitForGates(ctx, this.o.config, names, { limitMs: this.o.config.timeouts.heal, settleMs: this.o.config.timeouts.settle });
+    return `${seen(steady)}, steady for ${formatDuration(this.o.config.timeouts.settle)}`;
   }
 
   private async waitGate(ctx: StepContext, step: string, gate: GateName, limitMs: number): Promise<string> {
     const [verdict] = await waitForGates(ctx, this.o.config, [gate], { limitMs, settleMs: this.o.config.timeouts.settle });
     if (verdict) this.emitVerdicts(ctx, step, [verdict]);
-    return `${gate} passes`;
+    return verdict ? `${seen([verdict])}, steady for ${formatDuration(this.o.config.timeouts.settle)}` : `${gate} passes`;
   }
 
   private emitVerdicts(ctx: StepContext, step: string, verdicts: Verdict[]): void {
@@ -469,11 +472,11 @@ export class Engine {
     try {
       const { verdicts } = await observeGates(ctx, o.config, names);
       const refused = verdicts.filter((v) => !v.pass);
-      if (refused.length === 0) return end("ok", `${names.join(", ")} pass`);
+      if (refused.length === 0) return end("ok", seen(verdicts));
       this.emitVerdicts(ctx, step, refused);
       if (o.dryRun) throw this.refusalOf(ctx, refused, true);
-      await waitForGates(ctx, o.config, names, { limitMs: o.config.timeouts.heal, settleMs: o.config.timeouts.settle });
-      end("ok", `${names.join(", ")} pass, steadily`);
+      const steady = await waitForGates(ctx, o.config, names, { limitMs: o.config.timeouts.heal, settleMs: o.config.timeouts.settle });
+      end("ok", `${seen(steady)}, steady for ${formatDuration(o.config.timeouts.settle)}`);
     } catch (error) {
       end(error instanceof StopRequested ? "interrupted" : "failed", error instanceof Error ? error.message : String(error));
       throw error;

@@ -20,7 +20,7 @@ export const outline: StepOutline = {
 };
 
 export function verdict(gate: GateName, reasons: string[] = []): Verdict {
-  return { gate, title: gate, pass: reasons.length === 0, reasons, checked: reasons.length === 0 ? [`${gate} checked`] : [] };
+  return { gate, title: gate, pass: reasons.length === 0, summary: reasons.length === 0 ? `${gate} seen fine` : reasons[0]!, reasons, checked: reasons.length === 0 ? [`${gate} checked`] : [] };
 }
 
 /** Events with times starting at 2026-11-22T22:50:00Z, each `after` seconds after the previous one. */
@@ -30,7 +30,7 @@ export class EventScript {
 
   emit(body: RunEventBody, after = 1): this {
     this.at += after * 1000;
-    this.events.push({ ...body, time: new Date(this.at).toISOString() } as RunEvent);
+    this.events.push({ ...body, time: new Date(this.at).toISOString() });
     return this;
   }
 

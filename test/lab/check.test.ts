@@ -32,6 +32,10 @@ describe("rollgate check", () => {
     const run = await check(t);
     expect(run.stderr).toBe("");
     expect(run.exitCode).toBe(0);
+    // A pass says what was seen, not only that it passed.
+    expect(run.stdout).toMatch(/^quorum\s+pass\s+quorate, 3\/3 votes$/m);
+    expect(run.stdout).toMatch(/^gluster-healed\s+pass\s+gv0: 0 entries on 3 bricks, no split-brain$/m);
+    expect(run.stdout).not.toContain("checks passed");
     for (const gate of ["permissions", "package-sources", "quorum", "nodes-online", "gluster-healed", "critical-healthy", "services", "private-network"]) {
       expect(run.stdout).toMatch(new RegExp(`^${gate}\\s+pass`, "m"));
     }

@@ -51,6 +51,13 @@ describe.each(pveVersions)("PVE %s", (pveVersion) => {
       const { result, events } = await runEngine(t);
       expect(result).toMatchObject({ outcome: "success", exitCode: 0, maintenanceLeftOn: [] });
       expect(nodeEnds(events)).toEqual(["pve3:done", "pve1:done", "pve2:done"]);
+      // Each node's own check says what it saw, steadily.
+      const verified = events.flatMap((e) => (e.type === "step-end" && e.step === "node-verified" ? [e.message] : []));
+      expect(verified).toHaveLength(3);
+      for (const message of verified) {
+        expect(message).toContain("quorum: quorate, 3/3 votes");
+        expect(message).toContain("gluster-healed: gv0: 0 entries on 3 bricks, no split-brain");
+      }
       const status = t.lab.status();
       for (const node of status.nodes) {
         expect(node).toMatchObject({ runningKernel: t.lab.cluster.topology.pendingKernel, pendingPackages: 0, maintenance: false, online: true, healEntries: 0 });
@@ -109,7 +116,7 @@ describe.each(pveVersions)("PVE %s", (pveVersion) => {
       const t = await lab({ scenario: "node-never-returns", timeouts: { nodeOnline: "1500ms" } });
       const { result } = await runEngine(t);
       expect(result).toMatchObject({ outcome: "failed", exitCode: 4, maintenanceLeftOn: ["pve3"] });
-      expect(result.message).toBe("pve3 did not come back within 1s500ms");
+      expect(result.message).toBe("pve3 did not come back within 1.5 s");
       expect(result.humanAction).toContain("Look at pve3's console");
       expect(touchedNodes(t)).toEqual(["pve3"]);
     });
@@ -118,7 +125,7 @@ describe.each(pveVersions)("PVE %s", (pveVersion) => {
       const t = await lab({ scenario: "no-private-network-after-reboot", timeouts: { nodeOnline: "1500ms" } });
       const { result } = await runEngine(t);
       expect(result).toMatchObject({ outcome: "failed", exitCode: 4 });
-      expect(result.message).toMatch(/^private-network still refuses after 1s500ms: pve1 → pve3 \(10\.10\.0\.3\): no answer/);
+      expect(result.message).toMatch(/^private-network still refuses after 1.5 s: pve1 → pve3 \(10\.10\.0\.3\): no answer/);
       expect(touchedNodes(t)).toEqual(["pve3"]);
     });
 

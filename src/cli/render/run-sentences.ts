@@ -134,7 +134,9 @@ export function describeEvent(event: RunEvent, context: SentenceContext): Senten
     case "gate": {
       const scope = stepScope(event.node, event.step, context.phase);
       if (!event.verdict.pass) return one(scope, `gate ${event.verdict.gate} refuses:`, event.verdict.reasons);
-      return context.verbose ? one(scope, `gate ${event.verdict.gate} passes`, event.verdict.checked) : [];
+      // Journals written before verdicts had a summary show the plain line.
+      const summary = (event.verdict.summary as string | undefined) ?? null;
+      return context.verbose ? one(scope, `gate ${event.verdict.gate} passes${summary ? `: ${summary}` : ""}`, event.verdict.checked) : [];
     }
     case "step-end":
       return one(stepScope(event.node, event.step, context.phase), stepEndText(event, context.reasonsShown));

@@ -8,7 +8,8 @@ export function renderVerdicts(verdicts: Verdict[], style: Style, verbose: boole
   const lines: string[] = [];
   for (const v of verdicts) {
     const mark = v.pass ? style.ok("pass  ") : style.bad("REFUSE");
-    const details = v.pass ? (verbose ? v.checked : [v.checked.length > 0 ? `${v.checked.length} checks passed` : "nothing to check"]) : v.reasons;
+    // A pass says what was seen; a refusal says why, root cause first, one reason a line.
+    const details = v.pass ? [v.summary, ...(verbose ? v.checked : [])] : v.reasons;
     const [first = "", ...rest] = details;
     lines.push(`${v.gate.padEnd(width)}${mark}  ${v.pass ? style.dim(first) : first}`);
     for (const line of rest) lines.push(`${" ".repeat(width + 8)}${v.pass ? style.dim(line) : line}`);

@@ -27,6 +27,31 @@ describe("critical-healthy gate", () => {
     const verdict = evaluate("critical-healthy", healthyState());
     expectPass(verdict);
     expect(verdict.checked).toContain("group routers: 2 members healthy (minimum 2)");
+    expect(verdict.summary).toBe("routers: 100 on pve1, 101 on pve2, agents answer, tcp 10.0.0.1:443 answers");
+  });
+
+  it.each<[string, Mutator, string]>([
+    ["a member is stopped", memberStopped(101), "routers (1/2 healthy, 2 required): 100 on pve1, 101 on pve2 (stopped), agent answers on 100, tcp 10.0.0.1:443 answers on 100"],
+    ["a member is paused", memberPaused(100), "routers (1/2 healthy, 2 required): 100 on pve1 (running, QEMU paused), 101 on pve2, agent answers on 101, tcp 10.0.0.1:443 answers on 101"],
+    ["a member's agent does not answer", agentFails(101, "QEMU guest agent is not running"), "routers (1/2 healthy, 2 required): 100 on pve1, 101 on pve2 (agent does not answer), agent answers on 100, tcp 10.0.0.1:443 answers on 100"],
+    ["a member is not in the cluster", memberNotInCluster(101), "routers (1/2 healthy, 2 required): 100 on pve1, 101 (not in the cluster), agent answers on 100, tcp 10.0.0.1:443 answers on 100"],
+    ["two members share a node", memberOn(101, "pve1"), "routers (not spread: 100, 101 on pve1): 100 on pve1, 101 on pve1, agents answer, tcp 10.0.0.1:443 answers"],
+    ["the group's members were not read", groupNotRead, "routers: unknown (members not read)"],
+    ["the guests are unobservable", guestsUnobservable("595 no route to host"), "critical groups unknown (guests not read)"],
+  ])("summarizes the refusal when %s", (_, mutate, summary) => {
+    const verdict = evaluate("critical-healthy", degraded(mutate));
+    expect(verdict.pass).toBe(false);
+    expect(verdict.summary).toBe(summary);
+  });
+
+  it("does not claim the agent answered for a member it was not asked of", () => {
+    // The agent is probed only where it is enabled; such a member is healthy, but proved nothing by it.
+    const unasked: Mutator = (state) => {
+      if (state.guests?.ok) state.guests.value.critical.routers![1]!.agent = null;
+    };
+    const verdict = evaluate("critical-healthy", degraded(unasked));
+    expectPass(verdict);
+    expect(verdict.summary).toBe("routers: 100 on pve1, 101 on pve2, agent answers on 100, agent not probed on 101, tcp 10.0.0.1:443 answers");
   });
 
   it.each<[string, Mutator, string[]]>([
@@ -56,6 +81,7 @@ describe("critical-healthy gate", () => {
     const verdict = evaluate("critical-healthy", degraded(memberStopped(101)), { config: clusterConfig({ minHealthy: 1 }) });
     expectPass(verdict);
     expect(verdict.checked).toContain("group routers: 1 members healthy (minimum 1)");
+    expect(verdict.summary).toBe("routers (1/2 healthy): 100 on pve1, 101 on pve2 (stopped), agent answers on 100, tcp 10.0.0.1:443 answers on 100");
   });
 
   it("still refuses with minHealthy 1 when no member is healthy", () => {
@@ -66,6 +92,7 @@ describe("critical-healthy gate", () => {
 
 describe("critical-healthy-elsewhere gate", () => {
   it("refuses while a member still runs on the node about to go down, saying to migrate it", () => {
+    expect(evaluate("critical-healthy-elsewhere", healthyState("pve1")).summary).toBe("routers (1/2 healthy off pve1, 2 required): 100 on pve1, 101 on pve2, agents answer, tcp 10.0.0.1:443 answers");
     expectRefusal(
       evaluate("critical-healthy-elsewhere", healthyState("pve1")),
       "group routers: 1 of 2 required members healthy off pve1",
@@ -77,6 +104,7 @@ describe("critical-healthy-elsewhere gate", () => {
     const verdict = evaluate("critical-healthy-elsewhere", degraded(memberOn(100, "pve3")), { target: "pve1" });
     expectPass(verdict);
     expect(verdict.checked).toContain("group routers: 2 members healthy off pve1 (minimum 2)");
+    expect(verdict.summary).toBe("routers: 100 on pve3, 101 on pve2, agents answer, tcp 10.0.0.1:443 answers");
   });
 
   it("refuses when the migrated member is not healthy where it landed", () => {
@@ -88,6 +116,8 @@ describe("critical-healthy-elsewhere gate", () => {
   });
 
   it("refuses without a target node: there is nothing to be healthy elsewhere from", () => {
-    expectRefusal(evaluate("critical-healthy-elsewhere", healthyState(), { target: null }), "needs a target node");
+    const verdict = evaluate("critical-healthy-elsewhere", healthyState(), { target: null });
+    expectRefusal(verdict, "needs a target node");
+    expect(verdict.summary).toBe("no target node given");
   });
 });

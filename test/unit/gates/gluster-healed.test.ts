@@ -36,6 +36,24 @@ describe("gluster-healed gate", () => {
     const verdict = evaluate("gluster-healed", healthyState());
     expectPass(verdict);
     expect(verdict.metrics).toEqual({ [`gv0 ${brickOf("pve1")}`]: 0, [`gv0 ${PVE2}`]: 0, [`gv0 ${PVE3}`]: 0 });
+    expect(verdict.summary).toBe("gv0: 0 entries on 3 bricks, no split-brain");
+  });
+
+  it.each<[string, Mutator[], string]>([
+    ["entries are pending on two bricks", [healPending("pve2", 205), healPending("pve3", 12)], "gv0: 217 entries pending on 2 of 3 bricks, no split-brain"],
+    ["heal info printed `-` for a brick", [healCountUnknown("pve2")], "gv0: 0 entries on 2 of 3 bricks (1 unknown), no split-brain"],
+    ["a brick is unreachable", [brickUnreachable("pve3")], "gv0: 0 entries on 2 of 3 bricks (1 unknown), no split-brain on 2 of 3 bricks (1 unknown)"],
+    ["a brick process is offline", [brickProcessOffline("pve2")], "gv0: 1 brick process offline, 0 entries on 3 bricks, no split-brain"],
+    ["a node's glusterd does not answer", [glusterdDown("pve3")], "gv0: 1 brick not in volume status, 0 entries on 3 bricks, no split-brain"],
+    ["a self-heal daemon is offline", [selfHealDaemonOffline("pve3")], "gv0: 1 self-heal daemon offline, 0 entries on 3 bricks, no split-brain"],
+    ["entries are in split-brain", [splitBrain("pve2", 2)], "gv0: 0 entries on 3 bricks, 2 entries in split-brain on 1 of 3 bricks"],
+    ["the volume is stopped", [volumeStatus("Stopped")], "gv0: Stopped, 0 entries on 3 bricks, no split-brain"],
+    ["peers are disconnected or not read", [peerDisconnected("pve1", "pve3"), peersNotRead("pve2")], "gv0: 0 entries on 3 bricks, no split-brain; peers: pve1 sees pve3 disconnected, pve2 not read"],
+    ["the volume is unobservable", [volumeUnobservable("Volume gv0 does not exist")], "gv0: unknown (volume status not read)"],
+  ])("summarizes the refusal when %s", (_, mutators, summary) => {
+    const verdict = evaluate("gluster-healed", degraded(...mutators));
+    expect(verdict.pass).toBe(false);
+    expect(verdict.summary).toBe(summary);
   });
 
   it.each<[string, Mutator, string[]]>([
@@ -111,5 +129,6 @@ describe("gluster-healed gate", () => {
     const verdict = evaluate("gluster-healed", healthyState(), { config: clusterConfig({ volumes: [] }) });
     expectPass(verdict);
     expect(verdict.checked).toContain("no Gluster volumes declared");
+    expect(verdict.summary).toBe("no Gluster volumes declared");
   });
 });

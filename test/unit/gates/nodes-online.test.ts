@@ -20,7 +20,28 @@ import {
 
 describe("nodes-online gate", () => {
   it("passes when every node is online, answers over SSH and is not in maintenance", () => {
-    expectPass(evaluate("nodes-online", healthyState()));
+    const verdict = evaluate("nodes-online", healthyState());
+    expectPass(verdict);
+    expect(verdict.summary).toBe("3/3 nodes online (corosync, SSH, HA)");
+  });
+
+  it.each<[string, Mutator[], string]>([
+    ["a node is offline", [nodeOffline("pve2")], "corosync: 2/3 online (pve2 offline), SSH: 3/3 answer, HA: 3/3 online"],
+    ["membership differs from cluster.yaml", [nodeMissingFromCluster("pve3"), extraClusterNode("pve4")], "corosync: 2/3 online (pve3 not a member, pve4 not in cluster.yaml), SSH: 3/3 answer, HA: 3/3 online"],
+    ["a node does not answer over SSH", [sshFails("pve2", "connect ETIMEDOUT 10.0.0.12:22")], "corosync: 3/3 online, SSH: 2/3 answer (pve2 not reached), HA: 3/3 online"],
+    ["a node was left in HA maintenance", [haNodeStatus("pve2", "maintenance")], "corosync: 3/3 online, SSH: 3/3 answer, HA: 2/3 online (pve2 in maintenance)"],
+    ["the HA manager is not active", [haManagerInactive], "corosync: 3/3 online, SSH: 3/3 answer, HA: manager inactive (2 resources configured)"],
+    ["the cluster status is unobservable", [(s) => void (s.pve = failed("596 Broken pipe"))], "corosync: unknown (cluster status not read), SSH: 3/3 answer, HA: 3/3 online"],
+  ])("summarizes the refusal when %s", (_, mutators, summary) => {
+    const verdict = evaluate("nodes-online", degraded(...mutators));
+    expect(verdict.pass).toBe(false);
+    expect(verdict.summary).toBe(summary);
+  });
+
+  it("counts the node being upgraded as online while it is in HA maintenance, and says so", () => {
+    const verdict = evaluate("nodes-online", degraded(haNodeStatus("pve2", "maintenance")), { target: "pve2" });
+    expectPass(verdict);
+    expect(verdict.summary).toBe("3/3 nodes online (corosync, SSH, HA); pve2 in HA maintenance, as the node being upgraded");
   });
 
   it.each<[string, Mutator, string[]]>([
@@ -61,5 +82,7 @@ describe("nodes-online without any HA resource", () => {
     const v = evaluate("nodes-online", state);
     expectPass(v);
     expect(v.checked).toContain("HA manages no resource: no HA master needed, maintenance mode is not used");
+    // HA vouches for nothing here: the summary does not claim it.
+    expect(v.summary).toBe("3/3 nodes online (corosync, SSH); HA manages no resource");
   });
 });

@@ -12,12 +12,15 @@ describe("package-sources", () => {
   it("passes when every node refreshed its lists", () => {
     const state = healthyState();
     state.aptUpdate = Object.fromEntries(NODES.map((n) => [n, observed(ok)]));
-    expectPass(evaluate("package-sources", state));
+    const verdict = evaluate("package-sources", state);
+    expectPass(verdict);
+    expect(verdict.summary).toBe("apt-get update works on pve1, pve2, pve3");
   });
 
   it("says a failure on every node once, with the repository to disable and the one to add", () => {
     const state = healthyState();
     state.aptUpdate = Object.fromEntries(NODES.map((n) => [n, observed(unauthorized("trixie"))]));
+    expect(evaluate("package-sources", state).summary).toBe("apt-get update fails on pve1, pve2, pve3");
     expect(evaluate("package-sources", state).reasons).toEqual([
       "apt-get update fails on pve1, pve2, pve3: Failed to fetch https://enterprise.proxmox.com/debian/pve/dists/trixie/InRelease 401 Unauthorized [IP: 212.224.123.70 443]: the enterprise repository needs a subscription. Without one, disable `deb https://enterprise.proxmox.com/debian/pve trixie pve-enterprise` (by default in /etc/apt/sources.list.d/pve-enterprise.sources, set Enabled: false) and add `deb http://download.proxmox.com/debian/pve trixie pve-no-subscription`",
     ]);
@@ -25,7 +28,8 @@ describe("package-sources", () => {
 
   it("refuses a node it could not ask", () => {
     const state = healthyState();
-    state.aptUpdate = { pve1: observed(ok), pve2: observed(ok), pve3: failed("pve3: connection refused") };
+    state.aptUpdate = { pve1: observed(ok), pve2: observed({ errors: [], warnings: ["W: Target Packages is configured multiple times"] }), pve3: failed("pve3: connection refused") };
+    expect(evaluate("package-sources", state).summary).toBe("apt-get update works on pve1, pve2 (warnings on pve2); unknown on pve3 (not read)");
     expect(evaluate("package-sources", state).reasons).toEqual(["apt-get update on pve3: could not be observed (pve3: connection refused); refusing until it can be"]);
   });
 });

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import { observed } from "../../../src/observe/state.js";
-import { allPrivileges } from "../../../src/pve/privileges.js";
+import { allPrivileges, privilegeNeeds } from "../../../src/pve/privileges.js";
 import { evaluate, expectPass, healthyState } from "./state-factory.js";
 
 function withEffective(majors: Array<"8" | "9">, effective: Record<string, string[]>) {
@@ -12,18 +12,27 @@ function withEffective(majors: Array<"8" | "9">, effective: Record<string, strin
   return state;
 }
 
+/** What the token must hold for `major`: every privilege of privileges.ts, and /vms's again on each critical guest. */
+const needed = (major: "8" | "9") => {
+  const needs = privilegeNeeds(major);
+  return needs.flatMap((n) => n.privileges).length + 2 * (needs.find((n) => n.path === "/vms")?.privileges.length ?? 0);
+};
+
 const everything = (major: "8" | "9") => Object.fromEntries(["/", "/vms", "/storage", "/vms/100", "/vms/101"].map((p) => [p, allPrivileges(major)]));
 
 describe("permissions", () => {
   it("passes when the token holds everything the nodes' version checks", () => {
-    expectPass(evaluate("permissions", withEffective(["8"], everything("8"))));
+    const verdict = evaluate("permissions", withEffective(["8"], everything("8")));
+    expectPass(verdict);
     expectPass(evaluate("permissions", withEffective(["9"], everything("9"))));
+    expect(verdict.summary).toBe(`token rollgate@pve!upgrade holds every privilege the run needs (${needed("8")} checked on 5 paths, PVE 8)`);
   });
 
   it("names what is missing where, and the pveum commands that grant it", () => {
     const state = withEffective(["9"], { ...everything("9"), "/storage": [], "/vms/101": ["VM.Audit"] });
     const v = evaluate("permissions", state);
     expect(v.pass).toBe(false);
+    expect(v.summary).toBe(`token rollgate@pve!upgrade lacks 4 of the ${needed("9")} privileges the run needs (PVE 9)`);
     expect(v.reasons).toEqual([
       "token rollgate@pve!upgrade lacks Datastore.Audit on /storage (storage definitions (an unprivileged token sees an empty list)); VM.Migrate, VM.PowerMgmt, VM.GuestAgent.Audit on /vms/101 (critical guest 101 of group routers) on PVE 9: " +
         'grant them with `pveum role add RollgateUpgrade --privs "Sys.Audit,VM.Audit,VM.Migrate,VM.PowerMgmt,VM.GuestAgent.Audit,Datastore.Audit"` (or `pveum role modify RollgateUpgrade --privs …` if the role exists), ' +
@@ -36,5 +45,11 @@ describe("permissions", () => {
     expect(v.reasons).toHaveLength(1);
     expect(v.reasons[0]).toContain("lacks VM.GuestAgent.Audit on /vms");
     expect(v.reasons[0]).toContain("on PVE 9");
+  });
+
+  it("says the privileges are unknown when they could not be read", () => {
+    const state = healthyState();
+    delete state.permissions;
+    expect(evaluate("permissions", state).summary).toBe("the token's privileges unknown (API /access/permissions not read)");
   });
 });

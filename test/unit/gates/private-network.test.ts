@@ -12,12 +12,14 @@ describe("private-network gate", () => {
     const verdict = evaluate("private-network", healthyState());
     expectPass(verdict);
     expect(verdict.checked).toHaveLength(6);
+    expect(verdict.summary).toBe("6/6 private paths answer");
   });
 
   it("refuses one unreachable path, naming where from and where to, and only that path", () => {
     const verdict = evaluate("private-network", degraded(pathResult("pve1", "pve2", noAnswer)));
     expectRefusal(verdict, "pve1 → pve2 (10.10.0.12): no answer (1 sent, 0 received)", "check the private interfaces");
     expect(verdict.reasons).toHaveLength(1);
+    expect(verdict.summary).toBe("5/6 private paths answer; no answer on pve1 → pve2");
   });
 
   it("names each direction of a link that is down both ways", () => {
@@ -35,11 +37,18 @@ describe("private-network gate", () => {
   it("refuses a path that was not checked at all", () => {
     const verdict = evaluate("private-network", degraded(pathsNotChecked("pve3")));
     expectRefusal(verdict, "pve3 → pve1 (10.10.0.11): could not be observed (not collected)");
+    expect(verdict.summary).toBe("4/6 private paths answer; unknown: pve3 → pve1, pve3 → pve2");
   });
 
   it("passes, saying so, when no node declares a privateAddress", () => {
     const verdict = evaluate("private-network", { observedAt: "2024-10-15T03:00:00.000Z", target: null }, { config: clusterConfig({ privateAddresses: false }) });
     expectPass(verdict);
     expect(verdict.checked).toEqual(["no privateAddress declared"]);
+    expect(verdict.summary).toBe("no privateAddress declared");
+  });
+
+  it("cuts a long list short in the summary, counting the rest", () => {
+    const verdict = evaluate("private-network", { observedAt: "2024-10-15T03:00:00.000Z", target: null });
+    expect(verdict.summary).toBe("0/6 private paths answer; unknown: pve1 → pve2, pve1 → pve3, pve2 → pve1, pve2 → pve3, pve3 → pve1 and 1 more");
   });
 });

@@ -9,6 +9,19 @@ describe("services gate", () => {
     const verdict = evaluate("services", healthyState());
     expectPass(verdict);
     expect(verdict.checked).toEqual(["service celery (celery.service on pve1): active", `service dashboard (${DASHBOARD_URL}): HTTP 200`]);
+    expect(verdict.summary).toBe(`celery.service active on pve1, ${DASHBOARD_URL} HTTP 200`);
+  });
+
+  it.each<[string, Mutator, string]>([
+    ["a unit is inactive", serviceResult("celery", observed({ healthy: false, detail: "inactive" })), `celery.service inactive on pve1, ${DASHBOARD_URL} HTTP 200`],
+    // The service that refuses comes first, however the list is ordered.
+    ["an HTTP probe answers 503", serviceResult("dashboard", observed({ healthy: false, detail: "HTTP 503" })), `${DASHBOARD_URL} HTTP 503, celery.service active on pve1`],
+    ["a unit's state is unobservable", serviceResult("celery", failed("systemctl is-active exited 1")), `celery.service unknown (check failed) on pve1, ${DASHBOARD_URL} HTTP 200`],
+    ["the services were not checked at all", (s) => void delete s.services, `celery.service unknown (not read) on pve1, ${DASHBOARD_URL} unknown (not read)`],
+  ])("summarizes the refusal when %s", (_, mutate, summary) => {
+    const verdict = evaluate("services", degraded(mutate));
+    expect(verdict.pass).toBe(false);
+    expect(verdict.summary).toBe(summary);
   });
 
   it.each<[string, Mutator, string[]]>([

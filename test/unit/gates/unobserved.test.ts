@@ -12,6 +12,8 @@ describe("every gate in the registry", () => {
     const verdict = evaluate(name, { observedAt: "2024-10-15T03:00:00.000Z", target: "pve3" }, { config });
     expect(verdict.pass).toBe(false);
     expect(verdict.reasons.join("\n")).toContain("could not be observed (not collected)");
+    // The summary claims nothing it did not see: it says what is unknown.
+    expect(verdict.summary).toContain("unknown");
   });
 
   it.each(gateNames)("%s passes on a healthy cluster given only the facets it needs", (name) => {
