@@ -5,7 +5,6 @@ import path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import type { LoadedConfig } from "../config/index.js";
 import { evaluateGates } from "../gates/evaluate.js";
-import { preflightGates } from "../gates/index.js";
 import { notify } from "../notify/index.js";
 import { collect } from "../observe/collect.js";
 import type { Facet } from "../observe/state.js";
@@ -59,13 +58,16 @@ function outline(playbook: Playbook, nodes: string[]): StepOutline {
 }
 
 /** Shows the plan and asks; only for a person at a terminal. */
-async function confirm(io: CliIo, loaded: LoadedConfig, options: UpgradeOptions, facetsOfPlan: Set<Facet>): Promise<boolean> {
+async function confirm(io: CliIo, loaded: LoadedConfig, playbook: Playbook, options: UpgradeOptions, facetsOfPlan: Set<Facet>): Promise<boolean> {
   const session = await openSession(loaded, io, { readOnly: true, facets: facetsOfPlan });
   try {
     const state = await collect(session.observeContext(null), facetsOfPlan);
-    const plan = buildPlan(loaded.config, state, evaluateGates(loaded.config, state, preflightGates), options.nodes ?? null);
+    const plan = buildPlan(loaded.config, state, evaluateGates(loaded.config, state, playbook.preflightGates), options.nodes ?? null);
     println(io.stderr, renderPlan(plan, styleFor(io.stderr, io.env, options.color)));
-    const answer = await io.prompt(`\nUpgrade ${plan.nodes.filter((n) => !n.upToDate).length} node(s) in this order? Type "yes" to start: `);
+    const pending = plan.nodes.filter((n) => !n.upToDate).length;
+    // Nothing to upgrade is still a run to confirm: it checks the cluster and journals that it found nothing.
+    const question = pending === 0 ? "No node needs an upgrade. Run the checks anyway?" : `Upgrade ${pending === 1 ? "1 node" : `${pending} nodes`} in this order?`;
+    const answer = await io.prompt(`\n${question} Type "yes" to start: `);
     return answer.trim().toLowerCase() === "yes";
   } finally {
     await session.close();
@@ -107,7 +109,7 @@ export async function runUpgradeCommand(io: CliIo, opts: UpgradeOptions): Promis
   try {
     const { resume, notice } = await nextRun(journalDir, opts.fresh ? "fresh" : opts.resume ? "resume" : "upgrade");
     if (notice !== null) println(io.stderr, `rollgate: ${notice}`);
-    if (!unattended && !opts.yes && !resume && !(await confirm(io, loaded, opts, facets))) {
+    if (!unattended && !opts.yes && !resume && !(await confirm(io, loaded, playbook, opts, facets))) {
       println(io.stderr, "rollgate: not confirmed; nothing was changed");
       return ExitCode.ok;
     }

@@ -39,9 +39,9 @@ export interface DurationRange {
 export function durationRangeProblem(ms: number, range: DurationRange = {}): string | undefined {
   const { min, minWhy, max = MAX_DURATION_MS, maxWhy } = range;
   if (ms <= 0) return "expected a duration greater than 0";
-  if (min !== undefined && ms < min) return `expected a duration of at least ${formatDuration(min)}${minWhy ? ` (${minWhy})` : ""}`;
+  if (min !== undefined && ms < min) return `expected a duration of at least ${formatWrittenDuration(min)}${minWhy ? ` (${minWhy})` : ""}`;
   const most = Math.min(max, MAX_DURATION_MS);
-  if (ms > most) return `expected a duration of at most ${formatDuration(most)}${maxWhy && most === max ? ` (${maxWhy})` : ""}`;
+  if (ms > most) return `expected a duration of at most ${formatWrittenDuration(most)}${maxWhy && most === max ? ` (${maxWhy})` : ""}`;
   return undefined;
 }
 
@@ -54,8 +54,11 @@ export function parseDuration(value: string | number): number {
   return ms;
 }
 
-/** `5400000` → `1h30m`; `1500` → `1s500ms`: the inverse of parseDuration, for messages. */
-export function formatDuration(ms: number): string {
+/**
+ * `5400000` → `1h30m`; `1500` → `1s500ms`: the inverse of parseDuration, for configuration
+ * errors, whose limits are best said the way cluster.yaml writes them.
+ */
+export function formatWrittenDuration(ms: number): string {
   const units: [string, number][] = [
     ["h", 3_600_000],
     ["m", 60_000],
@@ -71,3 +74,18 @@ export function formatDuration(ms: number): string {
   }
   return text || "0s";
 }
+
+/** A duration as a person reads it: `350 ms`, `22.5 s`, `1 m 5 s`, `1 h 30 m` (whole seconds from a minute on). */
+export function formatDuration(ms: number): string {
+  const rounded = Math.round(ms);
+  if (rounded < 1_000) return `${rounded} ms`;
+  // Each unit is rounded first, so 59.96 s reads "1 m", not "60 s".
+  const tenths = Math.round(rounded / 100);
+  if (tenths < 600) return `${tenths % 10 === 0 ? tenths / 10 : (tenths / 10).toFixed(1)} s`;
+  const seconds = Math.round(rounded / 1_000);
+  if (seconds < 3_600) return joinUnits(Math.floor(seconds / 60), "m", seconds % 60, "s");
+  const minutes = Math.round(rounded / 60_000);
+  return joinUnits(Math.floor(minutes / 60), "h", minutes % 60, "m");
+}
+
+const joinUnits = (big: number, bigUnit: string, small: number, smallUnit: string) => (small === 0 ? `${big} ${bigUnit}` : `${big} ${bigUnit} ${small} ${smallUnit}`);

@@ -1,6 +1,6 @@
 // cluster.yaml as a zod schema: the single source of validation, of the Config type and of the JSON Schema.
 import * as z from "zod";
-import { formatDuration } from "./duration.js";
+import { formatWrittenDuration } from "./duration.js";
 import {
   apiEndpoint,
   clusterName,
@@ -288,7 +288,7 @@ const timeouts = section({
         code: "custom",
         input: waits.poll,
         path: ["poll"],
-        message: `expected a poll interval shorter than timeouts.settle (${formatDuration(waits.settle)}), got ${formatDuration(waits.poll)}`,
+        message: `expected a poll interval shorter than timeouts.settle (${formatWrittenDuration(waits.settle)}), got ${formatWrittenDuration(waits.poll)}`,
       });
     }
     // The wait looks at once, then every poll: shorter than a poll, it would give up before looking again.
@@ -297,7 +297,7 @@ const timeouts = section({
         code: "custom",
         input: waits.haPickup,
         path: ["haPickup"],
-        message: `expected an HA pickup wait of at least timeouts.poll (${formatDuration(waits.poll)}): a shorter one gives up before its second look, got ${formatDuration(waits.haPickup)}`,
+        message: `expected an HA pickup wait of at least timeouts.poll (${formatWrittenDuration(waits.poll)}): a shorter one gives up before its second look, got ${formatWrittenDuration(waits.haPickup)}`,
       });
     }
     // The record's age is read in whole seconds: a lease of a second or less would call a live run stale.
@@ -306,7 +306,7 @@ const timeouts = section({
         code: "custom",
         input: waits.lockLease,
         path: ["lockLease"],
-        message: `expected a lock lease of at least ${formatDuration(MIN_LOCK_LEASE_MS)}, got ${formatDuration(waits.lockLease)}`,
+        message: `expected a lock lease of at least ${formatWrittenDuration(MIN_LOCK_LEASE_MS)}, got ${formatWrittenDuration(waits.lockLease)}`,
       });
     }
   })

@@ -176,7 +176,7 @@ describe("on a healthy cluster", () => {
 
     const error = await failureOf(take(holder("run-next", "admin-b")));
     expect(error).toBeInstanceOf(LockedError);
-    expect(error.message).toMatch(/^the cluster lock is STALE: PID 1111 on admin-a \(user admin\) took it for run run-dead .*, and has not refreshed it for \d+ s \(lease 4s; read via pve1\)/);
+    expect(error.message).toMatch(/^the cluster lock is STALE: PID 1111 on admin-a \(user admin\) took it for run run-dead .*, and has not refreshed it for \d+ s \(lease 4 s; read via pve1\)/);
     expect(error.message).toContain("maybe with a node out of service");
     expect(error.message).toContain("only `rollgate upgrade --break-stale-lock` removes it");
 
@@ -217,7 +217,7 @@ describe("on a healthy cluster", () => {
     expect((await s.pool.run("pve3", changeCommand(["mkdir", GUARD]))).exitCode).toBe(0);
     const progress: string[] = [];
     const held = await take(holder("run-patient", "admin-a"), { onProgress: (m) => progress.push(m) });
-    expect(progress[0]).toMatch(/^waiting for \/etc\/pve\/priv\/lock\/rollgate \(.* of at most 4s\): another rollgate is changing the cluster lock, or one was killed/);
+    expect(progress[0]).toMatch(/^waiting for \/etc\/pve\/priv\/lock\/rollgate \(.* of at most 4 s\): another rollgate is changing the cluster lock, or one was killed/);
     await held.release();
   });
 

@@ -31,7 +31,7 @@ describe("rollgate upgrade (at a terminal)", () => {
     const declined = await runCli(["upgrade", "-c", t.lab.files.config], { stdinIsTTY: true, answers: ["no"] });
     expect(declined.exitCode).toBe(0);
     expect(declined.stderr).toContain("Order: pve3 → pve1 → pve2");
-    expect(declined.stderr).toContain('Upgrade 3 node(s) in this order? Type "yes" to start:');
+    expect(declined.stderr).toContain('Upgrade 3 nodes in this order? Type "yes" to start:');
     expect(declined.stderr).toContain("not confirmed; nothing was changed");
     expect(t.lab.status().record.mutations).toEqual([]);
     const accepted = await runCli(["upgrade", "-c", t.lab.files.config, "--nodes", "pve3"], { stdinIsTTY: true, answers: ["yes"] });

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { formatDuration, MAX_DURATION_MS, parseDuration } from "../../../src/config/index.js";
+import { formatWrittenDuration } from "../../../src/config/duration.js";
 import { UsageError } from "../../../src/util/errors.js";
 
 describe("parseDuration", () => {
@@ -37,9 +38,25 @@ describe("parseDuration", () => {
   });
 });
 
-test("formatDuration writes what parseDuration reads", () => {
+test("formatWrittenDuration writes what parseDuration reads", () => {
   for (const ms of [500, 10_000, 5_400_000, 90_250]) {
-    expect(parseDuration(formatDuration(ms))).toBe(ms);
+    expect(parseDuration(formatWrittenDuration(ms))).toBe(ms);
   }
-  expect(formatDuration(5_400_000)).toBe("1h30m");
+  expect(formatWrittenDuration(5_400_000)).toBe("1h30m");
+});
+
+test("formatDuration writes a duration as a person reads it", () => {
+  expect([0, 350, 1_000, 1_500, 22_500, 59_960, 65_000, 600_000, 3_599_700, 5_400_000, 7_200_000].map(formatDuration)).toEqual([
+    "0 ms",
+    "350 ms",
+    "1 s",
+    "1.5 s",
+    "22.5 s",
+    "1 m",
+    "1 m 5 s",
+    "10 m",
+    "1 h",
+    "1 h 30 m",
+    "2 h",
+  ]);
 });

@@ -163,7 +163,7 @@ describe("notify", () => {
     const started = Date.now();
     const [result] = await notify([hook(server.url, ["failure"])], failedReport, { timeoutMs: 300 });
     expect(Date.now() - started).toBeLessThan(2000);
-    expect(result).toMatchObject({ ok: false, status: null, message: `notify[0] ${server.url}: no answer within 300ms` });
+    expect(result).toMatchObject({ ok: false, status: null, message: `notify[0] ${server.url}: no answer within 300 ms` });
     expect(server.received).toHaveLength(1);
   });
 
