@@ -3,7 +3,8 @@
 
 import { Command, InvalidArgumentError } from "commander";
 import { evaluateGates, facetsFor } from "../gates/evaluate.js";
-import { gateNames, isGateName, preflightGates, type GateName } from "../gates/index.js";
+import { gateNames, isGateName, type GateName } from "../gates/index.js";
+import { loadPlaybook } from "../playbook/playbook.js";
 import { collect } from "../observe/collect.js";
 import { lookForOtherRuns } from "../run/live-run.js";
 import { ExitCode, UsageError } from "../util/errors.js";
@@ -31,15 +32,17 @@ export function checkCommand(io: CliIo, setExit: (code: number) => void): Comman
   return new Command("check")
     .description("evaluate gates once against the live cluster (read-only); exit 0 only if all pass, 3 if any refuses")
     .option("-c, --config <file>", "cluster description", "cluster.yaml")
-    .option("--gate <name>", `gate to evaluate (repeatable; default all preflight gates): ${gateNames.join(", ")}`, gateName)
+    .option("--gate <name>", `gate to evaluate (repeatable; default the playbook's preflight gates): ${gateNames.join(", ")}`, gateName)
     .option("--target <node>", "the node about to go down (for critical-healthy-elsewhere)")
     .option("--json", "one JSON document")
     .option("-v, --verbose", "also list what passed")
     .option("--no-color", "plain output")
     .action(async (opts: CheckOptions) => {
-      const names = opts.gate ?? (opts.target ? [...preflightGates, "critical-healthy-elsewhere" as const] : preflightGates);
       const loaded = await loadWithWarnings(opts.config, io);
       const config = loaded.config;
+      // The gates the configured playbook runs before the first node: a misspelt playbook is a usage error here too.
+      const preflight = (await loadPlaybook(config.upgrade.playbook)).preflightGates;
+      const names = opts.gate ?? (opts.target ? [...preflight, "critical-healthy-elsewhere" as const] : preflight);
       if (opts.target && !config.nodes.some((n) => n.name === opts.target)) {
         throw new UsageError(`--target ${opts.target}: no such node in ${opts.config} (known: ${config.nodes.map((n) => n.name).join(", ")})`);
       }

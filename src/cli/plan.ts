@@ -3,7 +3,7 @@
 
 import { Command } from "commander";
 import { evaluateGates } from "../gates/evaluate.js";
-import { preflightGates } from "../gates/index.js";
+import { loadPlaybook } from "../playbook/playbook.js";
 import { collect } from "../observe/collect.js";
 import { buildPlan, planFacets } from "../plan/plan.js";
 import { lookForOtherRuns } from "../run/live-run.js";
@@ -24,6 +24,7 @@ export function planCommand(io: CliIo): Command {
     .option("--no-color", "plain output")
     .action(async (opts: { config: string; nodes?: string[]; json?: boolean; color: boolean }) => {
       const loaded = await loadWithWarnings(opts.config, io);
+      const { preflightGates } = await loadPlaybook(loaded.config.upgrade.playbook);
       const only = opts.nodes ? validNodes(opts.nodes, loaded.config.nodes.map((n) => n.name)) : null;
       const facets = planFacets(loaded.config);
       const session = await openSession(loaded, io, { readOnly: true, facets });

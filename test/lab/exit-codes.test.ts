@@ -71,6 +71,17 @@ describe("exit 2: a configuration error, found before anything is contacted", ()
     expect(run.stdout).toBe("");
   });
 
+  it("a misspelt playbook, in check and plan as in upgrade", async () => {
+    const t = await lab();
+    const config = await configWith(t, /playbook: proxmox-gluster/, "playbook: proxmox-glustr");
+    for (const command of ["check", "plan", "upgrade"]) {
+      const run = await runCli([command, "-c", config, "--yes"].slice(0, command === "upgrade" ? 4 : 3));
+      expect(run.exitCode, command).toBe(2);
+      expect(run.stderr).toContain("upgrade.playbook: cannot read playbook");
+      expect(run.stderr).toContain("(built-in playbooks: proxmox-gluster, proxmox-only)");
+    }
+  });
+
   it("a token the API refuses", async () => {
     const t = await lab();
     const secretFile = path.join(t.dir, "wrong-token");

@@ -11,7 +11,7 @@ import type { RunEvent } from "../../../src/run/events.js";
 import { CorruptJournalError, currentFile, Journal, runFile } from "../../../src/run/journal.js";
 import { JournalDirError } from "../../../src/run/journal-dir.js";
 import { judgeLastRun, nextRun, readRun, unreadableRunError, type RecordedRun, type UnreadableRun } from "../../../src/run/previous-run.js";
-import { ExitCode, UsageError } from "../../../src/util/errors.js";
+import { ExitCode, NodeOutOfServiceError, UsageError } from "../../../src/util/errors.js";
 import { BROKEN_RUN_ID, brokenJournals } from "../../helpers/broken-journals.js";
 import { clearRefusals, refuse } from "../../helpers/fs-refusals.js";
 import { failedRun, refusedRun, successfulRun } from "../../helpers/run-events.js";
@@ -122,8 +122,6 @@ describe("judgeLastRun", () => {
   });
 
   it.each([
-    ["failed", failedRun(), "pve1 (last step: gluster-heal)"],
-    ["was interrupted", interrupted, "pve1 (last step: gluster-heal)"],
     ["was killed (no end recorded)", failedRun().slice(0, 12), "pve1 (last step: evacuate)"],
     ["was killed before any node", failedRun().slice(0, 3), "before any node"],
   ])("continues a run that %s only when asked (--resume), from the file that was read", (_, events, where) => {
@@ -132,6 +130,25 @@ describe("judgeLastRun", () => {
       `an earlier run (${RUN_ID}) did not finish; it stopped at ${where}. \`rollgate status\` shows it. Continue it with --resume, or, once the cluster is checked, start over with --fresh.`,
     );
   });
+
+  it.each([
+    ["failed", failedRun()],
+    ["was interrupted", interrupted],
+  ])("a run that %s with pve1 in maintenance: a plain upgrade says pve1 is out of service (exit 4)", (_, events) => {
+    expect(judgeLastRun(readable(events), "resume")).toEqual({ resume: { runId: RUN_ID, events }, notice: null });
+    let refusal: unknown = null;
+    try {
+      judgeLastRun(readable(events), "upgrade");
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(NodeOutOfServiceError);
+    expect((refusal as NodeOutOfServiceError).exitCode).toBe(ExitCode.nodeOutOfService);
+    expect((refusal as Error).message).toBe(
+      `an earlier run (${RUN_ID}) did not finish and left pve1 out of service; it stopped at pve1 (last step: gluster-heal). \`rollgate status\` shows it. Continue it with --resume (it re-checks the cluster from live state), or bring pve1 back by hand and start over with --fresh.`,
+    );
+  });
+
 
   it("refuses a journal that cannot be read, naming it, saying it cannot tell what that run did, and pointing to --fresh", () => {
     const plain = thrown(() => judgeLastRun(unreadable, "upgrade"));
