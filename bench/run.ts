@@ -42,13 +42,18 @@ function* healInfo(format: OutputFormat, entriesPerBrick: number): Generator<str
         : `Status: Connected\nNumber of entries: ${entriesPerBrick}\n\n`,
     );
   }
-  if (format === "xml") yield* push(`    </bricks>\n  </healInfo>\n  <opRet>0</opRet>\n  <opErrno>0</opErrno>\n  <opErrstr/>\n</cliOutput>\n`);
+  if (format === "xml")
+    yield* push(`    </bricks>\n  </healInfo>\n  <opRet>0</opRet>\n  <opErrno>0</opErrno>\n  <opErrstr/>\n</cliOutput>\n`);
   yield buffer;
 }
 
 async function parserBench(format: OutputFormat, entriesPerBrick: number) {
   const kind: HealInfoKind = "info";
-  const { result, peakMiB, ms: elapsed } = await peakHeap(async () => {
+  const {
+    result,
+    peakMiB,
+    ms: elapsed,
+  } = await peakHeap(async () => {
     const parser = createHealInfoParser({ kind, format });
     let bytes = 0;
     for (const chunk of healInfo(format, entriesPerBrick)) {
@@ -57,9 +62,17 @@ async function parserBench(format: OutputFormat, entriesPerBrick: number) {
     }
     return { parsed: parser.end(), bytes };
   });
-  if (!result.parsed.ok || result.parsed.value.bricks.some((b) => b.entries !== entriesPerBrick)) throw new Error(`parser bench: wrong result ${JSON.stringify(result.parsed).slice(0, 200)}`);
+  if (!result.parsed.ok || result.parsed.value.bricks.some((b) => b.entries !== entriesPerBrick))
+    throw new Error(`parser bench: wrong result ${JSON.stringify(result.parsed).slice(0, 200)}`);
   const total = entriesPerBrick * bricks.length;
-  return { format, entries: total, mib: result.bytes / 2 ** 20, ms: elapsed, entriesPerSecond: total / (elapsed / 1000), peakHeapMiB: peakMiB };
+  return {
+    format,
+    entries: total,
+    mib: result.bytes / 2 ** 20,
+    ms: elapsed,
+    entriesPerSecond: total / (elapsed / 1000),
+    peakHeapMiB: peakMiB,
+  };
 }
 
 async function labBench() {
@@ -102,7 +115,17 @@ async function upgradeBench(timeScale: number) {
     const { result } = await runEngine(t);
     const status = t.lab.status();
     const record = status.record;
-    return { timeScale, ms: performance.now() - start, outcome: result.outcome, modelSeconds: status.modelSeconds, maxOutOfService: record.maxOutOfService, breaches: record.criticalBreaches.length, mutations: record.mutations.length, takeDowns: record.takeDowns.length, unsafeTakeDowns: record.unsafeTakeDowns.length };
+    return {
+      timeScale,
+      ms: performance.now() - start,
+      outcome: result.outcome,
+      modelSeconds: status.modelSeconds,
+      maxOutOfService: record.maxOutOfService,
+      breaches: record.criticalBreaches.length,
+      mutations: record.mutations.length,
+      takeDowns: record.takeDowns.length,
+      unsafeTakeDowns: record.unsafeTakeDowns.length,
+    };
   } finally {
     await t.stop();
   }
@@ -119,9 +142,16 @@ async function main() {
   out("Heal info parsing (streamed in 64 KiB chunks; peak heap growth while parsing):");
   out("| format | entries | output | time | entries/s | peak heap |");
   out("| --- | ---: | ---: | ---: | ---: | ---: |");
-  for (const [format, perBrick] of [["text", 10_000], ["text", 1_000_000], ["xml", 10_000], ["xml", 1_000_000]] as const) {
+  for (const [format, perBrick] of [
+    ["text", 10_000],
+    ["text", 1_000_000],
+    ["xml", 10_000],
+    ["xml", 1_000_000],
+  ] as const) {
     const r = await parserBench(format, perBrick);
-    out(`| ${r.format} | ${r.entries.toLocaleString("en")} | ${r.mib.toFixed(1)} MiB | ${ms(r.ms)} | ${Math.round(r.entriesPerSecond).toLocaleString("en")} | ${r.peakHeapMiB.toFixed(1)} MiB |`);
+    out(
+      `| ${r.format} | ${r.entries.toLocaleString("en")} | ${r.mib.toFixed(1)} MiB | ${ms(r.ms)} | ${Math.round(r.entriesPerSecond).toLocaleString("en")} | ${r.peakHeapMiB.toFixed(1)} MiB |`,
+    );
   }
   out("");
   const lab = await labBench();
@@ -134,7 +164,9 @@ async function main() {
   out(`| gluster-healed, 100 000 entries per brick | ${ms(lab.backlog.medianMs)} | ${ms(lab.backlog.minMs)} | ${ms(lab.backlog.maxMs)} |`);
   out("");
   const up = await upgradeBench(100);
-  out(`Full rolling upgrade of 3 nodes at ${up.timeScale}x: ${(up.ms / 1000).toFixed(1)} s real, ${Math.round(up.modelSeconds)} s of cluster time; outcome ${up.outcome}; ${up.mutations} changes; at most ${up.maxOutOfService} node out of service; ${up.breaches} critical-group breaches; ${up.takeDowns} take-downs, ${up.unsafeTakeDowns} of them unsafe.`);
+  out(
+    `Full rolling upgrade of 3 nodes at ${up.timeScale}x: ${(up.ms / 1000).toFixed(1)} s real, ${Math.round(up.modelSeconds)} s of cluster time; outcome ${up.outcome}; ${up.mutations} changes; at most ${up.maxOutOfService} node out of service; ${up.breaches} critical-group breaches; ${up.takeDowns} take-downs, ${up.unsafeTakeDowns} of them unsafe.`,
+  );
 }
 
 await main();

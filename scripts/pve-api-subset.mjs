@@ -125,7 +125,10 @@ function readSource(source, args) {
   if (docs >= 0) {
     const gitDir = args[docs + 1];
     if (!gitDir) throw new Error("--pve-docs needs the path of a proxmox/pve-docs clone");
-    return execFileSync("git", ["-C", gitDir, "show", `${source.commit}:api-viewer/apidata.js`], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    return execFileSync("git", ["-C", gitDir, "show", `${source.commit}:api-viewer/apidata.js`], {
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    });
   }
   const dir = args[0] ?? process.env.PVE_API_DIR ?? path.join(root, "../shared/reference/pve-api");
   return readFileSync(path.join(dir, source.file), "utf8");

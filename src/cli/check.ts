@@ -44,9 +44,12 @@ export function checkCommand(io: CliIo, setExit: (code: number) => void): Comman
       const preflight = (await loadPlaybook(config.upgrade.playbook)).preflightGates;
       const names = opts.gate ?? (opts.target ? [...preflight, "critical-healthy-elsewhere" as const] : preflight);
       if (opts.target && !config.nodes.some((n) => n.name === opts.target)) {
-        throw new UsageError(`--target ${opts.target}: no such node in ${opts.config} (known: ${config.nodes.map((n) => n.name).join(", ")})`);
+        throw new UsageError(
+          `--target ${opts.target}: no such node in ${opts.config} (known: ${config.nodes.map((n) => n.name).join(", ")})`,
+        );
       }
-      if (names.includes("critical-healthy-elsewhere") && !opts.target) throw new UsageError("--gate critical-healthy-elsewhere needs --target NODE");
+      if (names.includes("critical-healthy-elsewhere") && !opts.target)
+        throw new UsageError("--gate critical-healthy-elsewhere needs --target NODE");
       const facets = facetsFor(config, names);
       const live = await openSession(loaded, io, { readOnly: true, facets });
       try {
@@ -57,7 +60,11 @@ export function checkCommand(io: CliIo, setExit: (code: number) => void): Comman
         const verdicts = evaluateGates(config, state, names);
         const pass = verdicts.every((v) => v.pass);
         const style = styleFor(io.stdout, io.env, opts.color);
-        if (opts.json) println(io.stdout, JSON.stringify({ observedAt: state.observedAt, target: state.target, pass, verdicts, otherRuns: others }, null, 2));
+        if (opts.json)
+          println(
+            io.stdout,
+            JSON.stringify({ observedAt: state.observedAt, target: state.target, pass, verdicts, otherRuns: others }, null, 2),
+          );
         else {
           const first = otherRunLines(others, style);
           if (first.length > 0) println(io.stdout, [...first, ""].join("\n"));

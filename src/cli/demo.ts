@@ -26,12 +26,20 @@ export function demoCommand(io: CliIo, setExit: (code: number) => void): Command
     .option("--no-color", "plain output")
     .action(async (opts: { timeScale: number; keep?: boolean; color: boolean }) => {
       const dir = await mkdtemp(path.join(tmpdir(), "rollgate-demo-"));
-      println(io.stderr, `Starting a lab: 3 Proxmox VE nodes with a replica-3 Gluster volume and a pfSense pair, at ${opts.timeScale}x speed…`);
+      println(
+        io.stderr,
+        `Starting a lab: 3 Proxmox VE nodes with a replica-3 Gluster volume and a pfSense pair, at ${opts.timeScale}x speed…`,
+      );
       // A slower self-heal than the lab's default, so the wait for Gluster is there to see.
       const lab = await startLab({ dir, timeScale: opts.timeScale, faults: { healRatePerSecond: 1.5 } });
       try {
         println(io.stderr, `lab ready: ${lab.files.config}\n`);
-        const code = await runUpgradeCommand(io, { config: lab.files.config, yes: true, color: opts.color, journalDir: path.join(dir, "journal") });
+        const code = await runUpgradeCommand(io, {
+          config: lab.files.config,
+          yes: true,
+          color: opts.color,
+          journalDir: path.join(dir, "journal"),
+        });
         println(io.stdout, "");
         await runStatusCommand(io, { config: lab.files.config, journalDir: path.join(dir, "journal"), color: opts.color });
         println(io.stdout, "\nWhat the lab saw:");

@@ -56,7 +56,9 @@ let processOutputs: { stdout: GuardedOutput; stderr: GuardedOutput } | null = nu
 export function processOutput(): { stdout: GuardedOutput; stderr: GuardedOutput } {
   if (processOutputs === null) {
     const stderr = guardOutput(process.stderr, () => {});
-    const stdout = guardOutput(process.stdout, (reason) => println(stderr, `rollgate: stdout closed (${reason}): nothing more is shown there; rollgate carries on to the end`));
+    const stdout = guardOutput(process.stdout, (reason) =>
+      println(stderr, `rollgate: stdout closed (${reason}): nothing more is shown there; rollgate carries on to the end`),
+    );
     processOutputs = { stdout, stderr };
     closeHungUpTerminalsAtExit();
   }

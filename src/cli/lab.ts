@@ -43,30 +43,53 @@ export function labCommand(io: CliIo, setExit: (code: number) => void): Command 
     .addOption(new Option("--nodes <n>", "number of nodes").argParser(integer(3, 9)).default(3))
     .addOption(new Option("--scenario <name>", `failure scenario: ${scenarioNames.join(", ")}`).argParser(scenario).default("healthy"))
     .addOption(new Option("--time-scale <x>", "model seconds per real second").argParser(positiveNumber).default(1))
-    .addOption(new Option("--pve-version <version>", `the PVE release the lab answers as: ${pveReleases.join(", ")} (default 9.1, or the one a scenario exists on)`).argParser(pveVersion))
+    .addOption(
+      new Option(
+        "--pve-version <version>",
+        `the PVE release the lab answers as: ${pveReleases.join(", ")} (default 9.1, or the one a scenario exists on)`,
+      ).argParser(pveVersion),
+    )
     .addOption(new Option("--api-port <port>", "API port on every node address (default: a free one)").argParser(integer(1, 65535)))
     .addOption(new Option("--ssh-port <port>", "SSH port on every node address (default: a free one)").argParser(integer(1, 65535)))
-    .action(async (opts: { dir: string; nodes: number; scenario: ScenarioName; timeScale: number; pveVersion?: PveRelease; apiPort?: number; sshPort?: number }) => {
-      const release = opts.pveVersion ?? defaultRelease(opts.scenario);
-      const refusal = scenarioRefusal(opts.scenario, release);
-      if (refusal) throw new UsageError(refusal);
-      const running = await controlRequest(controlSocketPath(opts.dir), "GET", "/status").then(
-        () => true,
-        () => false,
-      );
-      if (running) throw new UsageError(`a lab is already running in ${opts.dir}; stop it with \`rollgate lab down --dir ${opts.dir}\``);
-      const started = await startLab({ dir: opts.dir, nodes: opts.nodes, scenario: opts.scenario, timeScale: opts.timeScale, pveVersion: release, ...(opts.apiPort ? { apiPort: opts.apiPort } : {}), ...(opts.sshPort ? { sshPort: opts.sshPort } : {}) });
-      let requestStop!: () => void;
-      const stopped = new Promise<void>((resolve) => (requestStop = resolve));
-      const offSignal = io.onSignal(() => requestStop());
-      const stopControl = await serveControl(started, opts.dir, () => requestStop());
-      println(io.stdout, `lab ready: ${started.files.config}`);
-      await stopped;
-      offSignal();
-      await stopControl();
-      await started.stop();
-      println(io.stderr, "lab stopped");
-    });
+    .action(
+      async (opts: {
+        dir: string;
+        nodes: number;
+        scenario: ScenarioName;
+        timeScale: number;
+        pveVersion?: PveRelease;
+        apiPort?: number;
+        sshPort?: number;
+      }) => {
+        const release = opts.pveVersion ?? defaultRelease(opts.scenario);
+        const refusal = scenarioRefusal(opts.scenario, release);
+        if (refusal) throw new UsageError(refusal);
+        const running = await controlRequest(controlSocketPath(opts.dir), "GET", "/status").then(
+          () => true,
+          () => false,
+        );
+        if (running) throw new UsageError(`a lab is already running in ${opts.dir}; stop it with \`rollgate lab down --dir ${opts.dir}\``);
+        const started = await startLab({
+          dir: opts.dir,
+          nodes: opts.nodes,
+          scenario: opts.scenario,
+          timeScale: opts.timeScale,
+          pveVersion: release,
+          ...(opts.apiPort ? { apiPort: opts.apiPort } : {}),
+          ...(opts.sshPort ? { sshPort: opts.sshPort } : {}),
+        });
+        let requestStop!: () => void;
+        const stopped = new Promise<void>((resolve) => (requestStop = resolve));
+        const offSignal = io.onSignal(() => requestStop());
+        const stopControl = await serveControl(started, opts.dir, () => requestStop());
+        println(io.stdout, `lab ready: ${started.files.config}`);
+        await stopped;
+        offSignal();
+        await stopControl();
+        await started.stop();
+        println(io.stderr, "lab stopped");
+      },
+    );
 
   lab
     .command("down")
@@ -113,7 +136,10 @@ export function labCommand(io: CliIo, setExit: (code: number) => void): Command 
 }
 
 export function renderLabStatus(status: LabStatus): string {
-  const lines = [`PVE ${status.release}, scenario ${status.scenario}, time scale ${status.timeScale}x, model time ${status.modelSeconds.toFixed(1)} s`, ""];
+  const lines = [
+    `PVE ${status.release}, scenario ${status.scenario}, time scale ${status.timeScale}x, model time ${status.modelSeconds.toFixed(1)} s`,
+    "",
+  ];
   lines.push("node   power  online  maint  kernel          pending  private  brick  heal");
   for (const n of status.nodes) {
     lines.push(

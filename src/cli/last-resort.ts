@@ -32,7 +32,8 @@ export function lastResort(deps: LastResortDeps): LastResort {
     handle(error, origin) {
       const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
       // An error that repeats (a timer's) is reported once: the first report says it all.
-      if (!reported.has(text)) println(deps.stderr, `rollgate: internal error (${origin}): ${text}\nThis is a bug; please report it with the output above.`);
+      if (!reported.has(text))
+        println(deps.stderr, `rollgate: internal error (${origin}): ${text}\nThis is a bug; please report it with the output above.`);
       reported.add(text);
       if (!deps.stop()) deps.exit(ExitCode.internal);
     },

@@ -74,4 +74,3 @@ function reportFailure(error: unknown, io: CliIo): number {
   println(io.stderr, "This is a bug; please report it with the output above.");
   return ExitCode.internal;
 }
-

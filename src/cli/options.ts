@@ -3,7 +3,10 @@
 import { InvalidArgumentError } from "commander";
 
 export function nodeList(value: string): string[] {
-  const nodes = value.split(",").map((n) => n.trim()).filter(Boolean);
+  const nodes = value
+    .split(",")
+    .map((n) => n.trim())
+    .filter(Boolean);
   if (nodes.length === 0 || nodes.some((n) => !/^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/.test(n))) {
     throw new InvalidArgumentError("expected node names separated by commas, e.g. pve1,pve2");
   }

@@ -25,7 +25,12 @@ export function planCommand(io: CliIo): Command {
     .action(async (opts: { config: string; nodes?: string[]; json?: boolean; color: boolean }) => {
       const loaded = await loadWithWarnings(opts.config, io);
       const { preflightGates } = await loadPlaybook(loaded.config.upgrade.playbook);
-      const only = opts.nodes ? validNodes(opts.nodes, loaded.config.nodes.map((n) => n.name)) : null;
+      const only = opts.nodes
+        ? validNodes(
+            opts.nodes,
+            loaded.config.nodes.map((n) => n.name),
+          )
+        : null;
       const facets = planFacets(loaded.config);
       const session = await openSession(loaded, io, { readOnly: true, facets });
       try {

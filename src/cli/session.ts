@@ -44,11 +44,19 @@ async function checkToken(client: PveApi, loaded: LoadedConfig): Promise<void> {
     if (!(error instanceof PveHttpError) || error.status !== 401) return;
     const { tokenId, tokenSecret } = loaded.config.proxmox;
     const where = tokenSecret.kind === "file" ? `the file ${tokenSecret.path}` : `the variable ${tokenSecret.name}`;
-    throw new ConfigError(null, "proxmox.tokenId", `the API refused token ${tokenId} (HTTP 401 ${error.reason}): check the token id and the secret in ${where} (\`pveum user token list\` on a node)`);
+    throw new ConfigError(
+      null,
+      "proxmox.tokenId",
+      `the API refused token ${tokenId} (HTTP 401 ${error.reason}): check the token id and the secret in ${where} (\`pveum user token list\` on a node)`,
+    );
   }
 }
 
-export async function openSession(loaded: LoadedConfig, io: CliIo, options: { readOnly: boolean; facets: Iterable<Facet> }): Promise<Session> {
+export async function openSession(
+  loaded: LoadedConfig,
+  io: CliIo,
+  options: { readOnly: boolean; facets: Iterable<Facet> },
+): Promise<Session> {
   const facets = [...options.facets];
   const needsApi = facets.some((f) => apiFacets.has(f));
   // The secret is resolved before anything is contacted: a bad secret file is a usage error (exit 2).

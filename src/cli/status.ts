@@ -33,7 +33,10 @@ const CLUSTER_CONNECT_LIMIT_MS = 5_000;
 /** Runs going on, from the lock in `dir` and, when cluster.yaml was read, the cluster lock's record. */
 async function otherRuns(config: Config | null, dir: string): Promise<OtherRuns> {
   if (config === null) return lookForOtherRuns(dir, null);
-  const pool = sshPoolFor({ ...config, ssh: { ...config.ssh, connectTimeout: Math.min(config.ssh.connectTimeout, CLUSTER_CONNECT_LIMIT_MS) } });
+  const pool = sshPoolFor({
+    ...config,
+    ssh: { ...config.ssh, connectTimeout: Math.min(config.ssh.connectTimeout, CLUSTER_CONNECT_LIMIT_MS) },
+  });
   try {
     return await lookForOtherRuns(dir, { config, shell: readOnlyShell(pool) });
   } finally {
@@ -68,7 +71,10 @@ export async function runStatusCommand(io: CliIo, opts: StatusOptions): Promise<
   const first = opts.json ? [] : otherRunLines(others, style);
   const say = (text: string) => println(io.stdout, [...first, ...(first.length > 0 ? [""] : []), text].join("\n"));
   if (run.kind !== "readable") return say(opts.json ? "null" : (starting ?? `no run recorded in ${dir}`));
-  const { file, journal: { events, truncated } } = run;
+  const {
+    file,
+    journal: { events, truncated },
+  } = run;
   const view = { summary: summarizeRun(events), lock, journalFile: file, truncated, others };
   if (opts.json) say(JSON.stringify({ ...view.summary, journalFile: file, truncated, lock, otherRuns: others }, null, 2));
   else say(renderStatus(view, style));

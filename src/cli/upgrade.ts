@@ -58,7 +58,13 @@ function outline(playbook: Playbook, nodes: string[]): StepOutline {
 }
 
 /** Shows the plan and asks; only for a person at a terminal. */
-async function confirm(io: CliIo, loaded: LoadedConfig, playbook: Playbook, options: UpgradeOptions, facetsOfPlan: Set<Facet>): Promise<boolean> {
+async function confirm(
+  io: CliIo,
+  loaded: LoadedConfig,
+  playbook: Playbook,
+  options: UpgradeOptions,
+  facetsOfPlan: Set<Facet>,
+): Promise<boolean> {
   const session = await openSession(loaded, io, { readOnly: true, facets: facetsOfPlan });
   try {
     const state = await collect(session.observeContext(null), facetsOfPlan);
@@ -66,7 +72,10 @@ async function confirm(io: CliIo, loaded: LoadedConfig, playbook: Playbook, opti
     println(io.stderr, renderPlan(plan, styleFor(io.stderr, io.env, options.color)));
     const pending = plan.nodes.filter((n) => !n.upToDate).length;
     // Nothing to upgrade is still a run to confirm: it checks the cluster and journals that it found nothing.
-    const question = pending === 0 ? "No node needs an upgrade. Run the checks anyway?" : `Upgrade ${pending === 1 ? "1 node" : `${pending} nodes`} in this order?`;
+    const question =
+      pending === 0
+        ? "No node needs an upgrade. Run the checks anyway?"
+        : `Upgrade ${pending === 1 ? "1 node" : `${pending} nodes`} in this order?`;
     const answer = await io.prompt(`\n${question} Type "yes" to start: `);
     return answer.trim().toLowerCase() === "yes";
   } finally {
@@ -84,7 +93,8 @@ export async function runUpgradeCommand(io: CliIo, opts: UpgradeOptions): Promis
   const config = loaded.config;
   const known = config.nodes.map((n) => n.name);
   const unknownNodes = (opts.nodes ?? []).filter((n) => !known.includes(n));
-  if (unknownNodes.length > 0) throw new UsageError(`--nodes: no node ${unknownNodes.join(", ")} in ${opts.config} (known: ${known.join(", ")})`);
+  if (unknownNodes.length > 0)
+    throw new UsageError(`--nodes: no node ${unknownNodes.join(", ")} in ${opts.config} (known: ${known.join(", ")})`);
   const playbook = await loadPlaybook(config.upgrade.playbook);
   const journalDir = opts.journalDir ?? config.journal.dir;
   const facets = planFacets(config);
@@ -120,7 +130,16 @@ export async function runUpgradeCommand(io: CliIo, opts: UpgradeOptions): Promis
         shell: session.shell,
         nodes: known,
         leaseMs: config.timeouts.lockLease,
-        holder: { runId: resume?.runId ?? runId, pid: process.pid, host: os.hostname(), user: os.userInfo().username, command: "upgrade", startedAt: new Date().toISOString(), journalDir: path.resolve(journalDir), configFile: loaded.file },
+        holder: {
+          runId: resume?.runId ?? runId,
+          pid: process.pid,
+          host: os.hostname(),
+          user: os.userInfo().username,
+          command: "upgrade",
+          startedAt: new Date().toISOString(),
+          journalDir: path.resolve(journalDir),
+          configFile: loaded.file,
+        },
         breakStale: Boolean(opts.breakStaleLock),
         onProgress: (message) => println(io.stderr, `rollgate: ${message}`),
       });
@@ -155,11 +174,16 @@ async function runOnce(
 ): Promise<number> {
   const config = loaded.config;
   const kind = opts.json ? "json" : io.stdout.isTTY ? "tree" : "plain";
-  const shown = createRunRenderer(kind, io, { color: opts.color, verbose: Boolean(opts.verbose), steps: outline(playbook, opts.nodes ?? config.nodes.map((n) => n.name)) });
-  const renderer = guardedRenderer(
-    kind === "json" ? shown : busy.renderer(shown),
-    io.stdout,
-    (error) => println(io.stderr, `rollgate: internal error in the progress display, now off; the run goes on and \`rollgate status\` shows it: ${(error as Error)?.stack ?? String(error)}`),
+  const shown = createRunRenderer(kind, io, {
+    color: opts.color,
+    verbose: Boolean(opts.verbose),
+    steps: outline(playbook, opts.nodes ?? config.nodes.map((n) => n.name)),
+  });
+  const renderer = guardedRenderer(kind === "json" ? shown : busy.renderer(shown), io.stdout, (error) =>
+    println(
+      io.stderr,
+      `rollgate: internal error in the progress display, now off; the run goes on and \`rollgate status\` shows it: ${(error as Error)?.stack ?? String(error)}`,
+    ),
   );
   const redactor = redactorOf(session.secrets);
   const stop = new AbortController();
@@ -176,7 +200,8 @@ async function runOnce(
     if (stops === 1) {
       println(io.stderr, `\nrollgate: ${reason}: stopping at the next safe point (a migration or apt-get in progress finishes first)…`);
       stop.abort(new Error(`stopped on request (${reason})`));
-    } else println(io.stderr, "rollgate: still stopping safely; wait for the current change to finish (kill -9 would leave it unjournaled)");
+    } else
+      println(io.stderr, "rollgate: still stopping safely; wait for the current change to finish (kill -9 would leave it unjournaled)");
   });
   try {
     const startedAt = new Date().toISOString();
@@ -214,14 +239,18 @@ async function runOnce(
       await renderer.finish();
     }
     if (!opts.dryRun && config.notify.length > 0) {
-      const sent = await notify(config.notify, {
-        ...result,
-        cluster: config.cluster,
-        runId: journal?.runId ?? "",
-        startedAt,
-        endedAt: new Date().toISOString(),
-        host: os.hostname(),
-      }, { timeoutMs: config.proxmox.timeout, secrets: session.secrets });
+      const sent = await notify(
+        config.notify,
+        {
+          ...result,
+          cluster: config.cluster,
+          runId: journal?.runId ?? "",
+          startedAt,
+          endedAt: new Date().toISOString(),
+          host: os.hostname(),
+        },
+        { timeoutMs: config.proxmox.timeout, secrets: session.secrets },
+      );
       for (const r of sent) if (!r.ok) println(io.stderr, `rollgate: warning: notification failed: ${r.message}`);
     }
     return result.exitCode;

@@ -2,9 +2,7 @@ import { UsageError } from "../util/errors.js";
 
 const AMOUNT = String.raw`(\d+(?:\.\d+)?)`;
 /** `500ms`, `10s`, `15m`, `2h`, `1h30m` (units largest first, each at most once), or a bare number of seconds. */
-export const DURATION_PATTERN = new RegExp(
-  `^(?:(?=\\d)(?:${AMOUNT}h)?(?:${AMOUNT}m(?!s))?(?:${AMOUNT}s)?(?:${AMOUNT}ms)?|${AMOUNT})$`,
-);
+export const DURATION_PATTERN = new RegExp(`^(?:(?=\\d)(?:${AMOUNT}h)?(?:${AMOUNT}m(?!s))?(?:${AMOUNT}s)?(?:${AMOUNT}ms)?|${AMOUNT})$`);
 const UNIT_MS = [3_600_000, 60_000, 1_000, 1, 1_000] as const;
 
 // Node's timers take at most 2^31-1 ms; a longer delay fires at once, which would turn a 30-day wait into none.
@@ -88,4 +86,5 @@ export function formatDuration(ms: number): string {
   return joinUnits(Math.floor(minutes / 60), "h", minutes % 60, "m");
 }
 
-const joinUnits = (big: number, bigUnit: string, small: number, smallUnit: string) => (small === 0 ? `${big} ${bigUnit}` : `${big} ${bigUnit} ${small} ${smallUnit}`);
+const joinUnits = (big: number, bigUnit: string, small: number, smallUnit: string) =>
+  small === 0 ? `${big} ${bigUnit}` : `${big} ${bigUnit} ${small} ${smallUnit}`;

@@ -11,15 +11,7 @@ import {
   type CountLimit,
 } from "./limits.js";
 import { describeValue, expectedGot, expecting, type ExpectOptions } from "./messages.js";
-import {
-  API_URL,
-  HOST,
-  HOST_PORT,
-  NAME,
-  NODE_NAME,
-  SHA256_FINGERPRINT,
-  VMID_KEY,
-} from "./patterns.js";
+import { API_URL, HOST, HOST_PORT, NAME, NODE_NAME, SHA256_FINGERPRINT, VMID_KEY } from "./patterns.js";
 import { resolveUserPath, USER_PATH, type PathBase } from "./paths.js";
 
 /** A length limit, checked before the pattern so that a long value is refused saying its length, and never matched. */
@@ -177,12 +169,10 @@ export interface HostPort {
   port: number;
 }
 
-export const hostPort = patterned(HOST_PORT, 'HOST:PORT, e.g. "10.0.0.1:443" or "[fd00::1]:443"').transform(
-  (written): HostPort => {
-    const colon = written.lastIndexOf(":");
-    return { host: unbracket(written.slice(0, colon)), port: Number(written.slice(colon + 1)) };
-  },
-);
+export const hostPort = patterned(HOST_PORT, 'HOST:PORT, e.g. "10.0.0.1:443" or "[fd00::1]:443"').transform((written): HostPort => {
+  const colon = written.lastIndexOf(":");
+  return { host: unbracket(written.slice(0, colon)), port: Number(written.slice(colon + 1)) };
+});
 
 function unbracket(host: string): string {
   return host.replace(/^\[(.*)\]$/, "$1");

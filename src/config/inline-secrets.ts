@@ -23,4 +23,3 @@ function secretKeyPaths(value: unknown, path: KeyPath): KeyPath[] {
 function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-

@@ -11,9 +11,7 @@ export function permissionWarning(shownPath: string, mode: number): string | und
 }
 
 function accessBy(adjective: string, mode: number, groupBit: number, othersBit: number): string | undefined {
-  const who = [mode & groupBit ? "group" : undefined, mode & othersBit ? "others" : undefined].filter(
-    (name) => name !== undefined,
-  );
+  const who = [mode & groupBit ? "group" : undefined, mode & othersBit ? "others" : undefined].filter((name) => name !== undefined);
   return who.length > 0 ? `${adjective} by ${who.join(" and ")}` : undefined;
 }
 

@@ -123,14 +123,20 @@ function proxmoxSection(base: PathBase) {
 
 function sshSection(base: PathBase) {
   return section({
-    user: patterned(UNIX_USER, 'a user name (letters, digits, "_", ".", "-")').default("root").describe("User rollgate logs in as (default root)"),
+    user: patterned(UNIX_USER, 'a user name (letters, digits, "_", ".", "-")')
+      .default("root")
+      .describe("User rollgate logs in as (default root)"),
     port: port.default(22).describe("SSH port of every node unless the node sets sshPort (default 22)"),
     identityFile: userPath(base).describe("Private key to log in with; ~ is the home directory, relative paths are relative to this file"),
     knownHostsFile: userPath(base)
       .prefault("~/.ssh/known_hosts")
-      .describe("known_hosts file the nodes' host keys are verified against; verification cannot be turned off (default ~/.ssh/known_hosts)"),
+      .describe(
+        "known_hosts file the nodes' host keys are verified against; verification cannot be turned off (default ~/.ssh/known_hosts)",
+      ),
     connectTimeout: duration("10s", { min: limits.MIN_TIMEOUT_MS }).describe("Timeout of one SSH connection attempt (default 10s)"),
-    commandTimeout: duration("60s", { min: limits.MIN_TIMEOUT_MS }).describe("Timeout of one remote command unless a step says otherwise (default 60s)"),
+    commandTimeout: duration("60s", { min: limits.MIN_TIMEOUT_MS }).describe(
+      "Timeout of one remote command unless a step says otherwise (default 60s)",
+    ),
   });
 }
 
@@ -159,7 +165,12 @@ const probe = section({
   tcp: hostPort.optional().describe('Healthy when HOST:PORT accepts a TCP connection, e.g. "10.0.0.1:443" or "[fd00::1]:443"'),
 }).transform(({ agent, tcp }, ctx): Probe => {
   if (agent !== undefined && tcp !== undefined) {
-    ctx.issues.push({ code: "custom", input: tcp, path: ["tcp"], message: "expected agent or tcp in one probe, not both; write two probes" });
+    ctx.issues.push({
+      code: "custom",
+      input: tcp,
+      path: ["tcp"],
+      message: "expected agent or tcp in one probe, not both; write two probes",
+    });
     return z.NEVER;
   }
   if (tcp !== undefined) return { kind: "tcp", ...tcp };
@@ -193,8 +204,7 @@ const criticalGroup = section({
 });
 
 export type ServiceConfig =
-  | { kind: "unit"; name: string; node: string; unit: string }
-  | { kind: "http"; name: string; url: string; node?: string };
+  { kind: "unit"; name: string; node: string; unit: string } | { kind: "http"; name: string; url: string; node?: string };
 
 const service = section({
   name: plainName("a service name").describe("Name shown in reports"),
@@ -207,7 +217,12 @@ const service = section({
   http: httpUrl.optional().describe("URL that must answer 2xx"),
 }).transform(({ name: serviceName, node: serviceNode, unit, http }, ctx): ServiceConfig => {
   if (unit !== undefined && http !== undefined) {
-    ctx.issues.push({ code: "custom", input: http, path: ["http"], message: "expected unit or http in one service, not both; write two services" });
+    ctx.issues.push({
+      code: "custom",
+      input: http,
+      path: ["http"],
+      message: "expected unit or http in one service, not both; write two services",
+    });
     return z.NEVER;
   }
   if (unit !== undefined) {
@@ -239,9 +254,8 @@ export type GuestOverride = (typeof GUEST_OVERRIDES)[number];
 function upgradeSection(base: PathBase) {
   return section({
     playbook: patterned(PLAYBOOK, "a playbook name ([a-z0-9-]+, e.g. proxmox-gluster) or the path of a .yaml file")
-      .transform(
-        (written): PlaybookRef =>
-          PLAYBOOK_NAME.test(written) ? { kind: "builtin", name: written } : { kind: "file", path: resolveUserPath(written, base) },
+      .transform((written): PlaybookRef =>
+        PLAYBOOK_NAME.test(written) ? { kind: "builtin", name: written } : { kind: "file", path: resolveUserPath(written, base) },
       )
       .prefault("proxmox-gluster")
       .describe("Built-in playbook name or path of a playbook .yaml (default proxmox-gluster)"),

@@ -10,10 +10,7 @@ const EXPECTED = "expected it to hold the API token secret";
  * Reads the API token secret from the file or environment variable the config names. Separate from loading, so that
  * commands which never call the API never need the secret. Errors point at the config key and never hold the secret.
  */
-export async function resolveTokenSecret(
-  loaded: ParsedConfig,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<string> {
+export async function resolveTokenSecret(loaded: ParsedConfig, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const { tokenSecret } = loaded.config.proxmox;
   if (tokenSecret.kind === "env") {
     const keyPath = ["proxmox", "tokenSecretEnv"];

@@ -22,7 +22,11 @@ export interface YamlSource {
 /** The error for a file larger than MAX_YAML_BYTES (`bytes`, when known); `what` is what it should have held. */
 export function tooLargeError(file: string, bytes: number | null, what: string, keyPath = ""): ConfigError {
   const size = bytes === null ? `larger than ${formatBytes(MAX_YAML_BYTES)}` : `${formatBytes(bytes)} (${bytes} bytes)`;
-  return new ConfigError(null, keyPath, `${file} is ${size}; expected ${what} of at most ${formatBytes(MAX_YAML_BYTES)}: a real one is a few KiB`);
+  return new ConfigError(
+    null,
+    keyPath,
+    `${file} is ${size}; expected ${what} of at most ${formatBytes(MAX_YAML_BYTES)}: a real one is a few KiB`,
+  );
 }
 
 function formatBytes(bytes: number): string {

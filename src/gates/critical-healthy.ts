@@ -11,7 +11,8 @@ import { listed, unobserved, verdict, type Gate, type GateInput, type Verdict } 
 /** What keeps a member from being healthy: `short` for the summary ("stopped"), `detail` for the reason; null when it is healthy. */
 function memberProblem(member: CriticalMember): { short: string; detail: string } | null {
   const guest = member.guest;
-  if (!guest) return { short: "not in the cluster", detail: `${member.vmid}: no such guest in the cluster (fix critical[].vms in cluster.yaml)` };
+  if (!guest)
+    return { short: "not in the cluster", detail: `${member.vmid}: no such guest in the cluster (fix critical[].vms in cluster.yaml)` };
   const at = `${member.vmid} (${guest.name}) on ${guest.node}`;
   if (guest.status !== "running") return { short: guest.status, detail: `${at}: ${guest.status}` };
   if (!member.current) return { short: "status not read", detail: `${at}: status not read` };
@@ -21,9 +22,11 @@ function memberProblem(member: CriticalMember): { short: string; detail: string 
     const qemu = qmpStatus && qmpStatus !== status ? `, QEMU ${qmpStatus}` : "";
     return { short: `${status}${qemu}`, detail: `${at}: ${status}${qemu}` };
   }
-  if (member.agent && !member.agent.ok) return { short: "agent does not answer", detail: `${at}: guest agent does not answer (${member.agent.error})` };
+  if (member.agent && !member.agent.ok)
+    return { short: "agent does not answer", detail: `${at}: guest agent does not answer (${member.agent.error})` };
   const tcp = member.tcp.find((t) => !t.result.ok);
-  if (tcp && !tcp.result.ok) return { short: `tcp ${tcp.target} fails`, detail: `${at}: probe tcp ${tcp.target} failed (${tcp.result.error})` };
+  if (tcp && !tcp.result.ok)
+    return { short: `tcp ${tcp.target} fails`, detail: `${at}: probe tcp ${tcp.target} failed (${tcp.result.error})` };
   return null;
 }
 
@@ -53,7 +56,10 @@ function groupSummary(group: CriticalGroup, members: CriticalMember[], target: s
   const healthy = members.filter((m) => memberProblem(m) === null);
   const counted = healthy.filter((m) => m.guest?.node !== target).length;
   const notes: string[] = [];
-  if (counted < members.length) notes.push(`${counted}/${members.length} healthy${target ? ` off ${target}` : ""}${counted < group.minHealthy ? `, ${group.minHealthy} required` : ""}`);
+  if (counted < members.length)
+    notes.push(
+      `${counted}/${members.length} healthy${target ? ` off ${target}` : ""}${counted < group.minHealthy ? `, ${group.minHealthy} required` : ""}`,
+    );
   if (group.spread) {
     const running = members.filter((m) => m.guest?.status === "running");
     for (const node of new Set(running.map((m) => m.guest?.node))) {
@@ -80,11 +86,17 @@ function spreadAdvice(sharing: Guest[], members: CriticalMember[], nodes: string
   const taken = new Set(members.flatMap((m) => (m.guest ? [m.guest.node] : [])));
   const free = nodes.filter((n) => !taken.has(n));
   const moves = sharing.slice(1).map((guest, i) => (free[i] ? `\`${migrateCommand(guest, free[i])}\`` : null));
-  if (moves.some((m) => m === null)) return "migrate all but one to nodes that hold no member of the group (there are not enough such nodes now)";
+  if (moves.some((m) => m === null))
+    return "migrate all but one to nodes that hold no member of the group (there are not enough such nodes now)";
   return `move all but one: ${moves.join(", ")}`;
 }
 
-function groupReasons(group: CriticalGroup, members: CriticalMember[], target: string | null, nodes: string[]): { reasons: string[]; checked: string[] } {
+function groupReasons(
+  group: CriticalGroup,
+  members: CriticalMember[],
+  target: string | null,
+  nodes: string[],
+): { reasons: string[]; checked: string[] } {
   const reasons: string[] = [];
   const checked: string[] = [];
   const problems = new Map(members.map((m) => [m.vmid, memberProblem(m)]));
@@ -94,19 +106,28 @@ function groupReasons(group: CriticalGroup, members: CriticalMember[], target: s
   if (healthyElsewhere.length < group.minHealthy) {
     const details = [
       ...[...problems.values()].flatMap((p) => (p ? [p.detail] : [])),
-      ...onTarget.filter((m) => problems.get(m.vmid) === null).map((m) => `${m.vmid} (${m.guest?.name}) is on ${target}, the node about to go down: migrate it first`),
+      ...onTarget
+        .filter((m) => problems.get(m.vmid) === null)
+        .map((m) => `${m.vmid} (${m.guest?.name}) is on ${target}, the node about to go down: migrate it first`),
     ];
-    reasons.push(`group ${group.group}: ${healthyElsewhere.length} of ${group.minHealthy} required members healthy${where}: ${details.join("; ")}`);
+    reasons.push(
+      `group ${group.group}: ${healthyElsewhere.length} of ${group.minHealthy} required members healthy${where}: ${details.join("; ")}`,
+    );
   } else {
     checked.push(`group ${group.group}: ${healthyElsewhere.length} members healthy${where} (minimum ${group.minHealthy})`);
   }
   if (group.spread) {
     const byNode = new Map<string, Guest[]>();
-    for (const m of members) if (m.guest && m.guest.status === "running") byNode.set(m.guest.node, [...(byNode.get(m.guest.node) ?? []), m.guest]);
+    for (const m of members)
+      if (m.guest && m.guest.status === "running") byNode.set(m.guest.node, [...(byNode.get(m.guest.node) ?? []), m.guest]);
     for (const [node, sharing] of byNode) {
       if (sharing.length > 1) {
         reasons.push(
-          `group ${group.group}: ${sharing.map((g) => g.vmid).join(" and ")} all run on ${node} (spread: true): one reboot of ${node} would take them all down; ${spreadAdvice(sharing, members, nodes.filter((n) => n !== node))}`,
+          `group ${group.group}: ${sharing.map((g) => g.vmid).join(" and ")} all run on ${node} (spread: true): one reboot of ${node} would take them all down; ${spreadAdvice(
+            sharing,
+            members,
+            nodes.filter((n) => n !== node),
+          )}`,
         );
       }
     }
@@ -128,7 +149,13 @@ function evaluateGroups(gate: Pick<Gate, "name" | "title">, input: GateInput, ta
   const checked: string[] = [];
   const guests = state.guests;
   if (config.critical.length === 0) return verdict(gate, "no critical groups declared", [], ["no critical groups declared"]);
-  if (!guests?.ok) return verdict(gate, "critical groups unknown (guests not read)", [unobserved("guests (API /cluster/resources)", guests?.ok === false ? guests.error : undefined)], []);
+  if (!guests?.ok)
+    return verdict(
+      gate,
+      "critical groups unknown (guests not read)",
+      [unobserved("guests (API /cluster/resources)", guests?.ok === false ? guests.error : undefined)],
+      [],
+    );
   if (state.haConfig?.ok) checked.push(...describeHaRules(config, state.haConfig.value).map((rule) => `HA ${rule}`));
   // Groups with something to say first, so a long list cut short still shows them.
   const unwell: string[] = [];
@@ -140,7 +167,12 @@ function evaluateGroups(gate: Pick<Gate, "name" | "title">, input: GateInput, ta
       unwell.push(`${group.group}: unknown (members not read)`);
       continue;
     }
-    const found = groupReasons(group, members, target, config.nodes.map((n) => n.name));
+    const found = groupReasons(
+      group,
+      members,
+      target,
+      config.nodes.map((n) => n.name),
+    );
     reasons.push(...found.reasons);
     checked.push(...found.checked);
     (found.reasons.length > 0 ? unwell : well).push(groupSummary(group, members, target));

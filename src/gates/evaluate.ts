@@ -19,4 +19,13 @@ export function evaluateGates(config: Config, state: ClusterState, names: readon
 }
 
 /** Facets that need the PVE API (the others need only SSH). */
-export const apiFacets: ReadonlySet<Facet> = new Set<Facet>(["pve", "guests", "ha", "haConfig", "permissions", "packages", "constraints", "storage"]);
+export const apiFacets: ReadonlySet<Facet> = new Set<Facet>([
+  "pve",
+  "guests",
+  "ha",
+  "haConfig",
+  "permissions",
+  "packages",
+  "constraints",
+  "storage",
+]);

@@ -43,7 +43,10 @@ function tally(
   if (known.length === 0) return `${say.unknown} on ${count(all, "brick")}`;
   const positive = known.filter((n) => n > 0);
   const sum = positive.reduce((a, b) => a + b, 0);
-  const text = sum > 0 ? say.some(sum, `${positive.length} of ${all} bricks`) : say.none(known.length === all ? count(all, "brick") : `${known.length} of ${all} bricks`);
+  const text =
+    sum > 0
+      ? say.some(sum, `${positive.length} of ${all} bricks`)
+      : say.none(known.length === all ? count(all, "brick") : `${known.length} of ${all} bricks`);
   return known.length < all ? `${text} (${all - known.length} unknown)` : text;
 }
 
@@ -59,7 +62,9 @@ function volumeSummary(volume: GlusterVolume): string {
   const unlisted = info.bricks.filter((b) => !processes.has(b.name)).length;
   const listedBricks = status.bricks.filter((p) => info.bricks.some((b) => b.name === p.name));
   const offline = listedBricks.filter((p) => !p.online).length;
-  const noDaemon = new Set(listedBricks.filter((p) => !status.selfHealDaemons.some((d) => d.peerId === p.peerId && d.online)).map((p) => p.host)).size;
+  const noDaemon = new Set(
+    listedBricks.filter((p) => !status.selfHealDaemons.some((d) => d.peerId === p.peerId && d.online)).map((p) => p.host),
+  ).size;
   if (unlisted > 0) parts.push(`${count(unlisted, "brick")} not in volume status`);
   if (offline > 0) parts.push(`${count(offline, "brick process", "brick processes")} offline`);
   if (noDaemon > 0) parts.push(`${count(noDaemon, "self-heal daemon")} offline`);
@@ -69,13 +74,25 @@ function volumeSummary(volume: GlusterVolume): string {
     const h = healed.get(b.name);
     return h?.connected && h.entries !== null ? [h.entries] : [];
   });
-  parts.push(tally(entries, all, { none: (on) => `0 entries on ${on}`, some: (sum, on) => `${sum} entries pending on ${on}`, unknown: "entries unknown" }));
+  parts.push(
+    tally(entries, all, {
+      none: (on) => `0 entries on ${on}`,
+      some: (sum, on) => `${sum} entries pending on ${on}`,
+      unknown: "entries unknown",
+    }),
+  );
   const split = byName(splitBrain.bricks);
   const splits = info.bricks.flatMap((b) => {
     const s = split.get(b.name);
     return s?.connected && s.splitBrain !== null ? [s.splitBrain] : [];
   });
-  parts.push(tally(splits, all, { none: (on) => (on === count(all, "brick") ? "no split-brain" : `no split-brain on ${on}`), some: (sum, on) => `${sum} entries in split-brain on ${on}`, unknown: "split-brain unknown" }));
+  parts.push(
+    tally(splits, all, {
+      none: (on) => (on === count(all, "brick") ? "no split-brain" : `no split-brain on ${on}`),
+      some: (sum, on) => `${sum} entries in split-brain on ${on}`,
+      unknown: "split-brain unknown",
+    }),
+  );
   const strangers = heal.bricks.filter((h) => !info.bricks.some((b) => b.name === h.name)).length;
   if (strangers > 0) parts.push(`${count(strangers, "brick")} in heal info but not in volume info`);
   return `${name}: ${parts.join(", ")}`;
@@ -92,8 +109,12 @@ function volumeFindings(volume: GlusterVolume, metrics: Record<string, number | 
   const faults: string[] = [];
   const checked: string[] = [];
   const { info, status, heal, splitBrain, name } = volume;
-  if (info.status !== "Started") reasons.push(`volume ${name} is ${info.status}, not Started: start it (gluster volume start ${name}) or remove it from gluster.volumes`);
-  if (!/Replicate|Disperse/.test(info.type)) reasons.push(`volume ${name} is of type ${info.type}: rollgate can only prove replicated volumes healed`);
+  if (info.status !== "Started")
+    reasons.push(
+      `volume ${name} is ${info.status}, not Started: start it (gluster volume start ${name}) or remove it from gluster.volumes`,
+    );
+  if (!/Replicate|Disperse/.test(info.type))
+    reasons.push(`volume ${name} is of type ${info.type}: rollgate can only prove replicated volumes healed`);
 
   const statusBricks = byName(status.bricks);
   const healBricks = byName(heal.bricks);
@@ -103,7 +124,9 @@ function volumeFindings(volume: GlusterVolume, metrics: Record<string, number | 
     const key = `${name} ${brick.name}`;
     const processStatus = statusBricks.get(brick.name);
     if (!processStatus) {
-      reasons.push(`${brick.name}: not listed by \`gluster volume status ${name}\` (its node's glusterd does not answer ${volume.from}): start glusterd on ${brick.host}`);
+      reasons.push(
+        `${brick.name}: not listed by \`gluster volume status ${name}\` (its node's glusterd does not answer ${volume.from}): start glusterd on ${brick.host}`,
+      );
     } else if (!processStatus.online) {
       faults.push(
         `${brick.name}: brick process is offline although glusterd on ${brick.host} answers: find why in ${brickLog(brick.path)} on ${brick.host} (\`gluster volume status ${name}\`), then \`gluster volume start ${name} force\` restarts it`,
@@ -111,8 +134,10 @@ function volumeFindings(volume: GlusterVolume, metrics: Record<string, number | 
     }
     const daemon = processStatus?.peerId ? status.selfHealDaemons.find((d) => d.peerId === processStatus.peerId) : undefined;
     const shdAdvice = `look in /var/log/glusterfs/glustershd.log on ${brick.host}; \`gluster volume start ${name} force\` restarts it`;
-    if (processStatus && !daemon) faults.push(`${brick.name}: no self-heal daemon listed for ${brick.host}: heals to and from it cannot run: ${shdAdvice}`);
-    else if (daemon && !daemon.online) faults.push(`${brick.name}: the self-heal daemon on ${brick.host} is offline: heals to and from it cannot run: ${shdAdvice}`);
+    if (processStatus && !daemon)
+      faults.push(`${brick.name}: no self-heal daemon listed for ${brick.host}: heals to and from it cannot run: ${shdAdvice}`);
+    else if (daemon && !daemon.online)
+      faults.push(`${brick.name}: the self-heal daemon on ${brick.host} is offline: heals to and from it cannot run: ${shdAdvice}`);
 
     const healed = healBricks.get(brick.name);
     if (!healed) {
@@ -126,20 +151,28 @@ function volumeFindings(volume: GlusterVolume, metrics: Record<string, number | 
     } else if (healed.entries === null) {
       reasons.push(`${brick.name}: gluster printed no entry count; state unknown`);
     } else if (healed.entries > 0) {
-      reasons.push(`${brick.name}: ${healed.entries} entries pending${sampleOf(healed)}; wait for the self-heal daemon or run \`gluster volume heal ${name}\``);
+      reasons.push(
+        `${brick.name}: ${healed.entries} entries pending${sampleOf(healed)}; wait for the self-heal daemon or run \`gluster volume heal ${name}\``,
+      );
     }
     const split = splitBricks.get(brick.name);
     const splitCount = split?.splitBrain ?? null;
     if (!split || !split.connected || splitCount === null) {
-      if (healed.connected) reasons.push(`${brick.name}: split-brain state unknown (${split ? split.status : "missing from heal info split-brain"})`);
+      if (healed.connected)
+        reasons.push(`${brick.name}: split-brain state unknown (${split ? split.status : "missing from heal info split-brain"})`);
     } else if (splitCount > 0) {
-      faults.push(`${brick.name}: ${splitCount} entries in split-brain${sampleOf(split)}: ${splitBrainAdvice(name, split.sample[0] ?? "FILE")}`);
+      faults.push(
+        `${brick.name}: ${splitCount} entries in split-brain${sampleOf(split)}: ${splitBrainAdvice(name, split.sample[0] ?? "FILE")}`,
+      );
     } else if (healed.connected && healed.entries === 0) {
       checked.push(`${brick.name}: online, 0 entries, no split-brain`);
     }
   }
   for (const extra of heal.bricks) {
-    if (!info.bricks.some((b) => b.name === extra.name)) reasons.push(`${extra.name}: reported by heal info but not in \`gluster volume info ${name}\`: the volume changed while rollgate read it`);
+    if (!info.bricks.some((b) => b.name === extra.name))
+      reasons.push(
+        `${extra.name}: reported by heal info but not in \`gluster volume info ${name}\`: the volume changed while rollgate read it`,
+      );
   }
   return { reasons, faults, checked };
 }
@@ -184,7 +217,9 @@ export const glusterHealedGate: Gate = {
           reasons.push(`${node} sees peer ${peer.hostname} as disconnected: its glusterd is down or unreachable`);
           peerProblems.push(`${node} sees ${peer.hostname} disconnected`);
         } else if (peer.state !== "Peer in Cluster") {
-          (/Rejected/.test(peer.state) ? faults : reasons).push(`${node} sees peer ${peer.hostname} as "${peer.state}": it is not a healthy pool member (after a version change, restart glusterd on it)`);
+          (/Rejected/.test(peer.state) ? faults : reasons).push(
+            `${node} sees peer ${peer.hostname} as "${peer.state}": it is not a healthy pool member (after a version change, restart glusterd on it)`,
+          );
           peerProblems.push(`${node} sees ${peer.hostname} "${peer.state}"`);
         }
       }

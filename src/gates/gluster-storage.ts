@@ -21,7 +21,11 @@ function mountFinding(config: Config, node: string, mount: GlusterMount, target:
   const onlyTarget = target !== null && node !== target && servers.every((s) => nodeNamed(config, s, node) === target);
   if (!onlyTarget) return { checked: `${node} mounts ${mount.volume} from ${servers.join(", ")}${target ? ` (not only ${target})` : ""}` };
   const others = config.nodes.map((n) => n.name).filter((n) => n !== target);
-  const fixed = mount.line.replace(/ (\S+) 0 0$/, (_, options: string) => ` ${[...options.split(",").filter((o) => !/^backup-?volfile-servers?=/.test(o)), `backup-volfile-servers=${others.join(":")}`].join(",")} 0 0`);
+  const fixed = mount.line.replace(
+    / (\S+) 0 0$/,
+    (_, options: string) =>
+      ` ${[...options.split(",").filter((o) => !/^backup-?volfile-servers?=/.test(o)), `backup-volfile-servers=${others.join(":")}`].join(",")} 0 0`,
+  );
   return {
     reason: `${node} mounts ${mount.volume} from ${target} only (/etc/fstab: \`${mount.line}\`): while ${target} reboots, ${node} cannot remount it. Name the other servers first, in ${node}'s /etc/fstab: \`${fixed}\``,
   };
@@ -30,7 +34,8 @@ function mountFinding(config: Config, node: string, mount: GlusterMount, target:
 /** Where a node's mount fetches its volfile, for the summary: "with backup volfile servers", "from pve1 only". */
 function mountSource(config: Config, node: string, mount: GlusterMount, target: string | null): string {
   const servers = [mount.server, ...mount.backupServers];
-  if (target !== null && node !== target && servers.every((s) => nodeNamed(config, s, node) === target)) return `from ${target} only, the node going down`;
+  if (target !== null && node !== target && servers.every((s) => nodeNamed(config, s, node) === target))
+    return `from ${target} only, the node going down`;
   return mount.backupServers.length > 0 ? "with backup volfile servers" : `from ${mount.server} only`;
 }
 
@@ -41,7 +46,13 @@ export const glusterStorageGate: Gate = {
   evaluate({ config, state, target }) {
     if (config.gluster.volumes.length === 0) return verdict(this, "no Gluster volumes declared", [], ["no Gluster volumes declared"]);
     const storages = state.storage;
-    if (!storages?.ok) return verdict(this, "storage unknown (API /storage not read)", [unobserved("storage definitions (API /storage)", storages?.ok === false ? storages.error : undefined)], []);
+    if (!storages?.ok)
+      return verdict(
+        this,
+        "storage unknown (API /storage not read)",
+        [unobserved("storage definitions (API /storage)", storages?.ok === false ? storages.error : undefined)],
+        [],
+      );
     const reasons: string[] = [];
     const checked: string[] = [];
     const seen: string[] = [];
@@ -56,7 +67,8 @@ export const glusterStorageGate: Gate = {
         reasons.push(
           `storage ${s.storage} (volume ${s.volume ?? "?"}) fetches its volfile only from ${target}: while it reboots, guests on ${s.storage} cannot start or migrate. Add a second server first: \`pvesm set ${s.storage} --server2 ${other}\``,
         );
-      } else checked.push(`storage ${s.storage}: volfile servers ${servers.join(", ") || "none named"}${target ? ` (not only ${target})` : ""}`);
+      } else
+        checked.push(`storage ${s.storage}: volfile servers ${servers.join(", ") || "none named"}${target ? ` (not only ${target})` : ""}`);
     }
     let mounts = 0;
     // "pve1, pve2 mount gv0 with backup volfile servers": the nodes, by volume and where they fetch from.

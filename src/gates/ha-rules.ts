@@ -20,11 +20,15 @@ export function haRuleFindings(config: Config, ha: HaConfig): string[] {
       );
     }
     if (!group.spread && active.length > 0) {
-      findings.push(`HA keeps ${sids.join(" and ")} apart (${active.map((r) => r.name).join(", ")}), but group ${group.group} has spread: false in cluster.yaml: set spread: true so rollgate places them as HA does`);
+      findings.push(
+        `HA keeps ${sids.join(" and ")} apart (${active.map((r) => r.name).join(", ")}), but group ${group.group} has spread: false in cluster.yaml: set spread: true so rollgate places them as HA does`,
+      );
     }
     for (const rule of [...ha.affinityRules, ...ha.nodeRules].filter((r) => r.resources.some((sid) => sids.includes(sid)))) {
-      if (rule.disabled) findings.push(`${rule.name} (over ${rule.resources.join(", ")}, members of group ${group.group}) is disabled: HA ignores it`);
-      if (rule.errors.length > 0) findings.push(`${rule.name} (over ${rule.resources.join(", ")}) cannot be satisfied, so HA disabled it: ${rule.errors.join("; ")}`);
+      if (rule.disabled)
+        findings.push(`${rule.name} (over ${rule.resources.join(", ")}, members of group ${group.group}) is disabled: HA ignores it`);
+      if (rule.errors.length > 0)
+        findings.push(`${rule.name} (over ${rule.resources.join(", ")}) cannot be satisfied, so HA disabled it: ${rule.errors.join("; ")}`);
     }
   }
   return [...new Set(findings)];
@@ -35,7 +39,14 @@ export function describeHaRules(config: Config, ha: HaConfig): string[] {
   const critical = new Set(config.critical.flatMap((g) => g.vms));
   const concerns = (resources: string[]) => resources.some((sid) => critical.has(Number(sid.split(":")[1])));
   return [
-    ...ha.nodeRules.filter((r) => concerns(r.resources)).map((r) => `${r.name}: ${r.resources.join(", ")} on ${r.nodes.map((n) => `${n.node}:${n.priority}`).join(", ")}${r.strict ? " (only these)" : ""}`),
-    ...ha.affinityRules.filter((r) => concerns(r.resources)).map((r) => `${r.name}: ${r.resources.join(", ")} ${r.affinity === "negative" ? "kept apart" : "kept together"}`),
+    ...ha.nodeRules
+      .filter((r) => concerns(r.resources))
+      .map(
+        (r) =>
+          `${r.name}: ${r.resources.join(", ")} on ${r.nodes.map((n) => `${n.node}:${n.priority}`).join(", ")}${r.strict ? " (only these)" : ""}`,
+      ),
+    ...ha.affinityRules
+      .filter((r) => concerns(r.resources))
+      .map((r) => `${r.name}: ${r.resources.join(", ")} ${r.affinity === "negative" ? "kept apart" : "kept together"}`),
   ];
 }

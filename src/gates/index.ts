@@ -25,7 +25,16 @@ export const gates: Record<GateName, Gate> = {
 };
 
 /** The gates `rollgate check` evaluates when none is named: everything preflight needs. */
-export const preflightGates: GateName[] = ["permissions", "package-sources", "quorum", "nodes-online", "gluster-healed", "critical-healthy", "services", "private-network"];
+export const preflightGates: GateName[] = [
+  "permissions",
+  "package-sources",
+  "quorum",
+  "nodes-online",
+  "gluster-healed",
+  "critical-healthy",
+  "services",
+  "private-network",
+];
 
 export const gateNames = Object.keys(gates) as GateName[];
 

@@ -28,7 +28,10 @@ function summaryOf(config: Config, state: ClusterState, target: string | null): 
 
   const unread = declared.filter((name) => !state.ssh?.[name]);
   const unreached = declared.filter((name) => state.ssh?.[name]?.ok === false);
-  const sshProblems = [...(unreached.length > 0 ? [`${listed(unreached)} not reached`] : []), ...(unread.length > 0 ? [`${listed(unread)} not read`] : [])];
+  const sshProblems = [
+    ...(unreached.length > 0 ? [`${listed(unreached)} not reached`] : []),
+    ...(unread.length > 0 ? [`${listed(unread)} not read`] : []),
+  ];
   const ssh = sshProblems.length === 0 ? null : `SSH: ${all - unread.length - unreached.length}/${all} answer (${sshProblems.join(", ")})`;
 
   // haLine: what HA sees when it is not "every node online"; vouches: HA itself says every node is online.
@@ -52,7 +55,8 @@ function summaryOf(config: Config, state: ClusterState, target: string | null): 
     vouches = fine.length === all;
   }
 
-  if (corosync === null && ssh === null && haLine === null) return [`${all}/${all} nodes online (corosync, SSH${vouches ? ", HA" : ""})`, ...notes].join("; ");
+  if (corosync === null && ssh === null && haLine === null)
+    return [`${all}/${all} nodes online (corosync, SSH${vouches ? ", HA" : ""})`, ...notes].join("; ");
   const haPart = haLine ?? (vouches ? `HA: ${all}/${all} online` : null);
   const parts = [corosync ?? `corosync: ${all}/${all} online`, ssh ?? `SSH: ${all}/${all} answer`, ...(haPart ? [haPart] : [])];
   return [parts.join(", "), ...notes].join("; ");
@@ -78,7 +82,10 @@ export const nodesOnlineGate: Gate = {
         else checked.push(`${name} online in the cluster`);
       }
       for (const node of pve.value.nodes) {
-        if (!declared.includes(node.name)) reasons.push(`${node.name}: a member of the cluster that cluster.yaml does not list: add it to nodes, so rollgate can check and upgrade it`);
+        if (!declared.includes(node.name))
+          reasons.push(
+            `${node.name}: a member of the cluster that cluster.yaml does not list: add it to nodes, so rollgate can check and upgrade it`,
+          );
       }
     }
 
@@ -89,19 +96,25 @@ export const nodesOnlineGate: Gate = {
     }
 
     const ha = state.ha;
-    if (!ha?.ok) reasons.push(unobserved("HA manager status (API /cluster/ha/status/manager_status)", ha?.ok === false ? ha.error : undefined));
+    if (!ha?.ok)
+      reasons.push(unobserved("HA manager status (API /cluster/ha/status/manager_status)", ha?.ok === false ? ha.error : undefined));
     else if (ha.value.resourceCount === 0) {
       // Nothing to manage: the CRM never becomes active, and that is no fault (docs/domain/proxmox-ha.md).
       checked.push("HA manages no resource: no HA master needed, maintenance mode is not used");
     } else if (!ha.value.managerActive) {
       // A missing manager status must fail closed: without a CRM master nobody acknowledges maintenance.
-      reasons.push(`HA manager reports no status although ${ha.value.resourceCount} HA resources are configured (is pve-ha-crm running on any node?): start it before upgrading`);
+      reasons.push(
+        `HA manager reports no status although ${ha.value.resourceCount} HA resources are configured (is pve-ha-crm running on any node?): start it before upgrading`,
+      );
     } else {
       for (const name of declared) {
         const status = ha.value.nodeStatus[name];
         // The node being taken down may already be in maintenance (put there by this run); any other may not.
         if (status === "maintenance" && name === target) checked.push(`${name}: in HA maintenance, as the node being upgraded`);
-        else if (status === "maintenance") reasons.push(`${name}: in HA maintenance mode (left by an earlier run?): check the node, then \`ha-manager crm-command node-maintenance disable ${name}\``);
+        else if (status === "maintenance")
+          reasons.push(
+            `${name}: in HA maintenance mode (left by an earlier run?): check the node, then \`ha-manager crm-command node-maintenance disable ${name}\``,
+          );
         else if (status !== undefined && status !== "online") reasons.push(`${name}: HA node status is "${status}", expected "online"`);
       }
       if (reasons.length === 0) checked.push(target ? `no node but ${target} in HA maintenance` : "no node in HA maintenance");

@@ -11,8 +11,14 @@ function advice(error: string): string {
   if (!repo) return error;
   const line = `deb ${repo.url} ${repo.codename} ${repo.component}`;
   const noSubscription = repo.url.replace("https://enterprise.proxmox.com", "http://download.proxmox.com");
-  const free = repo.component === "pve-enterprise" ? `deb ${noSubscription} ${repo.codename} pve-no-subscription` : `deb ${noSubscription} ${repo.codename} no-subscription`;
-  const where = repo.codename === "bookworm" ? "/etc/apt/sources.list.d/pve-enterprise.list, comment it out" : "/etc/apt/sources.list.d/pve-enterprise.sources, set Enabled: false";
+  const free =
+    repo.component === "pve-enterprise"
+      ? `deb ${noSubscription} ${repo.codename} pve-no-subscription`
+      : `deb ${noSubscription} ${repo.codename} no-subscription`;
+  const where =
+    repo.codename === "bookworm"
+      ? "/etc/apt/sources.list.d/pve-enterprise.list, comment it out"
+      : "/etc/apt/sources.list.d/pve-enterprise.sources, set Enabled: false";
   return `${error}: the enterprise repository needs a subscription. Without one, disable \`${line}\` (by default in ${where}) and add \`${free}\``;
 }
 
@@ -42,7 +48,9 @@ export const packageSourcesGate: Gate = {
       else {
         works.push(node);
         if (seen.value.warnings.length > 0) warned.push(node);
-        checked.push(`${node}: package lists refreshed${seen.value.warnings.length > 0 ? ` (with warnings: ${seen.value.warnings.join(" / ")})` : ""}`);
+        checked.push(
+          `${node}: package lists refreshed${seen.value.warnings.length > 0 ? ` (with warnings: ${seen.value.warnings.join(" / ")})` : ""}`,
+        );
       }
     }
     for (const [error, nodes] of failures) reasons.push(`apt-get update fails on ${nodes.join(", ")}: ${advice(error)}`);

@@ -8,7 +8,11 @@ import { grantCommands, privilegeNeeds, roleName } from "../pve/privileges.js";
 import { unobserved, verdict, type Gate } from "./types.js";
 
 /** "token … holds every privilege the run needs (19 checked on 5 paths, PVE 8)", or how many it lacks. */
-function summaryOf(tokenId: string, majors: readonly string[], { needed, lacking, paths }: { needed: number; lacking: number; paths: number }): string {
+function summaryOf(
+  tokenId: string,
+  majors: readonly string[],
+  { needed, lacking, paths }: { needed: number; lacking: number; paths: number },
+): string {
   if (majors.length === 0) return `token ${tokenId}: no PVE version seen, no privilege checked`;
   const versions = `PVE ${majors.join(", ")}`;
   if (lacking > 0) return `token ${tokenId} lacks ${lacking} of the ${needed} privileges the run needs (${versions})`;
@@ -22,7 +26,13 @@ export const permissionsGate: Gate = {
   preflightOnly: true,
   evaluate({ config, state }) {
     const seen = state.permissions;
-    if (!seen?.ok) return verdict(this, "the token's privileges unknown (API /access/permissions not read)", [unobserved("the token's privileges (API /access/permissions)", seen?.ok === false ? seen.error : undefined)], []);
+    if (!seen?.ok)
+      return verdict(
+        this,
+        "the token's privileges unknown (API /access/permissions not read)",
+        [unobserved("the token's privileges (API /access/permissions)", seen?.ok === false ? seen.error : undefined)],
+        [],
+      );
     const { tokenId, majors, effective } = seen.value;
     const reasons: string[] = [];
     const checked: string[] = [];
@@ -32,7 +42,16 @@ export const permissionsGate: Gate = {
     for (const major of majors) {
       // A critical guest may carry an ACL of its own that takes away what /vms grants.
       const vmNeed = privilegeNeeds(major).find((n) => n.path === "/vms");
-      const needs = [...privilegeNeeds(major), ...config.critical.flatMap((g) => g.vms.map((vmid) => ({ path: `/vms/${vmid}`, privileges: vmNeed?.privileges ?? [], why: `critical guest ${vmid} of group ${g.group}` })))];
+      const needs = [
+        ...privilegeNeeds(major),
+        ...config.critical.flatMap((g) =>
+          g.vms.map((vmid) => ({
+            path: `/vms/${vmid}`,
+            privileges: vmNeed?.privileges ?? [],
+            why: `critical guest ${vmid} of group ${g.group}`,
+          })),
+        ),
+      ];
       const missing = needs.flatMap((need) => {
         const lacks = need.privileges.filter((p) => !(effective[need.path] ?? []).includes(p));
         needed += need.privileges.length;

@@ -22,7 +22,9 @@ export const privateNetworkGate: Gate = {
           reasons.push(unobserved(label, path?.result.ok === false ? path.result.error : undefined));
           unknown.push(`${from.name} → ${to.name}`);
         } else if (!path.result.value.reachable) {
-          reasons.push(`${label}: ${path.result.value.detail}: check the private interfaces and bridges of both nodes (interface names can change after a kernel update)`);
+          reasons.push(
+            `${label}: ${path.result.value.detail}: check the private interfaces and bridges of both nodes (interface names can change after a kernel update)`,
+          );
           silent.push(`${from.name} → ${to.name}`);
         } else checked.push(`${label}: ${path.result.value.detail}`);
       }

@@ -8,7 +8,8 @@ function summaryOf({ pve, votes }: ClusterState): string {
     if (!votes?.ok) return "quorum unknown (cluster status and pvecm status not read)";
     return `${counted}, ${votes.value.quorate ? "quorate" : "not quorate"} per pvecm status; cluster status not read`;
   }
-  if (!pve.value.quorate) return `not quorate (cluster status: ${pve.value.nodes.filter((n) => n.online).length}/${pve.value.nodeCount} nodes online), ${counted}`;
+  if (!pve.value.quorate)
+    return `not quorate (cluster status: ${pve.value.nodes.filter((n) => n.online).length}/${pve.value.nodeCount} nodes online), ${counted}`;
   return votes?.ok && !votes.value.quorate ? `${counted}, not quorate` : `quorate, ${counted}`;
 }
 
@@ -23,14 +24,18 @@ export const quorumGate: Gate = {
     if (!pve?.ok) reasons.push(unobserved("cluster status (API /cluster/status)", pve?.ok === false ? pve.error : undefined));
     else if (!pve.value.quorate) {
       const online = pve.value.nodes.filter((n) => n.online).map((n) => n.name);
-      reasons.push(`cluster ${pve.value.name} is not quorate (online: ${online.join(", ") || "none"} of ${pve.value.nodeCount}): restore corosync connectivity before upgrading anything`);
+      reasons.push(
+        `cluster ${pve.value.name} is not quorate (online: ${online.join(", ") || "none"} of ${pve.value.nodeCount}): restore corosync connectivity before upgrading anything`,
+      );
     } else checked.push(`cluster ${pve.value.name} is quorate`);
 
     const votes = state.votes;
     if (!votes?.ok) reasons.push(unobserved("corosync votes (pvecm status)", votes?.ok === false ? votes.error : undefined));
     else if (!votes.value.quorate || votes.value.total < votes.value.expected) {
       // One node down already uses the whole margin of a 3-node cluster: the upgrade would take the next.
-      reasons.push(`pvecm status on ${votes.value.from}: ${votes.value.total} of ${votes.value.expected} expected votes${votes.value.quorate ? "" : ", not quorate"}: bring every node's corosync back before taking one down`);
+      reasons.push(
+        `pvecm status on ${votes.value.from}: ${votes.value.total} of ${votes.value.expected} expected votes${votes.value.quorate ? "" : ", not quorate"}: bring every node's corosync back before taking one down`,
+      );
     } else checked.push(`${votes.value.total} of ${votes.value.expected} expected votes present (pvecm status on ${votes.value.from})`);
     return verdict(this, summaryOf(state), reasons, checked);
   },

@@ -8,7 +8,8 @@ import type { ClusterState } from "../observe/state.js";
 import type { Verdict } from "./types.js";
 
 /** An SSH error that says the node could not be reached at all, not that a command failed. */
-const CONNECTION_ERROR = /ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EHOSTDOWN|cannot connect|timed out while connecting|connection timed out/i;
+const CONNECTION_ERROR =
+  /ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EHOSTDOWN|cannot connect|timed out while connecting|connection timed out/i;
 
 /** What a reason says when it only follows from its node being unreachable. */
 const CONSEQUENCE =
@@ -81,13 +82,19 @@ export function rootCausesFirst(config: Config, state: ClusterState, verdicts: V
       const mentions = new RegExp(`(?<![\\w-])${escape(node)}(?![\\w-])`);
       const kept = reasons.filter((r) => !(mentions.test(r) && CONSEQUENCE.test(r)));
       if (kept.length === reasons.length) continue;
-      causes.push(said.has(node) ? `${node}: unreachable (see above)` : `${node}: unreachable (powered off or network down): SSH ${error}; corosync does not see it`);
+      causes.push(
+        said.has(node)
+          ? `${node}: unreachable (see above)`
+          : `${node}: unreachable (powered off or network down): SSH ${error}; corosync does not see it`,
+      );
       said.add(node);
       reasons = kept;
     }
     if (unreachable.size > 0) {
       const away = [...unreachable.keys()].join(", ");
-      reasons = reasons.map((r) => (WAITS_FOR_A_PEER.test(r) ? `${r} (likely because ${away} is unreachable: glusterd waits for its peers)` : r));
+      reasons = reasons.map((r) =>
+        WAITS_FOR_A_PEER.test(r) ? `${r} (likely because ${away} is unreachable: glusterd waits for its peers)` : r,
+      );
     }
     const faults = reasons.filter((r) => v.faults?.includes(r));
     const rest = reasons.filter((r) => !v.faults?.includes(r));

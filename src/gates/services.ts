@@ -28,7 +28,10 @@ export const servicesGate: Gate = {
         reasons.push(unobserved(`service ${service.name} (${check.what})`, check.result.error));
         unwell.push(seenAs(service, "unknown (check failed)"));
       } else if (!check.result.value.healthy) {
-        const hint = service.kind === "unit" ? `: start it and find out why it did not come up (\`systemctl status ${service.unit}\` on ${service.node})` : "";
+        const hint =
+          service.kind === "unit"
+            ? `: start it and find out why it did not come up (\`systemctl status ${service.unit}\` on ${service.node})`
+            : "";
         reasons.push(`service ${service.name} (${check.what}): ${check.result.value.detail}${hint}`);
         unwell.push(seenAs(service, check.result.value.detail));
       } else {

@@ -67,8 +67,7 @@ export class TextHealInfoReader {
       case "blank":
         if (line !== "") {
           fail(
-            `brick ${expecting.brick.name}: expected a blank line after ${quote(expecting.countLine)},` +
-              ` gluster printed ${quote(line)}`,
+            `brick ${expecting.brick.name}: expected a blank line after ${quote(expecting.countLine)},` + ` gluster printed ${quote(line)}`,
           );
         }
         this.expecting = { next: "brick" };
@@ -84,10 +83,7 @@ export class TextHealInfoReader {
     if (!line.startsWith(BRICK_PREFIX)) {
       const previous = this.bricks.at(-1);
       if (previous === undefined) fail(this.notHealInfo(line));
-      fail(
-        `${this.kind.command}: expected "Brick HOST:PATH" after brick ${previous.name},` +
-          ` gluster printed ${quote(line)}`,
-      );
+      fail(`${this.kind.command}: expected "Brick HOST:PATH" after brick ${previous.name},` + ` gluster printed ${quote(line)}`);
     }
     const ref = parseBrickName(line.slice(BRICK_PREFIX.length), this.kind.command);
     this.expecting = { next: "entry-or-status", tally: new HealBrickTally(ref) };

@@ -18,8 +18,7 @@ const REFUSALS: readonly KnownRefusal[] = [
   {
     // Any brick or self-heal daemon down (docs/domain/gluster.md, "Heal"): wait for them, the heal starts by itself anyway.
     pattern: /^Glusterd Syncop Mgmt brick op 'Heal' failed/,
-    explain: (volume) =>
-      `a brick or self-heal daemon of volume ${volume} is down, so gluster would not launch the heal`,
+    explain: (volume) => `a brick or self-heal daemon of volume ${volume} is down, so gluster would not launch the heal`,
   },
   {
     pattern: /^Staging failed on (\S+)\. Error: Self-heal daemon is not running/,
@@ -58,10 +57,7 @@ export function parseHealTrigger(run: GlusterInvocation): Parsed<HealLaunch> {
     const [launched, nextStep] = lines;
     const volume = LAUNCHED.exec(launched ?? "")?.[1];
     if (volume === undefined || nextStep !== NEXT_STEP) {
-      fail(
-        `${COMMAND}: expected "Launching heal operation … has been successful",` +
-          ` gluster printed ${quote(lines.join(" "))}`,
-      );
+      fail(`${COMMAND}: expected "Launching heal operation … has been successful",` + ` gluster printed ${quote(lines.join(" "))}`);
     }
     return { volume };
   });

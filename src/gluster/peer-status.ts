@@ -15,8 +15,7 @@ function readPeer(lines: LineCursor, index: number): Peer {
   const hostname = lines.field("Hostname: ", where);
   const uuid = lines.field("Uuid: ", `${COMMAND}: peer ${hostname}`);
   const stateText = lines.field("State: ", `${COMMAND}: peer ${hostname}`);
-  const [, state, connection] =
-    STATE_LINE.exec(stateText) ?? fail(`${COMMAND}: peer ${hostname}: cannot read "State: ${stateText}"`);
+  const [, state, connection] = STATE_LINE.exec(stateText) ?? fail(`${COMMAND}: peer ${hostname}: cannot read "State: ${stateText}"`);
   // A peer known by several addresses lists the others, one per line, until the blank line of the next peer.
   if (lines.peek() === "Other names:") {
     while (!lines.done && lines.peek() !== "") lines.next();

@@ -1,13 +1,6 @@
 // `gluster peer status --xml` and `gluster pool list --xml` share one shape (cli_xml_output_peer_status).
 import { parseFlag } from "./fields.js";
-import {
-  childrenNamed,
-  optionalText,
-  readCliOutput,
-  rejectUnknownChildren,
-  requiredChild,
-  requiredText,
-} from "./xml-tree.js";
+import { childrenNamed, optionalText, readCliOutput, rejectUnknownChildren, requiredChild, requiredText } from "./xml-tree.js";
 
 interface PeerElement {
   uuid: string;

@@ -8,15 +8,7 @@ import type { Parsed, VolumeInfo } from "./types.js";
 
 const COMMAND = "volume info";
 const VOLUME_START = " ";
-const HEADER_KEYS = [
-  "Volume Name",
-  "Type",
-  "Volume ID",
-  "Status",
-  "Snapshot Count",
-  "Number of Bricks",
-  "Transport-type",
-] as const;
+const HEADER_KEYS = ["Volume Name", "Type", "Volume ID", "Status", "Snapshot Count", "Number of Bricks", "Transport-type"] as const;
 type HeaderKey = (typeof HEADER_KEYS)[number];
 const BRICK_LINE = /^Brick\d+: (.+?)( \(arbiter\))?$/;
 /** A thin arbiter is printed after the bricks and is not counted in `Number of Bricks`. */

@@ -4,13 +4,7 @@
 const SELF_HEAL_DAEMON = "Self-heal Daemon";
 
 /** Daemons rollgate does not gate on, as cli-rpc-ops.c (gf_cli_status_cbk) names them; never bricks. */
-const OTHER_DAEMONS: readonly string[] = [
-  "NFS Server",
-  "Quota Daemon",
-  "Snapshot Daemon",
-  "Scrubber Daemon",
-  "Bitrot Daemon",
-];
+const OTHER_DAEMONS: readonly string[] = ["NFS Server", "Quota Daemon", "Snapshot Daemon", "Scrubber Daemon", "Bitrot Daemon"];
 
 type StatusNodeKind = "brick" | "self-heal-daemon" | "other-daemon";
 

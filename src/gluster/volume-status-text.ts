@@ -34,9 +34,7 @@ export function parseVolumeStatusText(text: string): Parsed<VolumeStatus> {
   return parsing(() => {
     const lines = new LineCursor(text, COMMAND);
     const title = lines.next();
-    const volume =
-      /^Status of volume: (\S+)$/.exec(title ?? "")?.[1] ??
-      fail(unexpectedFirstLine(COMMAND, "Status of volume: VOL", title));
+    const volume = /^Status of volume: (\S+)$/.exec(title ?? "")?.[1] ?? fail(unexpectedFirstLine(COMMAND, "Status of volume: VOL", title));
     const where = `${COMMAND} ${volume}`;
     // `volume status VOL detail` has no such header: it is a different layout, not read here.
     lines.field("Gluster process", where);

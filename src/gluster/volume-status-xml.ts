@@ -3,14 +3,7 @@ import { parseFlag, parseOptionalNumber } from "./fields.js";
 import { fail, parsing } from "./output-error.js";
 import type { Parsed, VolumeStatus } from "./types.js";
 import { statusNodeKind } from "./volume-status-nodes.js";
-import {
-  childrenNamed,
-  readCliOutput,
-  rejectUnknownChildren,
-  requiredChild,
-  requiredText,
-  type XmlElement,
-} from "./xml-tree.js";
+import { childrenNamed, readCliOutput, rejectUnknownChildren, requiredChild, requiredText, type XmlElement } from "./xml-tree.js";
 
 const COMMAND = "volume status --xml";
 const NODE_ELEMENTS = ["hostname", "path", "peerid", "status", "port", "ports", "pid"] as const;

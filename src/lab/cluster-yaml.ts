@@ -25,11 +25,17 @@ export function labClusterYaml({ topology, credentials, apiPort, sshPort, timeSc
   const t = (realMs: number, floorMs: number) => scaled(realMs, timeScale, floorMs);
   const limit = (name: LabTimeout, realMs: number, floorMs: number) => timeouts[name] ?? t(realMs, floorMs);
   const minute = 60_000;
-  const nodes = topology.nodes
-    .map((n) => `  - { name: ${n.name}, address: ${n.address}, privateAddress: ${n.privateAddress} }`)
-    .join("\n");
+  const nodes = topology.nodes.map((n) => `  - { name: ${n.name}, address: ${n.address}, privateAddress: ${n.privateAddress} }`).join("\n");
   const critical = topology.critical
-    .map((g) => [`  - group: ${g.group}`, `    vms: [${g.vms.join(", ")}]`, `    minHealthy: ${g.minHealthy}`, `    spread: ${g.spread}`, "    probes: [{ agent: true }]"].join("\n"))
+    .map((g) =>
+      [
+        `  - group: ${g.group}`,
+        `    vms: [${g.vms.join(", ")}]`,
+        `    minHealthy: ${g.minHealthy}`,
+        `    spread: ${g.spread}`,
+        "    probes: [{ agent: true }]",
+      ].join("\n"),
+    )
     .join("\n");
   return `# Written by \`rollgate lab up\` for an emulated PVE ${topology.release} cluster (time scale ${timeScale}x).
 # Paths are relative to this file. Timeouts are a real cluster's divided by the time scale.

@@ -37,7 +37,15 @@ export async function makeCredentials(clusterName: string, nodes: NodeSpec[]): P
       { shortName: "OU", value: randomUUID() },
       { name: "organizationName", value: "PVE Cluster Manager CA" },
     ],
-    { keyType: "ec", algorithm: "sha256", notAfterDate: new Date(Date.now() + 10 * 365 * 86_400_000), extensions: [{ name: "basicConstraints", cA: true, critical: true }, { name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true }] },
+    {
+      keyType: "ec",
+      algorithm: "sha256",
+      notAfterDate: new Date(Date.now() + 10 * 365 * 86_400_000),
+      extensions: [
+        { name: "basicConstraints", cA: true, critical: true },
+        { name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true },
+      ],
+    },
   );
   const entries = await Promise.all(
     nodes.map(async (node): Promise<[string, NodeCredentials]> => {

@@ -89,7 +89,9 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   const clock = scaledClock(timeScale);
   // A live holder keeps a pmxcfs lock for a few SSH round trips, which take real time at any
   // scale: at least a real second before it expires, or a fast lab would expire locks in use.
-  const cluster = new LabCluster(topology, { ...faultsOf(scenario), ...options.faults }, clock, { pmxcfsLockTimeoutMs: Math.max(CFS_LOCK_TIMEOUT_MS, timeScale * 1_000) });
+  const cluster = new LabCluster(topology, { ...faultsOf(scenario), ...options.faults }, clock, {
+    pmxcfsLockTimeoutMs: Math.max(CFS_LOCK_TIMEOUT_MS, timeScale * 1_000),
+  });
   const credentials = await makeCredentials(topology.clusterName, topology.nodes);
   const access = await labAccess(topology.release, { ...credentials.token, missingPrivileges: cluster.faults.tokenMissingPrivileges });
   const { servers, apiPort, sshPort } = await bindServers(cluster, credentials, access, options.apiPort ?? 0, options.sshPort ?? 0);
@@ -98,7 +100,13 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   cluster.on("node-up", (name) => void startServers(servers.get(name)!));
 
   const dir = path.resolve(options.dir);
-  const files = await writeLabFiles(dir, credentials, labClusterYaml({ topology, credentials, apiPort, sshPort, timeScale, ...(options.timeouts ? { timeouts: options.timeouts } : {}) }), topology.nodes.map((n) => ({ address: n.address, key: credentials.nodes.get(n.name)!.hostKey.public })), sshPort);
+  const files = await writeLabFiles(
+    dir,
+    credentials,
+    labClusterYaml({ topology, credentials, apiPort, sshPort, timeScale, ...(options.timeouts ? { timeouts: options.timeouts } : {}) }),
+    topology.nodes.map((n) => ({ address: n.address, key: credentials.nodes.get(n.name)!.hostKey.public })),
+    sshPort,
+  );
 
   const status = (): LabStatus => {
     cluster.advance();
@@ -161,7 +169,14 @@ async function bindServers(cluster: LabCluster, credentials: LabCredentials, acc
       const creds = credentials.nodes.get(node.name)!;
       servers.set(node.name, {
         api: new LabApiServer(cluster, node.name, node.address, api, creds.tls, access),
-        ssh: new LabSshServer(cluster, { node: node.name, address: node.address, port: ssh, hostKey: creds.hostKey.private, user: "root", authorizedKey: credentials.clientKey.public }),
+        ssh: new LabSshServer(cluster, {
+          node: node.name,
+          address: node.address,
+          port: ssh,
+          hostKey: creds.hostKey.private,
+          user: "root",
+          authorizedKey: credentials.clientKey.public,
+        }),
       });
     }
     try {
@@ -207,7 +222,11 @@ async function writeLabFiles(
   await writeFile(`${files.identity}.pub`, `${credentials.clientKey.public}\n`, secret);
   // known_hosts names a non-standard port as [address]:port, as ssh-keyscan writes it.
   const hostLine = (address: string) => (sshPort === 22 ? address : `[${address}]:${sshPort}`);
-  await writeFile(files.knownHosts, hostKeys.map((h) => `${hostLine(h.address)} ${h.key.split(" ").slice(0, 2).join(" ")}\n`).join(""), secret);
+  await writeFile(
+    files.knownHosts,
+    hostKeys.map((h) => `${hostLine(h.address)} ${h.key.split(" ").slice(0, 2).join(" ")}\n`).join(""),
+    secret,
+  );
   await writeFile(files.token, `${credentials.token.secret}\n`, secret);
   await writeFile(files.ca, credentials.caCert, secret);
   await writeFile(files.config, clusterYaml, secret);

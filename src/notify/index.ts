@@ -28,6 +28,8 @@ export async function notify(configs: readonly NotifyConfig[], report: RunReport
   const body = JSON.stringify(redactorOf(options.secrets ?? []).data(notificationBody(report)));
   const userAgent = `rollgate/${await packageVersion().catch(() => "unknown")}`;
   return Promise.all(
-    chosen.map(({ config, index }) => postWebhook({ config, index, event, body, userAgent, timeoutMs: options.timeoutMs, fetch: options.fetch ?? fetch })),
+    chosen.map(({ config, index }) =>
+      postWebhook({ config, index, event, body, userAgent, timeoutMs: options.timeoutMs, fetch: options.fetch ?? fetch }),
+    ),
   );
 }

@@ -56,7 +56,8 @@ function redact(text: string, secrets: readonly string[]): string {
 
 /** The innermost explanation of a fetch failure: undici wraps the socket error in `cause`. */
 function failureReason(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) return `no answer within ${formatDuration(timeoutMs)}`;
+  if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError"))
+    return `no answer within ${formatDuration(timeoutMs)}`;
   const reasons: string[] = [];
   let current: unknown = error;
   while (current instanceof Error) {

@@ -24,7 +24,11 @@ export async function collect(ctx: ObserveContext, facets: Iterable<Facet>, opti
   const readers: Record<Facet, () => Promise<void>> = {
     pve: async () => void (state.pve = await readPveCluster(ctx)),
     votes: async () => void (state.votes = await readVotes(ctx)),
-    ssh: async () => void (state.ssh = await readReach(ctx, perNode.map((n) => n.name))),
+    ssh: async () =>
+      void (state.ssh = await readReach(
+        ctx,
+        perNode.map((n) => n.name),
+      )),
     guests: async () => void (state.guests = await readGuests(ctx, guests())),
     ha: async () => void (state.ha = await readHa(ctx)),
     haConfig: async () => void (state.haConfig = await readHaConfig(ctx)),

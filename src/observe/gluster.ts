@@ -33,7 +33,12 @@ function unwrap<T>(parsed: Parsed<T>, what: string): T {
 const isXml = (output: string) => output.trimStart().startsWith("<");
 
 /** Runs a gluster command whose output is one small document, XML preferred. */
-async function glusterXml<T>(ctx: ObserveContext, node: string, args: string[], parsers: { xml: (text: string) => Parsed<T>; text: (text: string) => Parsed<T> }): Promise<T> {
+async function glusterXml<T>(
+  ctx: ObserveContext,
+  node: string,
+  args: string[],
+  parsers: { xml: (text: string) => Parsed<T>; text: (text: string) => Parsed<T> },
+): Promise<T> {
   const argv = ["gluster", ...args, "--xml"];
   const what = `\`${argv.join(" ")}\` on ${node}`;
   const run = await ctx.shell.run(node, readCommand(...argv));
@@ -102,7 +107,13 @@ export async function readGluster(ctx: ObserveContext): Promise<Record<string, O
 export async function readPeers(ctx: ObserveContext): Promise<Record<string, Observed<PeerStatus>>> {
   if (ctx.config.gluster.volumes.length === 0) return {};
   const entries = await Promise.all(
-    ctx.config.nodes.map(async (n) => [n.name, await attempt(() => glusterXml(ctx, n.name, ["peer", "status"], { xml: parsePeerStatusXml, text: parsePeerStatusText }))] as const),
+    ctx.config.nodes.map(
+      async (n) =>
+        [
+          n.name,
+          await attempt(() => glusterXml(ctx, n.name, ["peer", "status"], { xml: parsePeerStatusXml, text: parsePeerStatusText })),
+        ] as const,
+    ),
   );
   return Object.fromEntries(entries);
 }

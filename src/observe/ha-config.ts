@@ -57,7 +57,9 @@ const flag = z.union([z.literal(0), z.literal(1)]).transform((v) => v === 1);
 const errors = z
   .record(z.string(), z.union([z.string(), z.array(z.string())]))
   .optional()
-  .transform((e) => Object.entries(e ?? {}).map(([option, message]) => `${option}: ${Array.isArray(message) ? message.join(", ") : message}`));
+  .transform((e) =>
+    Object.entries(e ?? {}).map(([option, message]) => `${option}: ${Array.isArray(message) ? message.join(", ") : message}`),
+  );
 
 const resourcesSchema = z.array(
   z.looseObject({
@@ -122,17 +124,35 @@ export function readHaConfig(ctx: ObserveContext): Promise<Observed<HaConfig>> {
         resources: listed.map((r) => ({ sid: r.sid, vmid: vmidOf(r.sid), state: r.state ?? "started", failback: r.failback ?? true })),
         nodeRules: rules
           .filter((r) => r.type === "node-affinity")
-          .map((r) => ({ name: `rule ${r.rule}`, nodes: parseNodeList(r.nodes ?? ""), strict: r.strict ?? false, resources: r.resources.split(","), disabled: r.disable ?? false, errors: r.errors })),
+          .map((r) => ({
+            name: `rule ${r.rule}`,
+            nodes: parseNodeList(r.nodes ?? ""),
+            strict: r.strict ?? false,
+            resources: r.resources.split(","),
+            disabled: r.disable ?? false,
+            errors: r.errors,
+          })),
         affinityRules: rules
           .filter((r) => r.type === "resource-affinity")
-          .map((r) => ({ name: `rule ${r.rule}`, affinity: r.affinity ?? "positive", resources: r.resources.split(","), disabled: r.disable ?? false, errors: r.errors })),
+          .map((r) => ({
+            name: `rule ${r.rule}`,
+            affinity: r.affinity ?? "positive",
+            resources: r.resources.split(","),
+            disabled: r.disable ?? false,
+            errors: r.errors,
+          })),
       };
     }
     const groups = validated(groupsSchema, await get("/cluster/ha/groups"), "/cluster/ha/groups");
     const byGroup = new Map(groups.map((g) => [g.group, g]));
     return {
       source: "groups",
-      resources: listed.map((r) => ({ sid: r.sid, vmid: vmidOf(r.sid), state: r.state ?? "started", failback: !(r.group ? (byGroup.get(r.group)?.nofailback ?? false) : false) })),
+      resources: listed.map((r) => ({
+        sid: r.sid,
+        vmid: vmidOf(r.sid),
+        state: r.state ?? "started",
+        failback: !(r.group ? (byGroup.get(r.group)?.nofailback ?? false) : false),
+      })),
       nodeRules: groups.map((g) => ({
         name: `group ${g.group}`,
         nodes: parseNodeList(g.nodes),

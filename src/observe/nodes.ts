@@ -10,12 +10,25 @@ import { parseGlusterFstab, type GlusterMount } from "./parsers/findmnt.js";
 import { parseKernelList } from "./parsers/kernels.js";
 import { interpretPing } from "./parsers/ping.js";
 import { parsePvecmStatus } from "./parsers/pvecm.js";
-import { attempt, type CorosyncVotes, type NodePackages, type NodeReach, type Observed, type PathCheck, type ServiceCheck } from "./state.js";
+import {
+  attempt,
+  type CorosyncVotes,
+  type NodePackages,
+  type NodeReach,
+  type Observed,
+  type PathCheck,
+  type ServiceCheck,
+} from "./state.js";
 
 const bootIdPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Runs a read-only command and insists on exit status 0 (or one of `accepted`). */
-export async function runChecked(ctx: ObserveContext, node: string, argv: string[], accepted: readonly number[] = [0]): Promise<CommandResult> {
+export async function runChecked(
+  ctx: ObserveContext,
+  node: string,
+  argv: string[],
+  accepted: readonly number[] = [0],
+): Promise<CommandResult> {
   const result = await ctx.shell.run(node, readCommand(...argv));
   if (result.exitCode === null || !accepted.includes(result.exitCode)) {
     const said = (result.stderr.trim() || result.stdout.trim()).split("\n").slice(0, 3).join(" / ");
@@ -33,7 +46,10 @@ export function readBootId(ctx: ObserveContext, node: string): Promise<Observed<
   });
 }
 
-export async function readReach(ctx: ObserveContext, nodes: readonly string[] = ctx.config.nodes.map((n) => n.name)): Promise<Record<string, Observed<NodeReach>>> {
+export async function readReach(
+  ctx: ObserveContext,
+  nodes: readonly string[] = ctx.config.nodes.map((n) => n.name),
+): Promise<Record<string, Observed<NodeReach>>> {
   const entries = await Promise.all(nodes.map(async (node) => [node, await readBootId(ctx, node)] as const));
   return Object.fromEntries(entries);
 }
@@ -76,12 +92,16 @@ export function readServices(ctx: ObserveContext): Promise<ServiceCheck[]> {
 
 export function readPrivateNetwork(ctx: ObserveContext): Promise<PathCheck[]> {
   const pairs = ctx.config.nodes.flatMap((from) =>
-    ctx.config.nodes.filter((to) => to.name !== from.name && to.privateAddress).map((to) => ({ from: from.name, to: to.name, address: to.privateAddress! })),
+    ctx.config.nodes
+      .filter((to) => to.name !== from.name && to.privateAddress)
+      .map((to) => ({ from: from.name, to: to.name, address: to.privateAddress! })),
   );
   return Promise.all(
     pairs.map(async (pair) => ({
       ...pair,
-      result: await attempt(async () => interpretPing(await ctx.shell.run(pair.from, readCommand("ping", "-c", "1", "-W", "2", pair.address)))),
+      result: await attempt(async () =>
+        interpretPing(await ctx.shell.run(pair.from, readCommand("ping", "-c", "1", "-W", "2", pair.address))),
+      ),
     })),
   );
 }
@@ -95,7 +115,8 @@ export function readPackages(ctx: ObserveContext, node: string): Promise<Observe
       ctx.shell.run(node, readCommand("test", "-e", "/run/reboot-required")),
       attempt(async () => (await pvePaths(ctx.pve, avoidTarget(ctx)).nodes.$(node).version.$get()) as { version?: string }),
     ]);
-    if (rebootFlag.exitCode !== 0 && rebootFlag.exitCode !== 1) throw new Error(`test -e /run/reboot-required on ${node} exited ${rebootFlag.exitCode}`);
+    if (rebootFlag.exitCode !== 0 && rebootFlag.exitCode !== 1)
+      throw new Error(`test -e /run/reboot-required on ${node} exited ${rebootFlag.exitCode}`);
     const bootable = parseKernelList(kernels.stdout);
     return {
       runningKernel: uname.stdout.trim(),
@@ -114,10 +135,18 @@ export function readPackages(ctx: ObserveContext, node: string): Promise<Observe
  */
 export async function readGlusterMounts(ctx: ObserveContext): Promise<Record<string, Observed<GlusterMount[]>>> {
   const entries = await Promise.all(
-    ctx.config.nodes.filter((n) => n.name !== ctx.target).map(async (n) => [n.name, await attempt(async () => {
-      const run = await ctx.shell.run(n.name, readCommand("findmnt", "--fstab", "-J", "-t", "glusterfs"));
-      return parseGlusterFstab(run.stdout, run.exitCode);
-    })] as const),
+    ctx.config.nodes
+      .filter((n) => n.name !== ctx.target)
+      .map(
+        async (n) =>
+          [
+            n.name,
+            await attempt(async () => {
+              const run = await ctx.shell.run(n.name, readCommand("findmnt", "--fstab", "-J", "-t", "glusterfs"));
+              return parseGlusterFstab(run.stdout, run.exitCode);
+            }),
+          ] as const,
+      ),
   );
   return Object.fromEntries(entries);
 }
@@ -130,10 +159,16 @@ export async function readGlusterMounts(ctx: ObserveContext): Promise<Record<str
 export async function readAptUpdate(ctx: ObserveContext): Promise<Record<string, Observed<AptUpdate>>> {
   const refresh: RemoteCommand = readCommand("apt-get", "update");
   const entries = await Promise.all(
-    ctx.config.nodes.map(async (n) => [n.name, await attempt(async () => {
-      const run = await ctx.shell.run(n.name, refresh, { timeoutMs: ctx.config.timeouts.apt });
-      return parseAptUpdate(run.stdout, run.stderr, run.exitCode);
-    })] as const),
+    ctx.config.nodes.map(
+      async (n) =>
+        [
+          n.name,
+          await attempt(async () => {
+            const run = await ctx.shell.run(n.name, refresh, { timeoutMs: ctx.config.timeouts.apt });
+            return parseAptUpdate(run.stdout, run.stderr, run.exitCode);
+          }),
+        ] as const,
+    ),
   );
   return Object.fromEntries(entries);
 }

@@ -31,14 +31,24 @@ export function readPermissions(ctx: ObserveContext): Promise<Observed<TokenPerm
     const get = (path: string, params?: Record<string, string>) => ctx.pve.get(path, params, avoidTarget(ctx));
     // Any node that answers tells its version; one that is down is asked for nothing.
     const versions = await Promise.all(
-      ctx.config.nodes.map((n) => get(`/nodes/${n.name}/version`).then((v) => validated(versionSchema, v, `/nodes/${n.name}/version`).version, () => null)),
+      ctx.config.nodes.map((n) =>
+        get(`/nodes/${n.name}/version`).then(
+          (v) => validated(versionSchema, v, `/nodes/${n.name}/version`).version,
+          () => null,
+        ),
+      ),
     );
     const known = versions.filter((v): v is string => v !== null);
     if (known.length === 0) throw new Error("no node answered /nodes/NODE/version");
     const unknown = known.filter((v) => majorOf(v) === null);
     if (unknown.length > 0) throw new Error(`the nodes run PVE ${unknown.join(", ")}, which rollgate does not know (it knows 8.4 and 9.x)`);
     const majors = [...new Set(known.map((v) => majorOf(v)!))].sort();
-    const paths = [...new Set([...majors.flatMap((m) => privilegeNeeds(m).map((n) => n.path)), ...ctx.config.critical.flatMap((g) => g.vms.map((vmid) => `/vms/${vmid}`))])];
+    const paths = [
+      ...new Set([
+        ...majors.flatMap((m) => privilegeNeeds(m).map((n) => n.path)),
+        ...ctx.config.critical.flatMap((g) => g.vms.map((vmid) => `/vms/${vmid}`)),
+      ]),
+    ];
     const effective: Record<string, string[]> = {};
     await Promise.all(
       paths.map(async (path) => {

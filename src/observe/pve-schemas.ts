@@ -8,7 +8,13 @@ const flag = z.union([z.literal(0), z.literal(1)]).transform((v) => v === 1);
 export const clusterStatusSchema = z.array(
   z.discriminatedUnion("type", [
     z.looseObject({ type: z.literal("cluster"), name: z.string(), nodes: z.number().int(), quorate: flag }),
-    z.looseObject({ type: z.literal("node"), name: z.string(), nodeid: z.number().int().optional(), ip: z.string().optional(), online: flag }),
+    z.looseObject({
+      type: z.literal("node"),
+      name: z.string(),
+      nodeid: z.number().int().optional(),
+      ip: z.string().optional(),
+      online: flag,
+    }),
   ]),
 );
 
@@ -77,7 +83,14 @@ export const taskStatusSchema = z.looseObject({
 });
 
 export const tasksListSchema = z.array(
-  z.looseObject({ upid: z.string(), type: z.string(), id: z.string().optional(), starttime: z.number(), status: z.string().optional(), endtime: z.number().optional() }),
+  z.looseObject({
+    upid: z.string(),
+    type: z.string(),
+    id: z.string().optional(),
+    starttime: z.number(),
+    status: z.string().optional(),
+    endtime: z.number().optional(),
+  }),
 );
 
 export const taskLogSchema = z.array(z.looseObject({ n: z.number(), t: z.string() }));
@@ -104,7 +117,14 @@ export const migratePreconditionSchema = z.looseObject({
 });
 
 export const storageListSchema = z.array(
-  z.looseObject({ storage: z.string(), type: z.string(), server: z.string().optional(), server2: z.string().optional(), volume: z.string().optional(), disable: flag.optional() }),
+  z.looseObject({
+    storage: z.string(),
+    type: z.string(),
+    server: z.string().optional(),
+    server2: z.string().optional(),
+    volume: z.string().optional(),
+    disable: flag.optional(),
+  }),
 );
 
 /** Validates an API answer; the error names the path and what did not match. */

@@ -6,8 +6,29 @@ import type { z } from "zod";
 import { PveHttpError } from "../transport/pve.js";
 import { pvePaths } from "../transport/pve-paths.js";
 import { avoidTarget, type ObserveContext } from "./context.js";
-import { clusterStatusSchema, guestResourcesSchema, haManagerStatusSchema, haResourcesSchema, migratePreconditionSchema, nodeResourcesSchema, storageListSchema, validated, vmStatusSchema } from "./pve-schemas.js";
-import { attempt, type CriticalMember, type Guest, type GuestsView, type HaView, type MigrationConstraints, type NodeCapacity, type Observed, type PveCluster, type StorageView } from "./state.js";
+import {
+  clusterStatusSchema,
+  guestResourcesSchema,
+  haManagerStatusSchema,
+  haResourcesSchema,
+  migratePreconditionSchema,
+  nodeResourcesSchema,
+  storageListSchema,
+  validated,
+  vmStatusSchema,
+} from "./pve-schemas.js";
+import {
+  attempt,
+  type CriticalMember,
+  type Guest,
+  type GuestsView,
+  type HaView,
+  type MigrationConstraints,
+  type NodeCapacity,
+  type Observed,
+  type PveCluster,
+  type StorageView,
+} from "./state.js";
 
 export function readPveCluster(ctx: ObserveContext): Promise<Observed<PveCluster>> {
   return attempt(async () => {
@@ -34,7 +55,11 @@ export function readHa(ctx: ObserveContext): Promise<Observed<HaView>> {
 }
 
 export async function readGuestList(ctx: ObserveContext): Promise<Guest[]> {
-  const resources = validated(guestResourcesSchema, await pvePaths(ctx.pve, avoidTarget(ctx)).cluster.resources.$get({ type: "vm" }), "/cluster/resources?type=vm");
+  const resources = validated(
+    guestResourcesSchema,
+    await pvePaths(ctx.pve, avoidTarget(ctx)).cluster.resources.$get({ type: "vm" }),
+    "/cluster/resources?type=vm",
+  );
   return resources.map((r) => ({
     vmid: r.vmid,
     name: r.name ?? `${r.type}-${r.vmid}`,
@@ -70,7 +95,12 @@ async function readMember(ctx: ObserveContext, group: CriticalGroup, vmid: numbe
   member.tcp = await Promise.all(
     group.probes.flatMap((p) =>
       p.kind === "tcp"
-        ? [attempt(() => ctx.probes.tcp(p.host, p.port, ctx.config.proxmox.timeout).then(() => true as const)).then((result) => ({ target: `${p.host}:${p.port}`, result }))]
+        ? [
+            attempt(() => ctx.probes.tcp(p.host, p.port, ctx.config.proxmox.timeout).then(() => true as const)).then((result) => ({
+              target: `${p.host}:${p.port}`,
+              result,
+            })),
+          ]
         : [],
     ),
   );
@@ -90,7 +120,11 @@ export function readStorage(ctx: ObserveContext): Promise<Observed<StorageView>>
 }
 
 export async function readNodeCapacity(ctx: ObserveContext): Promise<NodeCapacity[]> {
-  const nodes = validated(nodeResourcesSchema, await pvePaths(ctx.pve, avoidTarget(ctx)).cluster.resources.$get({ type: "node" }), "/cluster/resources?type=node");
+  const nodes = validated(
+    nodeResourcesSchema,
+    await pvePaths(ctx.pve, avoidTarget(ctx)).cluster.resources.$get({ type: "node" }),
+    "/cluster/resources?type=node",
+  );
   return nodes.map((n) => ({ name: n.node, maxmem: n.maxmem ?? 0, mem: n.mem ?? 0 }));
 }
 
@@ -101,7 +135,9 @@ export async function readNodeCapacity(ctx: ObserveContext): Promise<NodeCapacit
  */
 function whyNotAllowed(notAllowed: z.infer<typeof migratePreconditionSchema>["not_allowed_nodes"]): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(notAllowed ?? {}).flatMap(([node, why]) => (why.unavailable_storages?.length ? [[node, `storage ${why.unavailable_storages.join(", ")} not available there`]] : [])),
+    Object.entries(notAllowed ?? {}).flatMap(([node, why]) =>
+      why.unavailable_storages?.length ? [[node, `storage ${why.unavailable_storages.join(", ")} not available there`]] : [],
+    ),
   );
 }
 

@@ -23,7 +23,22 @@ export async function attempt<T>(read: () => Promise<T>): Promise<Observed<T>> {
 }
 
 /** The parts of the state a gate can ask for. */
-export type Facet = "pve" | "votes" | "ssh" | "guests" | "ha" | "haConfig" | "permissions" | "mounts" | "aptUpdate" | "gluster" | "services" | "privateNetwork" | "packages" | "constraints" | "storage";
+export type Facet =
+  | "pve"
+  | "votes"
+  | "ssh"
+  | "guests"
+  | "ha"
+  | "haConfig"
+  | "permissions"
+  | "mounts"
+  | "aptUpdate"
+  | "gluster"
+  | "services"
+  | "privateNetwork"
+  | "packages"
+  | "constraints"
+  | "storage";
 
 export interface PveNode {
   name: string;

@@ -29,13 +29,21 @@ function highest(rule: HaNodeRule, among: readonly string[]): string[] {
  * HA's view of one guest leaving `target` for one of `candidates`; null when HA does not manage
  * it (or manages it in a state it does not move: stopped, ignored).
  */
-export function haPreferenceFor(ha: HaConfig | null, vmid: number, type: "qemu" | "lxc", target: string, candidates: readonly string[]): HaPreference | null {
+export function haPreferenceFor(
+  ha: HaConfig | null,
+  vmid: number,
+  type: "qemu" | "lxc",
+  target: string,
+  candidates: readonly string[],
+): HaPreference | null {
   const sid = sidOf(vmid, type);
   const resource = ha?.resources.find((r) => r.sid === sid);
   if (!ha || !resource || !["started", "enabled"].includes(resource.state)) return null;
   const rule = ha.nodeRules.find((r) => !r.disabled && r.resources.includes(sid)) ?? null;
   const allowed = rule?.strict ? candidates.filter((n) => rule.nodes.some((p) => p.node === n)) : [...candidates];
-  const apart = ha.affinityRules.filter((r) => !r.disabled && r.affinity === "negative" && r.resources.includes(sid)).flatMap((r) => r.resources.filter((s) => s !== sid));
+  const apart = ha.affinityRules
+    .filter((r) => !r.disabled && r.affinity === "negative" && r.resources.includes(sid))
+    .flatMap((r) => r.resources.filter((s) => s !== sid));
   return {
     allowed,
     preferred: rule ? highest(rule, allowed) : allowed,
@@ -53,4 +61,3 @@ export function failbackOffCommand(ha: HaConfig, preference: HaPreference, sid: 
   if (ha.source === "groups" && preference.rule) return `ha-manager groupset ${preference.rule.name.replace(/^group /, "")} --nofailback 1`;
   return `ha-manager set ${sid} --failback 0`;
 }
-

@@ -73,10 +73,23 @@ export function placeGuests(input: PlacementInput): Placement {
   for (const guest of leaving) {
     const group = groupOf.get(guest.vmid) ?? null;
     const pinned = input.constraints.get(guest.vmid);
-    const base = { vmid: guest.vmid, name: guest.name, type: guest.type, from: target, group: group?.group ?? null, lock: pinned?.lock ?? guest.lock };
+    const base = {
+      vmid: guest.vmid,
+      name: guest.name,
+      type: guest.type,
+      from: target,
+      group: group?.group ?? null,
+      lock: pinned?.lock ?? guest.lock,
+    };
     const policy = policyOf(config, guest.vmid);
     if (policy === "leave") {
-      moves.push({ ...base, action: "leave", to: null, why: "guestOverrides: leave (goes down with the node)", problem: group ? `critical guest of group ${group.group} set to leave: it would go down with ${target}` : null });
+      moves.push({
+        ...base,
+        action: "leave",
+        to: null,
+        why: "guestOverrides: leave (goes down with the node)",
+        problem: group ? `critical guest of group ${group.group} set to leave: it would go down with ${target}` : null,
+      });
       continue;
     }
     if (policy === "shutdown") {
@@ -85,12 +98,19 @@ export function placeGuests(input: PlacementInput): Placement {
     }
     if (pinned && (pinned.localDisks.length > 0 || pinned.localResources.length > 0)) {
       const what = [...pinned.localDisks, ...pinned.localResources].join(", ");
-      moves.push({ ...base, action: "shutdown", to: null, why: `cannot live-migrate (local ${what}): shut down instead`, problem: group ? `critical guest ${guest.vmid} cannot move (local ${what})` : null });
+      moves.push({
+        ...base,
+        action: "shutdown",
+        to: null,
+        why: `cannot live-migrate (local ${what}): shut down instead`,
+        problem: group ? `critical guest ${guest.vmid} cannot move (local ${what})` : null,
+      });
       continue;
     }
     const action: GuestAction = guest.type === "lxc" ? "restart-migrate" : "migrate";
     const why = guest.type === "lxc" ? "containers cannot live-migrate: restart migration (brief downtime)" : "live migration";
-    const peersOf = (node: string) => (group ? after.filter((g) => g.node === node && g.status === "running" && g.vmid !== guest.vmid && group.vms.includes(g.vmid)) : []);
+    const peersOf = (node: string) =>
+      group ? after.filter((g) => g.node === node && g.status === "running" && g.vmid !== guest.vmid && group.vms.includes(g.vmid)) : [];
     const fits = (node: string) => {
       const cap = input.capacity.find((c) => c.name === node);
       return cap !== undefined && cap.maxmem - (used.get(node) ?? 0) >= guest.maxmem;
@@ -109,7 +129,9 @@ export function placeGuests(input: PlacementInput): Placement {
       continue;
     }
     const haNodes = preference ? (preference.failback ? preference.preferred : preference.allowed) : candidates;
-    const apart = (node: string) => preference !== null && after.some((g) => g.node === node && g.status === "running" && preference.apart.includes(sidOf(g.vmid, g.type)));
+    const apart = (node: string) =>
+      preference !== null &&
+      after.some((g) => g.node === node && g.status === "running" && preference.apart.includes(sidOf(g.vmid, g.type)));
     // PVE names nodes it will not migrate this guest to (a storage missing there, HA affinity).
     const notAllowed = pinned?.notAllowed ?? {};
     const permitted = candidates.filter((n) => notAllowed[n] === undefined && haNodes.includes(n) && !apart(n));
@@ -120,14 +142,25 @@ export function placeGuests(input: PlacementInput): Placement {
     const upgradedFirst = byFree(roomy.filter((n) => input.upgraded.includes(n)));
     const choice = upgradedFirst[0] ?? byFree(roomy)[0] ?? null;
     if (!choice) {
-      const refusedBy = Object.entries(notAllowed).filter(([n]) => candidates.includes(n)).map(([n, why]) => `${n}: ${why}`);
+      const refusedBy = Object.entries(notAllowed)
+        .filter(([n]) => candidates.includes(n))
+        .map(([n, why]) => `${n}: ${why}`);
       const limits = [
         ...(refusedBy.length > 0 ? [`PVE allows no other node (${refusedBy.join("; ")})`] : []),
-        ...(preference?.rule ? [`HA keeps it on ${haNodes.join(", ") || "no node that is left"} (${preference.rule.name}${preference.failback ? ", failback on" : ""})`] : []),
-        ...(candidates.some(apart) ? [`HA keeps it apart from ${preference!.apart.join(", ")} (negative resource-affinity) on ${candidates.filter(apart).join(", ")}`] : []),
+        ...(preference?.rule
+          ? [
+              `HA keeps it on ${haNodes.join(", ") || "no node that is left"} (${preference.rule.name}${preference.failback ? ", failback on" : ""})`,
+            ]
+          : []),
+        ...(candidates.some(apart)
+          ? [
+              `HA keeps it apart from ${preference!.apart.join(", ")} (negative resource-affinity) on ${candidates.filter(apart).join(", ")}`,
+            ]
+          : []),
       ];
       // HA's own choice breaks the spread: rollgate's placement would be undone onto a peer's node.
-      const haCrowds = allowed.length === 0 && permitted.length > 0 && preference?.rule && preference.failback && haNodes.length < candidates.length;
+      const haCrowds =
+        allowed.length === 0 && permitted.length > 0 && preference?.rule && preference.failback && haNodes.length < candidates.length;
       const crowdedBy = [...new Set(permitted.flatMap((n) => peersOf(n).map((p) => `${p.vmid}@${n}`)))];
       const reason = haCrowds
         ? `HA would move it to ${haNodes.join(" or ")} (${preference.rule!.name}, failback on), where ${crowdedBy.join(", ")} of group ${group?.group} already run (spread: true): for the upgrade, \`${failbackOffCommand(input.ha!, preference, sidOf(guest.vmid, guest.type))}\`${input.ha!.source === "rules" ? `, or a negative resource-affinity rule over group ${group?.group}` : ""}`

@@ -49,13 +49,21 @@ export const estimates = {
   healAfterRebootSeconds: 120,
 } as const;
 
-function estimateNode(config: Config, moves: GuestMove[], guests: Guest[], pending: PendingPackage[] | null, reboot: RebootPrediction | null): number {
+function estimateNode(
+  config: Config,
+  moves: GuestMove[],
+  guests: Guest[],
+  pending: PendingPackage[] | null,
+  reboot: RebootPrediction | null,
+): number {
   const memoryOf = (vmid: number) => (guests.find((g) => g.vmid === vmid)?.maxmem ?? 0) / 2 ** 30;
   const migrations = moves
     .filter((m) => m.action !== "leave")
     .reduce((sum, m) => sum + estimates.migrationBaseSeconds + estimates.migrationSecondsPerGiB * memoryOf(m.vmid), 0);
   const apt = estimates.aptBaseSeconds + estimates.aptSecondsPerPackage * (pending?.length ?? 0);
-  const back = reboot?.needed ? estimates.rebootSeconds + estimates.healAfterRebootSeconds + config.timeouts.settle / 1000 : config.timeouts.settle / 1000;
+  const back = reboot?.needed
+    ? estimates.rebootSeconds + estimates.healAfterRebootSeconds + config.timeouts.settle / 1000
+    : config.timeouts.settle / 1000;
   return Math.round(migrations + apt + back);
 }
 
@@ -65,18 +73,27 @@ function pveVersionAfter(pending: PendingPackage[] | null): string | null {
 
 /** What a plan is built from: everything the preflight gates read, and what placements and packages need. */
 export function planFacets(config: Config): Set<Facet> {
-  return new Set<Facet>([...facetsFor(config, [...preflightGates, "gluster-storage-failover"]), "guests", "packages", "constraints", "haConfig"]);
+  return new Set<Facet>([
+    ...facetsFor(config, [...preflightGates, "gluster-storage-failover"]),
+    "guests",
+    "packages",
+    "constraints",
+    "haConfig",
+  ]);
 }
 
 export function buildPlan(config: Config, state: ClusterState, verdicts: Verdict[], only: readonly string[] | null = null): Plan {
   const warnings: string[] = [];
   const guestsView = state.guests?.ok ? state.guests.value : null;
-  if (!guestsView) warnings.push(`guests could not be read (${state.guests?.ok === false ? state.guests.error : "not collected"}): placements unknown`);
+  if (!guestsView)
+    warnings.push(`guests could not be read (${state.guests?.ok === false ? state.guests.error : "not collected"}): placements unknown`);
   const constraints = new Map<number, MigrationConstraints>(
     state.constraints?.ok ? Object.entries(state.constraints.value).map(([vmid, c]) => [Number(vmid), c]) : [],
   );
-  if (state.constraints && !state.constraints.ok) warnings.push(`migration preconditions could not be read (${state.constraints.error}): local disks unknown`);
-  if (state.haConfig && !state.haConfig.ok) warnings.push(`HA's groups or rules could not be read (${state.haConfig.error}): placements may disagree with HA's`);
+  if (state.constraints && !state.constraints.ok)
+    warnings.push(`migration preconditions could not be read (${state.constraints.error}): local disks unknown`);
+  if (state.haConfig && !state.haConfig.ok)
+    warnings.push(`HA's groups or rules could not be read (${state.haConfig.error}): placements may disagree with HA's`);
   if (state.haConfig?.ok) warnings.push(...haRuleFindings(config, state.haConfig.value));
 
   const order = upgradeOrder(config, guestsView?.guests ?? [], only);
@@ -91,14 +108,26 @@ export function buildPlan(config: Config, state: ClusterState, verdicts: Verdict
     const pending = known?.pending ?? null;
     const reboot = known ? predictReboot(known) : null;
     const upToDate = known !== null && pending!.length === 0 && reboot?.needed === false;
-    const placement = guestsView && !upToDate
-      ? placeGuests({ config, guests, capacity: guestsView.nodes, target: node, upgraded, unavailable: [], constraints, ha: state.haConfig?.ok ? state.haConfig.value : null })
-      : { moves: [], after: guests };
+    const placement =
+      guestsView && !upToDate
+        ? placeGuests({
+            config,
+            guests,
+            capacity: guestsView.nodes,
+            target: node,
+            upgraded,
+            unavailable: [],
+            constraints,
+            ha: state.haConfig?.ok ? state.haConfig.value : null,
+          })
+        : { moves: [], after: guests };
     for (const move of placement.moves) if (move.problem) notes.push(move.problem);
     if (state.storage) notes.push(...glusterStorageGate.evaluate({ config, state, target: node }).reasons);
     const after = pveVersionAfter(pending);
     if (after && /^9\./.test(after) && config.gluster.volumes.length > 0) {
-      warnings.push(`${node}: pve-manager ${after} is PVE 9, which removed the GlusterFS storage plugin (pve8to9 fails on glusterfs: storages): move to a FUSE mount with dir storage first`);
+      warnings.push(
+        `${node}: pve-manager ${after} is PVE 9, which removed the GlusterFS storage plugin (pve8to9 fails on glusterfs: storages): move to a FUSE mount with dir storage first`,
+      );
     }
     nodes.push({
       node,

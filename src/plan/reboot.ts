@@ -29,7 +29,11 @@ export function predictReboot(packages: NodePackages): RebootPrediction {
     if (pinned !== running) return { needed: true, reason: `kernel ${pinned} is pinned but ${running} is running`, kernelAfter: pinned };
     return packages.rebootRequiredFile
       ? { needed: true, reason: "/run/reboot-required exists", kernelAfter: pinned }
-      : { needed: false, reason: `running the pinned kernel ${pinned} (proxmox-boot-tool kernel unpin to follow new kernels)`, kernelAfter: pinned };
+      : {
+          needed: false,
+          reason: `running the pinned kernel ${pinned} (proxmox-boot-tool kernel unpin to follow new kernels)`,
+          kernelAfter: pinned,
+        };
   }
   const installedNewest = newestKernel(packages.installedKernels) ?? running;
   const after = newestKernel(kernelsAfterUpgrade(packages)) ?? running;

@@ -51,10 +51,16 @@ const durationText = z.string().transform((text, ctx) => {
   }
 });
 const waitLimit = z
-  .union([z.enum(timeoutNames), durationText], { error: `expected a timeout of cluster.yaml (${timeoutNames.join(", ")}) or a duration such as 5m` })
+  .union([z.enum(timeoutNames), durationText], {
+    error: `expected a timeout of cluster.yaml (${timeoutNames.join(", ")}) or a duration such as 5m`,
+  })
   .transform((v): WaitLimit => (typeof v === "string" ? { timeout: v } : { ms: v }));
 
-const gateEntry = strict({ gate: z.enum(gateNames), wait: waitLimit.optional() }).transform((e): EntryBody => ({ kind: "gate", gate: e.gate, wait: e.wait ?? null }));
+const gateEntry = strict({ gate: z.enum(gateNames), wait: waitLimit.optional() }).transform((e): EntryBody => ({
+  kind: "gate",
+  gate: e.gate,
+  wait: e.wait ?? null,
+}));
 const preflightGatesEntry = strict({ gates: z.literal("preflight") }).transform((): EntryBody => ({ kind: "preflight-gates" }));
 const stepEntry = strict({ step: z.enum(stepNames) }).transform((e): EntryBody => ({ kind: "step", step: e.step }));
 const runEntry = strict({
@@ -64,9 +70,15 @@ const runEntry = strict({
   timeout: durationText.optional(),
   unless: z.string().min(1).optional(),
   takesNodeDown: z.boolean().default(false),
-}).transform(
-  (e): EntryBody => ({ kind: "run", command: e.run, on: e.on, title: e.title ?? `run: ${e.run}`, timeoutMs: e.timeout ?? null, unless: e.unless ?? null, takesNodeDown: e.takesNodeDown }),
-);
+}).transform((e): EntryBody => ({
+  kind: "run",
+  command: e.run,
+  on: e.on,
+  title: e.title ?? `run: ${e.run}`,
+  timeoutMs: e.timeout ?? null,
+  unless: e.unless ?? null,
+  takesNodeDown: e.takesNodeDown,
+}));
 
 /**
  * An entry is told apart by its key (gate:, gates:, step:, run:), and then validated by that
@@ -102,7 +114,8 @@ const withIds = (phase: string, entries: EntryBody[]): PlaybookEntry[] => entrie
 
 const isStep = (e: EntryBody, name: StepName) => e.kind === "step" && e.step === name;
 /** Entries that take the node down with whatever still runs on it. */
-const stopsTheNode = (e: EntryBody) => (e.kind === "step" && steps[e.step].takesNodeDown === "stop") || (e.kind === "run" && e.takesNodeDown);
+const stopsTheNode = (e: EntryBody) =>
+  (e.kind === "step" && steps[e.step].takesNodeDown === "stop") || (e.kind === "run" && e.takesNodeDown);
 
 /** Orders that cannot be safe, whatever the cluster: refused with the entry's position. */
 function checkOrder(node: EntryBody[], yaml: YamlSource): void {
@@ -111,19 +124,29 @@ function checkOrder(node: EntryBody[], yaml: YamlSource): void {
   const reboot = first("reboot-if-needed");
   const waitOnline = first("wait-online");
   if (waitOnline >= 0 && reboot >= 0 && waitOnline < reboot) {
-    throw at(waitOnline, "wait-online comes before reboot-if-needed: it would wait for a reboot that has not been asked for; move it after reboot-if-needed");
+    throw at(
+      waitOnline,
+      "wait-online comes before reboot-if-needed: it would wait for a reboot that has not been asked for; move it after reboot-if-needed",
+    );
   }
-  if (reboot >= 0 && waitOnline < 0) throw at(reboot, "a playbook that reboots must wait for the node afterwards: add `- step: wait-online` after reboot-if-needed");
+  if (reboot >= 0 && waitOnline < 0)
+    throw at(reboot, "a playbook that reboots must wait for the node afterwards: add `- step: wait-online` after reboot-if-needed");
   const emptied = Math.min(...["evacuate", "maintenance-on"].map((n) => first(n as StepName)).filter((i) => i >= 0), Infinity);
   node.forEach((e, index) => {
     if (stopsTheNode(e) && !(emptied < index)) {
       const what = e.kind === "step" ? e.step : "a run: entry with takesNodeDown";
-      throw at(index, `${what} takes the node down with its guests still on it: put \`- step: evacuate\` (and \`- step: maintenance-on\`) before it`);
+      throw at(
+        index,
+        `${what} takes the node down with its guests still on it: put \`- step: evacuate\` (and \`- step: maintenance-on\`) before it`,
+      );
     }
   });
   const on = first("maintenance-on");
   if (on >= 0 && !node.some((e, index) => index > on && isStep(e, "maintenance-off"))) {
-    throw at(on, "maintenance-on without a maintenance-off after it would leave every node in HA maintenance: add `- step: maintenance-off` after wait-online");
+    throw at(
+      on,
+      "maintenance-on without a maintenance-off after it would leave every node in HA maintenance: add `- step: maintenance-off` after wait-online",
+    );
   }
 }
 
@@ -150,10 +173,18 @@ export async function loadPlaybook(ref: PlaybookRef): Promise<Playbook> {
     ({ text, bytes } = await readAtMost(file, MAX_YAML_BYTES));
   } catch (error) {
     const known = ref.kind === "builtin" ? ` (built-in playbooks: proxmox-gluster, proxmox-only)` : "";
-    throw new ConfigError(null, "upgrade.playbook", `cannot read playbook ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}${known}`);
+    throw new ConfigError(
+      null,
+      "upgrade.playbook",
+      `cannot read playbook ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}${known}`,
+    );
   }
   if (text === null) throw tooLargeError(file, bytes, "a playbook", "upgrade.playbook");
-  return parsePlaybook(text, ref.kind === "builtin" ? `playbooks/${ref.name}.yaml` : file, ref.kind === "builtin" ? ref.name : path.basename(file, ".yaml"));
+  return parsePlaybook(
+    text,
+    ref.kind === "builtin" ? `playbooks/${ref.name}.yaml` : file,
+    ref.kind === "builtin" ? ref.name : path.basename(file, ".yaml"),
+  );
 }
 
 export function waitMs(limit: WaitLimit, timeouts: TimeoutsConfig): number {

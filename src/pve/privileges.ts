@@ -19,7 +19,11 @@ const agentPrivilege: Record<PveMajor, string> = { "8": "VM.Monitor", "9": "VM.G
 export function privilegeNeeds(major: PveMajor): PrivilegeNeed[] {
   return [
     { path: "/", privileges: ["Sys.Audit"], why: "cluster and HA status, node status, tasks" },
-    { path: "/vms", privileges: ["VM.Audit", "VM.Migrate", "VM.PowerMgmt", agentPrivilege[major]], why: "guest status, migrations, shutdown/start, the guest agent probe" },
+    {
+      path: "/vms",
+      privileges: ["VM.Audit", "VM.Migrate", "VM.PowerMgmt", agentPrivilege[major]],
+      why: "guest status, migrations, shutdown/start, the guest agent probe",
+    },
     { path: "/storage", privileges: ["Datastore.Audit"], why: "storage definitions (an unprivileged token sees an empty list)" },
   ];
 }

@@ -85,7 +85,11 @@ async function readOn(shell: RemoteShell, node: string): Promise<{ text: string;
 function secondsOf(node: string, command: RemoteCommand, result: CommandResult): number {
   const match = result.exitCode === 0 ? /^(\d+)\n?$/.exec(result.stdout) : null;
   if (match) return Number(match[1]);
-  throw commandFailure(node, command, result.exitCode === 0 ? { ...result, stderr: `printed ${JSON.stringify(result.stdout)}, not seconds` } : result);
+  throw commandFailure(
+    node,
+    command,
+    result.exitCode === 0 ? { ...result, stderr: `printed ${JSON.stringify(result.stdout)}, not seconds` } : result,
+  );
 }
 
 /** The lock's state as `node` shows it; a node that cannot be asked throws NodeProblem. */

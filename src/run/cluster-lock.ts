@@ -39,7 +39,14 @@ export async function inspectClusterLock(shell: RemoteShell, nodes: readonly str
     return await Promise.any(asked);
   } catch {
     // Every node failed: each with a NodeProblem, or something unforeseen, which is thrown.
-    const failures = await Promise.all(asked.map((answer) => answer.then(() => null, (error: unknown) => error)));
+    const failures = await Promise.all(
+      asked.map((answer) =>
+        answer.then(
+          () => null,
+          (error: unknown) => error,
+        ),
+      ),
+    );
     const unforeseen = failures.find((error) => !(error instanceof NodeProblem));
     if (unforeseen !== undefined) throw unforeseen instanceof Error ? unforeseen : new Error(String(unforeseen));
     return { kind: "unknown", problems: (failures as NodeProblem[]).map(({ node, problem }) => ({ node, problem })) };

@@ -80,13 +80,24 @@ class RunStop extends Error {
 }
 
 /** Gates about the rest of the cluster that every take-down needs, whatever the playbook lists. */
-const takeDownGates: readonly GateName[] = ["quorum", "nodes-online", "gluster-healed", "critical-healthy", "services", "private-network", "gluster-storage-failover"];
+const takeDownGates: readonly GateName[] = [
+  "quorum",
+  "nodes-online",
+  "gluster-healed",
+  "critical-healthy",
+  "services",
+  "private-network",
+  "gluster-storage-failover",
+];
 
 /** What passing gates saw, as a step's message: "quorum: quorate, 3/3 votes; gluster-healed: gv0: 0 entries on 3 bricks…". */
 const seen = (verdicts: Verdict[]) => verdicts.map((v) => `${v.gate}: ${v.summary}`).join("; ");
 
 /** The id under which the engine's own check at the end of each node is journaled. */
-export const nodeVerifiedEntry = { step: "node-verified", title: "Every preflight gate passes again: the node is back in service" } as const;
+export const nodeVerifiedEntry = {
+  step: "node-verified",
+  title: "Every preflight gate passes again: the node is back in service",
+} as const;
 
 /** Wraps the API so that a node step never asks the node being upgraded (it may be rebooting). */
 function apiSparing(pve: PveApi, node: string | null): PveApi {
@@ -120,7 +131,9 @@ export class Engine {
 
   private observe(target: string | null, pve: PveApi, facets: Iterable<Facet>, options: ObserveOptions = {}): Promise<ClusterState> {
     const o = this.o;
-    return collect({ config: o.config, shell: o.shell, pve, probes: o.probes, target }, facets, options).then((state) => this.simulation?.apply(state) ?? state);
+    return collect({ config: o.config, shell: o.shell, pve, probes: o.probes, target }, facets, options).then(
+      (state) => this.simulation?.apply(state) ?? state,
+    );
   }
 
   /** `target`: the node observations spare (the node being worked on, unless the check is about the whole cluster again). */
@@ -168,7 +181,14 @@ export class Engine {
     this.facts.upgraded.push(...summary.nodesDone);
     for (const node of summary.maintenanceOn) this.facts.maintenanceOn.add(node);
     for (const e of resume.events) {
-      if (e.type === "action" && e.node !== null && e.phase === "after" && e.ok && e.action === "shutdown" && typeof e.detail["vmid"] === "number") {
+      if (
+        e.type === "action" &&
+        e.node !== null &&
+        e.phase === "after" &&
+        e.ok &&
+        e.action === "shutdown" &&
+        typeof e.detail["vmid"] === "number"
+      ) {
         this.facts.shutdownGuests.set(e.node, [...(this.facts.shutdownGuests.get(e.node) ?? []), e.detail["vmid"]]);
       }
     }
@@ -218,7 +238,14 @@ export class Engine {
     o.nodeInFlight?.(null);
     this.facts.ending = { outcome: result.outcome, order };
     await this.finally();
-    o.emit({ type: "run-end", outcome: result.outcome, exitCode: result.exitCode, message: result.message, humanAction: result.humanAction, maintenanceLeftOn: result.maintenanceLeftOn });
+    o.emit({
+      type: "run-end",
+      outcome: result.outcome,
+      exitCode: result.exitCode,
+      message: result.message,
+      humanAction: result.humanAction,
+      maintenanceLeftOn: result.maintenanceLeftOn,
+    });
     return result;
   }
 
@@ -240,13 +267,28 @@ export class Engine {
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof StopRequested) {
       const where = node ? ` while working on ${node}` : "";
-      return this.result("interrupted", ExitCode.interrupted, `${message}${where}; the journal says where`, touched ? `\`rollgate status\` shows where ${node} stands; continue with \`rollgate upgrade --resume\`.` : "Continue with `rollgate upgrade --resume` when ready.");
+      return this.result(
+        "interrupted",
+        ExitCode.interrupted,
+        `${message}${where}; the journal says where`,
+        touched
+          ? `\`rollgate status\` shows where ${node} stands; continue with \`rollgate upgrade --resume\`.`
+          : "Continue with `rollgate upgrade --resume` when ready.",
+      );
     }
     if (error instanceof MutationInReadOnlyMode || error instanceof TypeError || error instanceof ReferenceError) {
-      return this.result("failed", ExitCode.internal, `internal error: ${message}`, touched ? `rollgate hit a bug while working on ${node}: check it (\`rollgate status\`) before anything else.` : null);
+      return this.result(
+        "failed",
+        ExitCode.internal,
+        `internal error: ${message}`,
+        touched ? `rollgate hit a bug while working on ${node}: check it (\`rollgate status\`) before anything else.` : null,
+      );
     }
     if (!touched) return this.result("refused", ExitCode.refused, message, null);
-    const humanAction = error instanceof StepFailure ? error.humanAction : `Look at ${node} (\`rollgate status\`); when it is healthy, continue with \`rollgate upgrade --resume\`.`;
+    const humanAction =
+      error instanceof StepFailure
+        ? error.humanAction
+        : `Look at ${node} (\`rollgate status\`); when it is healthy, continue with \`rollgate upgrade --resume\`.`;
     if (!this.outOfService.has(node)) {
       const moved = `${node} is still in service: the guests moved off it so far stay where they are.`;
       return this.result("failed", ExitCode.refused, message, `${moved} ${humanAction}`);
@@ -267,10 +309,18 @@ export class Engine {
       const resuming = node === resumeNode && resumingTouched;
       stopIfAsked(o.stop);
       if (!resuming && o.pauseAfter !== null && started >= o.pauseAfter) {
-        return this.result("paused", ExitCode.ok, `paused after ${started} node${started === 1 ? "" : "s"} (--pause-after); ${order.length - index} left: a later run continues`, null);
+        return this.result(
+          "paused",
+          ExitCode.ok,
+          `paused after ${started} node${started === 1 ? "" : "s"} (--pause-after); ${order.length - index} left: a later run continues`,
+          null,
+        );
       }
       if (!resuming && o.window && !inWindow(o.window, new Date(o.clock.now()))) {
-        const message = started === 0 ? `outside the maintenance window ${o.window.text}: no node started` : `the maintenance window ${o.window.text} closed after ${started} node${started === 1 ? "" : "s"}; ${order.length - index} left for the next window`;
+        const message =
+          started === 0
+            ? `outside the maintenance window ${o.window.text}: no node started`
+            : `the maintenance window ${o.window.text} closed after ${started} node${started === 1 ? "" : "s"}; ${order.length - index} left for the next window`;
         return this.result("outside-window", ExitCode.outsideWindow, message, null);
       }
       o.emit({ type: "node-start", node, index: index + 1, total: order.length });
@@ -286,7 +336,12 @@ export class Engine {
         await this.verifyNodeBack(node);
       } catch (error) {
         const result = this.stopFor(error, node);
-        o.emit({ type: "node-end", node, status: result.outcome === "interrupted" ? "interrupted" : result.outcome === "refused" ? "refused" : "failed", message: result.message });
+        o.emit({
+          type: "node-end",
+          node,
+          status: result.outcome === "interrupted" ? "interrupted" : result.outcome === "refused" ? "refused" : "failed",
+          message: result.message,
+        });
         throw new RunStop(result.outcome, result.exitCode, result.message, result.humanAction);
       }
       o.nodeInFlight?.(null);
@@ -294,7 +349,16 @@ export class Engine {
       o.emit({ type: "node-end", node, status: "done", message: o.dryRun ? "walked (dry run)" : "upgraded and verified" });
     }
     const done = this.facts.upgraded.length;
-    return this.result("success", ExitCode.ok, o.dryRun ? "dry run complete: no change was made" : done === 0 ? "nothing to do: every node is up to date" : `upgraded ${this.facts.upgraded.join(", ")}`, null);
+    return this.result(
+      "success",
+      ExitCode.ok,
+      o.dryRun
+        ? "dry run complete: no change was made"
+        : done === 0
+          ? "nothing to do: every node is up to date"
+          : `upgraded ${this.facts.upgraded.join(", ")}`,
+      null,
+    );
   }
 
   /** Nothing pending and running the kernel it should: the node is skipped. */
@@ -344,9 +408,15 @@ export class Engine {
       if (entry.kind === "gate" || entry.kind === "preflight-gates") {
         const preflightOfResumed = resumedTouched !== null && (entry.kind === "preflight-gates" || node === null);
         if (preflightOfResumed) {
-          return end("skipped", `resuming ${resumedTouched}, which this run had already changed: each step that takes it down proves the rest of the cluster healthy first`);
+          return end(
+            "skipped",
+            `resuming ${resumedTouched}, which this run had already changed: each step that takes it down proves the rest of the cluster healthy first`,
+          );
         }
-        const message = entry.kind === "gate" && entry.wait && !o.dryRun ? await this.waitGate(ctx, step, entry.gate, waitMs(entry.wait, o.config.timeouts)) : await this.gatesNow(ctx, step, entry);
+        const message =
+          entry.kind === "gate" && entry.wait && !o.dryRun
+            ? await this.waitGate(ctx, step, entry.gate, waitMs(entry.wait, o.config.timeouts))
+            : await this.gatesNow(ctx, step, entry);
         return end("ok", message);
       }
       const implementation: Step = entry.kind === "step" ? steps[entry.step] : runCommandStep(entry);
@@ -397,7 +467,10 @@ export class Engine {
     if (refused.length === 0) return seen(verdicts);
     const touched = ctx.node !== null && this.touched.has(ctx.node);
     if (!touched || this.o.dryRun) throw this.refusalOf(ctx, refused, entry.kind === "gate" && entry.wait !== null);
-    const steady = await waitForGates(ctx, this.o.config, names, { limitMs: this.o.config.timeouts.heal, settleMs: this.o.config.timeouts.settle });
+    const steady = await waitForGates(ctx, this.o.config, names, {
+      limitMs: this.o.config.timeouts.heal,
+      settleMs: this.o.config.timeouts.settle,
+    });
     return `${seen(steady)}, steady for ${formatDuration(this.o.config.timeouts.settle)}`;
   }
 
@@ -418,7 +491,11 @@ export class Engine {
   private refusalOf(ctx: StepContext, refused: Verdict[], wouldWait: boolean): Error {
     const message = refused.flatMap((v) => v.reasons.map((r) => `${v.gate}: ${r}`)).join("; ");
     const touched = ctx.node !== null && this.touched.has(ctx.node);
-    if (wouldWait && touched) return new StepFailure(`would wait, and ${message}`, "Fix the reasons above before a real run; it would wait for them and stop with the node out of service.");
+    if (wouldWait && touched)
+      return new StepFailure(
+        `would wait, and ${message}`,
+        "Fix the reasons above before a real run; it would wait for them and stop with the node out of service.",
+      );
     return new Refusal(message, refused);
   }
 
@@ -466,9 +543,12 @@ export class Engine {
     const entry = `${node}:${step}`;
     // About the whole cluster, the node itself included: it must be back in service too.
     const ctx = this.context(node, entry, step, null);
-    const names = unique([...takeDownGates, ...o.playbook.preflightGates]).filter((g) => g !== "gluster-storage-failover" && !gates[g].preflightOnly);
+    const names = unique([...takeDownGates, ...o.playbook.preflightGates]).filter(
+      (g) => g !== "gluster-storage-failover" && !gates[g].preflightOnly,
+    );
     o.emit({ type: "step-start", node, step, entry, title });
-    const end = (status: "ok" | "failed" | "interrupted", message: string) => o.emit({ type: "step-end", node, step, entry, status, message });
+    const end = (status: "ok" | "failed" | "interrupted", message: string) =>
+      o.emit({ type: "step-end", node, step, entry, status, message });
     try {
       const { verdicts } = await observeGates(ctx, o.config, names);
       const refused = verdicts.filter((v) => !v.pass);

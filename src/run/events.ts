@@ -34,7 +34,17 @@ export type RunEventBody =
    * A change to the cluster, recorded before it is made (`phase: "before"`) and after
    * (`phase: "after"`, with `ok` and any `error`), so an interrupted run knows what may have happened.
    */
-  | { type: "action"; node: string | null; step: string; entry?: string; action: string; phase: "before" | "after"; detail: Record<string, unknown>; ok?: boolean; error?: string }
+  | {
+      type: "action";
+      node: string | null;
+      step: string;
+      entry?: string;
+      action: string;
+      phase: "before" | "after";
+      detail: Record<string, unknown>;
+      ok?: boolean;
+      error?: string;
+    }
   | { type: "gate"; node: string | null; step: string; entry?: string; verdict: Verdict }
   | { type: "step-end"; node: string | null; step: string; entry?: string; status: StepStatus; message: string }
   | { type: "node-end"; node: string; status: NodeStatus; message: string }

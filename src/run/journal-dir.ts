@@ -34,7 +34,10 @@ function kindOf(stats: Stats): string {
   return "a special file";
 }
 
-const osProblem = (verb: string, error: unknown): DirProblem => ({ what: `cannot be ${verb}: ${osReason(error)}`, denied: DENIED.has(errorCode(error) ?? "") });
+const osProblem = (verb: string, error: unknown): DirProblem => ({
+  what: `cannot be ${verb}: ${osReason(error)}`,
+  denied: DENIED.has(errorCode(error) ?? ""),
+});
 
 /** Why `dir` cannot serve, or null: it is a directory this user may use, or does not exist (yet). */
 async function problemOf(dir: string, use: DirUse): Promise<DirProblem | null> {

@@ -16,7 +16,10 @@ const nodeNames: Field = { holds: (v) => Array.isArray(v) && v.every((n) => type
 const flag: Field = { holds: (v) => typeof v === "boolean", expected: "true or false" };
 const wholeNumber: Field = { holds: (v) => Number.isInteger(v), expected: "a whole number" };
 const object: Field = { holds: (v) => typeof v === "object" && v !== null && !Array.isArray(v), expected: "an object" };
-const oneOf = (values: Record<string, true>): Field => ({ holds: (v) => typeof v === "string" && Object.hasOwn(values, v), expected: `one of ${Object.keys(values).join(", ")}` });
+const oneOf = (values: Record<string, true>): Field => ({
+  holds: (v) => typeof v === "string" && Object.hasOwn(values, v),
+  expected: `one of ${Object.keys(values).join(", ")}`,
+});
 // Complete lists (`satisfies`), so that a status the engine gains is added here too, not refused.
 const stepStatus = oneOf({ ok: true, skipped: true, failed: true, refused: true, interrupted: true } satisfies Record<StepStatus, true>);
 const nodeStatus = oneOf({ done: true, skipped: true, failed: true, refused: true, interrupted: true } satisfies Record<NodeStatus, true>);
@@ -26,7 +29,17 @@ const aboutStep = { node: textOrNull, step: text };
 
 // Every event type, so that a record of an unknown kind is noticed rather than misread.
 const fieldsOf: Record<RunEventType, Record<string, Field>> = {
-  "run-start": { runId: text, cluster: text, configFile: text, playbook: text, order: nodeNames, dryRun: flag, resumes: textOrNull, pid: wholeNumber, host: text },
+  "run-start": {
+    runId: text,
+    cluster: text,
+    configFile: text,
+    playbook: text,
+    order: nodeNames,
+    dryRun: flag,
+    resumes: textOrNull,
+    pid: wholeNumber,
+    host: text,
+  },
   phase: {},
   "node-start": aboutNode,
   "step-start": aboutStep,

@@ -2,7 +2,19 @@
 // 0600. A change is journaled before it is made and that record is fsync'ed before the change
 // starts, so a run that is killed can always tell what may have happened.
 
-import { closeSync, constants, fchmodSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
@@ -16,7 +28,10 @@ const PRIVATE_FILE = 0o600;
 
 /** Sortable and unique: `20261122T225001Z-3fa2`. */
 export function newRunId(now: Date = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
   return `${stamp}-${randomBytes(2).toString("hex")}`;
 }
 
@@ -48,7 +63,7 @@ function mustSync(event: RunEvent): boolean {
 
 function writeFully(fd: number, text: string): void {
   const bytes = Buffer.from(text, "utf8");
-  for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
+  for (let written = 0; written < bytes.length;) written += writeSync(fd, bytes, written);
 }
 
 function syncDir(dir: string): void {
@@ -194,7 +209,8 @@ export interface JournalContents {
 /** A line as a record, or a CorruptJournalError naming the file and line and what is wrong. */
 function recordOf(file: string, lineNumber: number, line: string, value: unknown): RunEvent {
   const problem = value === undefined ? "it is not JSON" : recordProblem(value);
-  if (problem !== null) throw new CorruptJournalError(`${file}:${lineNumber}: not a journal record: ${JSON.stringify(line.slice(0, 60))}; ${problem}`);
+  if (problem !== null)
+    throw new CorruptJournalError(`${file}:${lineNumber}: not a journal record: ${JSON.stringify(line.slice(0, 60))}; ${problem}`);
   return value as RunEvent;
 }
 
@@ -222,6 +238,7 @@ export async function readJournal(file: string): Promise<JournalContents | null>
     else events.push(recordOf(file, lines.length + 1, unterminated, last));
   }
   const first = events[0];
-  if (first !== undefined && first.type !== "run-start") throw new CorruptJournalError(`${file}:1: a run's journal starts with its run-start record, not ${first.type}`);
+  if (first !== undefined && first.type !== "run-start")
+    throw new CorruptJournalError(`${file}:1: a run's journal starts with its run-start record, not ${first.type}`);
   return { events, truncated };
 }

@@ -56,7 +56,8 @@ export function workingIn(summary: RunSummary): ClusterLockWork {
   return inFlight?.status === "in-flight" ? { node: inFlight.node, step: inFlight.lastStep } : { node: null, step: null };
 }
 
-const sameRun = (a: Pick<OtherRun, "runId" | "pid" | "host">, b: Pick<OtherRun, "runId" | "pid" | "host">) => a.runId === b.runId && a.pid === b.pid && a.host === b.host;
+const sameRun = (a: Pick<OtherRun, "runId" | "pid" | "host">, b: Pick<OtherRun, "runId" | "pid" | "host">) =>
+  a.runId === b.runId && a.pid === b.pid && a.host === b.host;
 
 export function judgeOtherRuns({ dir, local, localWorking, cluster, leaseMs }: LockSightings): OtherRuns {
   const unknown: string[] = [];
@@ -70,7 +71,16 @@ export function judgeOtherRuns({ dir, local, localWorking, cluster, leaseMs }: L
   let onCluster: OtherRun | null = null;
   if (cluster?.kind === "live" || cluster?.kind === "stale") {
     const { runId, host, pid, startedAt, journalDir } = cluster.holder;
-    onCluster = { liveness: cluster.kind, runId, host, pid, startedAt, working: cluster.working, lastRefresh: cluster.writtenAt, journalDir };
+    onCluster = {
+      liveness: cluster.kind,
+      runId,
+      host,
+      pid,
+      startedAt,
+      working: cluster.working,
+      lastRefresh: cluster.writtenAt,
+      journalDir,
+    };
   } else if (cluster !== null && cluster.kind !== "free") unknown.push(describeClusterLock(cluster, leaseMs));
 
   if (here && onCluster && sameRun(here, onCluster)) {
@@ -104,7 +114,12 @@ async function localSighting(dir: string): Promise<Pick<LockSightings, "local" |
     return { local: { kind: "unreadable", problem: error.message }, localWorking: null };
   }
   if (local.kind === "free" || local.kind === "unreadable") return { local, localWorking: null };
-  return { local, localWorking: await localWorking(dir, local.info.runId).catch((error: unknown) => (error instanceof UsageError ? null : Promise.reject(error))) };
+  return {
+    local,
+    localWorking: await localWorking(dir, local.info.runId).catch((error: unknown) =>
+      error instanceof UsageError ? null : Promise.reject(error),
+    ),
+  };
 }
 
 /** Where to read the cluster lock's record: the nodes and lease of cluster.yaml, and a shell (only reads are sent). */
@@ -116,7 +131,13 @@ export interface ClusterReach {
 /** Reads the lock in `dir` and, given the means, the cluster lock's record, changing nothing, and judges them. */
 export async function lookForOtherRuns(dir: string, cluster: ClusterReach | null): Promise<OtherRuns> {
   const leaseMs = cluster?.config.timeouts.lockLease ?? 0;
-  const record = cluster ? inspectClusterLock(cluster.shell, cluster.config.nodes.map((n) => n.name), leaseMs).catch(unreadableEverywhere) : null;
+  const record = cluster
+    ? inspectClusterLock(
+        cluster.shell,
+        cluster.config.nodes.map((n) => n.name),
+        leaseMs,
+      ).catch(unreadableEverywhere)
+    : null;
   const [local, state] = await Promise.all([localSighting(dir), record]);
   return judgeOtherRuns({ dir, ...local, cluster: state, leaseMs });
 }

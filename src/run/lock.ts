@@ -57,7 +57,8 @@ function parseLockInfo(text: string): LockInfo | string {
   // A pid of 0 or below would make kill(pid, 0) ask about process groups, not one process.
   if (typeof pid !== "number" || !Number.isInteger(pid) || pid <= 0) return "it has no valid pid";
   if (typeof host !== "string" || host === "") return "it has no host";
-  if (typeof runId !== "string" || typeof startedAt !== "string" || typeof command !== "string") return "it lacks runId, startedAt or command";
+  if (typeof runId !== "string" || typeof startedAt !== "string" || typeof command !== "string")
+    return "it lacks runId, startedAt or command";
   return { pid, host, runId, startedAt, command };
 }
 
@@ -134,7 +135,8 @@ export async function acquireLock(dir: string, holder: Omit<LockInfo, "startedAt
     async release() {
       // Only our own lock: never one that a --break-stale-lock and a new run put there since.
       const state = await inspectLock(dir);
-      if ((state.kind === "live" || state.kind === "stale") && state.info.runId === info.runId && state.info.pid === info.pid) await rm(file, { force: true });
+      if ((state.kind === "live" || state.kind === "stale") && state.info.runId === info.runId && state.info.pid === info.pid)
+        await rm(file, { force: true });
     },
   };
 }

@@ -81,7 +81,10 @@ async function takeGuardOn({ shell, node, waitMs, onProgress }: GuardOptions): P
     if (!/File exists/.test(result.stderr)) throw commandFailure(node, takeGuard, result);
     const waited = Date.now() - started;
     if (waited >= waitMs) {
-      const short = waitMs < guardExpiryMs ? `; with a lease shorter than ${formatDuration(guardExpiryMs)}, a guard left by a killed run can outlast the wait: try again` : "";
+      const short =
+        waitMs < guardExpiryMs
+          ? `; with a lease shorter than ${formatDuration(guardExpiryMs)}, a guard left by a killed run can outlast the wait: try again`
+          : "";
       throw new GuardTimeout(
         `${GUARD_DIR} stayed taken for ${formatDuration(waitMs)} (timeouts.lockLease): pmxcfs lets a guard go ${formatDuration(guardExpiryMs)} after its last change, so something keeps taking it, or pmxcfs cannot act on the unlock request (no quorum?)${short}`,
       );

@@ -29,7 +29,12 @@ export type RecordedRun = { kind: "none" } | { kind: "readable"; runId: string; 
  */
 export async function readRun(dir: string, runId: string | null = null): Promise<RecordedRun> {
   await checkJournalDir(dir, "read");
-  const unreadable = (id: string | null, problem: string, nothingRecorded = false): UnreadableRun => ({ kind: "unreadable", runId: id, problem, nothingRecorded });
+  const unreadable = (id: string | null, problem: string, nothingRecorded = false): UnreadableRun => ({
+    kind: "unreadable",
+    runId: id,
+    problem,
+    nothingRecorded,
+  });
   let id: string | null;
   try {
     id = runId ?? (await currentRunId(dir));
@@ -46,7 +51,8 @@ export async function readRun(dir: string, runId: string | null = null): Promise
     if (error instanceof CorruptJournalError) return unreadable(id, error.message);
     throw error;
   }
-  if (journal === null) return runId === null ? unreadable(id, `${currentFile(dir)} names run ${id}, but its journal ${file} is missing`) : { kind: "none" };
+  if (journal === null)
+    return runId === null ? unreadable(id, `${currentFile(dir)} names run ${id}, but its journal ${file} is missing`) : { kind: "none" };
   if (journal.events.length > 0) return { kind: "readable", runId: id, file, journal };
   const why = journal.truncated ? "holds no complete record: its first was cut off as it was written" : "is empty";
   return unreadable(id, `${file} ${why} (the run stopped as it began, before recording its start)`, true);
@@ -58,9 +64,12 @@ export type Reader = "upgrade" | "resume" | "status";
 const FRESH = "start a new run with `rollgate upgrade --fresh`, which does not read the old journal";
 
 const toldTo: Record<Reader, (problem: string) => string> = {
-  upgrade: (problem) => `the last run's journal cannot be read: ${problem}. Whether that run changed the cluster cannot be told from it: check \`rollgate status\` and the cluster, then ${FRESH}`,
-  resume: (problem) => `cannot resume: the last run's journal cannot be read: ${problem}. Check \`rollgate status\` and the cluster, then ${FRESH}`,
-  status: (problem) => `cannot show the run: its journal cannot be read: ${problem}. Whether it changed the cluster cannot be told from it: check the cluster (\`rollgate check\`), then ${FRESH}`,
+  upgrade: (problem) =>
+    `the last run's journal cannot be read: ${problem}. Whether that run changed the cluster cannot be told from it: check \`rollgate status\` and the cluster, then ${FRESH}`,
+  resume: (problem) =>
+    `cannot resume: the last run's journal cannot be read: ${problem}. Check \`rollgate status\` and the cluster, then ${FRESH}`,
+  status: (problem) =>
+    `cannot show the run: its journal cannot be read: ${problem}. Whether it changed the cluster cannot be told from it: check the cluster (\`rollgate check\`), then ${FRESH}`,
 };
 
 /** A journal that cannot be read, told to `reader`: which file, what is wrong, what to do. */

@@ -130,7 +130,7 @@ class ActionLedger {
 
   private recordReboot(e: EventOf<"action">, node: string): void {
     if (e.phase === "before") {
-      const text = (key: string) => (typeof e.detail[key] === "string" ? (e.detail[key]) : null);
+      const text = (key: string) => (typeof e.detail[key] === "string" ? e.detail[key] : null);
       this.lastReboot.set(node, { bootIdBefore: text("bootIdBefore"), kernelAfter: text("kernelAfter"), after: null });
       return;
     }
@@ -177,7 +177,8 @@ export function summarizeRun(events: readonly RunEvent[]): RunSummary {
   let end: EventOf<"run-end"> | null = null;
 
   const stepsOf = (node: string | null) => (node === null ? runSteps : nodeOf(node).steps);
-  const openStep = (node: string | null, step: string) => stepsOf(node).findLast((s) => s.step === step && s.endedAt === null && s.status === "running");
+  const openStep = (node: string | null, step: string) =>
+    stepsOf(node).findLast((s) => s.step === step && s.endedAt === null && s.status === "running");
   const allSteps = () => [preflight, finallySteps, ...[...nodes.values()].map((n) => n.steps)].flat();
   const closeOpenSteps = () => {
     for (const step of allSteps()) if (step.status === "running") step.status = "unfinished";
@@ -204,7 +205,16 @@ export function summarizeRun(events: readonly RunEvent[]): RunSummary {
         break;
       }
       case "step-start":
-        stepsOf(e.node).push({ step: e.step, entry: e.entry ?? null, title: e.title, startedAt: e.time, endedAt: null, status: "running", message: "", lastProgress: null });
+        stepsOf(e.node).push({
+          step: e.step,
+          entry: e.entry ?? null,
+          title: e.title,
+          startedAt: e.time,
+          endedAt: null,
+          status: "running",
+          message: "",
+          lastProgress: null,
+        });
         break;
       case "step-progress": {
         const step = openStep(e.node, e.step);
@@ -264,7 +274,8 @@ export function summarizeRun(events: readonly RunEvent[]): RunSummary {
   };
 }
 
-const isOpen = (status: NodeState): status is InFlightNode["status"] => status === "in-flight" || status === "interrupted" || status === "failed";
+const isOpen = (status: NodeState): status is InFlightNode["status"] =>
+  status === "in-flight" || status === "interrupted" || status === "failed";
 
 /** Of the nodes in the order they were last started, the last one left in flight, interrupted or failed. */
 function inFlightNode(started: NodeSummary[], ledger: ActionLedger): InFlightNode | null {

@@ -22,7 +22,11 @@ const commands: Array<{ name: string; command: RemoteCommand }> = [
 async function pendingOn(ctx: StepContext, node: string): Promise<PendingPackage[]> {
   const state = await ctx.observe(["packages"], { nodes: [node] });
   const packages = state.packages?.[node];
-  if (!packages?.ok) throw new StepFailure(`cannot tell what ${node} would install: ${packages?.ok === false ? packages.error : "not read"}`, `Run \`apt-get -s dist-upgrade\` on ${node} to see why, fix it, then \`rollgate upgrade --resume\`.`);
+  if (!packages?.ok)
+    throw new StepFailure(
+      `cannot tell what ${node} would install: ${packages?.ok === false ? packages.error : "not read"}`,
+      `Run \`apt-get -s dist-upgrade\` on ${node} to see why, fix it, then \`rollgate upgrade --resume\`.`,
+    );
   return packages.value.pending;
 }
 
@@ -30,13 +34,17 @@ async function runApt(ctx: StepContext, node: string, name: string, command: Rem
   const humanAction = `On ${node}: read the apt output in the journal (\`rollgate status\`), repair (\`dpkg --configure -a\`, \`apt-get -f install\`), then \`rollgate upgrade --resume\`. ${node} stays in maintenance with its guests elsewhere.`;
   await ctx.action(name, { node }, async () => {
     try {
-      const result = await ctx.shell.run(node, command, { timeoutMs: ctx.config.timeouts.apt, onOutput: (text, stream) => ctx.output(stream, text) });
+      const result = await ctx.shell.run(node, command, {
+        timeoutMs: ctx.config.timeouts.apt,
+        onOutput: (text, stream) => ctx.output(stream, text),
+      });
       if (result.exitCode !== 0) {
         const last = (result.stderr.trim() || result.stdout.trim()).split("\n").slice(-3).join(" / ");
         throw new StepFailure(`${name} on ${node} exited ${result.exitCode}: ${last}`, humanAction);
       }
     } catch (error) {
-      if (error instanceof RemoteError) throw new StepFailure(`${name} on ${node}: ${error.message}; dpkg may be half-configured`, humanAction);
+      if (error instanceof RemoteError)
+        throw new StepFailure(`${name} on ${node}: ${error.message}; dpkg may be half-configured`, humanAction);
       throw error;
     }
   });
@@ -63,7 +71,8 @@ export const aptUpgrade: Step<PendingPackage[]> = {
   async verify(ctx, before) {
     const node = targetOf(ctx);
     const after = await pendingOn(ctx, node);
-    if (after.length > 0) return `upgraded ${before.length - after.length} packages; still pending (held back?): ${after.map((p) => p.name).join(", ")}`;
+    if (after.length > 0)
+      return `upgraded ${before.length - after.length} packages; still pending (held back?): ${after.map((p) => p.name).join(", ")}`;
     return `${before.length} packages upgraded`;
   },
   simulate(ctx) {

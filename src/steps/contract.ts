@@ -49,7 +49,16 @@ export interface RunFacts {
 }
 
 export function emptyFacts(): RunFacts {
-  return { upgraded: [], shutdownGuests: new Map(), reboots: new Map(), maintenanceOn: new Set(), completedEntries: new Map(), upToDate: [], lastStep: null, ending: null };
+  return {
+    upgraded: [],
+    shutdownGuests: new Map(),
+    reboots: new Map(),
+    maintenanceOn: new Set(),
+    completedEntries: new Map(),
+    upToDate: [],
+    lastStep: null,
+    ending: null,
+  };
 }
 
 export interface ObserveOptions {

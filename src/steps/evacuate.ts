@@ -13,11 +13,24 @@ import { stopIfAsked, waitUntil } from "./wait.js";
 
 async function placementFor(ctx: StepContext, node: string): Promise<Placement> {
   const state = await ctx.observe(["guests", "constraints", "pve", "ha", "haConfig"]);
-  if (!state.haConfig?.ok) throw new Refusal(`cannot place ${node}'s guests: HA's groups or rules could not be read (${state.haConfig?.ok === false ? state.haConfig.error : "not collected"}), and a placement against them is undone by HA`);
-  if (!state.guests?.ok) throw new Refusal(`cannot place ${node}'s guests: guests could not be read (${state.guests?.ok === false ? state.guests.error : "not collected"})`);
-  if (!state.constraints?.ok) throw new Refusal(`cannot place ${node}'s guests: migration preconditions could not be read (${state.constraints?.ok === false ? state.constraints.error : "not collected"})`);
+  if (!state.haConfig?.ok)
+    throw new Refusal(
+      `cannot place ${node}'s guests: HA's groups or rules could not be read (${state.haConfig?.ok === false ? state.haConfig.error : "not collected"}), and a placement against them is undone by HA`,
+    );
+  if (!state.guests?.ok)
+    throw new Refusal(
+      `cannot place ${node}'s guests: guests could not be read (${state.guests?.ok === false ? state.guests.error : "not collected"})`,
+    );
+  if (!state.constraints?.ok)
+    throw new Refusal(
+      `cannot place ${node}'s guests: migration preconditions could not be read (${state.constraints?.ok === false ? state.constraints.error : "not collected"})`,
+    );
   const online = state.pve?.ok ? state.pve.value.nodes.filter((n) => n.online).map((n) => n.name) : [];
-  const inMaintenance = state.ha?.ok ? Object.entries(state.ha.value.nodeStatus).filter(([, s]) => s !== "online").map(([n]) => n) : [];
+  const inMaintenance = state.ha?.ok
+    ? Object.entries(state.ha.value.nodeStatus)
+        .filter(([, s]) => s !== "online")
+        .map(([n]) => n)
+    : [];
   const unavailable = ctx.config.nodes.map((n) => n.name).filter((n) => !online.includes(n) || inMaintenance.includes(n));
   return placeGuests({
     config: ctx.config,
@@ -42,11 +55,17 @@ async function lockLifted(ctx: StepContext, move: GuestMove): Promise<void> {
   await waitUntil(
     ctx,
     limit,
-    () => new StepFailure(`${label(move)} stayed locked (${lock}) for ${formatDuration(limit)}: it cannot be migrated off ${move.from}`, `See what holds the lock (\`qm config ${move.vmid} | grep lock\`, the task list of ${move.from}); when it is gone, \`rollgate upgrade --resume\`.`),
+    () =>
+      new StepFailure(
+        `${label(move)} stayed locked (${lock}) for ${formatDuration(limit)}: it cannot be migrated off ${move.from}`,
+        `See what holds the lock (\`qm config ${move.vmid} | grep lock\`, the task list of ${move.from}); when it is gone, \`rollgate upgrade --resume\`.`,
+      ),
     async () => {
       const state = await ctx.observe(["guests"]);
       lock = state.guests?.ok ? (state.guests.value.guests.find((g) => g.vmid === move.vmid)?.lock ?? null) : lock;
-      return lock === null ? true : `waiting for ${label(move)} on ${move.from} to be unlocked: locked (${lock})${lock === "backup" ? ", a backup is running" : ""}`;
+      return lock === null
+        ? true
+        : `waiting for ${label(move)} on ${move.from} to be unlocked: locked (${lock})${lock === "backup" ? ", a backup is running" : ""}`;
     },
   );
 }
@@ -67,7 +86,8 @@ export function describeMove(move: GuestMove): string {
 
 /** The API request a move sends, for the dry run's text. */
 function requestOf(move: GuestMove): string | null {
-  if ((move.action === "migrate" || move.action === "restart-migrate") && move.to) return requestLine(migrateRequest({ ...move, to: move.to }));
+  if ((move.action === "migrate" || move.action === "restart-migrate") && move.to)
+    return requestLine(migrateRequest({ ...move, to: move.to }));
   if (move.action === "shutdown") return requestLine(powerRequest(move.from, move, "shutdown"));
   return null;
 }
@@ -107,7 +127,8 @@ export const evacuate: Step<GuestMove[]> = {
       if (problems.length > 0) throw new Refusal(`cannot go on emptying ${node}: ${problems.join("; ")}`);
       const next = placement.moves.find(moving);
       if (!next) return;
-      if (moved.has(next.vmid)) throw new Refusal(`${label(next)} runs on ${node} again after it was moved away (moved back by HA?): ${node} is not taken down`);
+      if (moved.has(next.vmid))
+        throw new Refusal(`${label(next)} runs on ${node} again after it was moved away (moved back by HA?): ${node} is not taken down`);
       if (next.lock) {
         await lockLifted(ctx, next);
         continue;
@@ -126,7 +147,9 @@ export const evacuate: Step<GuestMove[]> = {
     const placement = await placementFor(ctx, node);
     const back = placement.moves.filter(moving);
     if (back.length > 0) {
-      throw new Refusal(`${back.map((m) => label(m)).join(", ")} ${back.length === 1 ? "runs" : "run"} on ${node} again after the evacuation (moved back by HA?): ${node} is not taken down`);
+      throw new Refusal(
+        `${back.map((m) => label(m)).join(", ")} ${back.length === 1 ? "runs" : "run"} on ${node} again after the evacuation (moved back by HA?): ${node} is not taken down`,
+      );
     }
     return moves.map(describeMove).join("; ");
   },

@@ -39,7 +39,8 @@ export const glusterHeal: Step<string[]> = {
   needs: ["gluster"],
   takesNodeDown: null,
   // A volume that reads healed once is not proof: only the steady wait in verify is.
-  satisfied: async (ctx) => (ctx.config.gluster.volumes.length === 0 ? done("no Gluster volumes declared") : toDo(ctx.config.gluster.volumes)),
+  satisfied: async (ctx) =>
+    ctx.config.gluster.volumes.length === 0 ? done("no Gluster volumes declared") : toDo(ctx.config.gluster.volumes),
   describe: (ctx, volumes) => [
     ...volumes.map((v) => `${commandLine(healCommand(v))} on ${targetOf(ctx)} once its bricks and self-heal daemons are up`),
     `wait until gluster-healed passes for ${formatDuration(ctx.config.timeouts.settle)} (at most ${formatDuration(ctx.config.timeouts.heal)})`,

@@ -45,7 +45,11 @@ async function taskStatus(ctx: StepContext, node: string, upid: string) {
 
 /** The guest's status as its (new) node reports it. */
 async function currentStatus(ctx: StepContext, node: string, guest: GuestRef) {
-  return validated(vmStatusSchema, await ctx.pve.get(`/nodes/${node}/${guest.type}/${guest.vmid}/status/current`), `status of ${label(guest)} on ${node}`);
+  return validated(
+    vmStatusSchema,
+    await ctx.pve.get(`/nodes/${node}/${guest.type}/${guest.vmid}/status/current`),
+    `status of ${label(guest)} on ${node}`,
+  );
 }
 
 function runningProperly(status: { status: string; qmpstatus?: string | undefined }, type: GuestRef["type"]): boolean {
@@ -58,9 +62,14 @@ type TaskStatus = Awaited<ReturnType<typeof taskStatus>>;
 async function reportWarnings(ctx: StepContext, node: string, upid: string, warnings: number): Promise<void> {
   if (warnings === 0) return;
   // The warnings themselves are only in the task log; without it the count is still said.
-  const log = await ctx.pve.get(`/nodes/${node}/tasks/${encodeURIComponent(upid)}/log`).then((data) => validated(taskLogSchema, data, `log of ${upid}`), () => []);
+  const log = await ctx.pve.get(`/nodes/${node}/tasks/${encodeURIComponent(upid)}/log`).then(
+    (data) => validated(taskLogSchema, data, `log of ${upid}`),
+    () => [],
+  );
   const lines = log.flatMap((l) => (/^WARN/.test(l.t) ? [l.t] : []));
-  ctx.progress(`warning: task ${upid.split(":")[5]} on ${node} ended with ${warnings} warning${warnings === 1 ? "" : "s"}${lines.length > 0 ? `: ${lines.join(" / ")}` : ""}`);
+  ctx.progress(
+    `warning: task ${upid.split(":")[5]} on ${node} ended with ${warnings} warning${warnings === 1 ? "" : "s"}${lines.length > 0 ? `: ${lines.join(" / ")}` : ""}`,
+  );
 }
 
 /** Waits for a task to stop; a change in flight is finished before the run may stop. */
@@ -98,7 +107,11 @@ export async function migrateGuest(ctx: StepContext, move: GuestMove & { to: str
   ctx.progress(`migrating ${label(move)} ${from} → ${move.to} (task ${upid.split(":")[5]})`);
   const first = await taskEnd(ctx, from, upid, `migration of ${label(move)}`, stillOnSource);
   const outcome = taskOutcome(first.exitstatus);
-  if (!outcome.ok) throw new StepFailure(`migration of ${label(move)} from ${from} to ${move.to} failed: task ${upid} ended "${outcome.error}"`, stillOnSource);
+  if (!outcome.ok)
+    throw new StepFailure(
+      `migration of ${label(move)} from ${from} to ${move.to} failed: task ${upid} ended "${outcome.error}"`,
+      stillOnSource,
+    );
   await reportWarnings(ctx, from, upid, outcome.warnings);
   // For an HA guest that task only handed the request to the HA manager: follow the real
   // migration task (started by the HA stack as root@pam) and the guest itself.
@@ -110,14 +123,29 @@ export async function migrateGuest(ctx: StepContext, move: GuestMove & { to: str
     async () => {
       if (first.type === "hamigrate") {
         const tasks = validated(tasksListSchema, await ctx.pve.get(`/nodes/${from}/tasks`, { vmid: move.vmid }), `tasks of ${from}`);
-        const failed = tasks.find((t) => t.starttime >= requestedAt && /migrate$/.test(t.type) && t.type !== "hamigrate" && t.endtime !== undefined && t.status !== undefined && !taskOutcome(t.status).ok);
-        if (failed) throw new StepFailure(`HA migration of ${label(move)} from ${from} to ${move.to} failed: task ${failed.upid} ended "${failed.status}"`, stillOnSource);
+        const failed = tasks.find(
+          (t) =>
+            t.starttime >= requestedAt &&
+            /migrate$/.test(t.type) &&
+            t.type !== "hamigrate" &&
+            t.endtime !== undefined &&
+            t.status !== undefined &&
+            !taskOutcome(t.status).ok,
+        );
+        if (failed)
+          throw new StepFailure(
+            `HA migration of ${label(move)} from ${from} to ${move.to} failed: task ${failed.upid} ended "${failed.status}"`,
+            stillOnSource,
+          );
       }
       const guest = (await readGuestList(observeContextOf(ctx))).find((g) => g.vmid === move.vmid);
-      if (!guest || guest.node !== move.to) return `waiting for ${label(move)} to run on ${move.to} (PVE places it on ${guest?.node ?? "no node"})`;
+      if (!guest || guest.node !== move.to)
+        return `waiting for ${label(move)} to run on ${move.to} (PVE places it on ${guest?.node ?? "no node"})`;
       if (guest.lock !== null) return `waiting for ${label(move)} on ${move.to}: still locked (${guest.lock})`;
       const status = await currentStatus(ctx, move.to, move);
-      return runningProperly(status, move.type) ? true : `waiting for ${label(move)} to run on ${move.to} (${status.status}${status.qmpstatus ? `, QEMU ${status.qmpstatus}` : ""})`;
+      return runningProperly(status, move.type)
+        ? true
+        : `waiting for ${label(move)} to run on ${move.to} (${status.status}${status.qmpstatus ? `, QEMU ${status.qmpstatus}` : ""})`;
     },
     { finishFirst: true },
   );

@@ -16,15 +16,23 @@ export function maintenanceCommand(node: string, want: MaintenanceWish): RemoteC
 }
 
 /** What the HA manager reports for the node now: its node status, or why there is none. */
-export async function haStatusOf(ctx: StepContext, node: string): Promise<{ status: string | null; nothingManaged: boolean; noMaster: boolean }> {
+export async function haStatusOf(
+  ctx: StepContext,
+  node: string,
+): Promise<{ status: string | null; nothingManaged: boolean; noMaster: boolean }> {
   const state = await ctx.observe(["ha"]);
   if (!state.ha?.ok) return { status: null, nothingManaged: false, noMaster: false };
   const ha = state.ha.value;
-  return { status: ha.managerActive ? (ha.nodeStatus[node] ?? null) : null, nothingManaged: ha.resourceCount === 0, noMaster: !ha.managerActive };
+  return {
+    status: ha.managerActive ? (ha.nodeStatus[node] ?? null) : null,
+    nothingManaged: ha.resourceCount === 0,
+    noMaster: !ha.managerActive,
+  };
 }
 
 /** Maintenance only tells HA what to do with its resources: with none, there is nothing to ask for. */
-export const nothingManaged = (node: string) => `HA manages no resource: maintenance mode is not used for ${node} (it would have nothing to move or keep off it)`;
+export const nothingManaged = (node: string) =>
+  `HA manages no resource: maintenance mode is not used for ${node} (it would have nothing to move or keep off it)`;
 
 export const humanActionFor = (node: string) =>
   `Check the HA stack (\`ha-manager status\` on any node). To clear maintenance by hand: \`ha-manager crm-command node-maintenance disable ${node}\`.`;
@@ -41,7 +49,8 @@ export async function requestMaintenance(ctx: StepContext, node: string, want: M
   if (want === "maintenance") ctx.facts.maintenanceOn.add(node);
   await ctx.action(action, { node }, async () => {
     const run = await ctx.shell.run(node, command);
-    if (run.exitCode !== 0) throw new StepFailure(`${commandLine(command)} exited ${run.exitCode}: ${run.stderr.trim()}`, humanActionFor(node));
+    if (run.exitCode !== 0)
+      throw new StepFailure(`${commandLine(command)} exited ${run.exitCode}: ${run.stderr.trim()}`, humanActionFor(node));
   });
   if (want === "online") ctx.facts.maintenanceOn.delete(node);
 }
@@ -64,7 +73,9 @@ export async function awaitMaintenance(ctx: StepContext, node: string, want: Mai
       ),
     async () => {
       last = await haStatusOf(ctx, node);
-      return last.status === want ? true : `waiting for the HA manager to report ${node} ${want} (now: ${last.status ?? (last.noMaster ? "no CRM master" : "unknown")})`;
+      return last.status === want
+        ? true
+        : `waiting for the HA manager to report ${node} ${want} (now: ${last.status ?? (last.noMaster ? "no CRM master" : "unknown")})`;
     },
   );
   return `HA manager reports ${node} ${want}`;

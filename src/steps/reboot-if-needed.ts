@@ -39,19 +39,40 @@ export const rebootIfNeeded: Step<RebootPlan> = {
     const node = targetOf(ctx);
     const asked = ctx.facts.reboots.get(node);
     const { reach, packages } = await liveFacts(ctx, node);
-    if (asked && reach?.ok && reach.value.bootId !== asked.bootIdBefore) return done(`${node} rebooted since this run asked (boot id ${asked.bootIdBefore.slice(0, 8)} → ${reach.value.bootId.slice(0, 8)})`);
+    if (asked && reach?.ok && reach.value.bootId !== asked.bootIdBefore)
+      return done(`${node} rebooted since this run asked (boot id ${asked.bootIdBefore.slice(0, 8)} → ${reach.value.bootId.slice(0, 8)})`);
     if (!reach?.ok) {
       // A node that does not answer after this run asked it to reboot is on its way: wait for it.
-      if (asked) return toDo({ bootIdBefore: asked.bootIdBefore, kernelAfter: asked.kernelAfter, reason: "asked before the interruption", awaitingEarlierRequest: true });
-      throw new StepFailure(`cannot read ${node}'s boot id before rebooting it: ${reach?.ok === false ? reach.error : "not read"}`, humanActionFor(node));
+      if (asked)
+        return toDo({
+          bootIdBefore: asked.bootIdBefore,
+          kernelAfter: asked.kernelAfter,
+          reason: "asked before the interruption",
+          awaitingEarlierRequest: true,
+        });
+      throw new StepFailure(
+        `cannot read ${node}'s boot id before rebooting it: ${reach?.ok === false ? reach.error : "not read"}`,
+        humanActionFor(node),
+      );
     }
-    if (!packages?.ok) throw new StepFailure(`cannot tell whether ${node} needs a reboot: ${packages?.ok === false ? packages.error : "not read"}`, humanActionFor(node));
+    if (!packages?.ok)
+      throw new StepFailure(
+        `cannot tell whether ${node} needs a reboot: ${packages?.ok === false ? packages.error : "not read"}`,
+        humanActionFor(node),
+      );
     const prediction = predictReboot(packages.value);
     if (!prediction.needed) return done(prediction.reason);
     const recent = asked?.sentAt !== null && asked?.sentAt !== undefined && ctx.clock.now() - asked.sentAt < ctx.config.timeouts.reboot;
-    return toDo({ bootIdBefore: reach.value.bootId, kernelAfter: prediction.kernelAfter, reason: prediction.reason, awaitingEarlierRequest: recent && asked?.bootIdBefore === reach.value.bootId });
+    return toDo({
+      bootIdBefore: reach.value.bootId,
+      kernelAfter: prediction.kernelAfter,
+      reason: prediction.reason,
+      awaitingEarlierRequest: recent && asked?.bootIdBefore === reach.value.bootId,
+    });
   },
-  describe: (ctx, plan) => [`${commandLine(rebootCommand)} on ${targetOf(ctx)}: ${plan.reason}; wait for a new boot id (now ${plan.bootIdBefore.slice(0, 8)})`],
+  describe: (ctx, plan) => [
+    `${commandLine(rebootCommand)} on ${targetOf(ctx)}: ${plan.reason}; wait for a new boot id (now ${plan.bootIdBefore.slice(0, 8)})`,
+  ],
   async act(ctx, plan) {
     const node = targetOf(ctx);
     if (plan.awaitingEarlierRequest) {
@@ -62,7 +83,11 @@ export const rebootIfNeeded: Step<RebootPlan> = {
     await ctx.action("reboot", { node, bootIdBefore: plan.bootIdBefore, reason: plan.reason, kernelAfter: plan.kernelAfter }, async () => {
       try {
         const run = await ctx.shell.run(node, rebootCommand);
-        if (run.exitCode !== 0) throw new StepFailure(`${commandLine(rebootCommand)} on ${node} exited ${run.exitCode}: ${run.stderr.trim()}`, humanActionFor(node));
+        if (run.exitCode !== 0)
+          throw new StepFailure(
+            `${commandLine(rebootCommand)} on ${node} exited ${run.exitCode}: ${run.stderr.trim()}`,
+            humanActionFor(node),
+          );
       } catch (error) {
         // The connection going away is what a reboot looks like from here.
         if (!(error instanceof RemoteError && /connection lost|no exit status/.test(error.message))) throw error;
@@ -77,11 +102,17 @@ export const rebootIfNeeded: Step<RebootPlan> = {
     await waitUntil(
       ctx,
       limit,
-      () => new StepFailure(`${node} did not reboot within ${formatDuration(limit)}: it still answers with boot id ${plan.bootIdBefore}`, humanActionFor(node)),
+      () =>
+        new StepFailure(
+          `${node} did not reboot within ${formatDuration(limit)}: it still answers with boot id ${plan.bootIdBefore}`,
+          humanActionFor(node),
+        ),
       async () => {
         const boot = await readBootId(observeContextOf(ctx), node);
         if (!boot.ok) return true;
-        return boot.value.bootId !== plan.bootIdBefore ? true : `waiting for ${node} to go down (boot id still ${plan.bootIdBefore.slice(0, 8)})`;
+        return boot.value.bootId !== plan.bootIdBefore
+          ? true
+          : `waiting for ${node} to go down (boot id still ${plan.bootIdBefore.slice(0, 8)})`;
       },
     );
     return `${node} is rebooting (boot id was ${plan.bootIdBefore.slice(0, 8)}): ${plan.reason}`;

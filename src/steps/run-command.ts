@@ -39,7 +39,10 @@ async function runIt(ctx: StepContext, entry: RunCommandEntry, command: string, 
   if (ctx.node === null) throw new StepFailure(`\`${command}\` needs a node (use on: local in preflight and finally)`, humanAction);
   const argv = ["sh", "-c", command];
   const remote = checkOnly ? readCommand(...argv) : changeCommand(argv);
-  const result = await ctx.shell.run(ctx.node, remote, { timeoutMs: timeout, ...(stream ? { onOutput: (text, s) => ctx.output(s, text) } : {}) });
+  const result = await ctx.shell.run(ctx.node, remote, {
+    timeoutMs: timeout,
+    ...(stream ? { onOutput: (text, s) => ctx.output(s, text) } : {}),
+  });
   return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr, timedOut: false };
 }
 
@@ -57,7 +60,9 @@ export function runCommandStep(entry: RunCommandEntry): Step<null> {
         if (check.exitCode === 0) return done(`\`${entry.unless}\` succeeded ${where(ctx, entry)}: not needed`);
       }
       if (entry.unless === null && ctx.node !== null && ctx.facts.completedEntries.get(ctx.node)?.has(ctx.entry)) {
-        return done(`finished on ${ctx.node} before the interruption (the journal says so; an \`unless:\` check would decide from the node itself)`);
+        return done(
+          `finished on ${ctx.node} before the interruption (the journal says so; an \`unless:\` check would decide from the node itself)`,
+        );
       }
       return toDo(null);
     },
@@ -72,7 +77,10 @@ export function runCommandStep(entry: RunCommandEntry): Step<null> {
         if (result.exitCode !== 0) {
           const said = result.stderr.trim().split("\n").slice(-2).join(" / ");
           const how = result.timedOut ? "timed out" : `exited ${result.exitCode}`;
-          throw new StepFailure(`\`${entry.command}\` ${entry.on === "local" ? "(local)" : `on ${ctx.node}`} ${how}${said ? `: ${said}` : ""}`, humanAction);
+          throw new StepFailure(
+            `\`${entry.command}\` ${entry.on === "local" ? "(local)" : `on ${ctx.node}`} ${how}${said ? `: ${said}` : ""}`,
+            humanAction,
+          );
         }
       });
     },

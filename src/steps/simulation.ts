@@ -40,7 +40,11 @@ export class Simulation {
     const result: ClusterState = { ...state };
     if (state.guests?.ok) {
       const view = state.guests.value;
-      const moved = (g: Guest): Guest => ({ ...g, node: this.guestNode.get(g.vmid) ?? g.node, status: this.guestStatus.get(g.vmid) ?? g.status });
+      const moved = (g: Guest): Guest => ({
+        ...g,
+        node: this.guestNode.get(g.vmid) ?? g.node,
+        status: this.guestStatus.get(g.vmid) ?? g.status,
+      });
       const before = new Map(view.guests.map((g) => [g.vmid, g]));
       const guests = view.guests.map(moved);
       // Memory follows the guests that moved, so later placements see the room they took.
@@ -56,7 +60,10 @@ export class Simulation {
         return { ...n, mem: Math.max(0, mem) };
       });
       const critical = Object.fromEntries(
-        Object.entries(view.critical).map(([group, members]) => [group, members.map((m) => (m.guest ? { ...m, guest: moved(m.guest) } : m))]),
+        Object.entries(view.critical).map(([group, members]) => [
+          group,
+          members.map((m) => (m.guest ? { ...m, guest: moved(m.guest) } : m)),
+        ]),
       );
       result.guests = { ok: true, value: { guests, nodes, critical } };
     }
@@ -66,11 +73,16 @@ export class Simulation {
       result.ha = { ok: true, value: { ...state.ha.value, nodeStatus } };
     }
     if (state.packages) {
-      result.packages = Object.fromEntries(Object.entries(state.packages).map(([node, observed]) => [node, this.packagesOf(node, observed)]));
+      result.packages = Object.fromEntries(
+        Object.entries(state.packages).map(([node, observed]) => [node, this.packagesOf(node, observed)]),
+      );
     }
     if (state.ssh) {
       result.ssh = Object.fromEntries(
-        Object.entries(state.ssh).map(([node, reach]) => [node, this.rebooted.has(node) && reach.ok ? { ok: true, value: { bootId: simulatedBootId(node) } } : reach]),
+        Object.entries(state.ssh).map(([node, reach]) => [
+          node,
+          this.rebooted.has(node) && reach.ok ? { ok: true, value: { bootId: simulatedBootId(node) } } : reach,
+        ]),
       );
     }
     return result;
@@ -80,7 +92,12 @@ export class Simulation {
     if (!observed.ok) return observed;
     const live = observed.value;
     const installed: NodePackages = this.upgraded.has(node)
-      ? { ...live, installedKernels: kernelsAfterUpgrade(live), pending: [], pveVersion: live.pending.find((p) => p.name === "pve-manager")?.to ?? live.pveVersion }
+      ? {
+          ...live,
+          installedKernels: kernelsAfterUpgrade(live),
+          pending: [],
+          pveVersion: live.pending.find((p) => p.name === "pve-manager")?.to ?? live.pveVersion,
+        }
       : live;
     if (!this.rebooted.has(node)) return { ok: true, value: installed };
     return { ok: true, value: { ...installed, runningKernel: predictReboot(installed).kernelAfter, rebootRequiredFile: false } };

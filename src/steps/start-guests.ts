@@ -13,7 +13,8 @@ export const startGuests: Step<Guest[]> = {
     const vmids = ctx.facts.shutdownGuests.get(node) ?? [];
     if (vmids.length === 0) return done("no guests were shut down");
     const state = await ctx.observe(["guests"]);
-    if (!state.guests?.ok) throw new Error(`cannot see whether ${vmids.join(", ")} run again: ${state.guests?.ok === false ? state.guests.error : "not read"}`);
+    if (!state.guests?.ok)
+      throw new Error(`cannot see whether ${vmids.join(", ")} run again: ${state.guests?.ok === false ? state.guests.error : "not read"}`);
     const stopped = state.guests.value.guests.filter((g) => vmids.includes(g.vmid) && g.status !== "running");
     return stopped.length === 0 ? done(`${vmids.join(", ")} already running`) : toDo(stopped);
   },

@@ -46,14 +46,21 @@ export const waitOnline: Step<null> = {
     const asked = ctx.facts.reboots.get(node);
     return (await backNow(ctx, node, asked)) === true ? done(await checkKernel(ctx, node, asked)) : toDo(null);
   },
-  describe: (ctx) => [`wait until ${targetOf(ctx)} answers over SSH (with a new boot id if it rebooted), is online in the cluster and the cluster is quorate`],
+  describe: (ctx) => [
+    `wait until ${targetOf(ctx)} answers over SSH (with a new boot id if it rebooted), is online in the cluster and the cluster is quorate`,
+  ],
   act: async () => {},
   async verify(ctx) {
     const node = targetOf(ctx);
     const asked = ctx.facts.reboots.get(node);
     const limit = ctx.config.timeouts.nodeOnline;
     const humanAction = `Look at ${node}'s console (did it boot? is its network up?). It is in maintenance with its guests elsewhere. When it is back, continue with \`rollgate upgrade --resume\`.`;
-    await waitUntil(ctx, limit, () => new StepFailure(`${node} did not come back within ${formatDuration(limit)}`, humanAction), () => backNow(ctx, node, asked));
+    await waitUntil(
+      ctx,
+      limit,
+      () => new StepFailure(`${node} did not come back within ${formatDuration(limit)}`, humanAction),
+      () => backNow(ctx, node, asked),
+    );
     return checkKernel(ctx, node, asked);
   },
   simulate: () => {},

@@ -67,7 +67,11 @@ export interface GateWait {
 }
 
 /** Observes what the gates need and evaluates them. */
-export async function observeGates(ctx: StepContext, config: Config, gates: readonly GateName[]): Promise<{ verdicts: Verdict[]; state: ClusterState }> {
+export async function observeGates(
+  ctx: StepContext,
+  config: Config,
+  gates: readonly GateName[],
+): Promise<{ verdicts: Verdict[]; state: ClusterState }> {
   const state = await ctx.observe(facetsFor(config, gates));
   return { verdicts: evaluateGates(config, state, gates), state };
 }
@@ -142,7 +146,8 @@ function waitingFor(verdict: Verdict): string {
   const fault = verdict.faults?.[0];
   if (fault !== undefined) return fault;
   const counts = Object.entries(verdict.metrics ?? {}).filter(([, v]) => v !== 0);
-  if (counts.length > 0 && counts.every(([, v]) => v !== null)) return `entries pending: ${counts.map(([key, v]) => `${key} ${v}`).join(", ")}`;
+  if (counts.length > 0 && counts.every(([, v]) => v !== null))
+    return `entries pending: ${counts.map(([key, v]) => `${key} ${v}`).join(", ")}`;
   const more = verdict.reasons.length > 1 ? ` (+${verdict.reasons.length - 1} more)` : "";
   return `${verdict.reasons[0]}${more}`;
 }
@@ -167,12 +172,18 @@ export async function waitForGates(ctx: StepContext, config: Config, gates: read
       const steady = now - passingSince;
       if (steady >= wait.settleMs) return verdicts;
       const held = steady < config.timeouts.poll ? "it must hold" : `held ${formatDuration(steady)} of`;
-      ctx.progress(`${names} ${gates.length === 1 ? "passes" : "pass"}; ${held} ${formatDuration(wait.settleMs)} before it counts`, metrics);
+      ctx.progress(
+        `${names} ${gates.length === 1 ? "passes" : "pass"}; ${held} ${formatDuration(wait.settleMs)} before it counts`,
+        metrics,
+      );
     } else {
       passingSince = null;
       const first = refusing.find((v) => (v.faults?.length ?? 0) > 0) ?? refusing[0]!;
       ctx.progress(`waiting for ${first.gate}: ${waitingFor(first)}${trend.describe(now, first.metrics)}`, metrics);
-      const held = faults.update(now, refusing.flatMap((v) => (v.faults ?? []).map((f) => `${v.gate}: ${f}`)));
+      const held = faults.update(
+        now,
+        refusing.flatMap((v) => (v.faults ?? []).map((f) => `${v.gate}: ${f}`)),
+      );
       const settled = held.filter((f) => f.heldMs >= wait.settleMs);
       if (settled.length > 0) {
         const gate = refusing.find((v) => v.faults?.some((f) => settled[0]!.fault === `${v.gate}: ${f}`))?.gate ?? first.gate;

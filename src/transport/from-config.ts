@@ -47,5 +47,11 @@ export async function pveClientFor(config: Config, tokenSecret: string): Promise
       throw new ConfigError(null, "proxmox.caFile", `cannot read ${config.proxmox.caFile}: ${(error as Error).message}`);
     }
   }
-  return new PveClient({ tokenId: config.proxmox.tokenId, tokenSecret, ca, timeoutMs: config.proxmox.timeout, endpoints: apiEndpoints(config) });
+  return new PveClient({
+    tokenId: config.proxmox.tokenId,
+    tokenSecret,
+    ca,
+    timeoutMs: config.proxmox.timeout,
+    endpoints: apiEndpoints(config),
+  });
 }

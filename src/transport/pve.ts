@@ -76,7 +76,10 @@ export class PveClient implements PveApi {
   constructor(private readonly settings: PveSettings) {
     if (settings.endpoints.length === 0) throw new Error("no PVE API endpoint to talk to");
     const unverifiable = settings.endpoints.find((e) => !e.fingerprint && !settings.ca);
-    if (unverifiable) throw new Error(`API endpoint ${unverifiable.host}:${unverifiable.port} has neither a pinned fingerprint nor a CA to verify it against`);
+    if (unverifiable)
+      throw new Error(
+        `API endpoint ${unverifiable.host}:${unverifiable.port} has neither a pinned fingerprint nor a CA to verify it against`,
+      );
   }
 
   get(path: string, params?: PveParams, options?: PveRequestOptions): Promise<unknown> {
@@ -90,7 +93,8 @@ export class PveClient implements PveApi {
 
   async request(method: "GET" | "POST", path: string, params: PveParams = {}, options: PveRequestOptions = {}): Promise<unknown> {
     const candidates = this.orderedEndpoints(options.avoid ?? []);
-    if (candidates.length === 0) throw new PveConnectionError(`no PVE API endpoint left to ask for ${path} (avoiding ${(options.avoid ?? []).join(", ")})`, "-", true);
+    if (candidates.length === 0)
+      throw new PveConnectionError(`no PVE API endpoint left to ask for ${path} (avoiding ${(options.avoid ?? []).join(", ")})`, "-", true);
     let lastError: unknown;
     for (const endpoint of candidates) {
       try {
@@ -152,7 +156,9 @@ export class PveClient implements PveApi {
           headers: {
             Authorization: `PVEAPIToken=${this.settings.tokenId}=${this.settings.tokenSecret}`,
             Accept: "application/json",
-            ...(method === "POST" ? { "Content-Type": "application/x-www-form-urlencoded", "Content-Length": Buffer.byteLength(body) } : {}),
+            ...(method === "POST"
+              ? { "Content-Type": "application/x-www-form-urlencoded", "Content-Length": Buffer.byteLength(body) }
+              : {}),
           },
         },
         (res) => {
@@ -174,12 +180,16 @@ export class PveClient implements PveApi {
       );
       // The agent hands over a socket only once its certificate is verified (see PinnedAgent).
       req.on("socket", () => (connected = true));
-      req.on("timeout", () => req.destroy(new PveConnectionError(`${method} ${path} via ${via}: no answer within ${this.settings.timeoutMs} ms`, via, false)));
+      req.on("timeout", () =>
+        req.destroy(new PveConnectionError(`${method} ${path} via ${via}: no answer within ${this.settings.timeoutMs} ms`, via, false)),
+      );
       req.on("error", (error: Error) => {
         if (error instanceof PveConnectionError) return reject(error);
         const code = (error as NodeJS.ErrnoException).code ?? "";
         const notSent = !connected || ["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND"].includes(code);
-        const tlsHint = /certificate|self[- ]signed|unable to verify/i.test(error.message) ? " (the API certificate is not signed by the configured caFile)" : "";
+        const tlsHint = /certificate|self[- ]signed|unable to verify/i.test(error.message)
+          ? " (the API certificate is not signed by the configured caFile)"
+          : "";
         reject(new PveConnectionError(`${method} ${path} via ${via}: ${error.message}${tlsHint}`, via, notSent));
       });
       req.end(body);

@@ -8,7 +8,11 @@ export interface RemoteCommand {
 }
 
 export const readCommand = (...argv: string[]): RemoteCommand => ({ argv, mutates: false });
-export const changeCommand = (argv: string[], env?: Record<string, string>): RemoteCommand => ({ argv, mutates: true, ...(env ? { env } : {}) });
+export const changeCommand = (argv: string[], env?: Record<string, string>): RemoteCommand => ({
+  argv,
+  mutates: true,
+  ...(env ? { env } : {}),
+});
 
 const safeWord = /^[A-Za-z0-9_@%+=:,./-]+$/;
 

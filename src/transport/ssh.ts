@@ -5,7 +5,15 @@ import { readFile } from "node:fs/promises";
 import ssh2 from "ssh2";
 import type { ClientChannel, ConnectConfig } from "ssh2";
 import { fingerprint, keysForHost, keyTypeOf, parseKnownHosts, type KnownHostsEntry } from "./known-hosts.js";
-import { commandLine, wireLine, type CommandResult, type RemoteCommand, type RemoteShell, type RunOptions, type StreamedCommand } from "./remote-command.js";
+import {
+  commandLine,
+  wireLine,
+  type CommandResult,
+  type RemoteCommand,
+  type RemoteShell,
+  type RunOptions,
+  type StreamedCommand,
+} from "./remote-command.js";
 
 export interface SshTarget {
   node: string;
@@ -123,7 +131,10 @@ export class SshPool implements RemoteShell {
     const hostVerifier = (key: Buffer): boolean => {
       const seen = `${fingerprint(key)} (${keyTypeOf(key)})`;
       if (known.revoked.some((k) => k.blob.equals(key))) {
-        refusal = new HostKeyError(target.node, `host key ${seen} of ${where} is marked @revoked in ${this.settings.knownHostsFile}: refusing to connect`);
+        refusal = new HostKeyError(
+          target.node,
+          `host key ${seen} of ${where} is marked @revoked in ${this.settings.knownHostsFile}: refusing to connect`,
+        );
         return false;
       }
       if (known.accepted.some((k) => k.blob.equals(key))) return true;
@@ -164,9 +175,15 @@ export class SshPool implements RemoteShell {
         client.off("ready", onReady);
         if (refusal) return reject(refusal);
         if (error.level === "client-authentication") {
-          return reject(new RemoteError(target.node, `${this.settings.user}@${where} refused key ${this.settings.identityFile} (publickey authentication failed): is its public key in the node's authorized_keys?`));
+          return reject(
+            new RemoteError(
+              target.node,
+              `${this.settings.user}@${where} refused key ${this.settings.identityFile} (publickey authentication failed): is its public key in the node's authorized_keys?`,
+            ),
+          );
         }
-        if (error.level === "client-timeout") return reject(new RemoteError(target.node, `no SSH answer from ${where} within ${this.settings.connectTimeoutMs} ms`));
+        if (error.level === "client-timeout")
+          return reject(new RemoteError(target.node, `no SSH answer from ${where} within ${this.settings.connectTimeoutMs} ms`));
         reject(new RemoteError(target.node, `cannot connect to ${where}: ${error.message}`));
       };
       const onReady = () => {
@@ -320,7 +337,8 @@ export class SshPool implements RemoteShell {
     let size = 0;
     for await (const chunk of streamed.stdout) {
       size += chunk.length;
-      if (size > max) throw new RemoteError(node, `\`${commandLine(command)}\` printed more than ${max} bytes; refusing to hold it in memory`);
+      if (size > max)
+        throw new RemoteError(node, `\`${commandLine(command)}\` printed more than ${max} bytes; refusing to hold it in memory`);
       parts.push(chunk);
     }
     const rest = await streamed.done;

@@ -17,11 +17,13 @@ export interface Redactor {
 export function redactorOf(secrets: readonly string[]): Redactor {
   // Longest first, so that a secret containing another is replaced whole.
   const known = [...new Set(secrets)].filter((s) => s.length >= MIN_REDACTED_CHARS).sort((a, b) => b.length - a.length);
-  const text = (input: string) => known.reduce((clean, secret) => (clean.includes(secret) ? clean.split(secret).join(REDACTED) : clean), input);
+  const text = (input: string) =>
+    known.reduce((clean, secret) => (clean.includes(secret) ? clean.split(secret).join(REDACTED) : clean), input);
   const walk = (value: unknown): unknown => {
     if (typeof value === "string") return text(value);
     if (Array.isArray(value)) return value.map(walk);
-    if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([key, child]) => [text(key), walk(child)]));
+    if (typeof value === "object" && value !== null)
+      return Object.fromEntries(Object.entries(value).map(([key, child]) => [text(key), walk(child)]));
     return value;
   };
   if (known.length === 0) return { text: (input) => input, data: (value) => value };

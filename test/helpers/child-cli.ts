@@ -18,7 +18,9 @@ const builtMarker = path.join(root, "dist", "cli", "main.js");
 /** The newest change under `dir`; directories count too (deleting a file changes its directory). */
 async function newestChange(dir: string): Promise<number> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const times = await Promise.all(entries.map((e) => (e.isDirectory() ? newestChange(path.join(dir, e.name)) : stat(path.join(dir, e.name)).then((s) => s.mtimeMs))));
+  const times = await Promise.all(
+    entries.map((e) => (e.isDirectory() ? newestChange(path.join(dir, e.name)) : stat(path.join(dir, e.name)).then((s) => s.mtimeMs))),
+  );
   return Math.max((await stat(dir)).mtimeMs, ...times);
 }
 
@@ -109,7 +111,8 @@ function watch(child: ChildProcessByStdio<null, Readable, Readable>, exitCode: P
         waiting.add(check);
         check();
         void exited.then(() => {
-          if (waiting.delete(check)) reject(new Error(`rollgate ended after ${out.split("\n").length - 1} lines, before ${count}:\n${out}\n${err}`));
+          if (waiting.delete(check))
+            reject(new Error(`rollgate ended after ${out.split("\n").length - 1} lines, before ${count}:\n${out}\n${err}`));
         });
       }),
     exitCode,

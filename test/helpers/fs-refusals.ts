@@ -22,8 +22,19 @@ export function withRefusals(fs: FsPromises): FsPromises {
     (async (...args: Parameters<F>) => {
       const file = String(args[0]);
       const refusal = planned.find((p) => p.call === call && file.startsWith(p.prefix));
-      if (refusal !== undefined) throw Object.assign(new Error(`${refusal.code}: refused by the test, ${call} '${file}'`), { code: refusal.code, syscall: call, path: file });
+      if (refusal !== undefined)
+        throw Object.assign(new Error(`${refusal.code}: refused by the test, ${call} '${file}'`), {
+          code: refusal.code,
+          syscall: call,
+          path: file,
+        });
       return real(...args);
     }) as F;
-  return { ...fs, readFile: guarded("readFile", fs.readFile), access: guarded("access", fs.access), writeFile: guarded("writeFile", fs.writeFile), mkdir: guarded("mkdir", fs.mkdir) };
+  return {
+    ...fs,
+    readFile: guarded("readFile", fs.readFile),
+    access: guarded("access", fs.access),
+    writeFile: guarded("writeFile", fs.writeFile),
+    mkdir: guarded("mkdir", fs.mkdir),
+  };
 }

@@ -13,8 +13,10 @@ export function schemaMismatches(schema: SchemaNode | undefined, value: unknown,
     const each = type.map((t) => schemaMismatches({ ...schema, type: t }, value, at));
     return each.some((m) => m.length === 0) ? [] : [`${at}: matches none of ${type.join("|")} (${each.map((m) => m[0]).join("; ")})`];
   }
-  if (value === null || value === undefined) return type === "null" || type === undefined ? [] : [`${at}: ${value === null ? "null" : "missing"}, expected ${type}`];
-  if (schema.enum && !schema.enum.includes(value as string | number)) return [`${at}: ${JSON.stringify(value)} is not one of ${schema.enum.join(", ")}`];
+  if (value === null || value === undefined)
+    return type === "null" || type === undefined ? [] : [`${at}: ${value === null ? "null" : "missing"}, expected ${type}`];
+  if (schema.enum && !schema.enum.includes(value as string | number))
+    return [`${at}: ${JSON.stringify(value)} is not one of ${schema.enum.join(", ")}`];
   switch (type) {
     case "object": {
       if (typeof value !== "object" || Array.isArray(value)) return [`${at}: ${describe(value)}, expected object`];
@@ -26,7 +28,11 @@ export function schemaMismatches(schema: SchemaNode | undefined, value: unknown,
       });
       // pve-common src/PVE/JSONSchema.pm check_object: an additionalProperties schema checks every other key.
       const extra = typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined;
-      const others = extra ? Object.keys(record).filter((k) => !(k in properties)).flatMap((k) => schemaMismatches(extra, record[k], `${at}.${k}`)) : [];
+      const others = extra
+        ? Object.keys(record)
+            .filter((k) => !(k in properties))
+            .flatMap((k) => schemaMismatches(extra, record[k], `${at}.${k}`))
+        : [];
       return [...declared, ...others];
     }
     case "array":

@@ -68,7 +68,12 @@ async function setUp(options: Parameters<typeof startTestLab>[0] = {}): Promise<
   // At 50x pmxcfs lets a guard go after 2.4 real seconds: well beyond the few round trips a live
   // run holds it (even on a busy machine), within the lease a dead run's guard is waited for.
   const t = await startTestLab({ timeScale: 50, timeouts: { lockLease: "4s" }, ...options });
-  return { t, pool: sshPoolFor(t.loaded.config), nodes: t.loaded.config.nodes.map((n) => n.name), leaseMs: t.loaded.config.timeouts.lockLease };
+  return {
+    t,
+    pool: sshPoolFor(t.loaded.config),
+    nodes: t.loaded.config.nodes.map((n) => n.name),
+    leaseMs: t.loaded.config.timeouts.lockLease,
+  };
 }
 
 async function tearDown(s: Setup | undefined): Promise<void> {
@@ -99,7 +104,14 @@ describe("on a healthy cluster", () => {
   it("lets one run in and turns the next away with exit 5, naming the holder; the release frees it", async () => {
     const a = holder("run-a", "admin-a");
     const first = await take(a);
-    expect(await inspect()).toEqual({ kind: "live", holder: a, working: { node: null, step: null }, ageSeconds: expect.any(Number), writtenAt: expect.any(String), via: expect.any(String) });
+    expect(await inspect()).toEqual({
+      kind: "live",
+      holder: a,
+      working: { node: null, step: null },
+      ageSeconds: expect.any(Number),
+      writtenAt: expect.any(String),
+      via: expect.any(String),
+    });
 
     const error = await failureOf(take(holder("run-b", "admin-b", 777)));
     expect(error).toBeInstanceOf(LockedError);
@@ -119,7 +131,9 @@ describe("on a healthy cluster", () => {
     const record = s.t.lab.status().record;
     expect(record.mutations).toEqual([]);
     const installed = record.pmxcfs.filter((o) => o.op === "rename" && o.outcome === "ok");
-    expect(new Set(installed.map((o) => `${o.path} -> ${o.to}`))).toEqual(new Set([`${RECORD}.tmp.run-a -> ${RECORD}`, `${RECORD}.tmp.run-b -> ${RECORD}`]));
+    expect(new Set(installed.map((o) => `${o.path} -> ${o.to}`))).toEqual(
+      new Set([`${RECORD}.tmp.run-a -> ${RECORD}`, `${RECORD}.tmp.run-b -> ${RECORD}`]),
+    );
     const fs = s.t.lab.cluster.pmxcfs;
     expect([fs.stat(GUARD), fs.stat(`${RECORD}.tmp.run-a`), fs.stat(`${RECORD}.tmp.run-b`)]).toEqual([null, null, null]);
   });
@@ -140,7 +154,13 @@ describe("on a healthy cluster", () => {
     const says = (node: string | null, step: string | null) => JSON.stringify({ node, step });
 
     // A lease of a minute refreshes every 15 s: a record naming the node sooner was written for the change.
-    const slow = await acquireClusterLock({ shell: s.pool, nodes: s.nodes, leaseMs: 60_000, holder: holder("run-slow", "admin-a"), breakStale: false });
+    const slow = await acquireClusterLock({
+      shell: s.pool,
+      nodes: s.nodes,
+      leaseMs: 60_000,
+      holder: holder("run-slow", "admin-a"),
+      breakStale: false,
+    });
     slow.spare("pve1");
     await eventually("the record names pve1 at once", async () => (await workingIn()) === says("pve1", null), 10_000);
     slow.stepStarted("pve1", "evacuate");
@@ -176,13 +196,17 @@ describe("on a healthy cluster", () => {
 
     const error = await failureOf(take(holder("run-next", "admin-b")));
     expect(error).toBeInstanceOf(LockedError);
-    expect(error.message).toMatch(/^the cluster lock is STALE: PID 1111 on admin-a \(user admin\) took it for run run-dead .*, and has not refreshed it for \d+ s \(lease 4 s; read via pve1\)/);
+    expect(error.message).toMatch(
+      /^the cluster lock is STALE: PID 1111 on admin-a \(user admin\) took it for run run-dead .*, and has not refreshed it for \d+ s \(lease 4 s; read via pve1\)/,
+    );
     expect(error.message).toContain("maybe with a node out of service");
     expect(error.message).toContain("only `rollgate upgrade --break-stale-lock` removes it");
 
     const breaking: string[] = [];
     const next = await take(holder("run-next", "admin-b"), { breakStale: true, onProgress: (m) => breaking.push(m) });
-    expect(breaking).toEqual([expect.stringMatching(/^breaking the stale cluster lock of run run-dead \(PID 1111 on admin-a, not refreshed for \d+ s\)$/)]);
+    expect(breaking).toEqual([
+      expect.stringMatching(/^breaking the stale cluster lock of run run-dead \(PID 1111 on admin-a, not refreshed for \d+ s\)$/),
+    ]);
     expect(await inspect()).toMatchObject({ kind: "live", holder: { runId: "run-next" } });
     await next.release();
   });
@@ -196,7 +220,11 @@ describe("on a healthy cluster", () => {
   });
 
   it.each([
-    ["names another run", () => writeRecord(`${JSON.stringify(holder("run-thief", "admin-b", 999))}\n`), /^the cluster lock now names run run-thief \(PID 999 on admin-b/],
+    [
+      "names another run",
+      () => writeRecord(`${JSON.stringify(holder("run-thief", "admin-b", 999))}\n`),
+      /^the cluster lock now names run run-thief \(PID 999 on admin-b/,
+    ],
     ["is gone", () => removeRecord(), /^the cluster lock's record \/etc\/pve\/priv\/rollgate-lock\.json is gone/],
   ])("a refresh that finds the record %s aborts `lost`, and the release leaves it alone", async (_what, meddle, expected) => {
     const progress: string[] = [];
@@ -217,7 +245,9 @@ describe("on a healthy cluster", () => {
     expect((await s.pool.run("pve3", changeCommand(["mkdir", GUARD]))).exitCode).toBe(0);
     const progress: string[] = [];
     const held = await take(holder("run-patient", "admin-a"), { onProgress: (m) => progress.push(m) });
-    expect(progress[0]).toMatch(/^waiting for \/etc\/pve\/priv\/lock\/rollgate \(.* of at most 4 s\): another rollgate is changing the cluster lock, or one was killed/);
+    expect(progress[0]).toMatch(
+      /^waiting for \/etc\/pve\/priv\/lock\/rollgate \(.* of at most 4 s\): another rollgate is changing the cluster lock, or one was killed/,
+    );
     await held.release();
   });
 
@@ -269,19 +299,34 @@ describe("with a node down", () => {
   afterAll(() => tearDown(s));
 
   it("refreshes and releases through the nodes that are neither down nor spared", async () => {
-    const held = await acquireClusterLock({ shell: s.pool, nodes: s.nodes, leaseMs: s.leaseMs, holder: holder("run-around", "admin-a"), breakStale: false });
+    const held = await acquireClusterLock({
+      shell: s.pool,
+      nodes: s.nodes,
+      leaseMs: s.leaseMs,
+      holder: holder("run-around", "admin-a"),
+      breakStale: false,
+    });
     held.spare("pve2");
     s.t.lab.cluster.powerCycle("pve1");
     await eventually("pve1 is down", () => s.t.lab.cluster.node("pve1").power === "down");
     const since = s.t.lab.status().record.pmxcfs.length;
-    const renamesSince = () => s.t.lab.status().record.pmxcfs.slice(since).filter((o) => o.op === "rename" && o.outcome === "ok");
+    const renamesSince = () =>
+      s.t.lab
+        .status()
+        .record.pmxcfs.slice(since)
+        .filter((o) => o.op === "rename" && o.outcome === "ok");
     await eventually("a refresh went through", () => renamesSince().length >= 2, 4 * s.leaseMs);
     expect(new Set(renamesSince().map((o) => o.source))).toEqual(new Set(["ssh pve3"]));
 
     await held.release();
     expect(held.lost.aborted).toBe(false);
     expect(await inspectClusterLock(s.pool, ["pve3"], s.leaseMs)).toEqual({ kind: "free", via: "pve3" });
-    const used = new Set(s.t.lab.status().record.pmxcfs.slice(since).map((o) => o.source));
+    const used = new Set(
+      s.t.lab
+        .status()
+        .record.pmxcfs.slice(since)
+        .map((o) => o.source),
+    );
     expect(used).toEqual(new Set(["ssh pve3"]));
   });
 });
@@ -294,9 +339,13 @@ describe("without quorum", () => {
   afterAll(() => tearDown(s));
 
   it("refuses to take the lock (exit 3), saying pmxcfs takes no writes, and changes nothing", async () => {
-    const error = await failureOf(acquireClusterLock({ shell: s.pool, nodes: s.nodes, leaseMs: s.leaseMs, holder: holder("run-q", "admin-a"), breakStale: false }));
+    const error = await failureOf(
+      acquireClusterLock({ shell: s.pool, nodes: s.nodes, leaseMs: s.leaseMs, holder: holder("run-q", "admin-a"), breakStale: false }),
+    );
     expect(error).toBeInstanceOf(RefusalError);
-    expect(error.message).toMatch(/^cannot take the cluster lock: pve1: mkdir: cannot create directory '\/etc\/pve\/priv\/lock\/rollgate': Permission denied: pmxcfs takes no writes on a node outside the quorate partition/);
+    expect(error.message).toMatch(
+      /^cannot take the cluster lock: pve1: mkdir: cannot create directory '\/etc\/pve\/priv\/lock\/rollgate': Permission denied: pmxcfs takes no writes on a node outside the quorate partition/,
+    );
     expect(error.message).toContain("; pve3: mkdir: cannot create directory");
     expect(await inspectClusterLock(s.pool, s.nodes, s.leaseMs)).toEqual({ kind: "free", via: expect.any(String) });
     expect(s.t.lab.status().record.pmxcfs.map((o) => o.outcome)).toEqual(["EACCES", "EACCES", "EACCES"]);

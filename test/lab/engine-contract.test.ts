@@ -40,16 +40,21 @@ describe.each(pveVersions)("PVE %s", (pveVersion) => {
       expect(record.unsafeTakeDowns).toEqual([]);
       expect(record.takeDowns).toHaveLength(9);
       // It said why it waited: pve1's absence and then its heal.
-      const waited = events.flatMap((e) => (e.type === "step-progress" && e.node === "pve3" && e.step === "maintenance-on" ? [e.message] : []));
+      const waited = events.flatMap((e) =>
+        e.type === "step-progress" && e.node === "pve3" && e.step === "maintenance-on" ? [e.message] : [],
+      );
       // Which gates still refuse depends on how far pve1's reboot got (a loaded machine is slower than the lab's clock).
-      expect(waited).toContainEqual(expect.stringMatching(/^not taking pve3 further down until the cluster is healthy again: .*(quorum|nodes-online|gluster-healed)/));
+      expect(waited).toContainEqual(
+        expect.stringMatching(/^not taking pve3 further down until the cluster is healthy again: .*(quorum|nodes-online|gluster-healed)/),
+      );
     });
 
     it("a stop asked for while the take-down gates are evaluated comes before the reboot", async () => {
       const t = await lab({});
       const stop = new AbortController();
       const { result } = await runEngine(t, { stop: stop.signal }, (e) => {
-        if (e.type === "step-progress" && e.step === "reboot-if-needed" && e.message.startsWith("the rest of the cluster is healthy")) stop.abort();
+        if (e.type === "step-progress" && e.step === "reboot-if-needed" && e.message.startsWith("the rest of the cluster is healthy"))
+          stop.abort();
       });
       expect(result).toMatchObject({ outcome: "interrupted", exitCode: 6 });
       expect(t.lab.status().record.mutations.map((m) => m.action)).not.toContain("reboot pve3");
@@ -73,7 +78,11 @@ describe.each(pveVersions)("PVE %s", (pveVersion) => {
 
     it("accepts a playbook without any gate, and still never takes a node down unsafely", async () => {
       const t = await lab({});
-      const playbook = parsePlaybook("node:\n  - step: evacuate\n  - step: apt-upgrade\n  - step: reboot-if-needed\n  - step: wait-online\n", "bare.yaml", "bare");
+      const playbook = parsePlaybook(
+        "node:\n  - step: evacuate\n  - step: apt-upgrade\n  - step: reboot-if-needed\n  - step: wait-online\n",
+        "bare.yaml",
+        "bare",
+      );
       const { result } = await runEngine(t, { playbook });
       expect(result).toMatchObject({ outcome: "success", exitCode: 0 });
       const record = t.lab.status().record;
@@ -84,7 +93,11 @@ describe.each(pveVersions)("PVE %s", (pveVersion) => {
 
     it("refuses, untouched, when such a playbook meets routers on one node", async () => {
       const t = await lab({ scenario: "routers-on-one-node" });
-      const playbook = parsePlaybook("node:\n  - step: evacuate\n  - step: apt-upgrade\n  - step: reboot-if-needed\n  - step: wait-online\n", "bare.yaml", "bare");
+      const playbook = parsePlaybook(
+        "node:\n  - step: evacuate\n  - step: apt-upgrade\n  - step: reboot-if-needed\n  - step: wait-online\n",
+        "bare.yaml",
+        "bare",
+      );
       const { result } = await runEngine(t, { playbook });
       expect(result).toMatchObject({ outcome: "refused", exitCode: 3 });
       expect(result.message).toContain("100 and 101 all run on pve1");
@@ -106,7 +119,13 @@ describe.each(pveVersions)("PVE %s", (pveVersion) => {
       await eventually("pve3 online for HA", () => t.lab.cluster.node("pve3").haStatus === "online");
       const db = t.lab.cluster.guest(103);
       t.lab.cluster.migrate(db.node, 103, { target: "pve3", online: true, restart: false, user: "root@pam" }, "admin");
-      await eventually("103 back on pve3 and pve3 online for HA", () => t.lab.cluster.guest(103).node === "pve3" && t.lab.cluster.node("pve3").haStatus === "online" && t.lab.cluster.guest(103).lock === null);
+      await eventually(
+        "103 back on pve3 and pve3 online for HA",
+        () =>
+          t.lab.cluster.guest(103).node === "pve3" &&
+          t.lab.cluster.node("pve3").haStatus === "online" &&
+          t.lab.cluster.guest(103).lock === null,
+      );
       const second = await runEngine(t, { resume: { runId: "test-run", events: first.events } });
       expect(second.result).toMatchObject({ outcome: "success", exitCode: 0 });
       const record = t.lab.status().record;
@@ -118,7 +137,6 @@ describe.each(pveVersions)("PVE %s", (pveVersion) => {
       expect(record.mutations.filter((m) => /^migrate 103 from pve3 to/.test(m.action))).toHaveLength(2);
     });
 
-
     const rebootsOf = (t: TestLab, node: string) => t.lab.status().record.mutations.filter((m) => m.action === `reboot ${node}`);
 
     it("asks again for a reboot that was journaled but failed to be sent", async () => {
@@ -127,7 +145,9 @@ describe.each(pveVersions)("PVE %s", (pveVersion) => {
       // The request never reaches the node: the channel cannot even be opened.
       const refusingReboot: RemoteShell = {
         run: (node, command, options) =>
-          command.argv.join(" ") === "systemctl reboot" ? Promise.reject(new RemoteError(node, "cannot start `systemctl reboot`: Channel open failure")) : pool.run(node, command, options),
+          command.argv.join(" ") === "systemctl reboot"
+            ? Promise.reject(new RemoteError(node, "cannot start `systemctl reboot`: Channel open failure"))
+            : pool.run(node, command, options),
         stream: (node, command, options) => pool.stream(node, command, options),
         close: () => pool.close(),
       };
@@ -150,8 +170,19 @@ describe.each(pveVersions)("PVE %s", (pveVersion) => {
       // The journal as a kill right after the reboot's intent leaves it: the intent, nothing after it.
       const bootIdBefore = t.lab.cluster.node("pve3").bootId;
       const killed = [
-        ...first.events.filter((e) => e.type !== "run-end" && !(e.type === "step-end" && e.step === "reboot-if-needed") && !(e.type === "node-end")),
-        { type: "action", node: "pve3", step: "reboot-if-needed", entry: "node[6]", action: "reboot", phase: "before", detail: { node: "pve3", bootIdBefore, kernelAfter: t.lab.cluster.topology.pendingKernel, reason: "new kernel" }, time: new Date().toISOString() },
+        ...first.events.filter(
+          (e) => e.type !== "run-end" && !(e.type === "step-end" && e.step === "reboot-if-needed") && !(e.type === "node-end"),
+        ),
+        {
+          type: "action",
+          node: "pve3",
+          step: "reboot-if-needed",
+          entry: "node[6]",
+          action: "reboot",
+          phase: "before",
+          detail: { node: "pve3", bootIdBefore, kernelAfter: t.lab.cluster.topology.pendingKernel, reason: "new kernel" },
+          time: new Date().toISOString(),
+        },
       ] as RunEvent[];
       const second = await runEngine(t, { resume: { runId: "test-run", events: killed } });
       expect(second.result).toMatchObject({ outcome: "success", exitCode: 0 });
@@ -191,7 +222,11 @@ describe.each(pveVersions)("PVE %s", (pveVersion) => {
 
     it("skips a run: entry whose unless: check succeeds on the node, and runs it when it fails", async () => {
       const t = await lab({});
-      const playbook = parsePlaybook("node:\n  - run: echo needed\n    unless: 'true'\n  - run: echo also\n    unless: 'false'\n", "unless.yaml", "unless");
+      const playbook = parsePlaybook(
+        "node:\n  - run: echo needed\n    unless: 'true'\n  - run: echo also\n    unless: 'false'\n",
+        "unless.yaml",
+        "unless",
+      );
       const { result, events } = await runEngine(t, { playbook, only: ["pve3"] });
       expect(result.exitCode).toBe(0);
       expect(events.flatMap((e) => (e.type === "step-output" ? [e.text.trim()] : []))).toEqual(["also"]);

@@ -53,7 +53,9 @@ describe("README's exit codes are the code's", () => {
 
   it("every code has an end-to-end test that expects it", async () => {
     const dir = path.join(root, "test", "lab");
-    const sources = await Promise.all((await readdir(dir)).filter((f) => f.endsWith(".test.ts")).map((f) => readFile(path.join(dir, f), "utf8")));
+    const sources = await Promise.all(
+      (await readdir(dir)).filter((f) => f.endsWith(".test.ts")).map((f) => readFile(path.join(dir, f), "utf8")),
+    );
     const text = sources.join("\n");
     for (const code of Object.keys(exitCodeMeanings)) {
       expect(new RegExp(`exitCode(?:\\)\\.toBe\\(|: )${code}\\b`).test(text), `no test in test/lab expects exit ${code}`).toBe(true);
@@ -124,7 +126,10 @@ describe("exit 1: a bug", () => {
     // It waits for bin/rollgate's handler, so it strikes while the command runs.
     const bug =
       "data:text/javascript,const t = setInterval(() => { if (process.listenerCount('uncaughtException') > 0) { clearInterval(t); throw new Error('injected bug'); } }, 5)";
-    const child = spawn(process.execPath, ["--import", bug, path.join(root, "bin", "rollgate"), "check", "-c", t.lab.files.config], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", bug, path.join(root, "bin", "rollgate"), "check", "-c", t.lab.files.config], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const exitCode = await new Promise<number | null>((resolve) => child.on("exit", resolve));

@@ -46,22 +46,33 @@ async function expectFreshRun(t: TestLab): Promise<void> {
 
 describe("a last run whose journal cannot be read", () => {
   // Concurrent: each case's --fresh run mostly waits on the lab's (scaled) clock.
-  it.concurrent.for(brokenJournals)("$name: upgrade and --resume refuse naming it, status explains it (exit 2), --fresh starts over", async (broken, context) => {
-    const t = await lab(context);
-    const dir = journalDir(t);
-    await broken.make(dir);
-    const mentions = broken.mentions(dir);
+  it.concurrent.for(brokenJournals)(
+    "$name: upgrade and --resume refuse naming it, status explains it (exit 2), --fresh starts over",
+    async (broken, context) => {
+      const t = await lab(context);
+      const dir = journalDir(t);
+      await broken.make(dir);
+      const mentions = broken.mentions(dir);
 
-    const plain = await upgrade(t, "--yes");
-    expectRefusal(plain, "the last run's journal cannot be read: ", [...mentions, "check `rollgate status` and the cluster, then", FRESH]);
-    expect(plain.stderr).not.toMatch(/nothing was (touched|changed)/);
-    expectRefusal(await upgrade(t, "--yes", "--resume"), "cannot resume: the last run's journal cannot be read: ", [...mentions, FRESH]);
-    expectRefusal(await status(t), "cannot show the run: its journal cannot be read: ", [...mentions, "check the cluster (`rollgate check`)", FRESH]);
-    expectRefusal(await status(t, "--json"), "cannot show the run: ", mentions);
-    expect(t.lab.status().record.mutations).toEqual([]);
+      const plain = await upgrade(t, "--yes");
+      expectRefusal(plain, "the last run's journal cannot be read: ", [
+        ...mentions,
+        "check `rollgate status` and the cluster, then",
+        FRESH,
+      ]);
+      expect(plain.stderr).not.toMatch(/nothing was (touched|changed)/);
+      expectRefusal(await upgrade(t, "--yes", "--resume"), "cannot resume: the last run's journal cannot be read: ", [...mentions, FRESH]);
+      expectRefusal(await status(t), "cannot show the run: its journal cannot be read: ", [
+        ...mentions,
+        "check the cluster (`rollgate check`)",
+        FRESH,
+      ]);
+      expectRefusal(await status(t, "--json"), "cannot show the run: ", mentions);
+      expect(t.lab.status().record.mutations).toEqual([]);
 
-    await expectFreshRun(t);
-  });
+      await expectFreshRun(t);
+    },
+  );
 
   it("a configuration error found while connecting leaves no run behind: the next plain upgrade just runs", async (context) => {
     const t = await lab(context);
@@ -81,14 +92,28 @@ describe("a last run whose journal cannot be read", () => {
 
 describe("a journal directory that cannot be one", () => {
   const notADirectory = "set journal.dir in cluster.yaml (or --journal-dir) to a directory";
-  const commands = [["upgrade", "--yes"], ["upgrade", "--yes", "--resume"], ["upgrade", "--yes", "--fresh"], ["upgrade", "--yes", "--break-stale-lock"], ["status"]];
+  const commands = [
+    ["upgrade", "--yes"],
+    ["upgrade", "--yes", "--resume"],
+    ["upgrade", "--yes", "--fresh"],
+    ["upgrade", "--yes", "--break-stale-lock"],
+    ["status"],
+  ];
 
   it.for([
     ["/dev/null", async () => "/dev/null", "is a device, not a directory"],
-    ["a regular file", async (t: TestLab) => writeFile(path.join(t.dir, "plain"), "").then(() => path.join(t.dir, "plain")), "is a file, not a directory"],
+    [
+      "a regular file",
+      async (t: TestLab) => writeFile(path.join(t.dir, "plain"), "").then(() => path.join(t.dir, "plain")),
+      "is a file, not a directory",
+    ],
     // Root (as the tests run) may use any directory; what nobody gets past is a path through a file.
     // A directory this user may not use is tested with the OS's refusal faked: test/unit/run/lock.test.ts.
-    ["a path under a regular file", async (t: TestLab) => t.lab.files.config + "/journal", "cannot be used: a parent in the path is not a directory (ENOTDIR)"],
+    [
+      "a path under a regular file",
+      async (t: TestLab) => t.lab.files.config + "/journal",
+      "cannot be used: a parent in the path is not a directory (ENOTDIR)",
+    ],
   ] as const)("--journal-dir %s: every command names it and why (exit 2), and nothing is touched", async ([, pathOf, why], context) => {
     const t = await lab(context);
     const dir = await pathOf(t);

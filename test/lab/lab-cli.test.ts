@@ -27,7 +27,16 @@ describe("rollgate lab", () => {
     expect(status.scenario).toBe("heal-slow");
     expect(status.release).toBe("9.1");
     expect(status.nodes.map((n) => n.name)).toEqual(["pve1", "pve2", "pve3"]);
-    expect(status.record).toEqual({ mutations: [], pmxcfs: [], refreshes: [], takeDowns: [], unsafeTakeDowns: [], maxOutOfService: 0, maxOutOfServiceAt: null, criticalBreaches: [] });
+    expect(status.record).toEqual({
+      mutations: [],
+      pmxcfs: [],
+      refreshes: [],
+      takeDowns: [],
+      unsafeTakeDowns: [],
+      maxOutOfService: 0,
+      maxOutOfServiceAt: null,
+      criticalBreaches: [],
+    });
     expect((await runCli(["lab", "status", "--dir", dir])).stdout).toContain("nodes taken out of service by rollgate: 0, unsafely: never");
     const check = await runCli(["check", "-c", path.join(dir, "cluster.yaml"), "--gate", "gluster-healed"]);
     expect(check.exitCode).toBe(0);

@@ -57,7 +57,9 @@ describe("while an upgrade runs in another process", () => {
       "the run to wait for pve3, in maintenance and down",
       () => {
         const pve3 = t.lab.status().nodes.find((n) => n.name === "pve3")!;
-        return pve3.maintenance && pve3.power === "down" && t.lab.cluster.pmxcfs.stat(RECORD) !== null && record(t)["step"] === "wait-online";
+        return (
+          pve3.maintenance && pve3.power === "down" && t.lab.cluster.pmxcfs.stat(RECORD) !== null && record(t)["step"] === "wait-online"
+        );
       },
       60_000,
     );
@@ -78,11 +80,24 @@ describe("while an upgrade runs in another process", () => {
     expect(naming(check.stdout, "pve3").filter((l) => l !== viaCluster && !l.endsWith(busy))).toEqual([]);
     expect(check.stdout).not.toContain("node-maintenance disable pve3");
 
-    const json = JSON.parse((await runCli(["check", "-c", config, "--json"])).stdout) as { pass: boolean; otherRuns: { runs: unknown[] }; verdicts: Array<{ gate: string; reasons: string[] }> };
+    const json = JSON.parse((await runCli(["check", "-c", config, "--json"])).stdout) as {
+      pass: boolean;
+      otherRuns: { runs: unknown[] };
+      verdicts: Array<{ gate: string; reasons: string[] }>;
+    };
     expect(json.pass).toBe(false);
-    expect(json.otherRuns.runs).toEqual([expect.objectContaining({ liveness: "live", pid: live.process.pid, working: { node: "pve3", step: "wait-online" }, journalDir: elsewhere })]);
+    expect(json.otherRuns.runs).toEqual([
+      expect.objectContaining({
+        liveness: "live",
+        pid: live.process.pid,
+        working: { node: "pve3", step: "wait-online" },
+        journalDir: elsewhere,
+      }),
+    ]);
     // The data stays what the gates said.
-    expect(json.verdicts.find((v) => v.gate === "nodes-online")!.reasons).toContain("pve3: in HA maintenance mode (left by an earlier run?): check the node, then `ha-manager crm-command node-maintenance disable pve3`");
+    expect(json.verdicts.find((v) => v.gate === "nodes-online")!.reasons).toContain(
+      "pve3: in HA maintenance mode (left by an earlier run?): check the node, then `ha-manager crm-command node-maintenance disable pve3`",
+    );
 
     const plan = await runCli(["plan", "-c", config]);
     expect(plan.exitCode, plan.stderr).toBe(0);
@@ -120,7 +135,14 @@ describe("while an upgrade runs in another process", () => {
     expect(after.takeDowns).toEqual(before.takeDowns);
     const since = after.pmxcfs.slice(before.pmxcfs.length);
     const draft = `${RECORD}.tmp.${holder["runId"] as string}`;
-    const foreign = since.filter((o) => !((["mkdir", "rmdir", "utime"].includes(o.op) && o.path === GUARD) || (["truncate", "write"].includes(o.op) && o.path === draft) || (o.op === "rename" && o.path === draft && o.to === RECORD)));
+    const foreign = since.filter(
+      (o) =>
+        !(
+          (["mkdir", "rmdir", "utime"].includes(o.op) && o.path === GUARD) ||
+          (["truncate", "write"].includes(o.op) && o.path === draft) ||
+          (o.op === "rename" && o.path === draft && o.to === RECORD)
+        ),
+    );
     expect(foreign).toEqual([]);
     const taken = since.filter((o) => o.op === "mkdir" && o.outcome === "ok").length;
     const refreshed = since.filter((o) => o.op === "rename" && o.outcome === "ok").length;
@@ -138,7 +160,16 @@ describe("a cluster lock record nobody refreshes any more, or from an older roll
     const t = await lab({ timeScale: 50, timeouts: { lockLease: "60s" } });
     const config = t.lab.files.config;
     const fs = t.lab.cluster.pmxcfs;
-    const holder = { runId: "20261201T010203Z-dead", pid: 4242, host: "ops-laptop", user: "admin", command: "upgrade", startedAt: "2026-12-01T01:02:03Z", journalDir: "/var/lib/rollgate", configFile: "/etc/rollgate/cluster.yaml" };
+    const holder = {
+      runId: "20261201T010203Z-dead",
+      pid: 4242,
+      host: "ops-laptop",
+      user: "admin",
+      command: "upgrade",
+      startedAt: "2026-12-01T01:02:03Z",
+      journalDir: "/var/lib/rollgate",
+      configFile: "/etc/rollgate/cluster.yaml",
+    };
     const write = (fields: Record<string, unknown>) => {
       fs.create("pve2", RECORD);
       fs.truncate("pve2", RECORD);
@@ -157,13 +188,17 @@ describe("a cluster lock record nobody refreshes any more, or from an older roll
         "check `rollgate status --journal-dir /var/lib/rollgate` on ops-laptop and the cluster, then `rollgate upgrade --resume --break-stale-lock` there continues it",
     );
     const status = await runCli(["status", "-c", config]);
-    expect(status.stdout.split("\n")[0]).toMatch(new RegExp(`^${escaped(who)} stopped refreshing its lock at .* while upgrading pve2 \\(step apt-upgrade\\); it may have died`));
+    expect(status.stdout.split("\n")[0]).toMatch(
+      new RegExp(`^${escaped(who)} stopped refreshing its lock at .* while upgrading pve2 \\(step apt-upgrade\\); it may have died`),
+    );
 
     // Written by an older rollgate: no node in it, and a live record.
     write(holder);
     const old = await runCli(["check", "-c", config, "--gate", "quorum"]);
     expect(old.exitCode, old.stdout).toBe(0);
-    expect(old.stdout.split("\n")[0]).toBe(`${who} is running now; which node it is upgrading is not known (its lock does not say); \`rollgate status --journal-dir /var/lib/rollgate\` on ops-laptop shows its steps`);
+    expect(old.stdout.split("\n")[0]).toBe(
+      `${who} is running now; which node it is upgrading is not known (its lock does not say); \`rollgate status --journal-dir /var/lib/rollgate\` on ops-laptop shows its steps`,
+    );
 
     expect(t.lab.status().record.mutations).toEqual([]);
     expect(t.lab.status().record.pmxcfs).toEqual([]);

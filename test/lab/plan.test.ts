@@ -41,7 +41,18 @@ describe("rollgate plan", () => {
     const pve2 = plan.nodes.find((n) => n.node === "pve2")!;
     expect(pve2.moves.find((m) => m.vmid === 101)?.to).toBe("pve1");
     expect(plan.estimateSeconds).toBeGreaterThan(0);
-    expect(Object.keys(plan)).toEqual(["cluster", "observedAt", "order", "orderReason", "nodes", "gates", "ready", "warnings", "estimateSeconds", "otherRuns"]);
+    expect(Object.keys(plan)).toEqual([
+      "cluster",
+      "observedAt",
+      "order",
+      "orderReason",
+      "nodes",
+      "gates",
+      "ready",
+      "warnings",
+      "estimateSeconds",
+      "otherRuns",
+    ]);
     // No other run holds either lock.
     expect((plan as unknown as { otherRuns: unknown }).otherRuns).toEqual({ runs: [], unknown: [] });
 
@@ -79,7 +90,9 @@ describe("rollgate plan and PVE's Gluster storage", () => {
   it("says which node cannot go down while the storage has no second volfile server", async () => {
     const t = (current = await startTestLab({ scenario: "storage-without-server2" }));
     const run = await runCli(["plan", "-c", t.lab.files.config]);
-    expect(run.stdout).toContain("storage gv0 (volume gv0) fetches its volfile only from pve1: while it reboots, guests on gv0 cannot start or migrate. Add a second server first: `pvesm set gv0 --server2 pve2`");
+    expect(run.stdout).toContain(
+      "storage gv0 (volume gv0) fetches its volfile only from pve1: while it reboots, guests on gv0 cannot start or migrate. Add a second server first: `pvesm set gv0 --server2 pve2`",
+    );
     expect(run.stdout).toContain("Not ready: pve1 cannot go down as planned (see above).");
   });
 });

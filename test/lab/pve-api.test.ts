@@ -31,7 +31,9 @@ function rawGet(path: string, authorization?: string): Promise<{ status: number;
       (res) => {
         let body = "";
         res.on("data", (d: Buffer) => (body += d.toString()));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, reason: res.statusMessage ?? "", contentType: String(res.headers["content-type"]), body }));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, reason: res.statusMessage ?? "", contentType: String(res.headers["content-type"]), body }),
+        );
       },
     );
     req.on("error", reject);
@@ -86,7 +88,9 @@ describe("certificates", () => {
     const pinned = new PveClient({ ...base, endpoints: [{ node: "pve1", host, port, fingerprint: cert }] });
     await expect(pinned.get("/version")).resolves.toMatchObject({ release: "8.4" });
     pinned.close();
-    expect(() => new PveClient({ ...base, endpoints: [{ node: "pve1", host, port, fingerprint: null }] })).toThrow(/neither a pinned fingerprint nor a CA/);
+    expect(() => new PveClient({ ...base, endpoints: [{ node: "pve1", host, port, fingerprint: null }] })).toThrow(
+      /neither a pinned fingerprint nor a CA/,
+    );
 
     const wrongPin = cert.replace(/^../, cert.startsWith("AA") ? "BB" : "AA");
     const impostor = new PveClient({ ...base, endpoints: [{ node: "pve1", host, port, fingerprint: wrongPin }] });
@@ -103,7 +107,13 @@ describe("certificates", () => {
     const other = await startTestLab();
     const strangerCa = await readFile(other.lab.files.ca, "utf8");
     await other.stop();
-    const stranger = new PveClient({ tokenId: "rollgate@pve!upgrade", tokenSecret: t.secret, ca: strangerCa, timeoutMs: 2000, endpoints: [{ node: "pve1", host, port, fingerprint: null }] });
+    const stranger = new PveClient({
+      tokenId: "rollgate@pve!upgrade",
+      tokenSecret: t.secret,
+      ca: strangerCa,
+      timeoutMs: 2000,
+      endpoints: [{ node: "pve1", host, port, fingerprint: null }],
+    });
     const error = await stranger.get("/version").catch((e: unknown) => e);
     stranger.close();
     expect((error as Error).message).toMatch(/not signed by the configured caFile/);
@@ -115,7 +125,9 @@ describe("JSON shapes of PVE 8", () => {
     const data = (await client.get("/cluster/status")) as Array<Record<string, unknown>>;
     expect(data[0]).toMatchObject({ type: "cluster", name: "lab", nodes: 3, quorate: 1 });
     expect(data.slice(1)).toEqual(
-      ["pve1", "pve2", "pve3"].map((name, i) => expect.objectContaining({ id: `node/${name}`, type: "node", name, nodeid: i + 1, online: 1, local: expect.any(Number) })),
+      ["pve1", "pve2", "pve3"].map((name, i) =>
+        expect.objectContaining({ id: `node/${name}`, type: "node", name, nodeid: i + 1, online: 1, local: expect.any(Number) }),
+      ),
     );
   });
 
@@ -130,7 +142,14 @@ describe("JSON shapes of PVE 8", () => {
 
   it("/cluster/resources?type=vm: guests with node, status, hastate for HA guests", async () => {
     const vms = (await client.get("/cluster/resources", { type: "vm" })) as Array<Record<string, unknown>>;
-    expect(vms.find((v) => v["vmid"] === 100)).toMatchObject({ id: "qemu/100", type: "qemu", node: "pve1", status: "running", hastate: "started", template: 0 });
+    expect(vms.find((v) => v["vmid"] === 100)).toMatchObject({
+      id: "qemu/100",
+      type: "qemu",
+      node: "pve1",
+      status: "running",
+      hastate: "started",
+      template: 0,
+    });
     expect(vms.find((v) => v["vmid"] === 200)).toMatchObject({ id: "lxc/200", type: "lxc" });
     expect(vms.find((v) => v["vmid"] === 102)).not.toHaveProperty("hastate");
   });
@@ -176,7 +195,13 @@ describe("JSON shapes of PVE 8", () => {
     await eventually("pve3 to power off", () => t.lab.cluster.node("pve3").power === "down");
     const error = await client.get("/nodes/pve3/status", {}, { avoid: ["pve3"] }).catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 595 });
-    const direct = new PveClient({ tokenId: "rollgate@pve!upgrade", tokenSecret: t.secret, ca: await readFile(t.lab.files.ca, "utf8"), timeoutMs: 1000, endpoints: [{ node: "pve3", host: "127.0.10.3", port: t.lab.apiPort, fingerprint: null }] });
+    const direct = new PveClient({
+      tokenId: "rollgate@pve!upgrade",
+      tokenSecret: t.secret,
+      ca: await readFile(t.lab.files.ca, "utf8"),
+      timeoutMs: 1000,
+      endpoints: [{ node: "pve3", host: "127.0.10.3", port: t.lab.apiPort, fingerprint: null }],
+    });
     const refused = await direct.get("/version").catch((e: unknown) => e);
     direct.close();
     expect(refused).toBeInstanceOf(PveConnectionError);

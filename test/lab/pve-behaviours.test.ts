@@ -21,8 +21,10 @@ async function lab(options: Omit<LabOptions, "dir">): Promise<TestLab> {
   return current;
 }
 
-const progressOf = (events: RunEvent[], step: string) => events.flatMap((e) => (e.type === "step-progress" && e.step === step ? [e.message] : []));
-const endsOf = (events: RunEvent[], step: string) => events.flatMap((e) => (e.type === "step-end" && e.step === step ? [`${e.node}:${e.status}:${e.message}`] : []));
+const progressOf = (events: RunEvent[], step: string) =>
+  events.flatMap((e) => (e.type === "step-progress" && e.step === step ? [e.message] : []));
+const endsOf = (events: RunEvent[], step: string) =>
+  events.flatMap((e) => (e.type === "step-end" && e.step === step ? [`${e.node}:${e.status}:${e.message}`] : []));
 
 describe.each(pveVersions)("PVE %s", (pveVersion) => {
   it("no HA resources: the upgrade works, and maintenance mode is not used (and said so)", async () => {
@@ -30,7 +32,9 @@ describe.each(pveVersions)("PVE %s", (pveVersion) => {
     const { result, events } = await runEngine(t);
     expect(result).toMatchObject({ outcome: "success", exitCode: 0 });
     expect(t.lab.status().record.mutations.filter((m) => m.action.includes("node-maintenance"))).toEqual([]);
-    expect(endsOf(events, "maintenance-on")).toContainEqual(expect.stringMatching(/^pve\d:skipped:HA manages no resource: maintenance mode is not used/));
+    expect(endsOf(events, "maintenance-on")).toContainEqual(
+      expect.stringMatching(/^pve\d:skipped:HA manages no resource: maintenance mode is not used/),
+    );
     expect(t.lab.status().record.unsafeTakeDowns).toEqual([]);
   });
 
@@ -47,7 +51,9 @@ describe.each(pveVersions)("PVE %s", (pveVersion) => {
     });
     const failedAfterMs = t.lab.cluster.clock.now() - requestedAt;
     expect(result).toMatchObject({ outcome: "failed", exitCode: 4 });
-    expect(result.message).toMatch(/the HA manager did not take up `ha-manager crm-command node-maintenance enable pve\d` within 300 ms \(it reports pve\d online\): its CRM runs every 10 s, so it will not/);
+    expect(result.message).toMatch(
+      /the HA manager did not take up `ha-manager crm-command node-maintenance enable pve\d` within 300 ms \(it reports pve\d online\): its CRM runs every 10 s, so it will not/,
+    );
     // Model time: haPickup's minute and the polls around it (slower under load), far from nodeOnline's 15 minutes.
     expect(failedAfterMs).toBeLessThan(5 * 60_000);
   });
@@ -58,7 +64,9 @@ describe.each(pveVersions)("PVE %s", (pveVersion) => {
     const web = { ...config, upgrade: { ...config.upgrade, guestOverrides: { 102: "shutdown" as const } } };
     const { result, events } = await runEngine(t, { config: web, only: ["pve1"] });
     expect(result).toMatchObject({ outcome: "success", exitCode: 0 });
-    expect(progressOf(events, "start-guests")).toContainEqual(expect.stringMatching(/^warning: task \S+ on pve1 ended with 1 warning: WARN: no efidisk configured/));
+    expect(progressOf(events, "start-guests")).toContainEqual(
+      expect.stringMatching(/^warning: task \S+ on pve1 ended with 1 warning: WARN: no efidisk configured/),
+    );
     // A migration whose VM start warned is still a migration that ended OK: no warning for it.
     expect(progressOf(events, "evacuate").filter((m) => m.startsWith("warning:"))).toEqual([]);
   });
@@ -79,7 +87,9 @@ describe.each(pveVersions)("PVE %s", (pveVersion) => {
     const t = await lab({ pveVersion, scenario: "vm-locked-backup" });
     const { result, events } = await runEngine(t);
     expect(result).toMatchObject({ outcome: "success", exitCode: 0 });
-    expect(progressOf(events, "evacuate")).toContainEqual(expect.stringMatching(/waiting for \d+ \(\w+\) on pve\d to be unlocked: locked \(backup\), a backup is running/));
+    expect(progressOf(events, "evacuate")).toContainEqual(
+      expect.stringMatching(/waiting for \d+ \(\w+\) on pve\d to be unlocked: locked \(backup\), a backup is running/),
+    );
     expect(t.lab.status().record.unsafeTakeDowns).toEqual([]);
   });
 
@@ -88,7 +98,11 @@ describe.each(pveVersions)("PVE %s", (pveVersion) => {
     const { result } = await runEngine(t);
     expect(result).toMatchObject({ outcome: "refused", exitCode: 3 });
     expect(result.message).toContain("pve1 cannot go down as planned");
-    expect(result.message).toMatch(pveVersion === "8.4" ? /HA would move it to pve\d \(group \S+, failback on\).*`ha-manager groupset \S+ --nofailback 1`/s : /HA would move it to pve\d .*`ha-manager set vm:10[01] --failback 0`/s);
+    expect(result.message).toMatch(
+      pveVersion === "8.4"
+        ? /HA would move it to pve\d \(group \S+, failback on\).*`ha-manager groupset \S+ --nofailback 1`/s
+        : /HA would move it to pve\d .*`ha-manager set vm:10[01] --failback 0`/s,
+    );
     expect(t.lab.status().record.mutations).toEqual([]);
   });
 

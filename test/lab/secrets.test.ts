@@ -89,7 +89,9 @@ const playbookTemplate = new URL("../../playbooks/proxmox-gluster.yaml", import.
 /** `run:` entries as playbook YAML (JSON strings are YAML's double-quoted scalars). */
 function runEntries(entries: Array<{ run: string; on?: "local"; title: string }>): string {
   return entries
-    .map((e) => [`  - run: ${JSON.stringify(e.run)}`, ...(e.on ? [`    on: ${e.on}`] : []), `    title: ${JSON.stringify(e.title)}`].join("\n"))
+    .map((e) =>
+      [`  - run: ${JSON.stringify(e.run)}`, ...(e.on ? [`    on: ${e.on}`] : []), `    title: ${JSON.stringify(e.title)}`].join("\n"),
+    )
     .join("\n");
 }
 
@@ -107,7 +109,10 @@ async function playbookFile(t: TestLab, name: string, extra: { preflight?: strin
 async function envConfig(t: TestLab, name: string, playbook: string, hook: WebhookReceiver): Promise<string> {
   const yaml = `${(await readFile(t.lab.files.config, "utf8"))
     .replace(/^ {2}tokenSecretFile: .*$/m, `  tokenSecretEnv: ${SECRET_VAR}`)
-    .replace(/^ {2}playbook: .*$/m, `  playbook: ${playbook}`)}notify:\n  - { on: [success, refusal, failure, interrupted], webhook: "http://127.0.0.1:${hook.port}/hook" }\n`;
+    .replace(
+      /^ {2}playbook: .*$/m,
+      `  playbook: ${playbook}`,
+    )}notify:\n  - { on: [success, refusal, failure, interrupted], webhook: "http://127.0.0.1:${hook.port}/hook" }\n`;
   expect(yaml).not.toContain("tokenSecretFile");
   expect(yaml).toContain(`playbook: ${playbook}`);
   const file = path.join(t.dir, name);
@@ -132,7 +137,8 @@ async function outputOf(file: string, node: string): Promise<Map<string, string>
   const output = new Map<string, string>();
   for (const line of (await readFile(file, "utf8")).trim().split("\n")) {
     const event = JSON.parse(line) as RunEvent;
-    if (event.type === "step-output" && event.node === node && event.entry) output.set(event.entry, `${output.get(event.entry) ?? ""}${event.text}`);
+    if (event.type === "step-output" && event.node === node && event.entry)
+      output.set(event.entry, `${output.get(event.entry) ?? ""}${event.text}`);
   }
   return output;
 }
@@ -181,11 +187,13 @@ describe("the API token secret, read from tokenSecretEnv", () => {
     const notifications = () => hook.received.slice(notifiedBefore).map((body) => JSON.stringify(body));
     /** Where any part of the secret, or its variable, was found: nowhere, or the test fails naming the place. */
     const leaks = async () =>
-      [...evidence, ...(await journal()), ...notifications().map((text, i) => ({ what: `notification ${i + 1}`, text }))].flatMap(({ what, text }) => [
-        ...leakedIn(text, t.secret).map((piece) => `${what}: ${piece}`),
-        // A leak the redaction caught still says that a `run:` saw the variable.
-        ...(text.match(new RegExp(`\\b${SECRET_VAR}=[^"\\\\\\n]*`, "g")) ?? []).map((found) => `${what}: ${found}`),
-      ]);
+      [...evidence, ...(await journal()), ...notifications().map((text, i) => ({ what: `notification ${i + 1}`, text }))].flatMap(
+        ({ what, text }) => [
+          ...leakedIn(text, t.secret).map((piece) => `${what}: ${piece}`),
+          // A leak the redaction caught still says that a `run:` saw the variable.
+          ...(text.match(new RegExp(`\\b${SECRET_VAR}=[^"\\\\\\n]*`, "g")) ?? []).map((found) => `${what}: ${found}`),
+        ],
+      );
     return { t, config, cli, notifications, leaks };
   }
 

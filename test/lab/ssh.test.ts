@@ -108,7 +108,9 @@ describe("host keys and authentication", () => {
     await writeFile(file, "");
     const error = await new SshPool(settings({ knownHostsFile: file })).run("pve1", readCommand("true")).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HostKeyError);
-    expect((error as Error).message).toMatch(new RegExp(`is not in ${file}; its host key is SHA256:\\S+ \\(ssh-ed25519\\).*ssh-keyscan -p ${t.lab.sshPort} 127.0.10.1`));
+    expect((error as Error).message).toMatch(
+      new RegExp(`is not in ${file}; its host key is SHA256:\\S+ \\(ssh-ed25519\\).*ssh-keyscan -p ${t.lab.sshPort} 127.0.10.1`),
+    );
   });
 
   it("reports a key the node does not accept as an authentication error", async () => {
@@ -116,7 +118,9 @@ describe("host keys and authentication", () => {
     const keyFile = path.join(t.dir, "stranger_key");
     await writeFile(keyFile, stranger.private, { mode: 0o600 });
     const error = await new SshPool(settings({ identityFile: keyFile })).run("pve1", readCommand("true")).catch((e: unknown) => e);
-    expect((error as Error).message).toBe(`pve1: root@127.0.10.1:${t.lab.sshPort} refused key ${keyFile} (publickey authentication failed): is its public key in the node's authorized_keys?`);
+    expect((error as Error).message).toBe(
+      `pve1: root@127.0.10.1:${t.lab.sshPort} refused key ${keyFile} (publickey authentication failed): is its public key in the node's authorized_keys?`,
+    );
   });
 });
 
@@ -128,7 +132,9 @@ describe("connection drops", () => {
       const upgrade = changeCommand(["apt-get", "-y", "dist-upgrade"], { DEBIAN_FRONTEND: "noninteractive" });
       const error = await shell.run("pve2", upgrade).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(RemoteError);
-      expect((error as Error).message).toBe("pve2: connection lost while running `DEBIAN_FRONTEND=noninteractive apt-get -y dist-upgrade` (no exit status)");
+      expect((error as Error).message).toBe(
+        "pve2: connection lost while running `DEBIAN_FRONTEND=noninteractive apt-get -y dist-upgrade` (no exit status)",
+      );
       // The pool reconnects for the next command; the node now says dpkg was interrupted.
       const retry = await shell.run("pve2", upgrade);
       expect(retry.exitCode).toBe(100);
@@ -146,8 +152,16 @@ describe("hosts that are not (yet) SSH servers", () => {
   // these twice; either way the command fails with the node's name and the process lives on.
   it.each([
     ["stays silent", (_socket: Socket): void => {}, /^pve1: no SSH answer from 127\.0\.0\.1:\d+ within 500 ms$/],
-    ["answers with something else", (socket: Socket): void => void socket.write("HTTP/1.1 400 Bad Request\r\n\r\n"), /^pve1: no SSH answer from 127\.0\.0\.1:\d+ within 500 ms$/],
-    ["resets the connection", (socket: Socket): void => void socket.resetAndDestroy(), /^pve1: cannot connect to 127\.0\.0\.1:\d+: .*ECONNRESET/],
+    [
+      "answers with something else",
+      (socket: Socket): void => void socket.write("HTTP/1.1 400 Bad Request\r\n\r\n"),
+      /^pve1: no SSH answer from 127\.0\.0\.1:\d+ within 500 ms$/,
+    ],
+    [
+      "resets the connection",
+      (socket: Socket): void => void socket.resetAndDestroy(),
+      /^pve1: cannot connect to 127\.0\.0\.1:\d+: .*ECONNRESET/,
+    ],
   ] as const)("a host that %s fails the command and nothing else", async (_name, behave, expected) => {
     const server = createServer((socket) => {
       socket.on("error", () => {});

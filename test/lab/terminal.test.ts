@@ -48,11 +48,15 @@ async function upgradeInChild(on: "pipes" | "pty" = "pipes"): Promise<Run> {
 async function expectFinishedAsUsual({ t, hook, cli }: Run): Promise<void> {
   expect(await cli.exitCode, cli.stderr()).toBe(0);
   const status = t.lab.status();
-  for (const node of status.nodes) expect(node).toMatchObject({ runningKernel: t.lab.cluster.topology.pendingKernel, pendingPackages: 0, maintenance: false });
+  for (const node of status.nodes)
+    expect(node).toMatchObject({ runningKernel: t.lab.cluster.topology.pendingKernel, pendingPackages: 0, maintenance: false });
   expect(status.record.maxOutOfService).toBe(1);
   const journalDir = path.join(t.dir, "journal");
   const file = await currentRunFile(journalDir);
-  const records = (await readFile(file!, "utf8")).trim().split("\n").map((line) => JSON.parse(line) as unknown);
+  const records = (await readFile(file!, "utf8"))
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as unknown);
   expect(records.at(-1)).toMatchObject({ type: "run-end", outcome: "success", exitCode: 0 });
   expect(hook.received).toEqual([expect.objectContaining({ event: "success", outcome: "success", exitCode: 0 })]);
   expect(await stat(path.join(journalDir, "lock")).catch(() => null)).toBeNull();

@@ -88,7 +88,10 @@ describe("rollgate upgrade (unattended)", () => {
   it("a second concurrent run gets exit 5 and changes nothing", async () => {
     const t = await lab();
     const first = upgrade(t, "--yes");
-    await eventually("the first run to take the lock", async () => (await stat(path.join(journalDir(t), "lock")).catch(() => null)) !== null);
+    await eventually(
+      "the first run to take the lock",
+      async () => (await stat(path.join(journalDir(t), "lock")).catch(() => null)) !== null,
+    );
     const second = await upgrade(t, "--yes");
     expect(second.exitCode).toBe(5);
     expect(second.stderr).toContain("another run holds the lock: PID");
@@ -100,7 +103,10 @@ describe("rollgate upgrade (unattended)", () => {
   it("a second run from another journal directory gets exit 5 from the cluster-wide lock, naming the holder", async () => {
     const t = await lab();
     const first = upgrade(t, "--yes", "--journal-dir", path.join(t.dir, "admin-a"));
-    await eventually("the first run to hold the cluster lock", () => t.lab.cluster.pmxcfs.stat("/etc/pve/priv/rollgate-lock.json") !== null);
+    await eventually(
+      "the first run to hold the cluster lock",
+      () => t.lab.cluster.pmxcfs.stat("/etc/pve/priv/rollgate-lock.json") !== null,
+    );
     const second = await upgrade(t, "--yes", "--journal-dir", path.join(t.dir, "admin-b"));
     expect(second.exitCode).toBe(5);
     expect(second.stderr).toMatch(new RegExp(`another run holds the cluster lock: .*PID ${process.pid}`));
@@ -120,7 +126,16 @@ describe("rollgate upgrade (unattended)", () => {
     const config = t.loaded.config;
     // The record of a run on another host that took the lock and vanished without releasing it.
     const record = "/etc/pve/priv/rollgate-lock.json";
-    const holder = { runId: "20261201T010203Z-dead", pid: 4242, host: "ops-laptop", user: "admin", command: "upgrade", startedAt: "2026-12-01T01:02:03Z", journalDir: "/var/lib/rollgate", configFile: "/etc/rollgate/cluster.yaml" };
+    const holder = {
+      runId: "20261201T010203Z-dead",
+      pid: 4242,
+      host: "ops-laptop",
+      user: "admin",
+      command: "upgrade",
+      startedAt: "2026-12-01T01:02:03Z",
+      journalDir: "/var/lib/rollgate",
+      configFile: "/etc/rollgate/cluster.yaml",
+    };
     t.lab.cluster.pmxcfs.create("pve2", record);
     t.lab.cluster.pmxcfs.append("pve2", record, `${JSON.stringify(holder)}\n`);
     const live = await upgrade(t, "--yes");
@@ -206,7 +221,10 @@ describe("rollgate upgrade (unattended)", () => {
     const t = await lab();
     const run = await upgrade(t, "--yes", "--json", "--nodes", "pve3");
     expect(run.exitCode).toBe(0);
-    const events = run.stdout.trim().split("\n").map((l) => JSON.parse(l) as { type: string; outcome?: string });
+    const events = run.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { type: string; outcome?: string });
     expect(events[0]?.type).toBe("run-start");
     expect(events.at(-1)).toMatchObject({ type: "run-end", outcome: "success" });
   });

@@ -60,19 +60,29 @@ describe.each(pveVersions)("PVE %s", (pveVersion) => {
       }
       const status = t.lab.status();
       for (const node of status.nodes) {
-        expect(node).toMatchObject({ runningKernel: t.lab.cluster.topology.pendingKernel, pendingPackages: 0, maintenance: false, online: true, healEntries: 0 });
+        expect(node).toMatchObject({
+          runningKernel: t.lab.cluster.topology.pendingKernel,
+          pendingPackages: 0,
+          maintenance: false,
+          online: true,
+          healEntries: 0,
+        });
       }
       expect(status.guests.every((g) => g.status === "running")).toBe(true);
       expect(status.record.maxOutOfService).toBe(1);
       expect(status.record.criticalBreaches).toEqual([]);
       // Maintenance, dpkg and the reboot of each node, each while the rest of the cluster was healthy.
-      expect(status.record.takeDowns.map((d) => `${d.node} ${d.how}`)).toEqual(["pve3", "pve1", "pve2"].flatMap((n) => [`${n} maintenance`, `${n} dist-upgrade`, `${n} reboot`]));
+      expect(status.record.takeDowns.map((d) => `${d.node} ${d.how}`)).toEqual(
+        ["pve3", "pve1", "pve2"].flatMap((n) => [`${n} maintenance`, `${n} dist-upgrade`, `${n} reboot`]),
+      );
       expect(status.record.unsafeTakeDowns).toEqual([]);
       // A heal was asked for once per node, once its brick and self-heal daemon were back.
       expect(status.record.mutations.filter((m) => m.action === "gluster volume heal gv0")).toHaveLength(3);
       // Each change was journaled before it was made.
       const actions = events.filter((e) => e.type === "action");
-      expect(actions.filter((a) => a.type === "action" && a.phase === "before").length).toBe(actions.filter((a) => a.type === "action" && a.phase === "after").length);
+      expect(actions.filter((a) => a.type === "action" && a.phase === "before").length).toBe(
+        actions.filter((a) => a.type === "action" && a.phase === "after").length,
+      );
     });
 
     it("refuses at preflight, changing nothing, when the routers share a node", async () => {
@@ -101,7 +111,9 @@ describe.each(pveVersions)("PVE %s", (pveVersion) => {
       const healWait = modelTimeOf(t, "gluster-heal");
       const { result, events } = await runEngine(t, {}, healWait.watch);
       expect(result).toMatchObject({ outcome: "failed", exitCode: 4 });
-      expect(result.message).toMatch(/^gluster-healed: no heal progress for .* \(timeouts\.healStall\): entries pending: gv0 pve\d:\/data\/brick\/gv0 \d+/);
+      expect(result.message).toMatch(
+        /^gluster-healed: no heal progress for .* \(timeouts\.healStall\): entries pending: gv0 pve\d:\/data\/brick\/gv0 \d+/,
+      );
       expect(result.humanAction).toContain("Waiting will not fix this");
       expect(result.humanAction).toContain("`gluster volume heal gv0 info`");
       expect(result.humanAction).toContain("do not take another node down");
@@ -144,7 +156,9 @@ describe.each(pveVersions)("PVE %s", (pveVersion) => {
       const { result } = await runEngine(t);
       expect(result).toMatchObject({ outcome: "failed", exitCode: 3, maintenanceLeftOn: [] });
       expect(result.humanAction).toContain("pve3 is still in service: the guests moved off it so far stay where they are.");
-      expect(result.message).toMatch(/^HA migration of 103 \(db\) from pve3 to pve\d failed: task UPID:pve3:\S+:qmigrate:103:root@pam: ended "migration problems"/);
+      expect(result.message).toMatch(
+        /^HA migration of 103 \(db\) from pve3 to pve\d failed: task UPID:pve3:\S+:qmigrate:103:root@pam: ended "migration problems"/,
+      );
       expect(result.humanAction).toContain("103 (db) should still be running on pve3");
       expect(t.lab.cluster.guest(103)).toMatchObject({ node: "pve3", status: "running" });
       expect(touchedNodes(t)).toEqual(["pve3"]);
@@ -164,7 +178,9 @@ describe.each(pveVersions)("PVE %s", (pveVersion) => {
       const healWait = modelTimeOf(t, "gluster-heal");
       const { result, events } = await runEngine(t, {}, healWait.watch);
       expect(result).toMatchObject({ outcome: "failed", exitCode: 4 });
-      expect(result.message).toMatch(/^gluster-healed: pve3:\/data\/brick\/gv0: brick process is offline although glusterd on pve3 answers: find why in \/var\/log\/glusterfs\/bricks\/data-brick-gv0\.log on pve3/);
+      expect(result.message).toMatch(
+        /^gluster-healed: pve3:\/data\/brick\/gv0: brick process is offline although glusterd on pve3 answers: find why in \/var\/log\/glusterfs\/bricks\/data-brick-gv0\.log on pve3/,
+      );
       expect(result.message).toMatch(/\(seen for [^)]+\)$/);
       expect(healWait.elapsed()).toBeLessThan(t.loaded.config.timeouts.healStall * t.lab.cluster.clock.scale);
       // While it waited, the live view named the brick, not only the entries it holds up.
@@ -198,13 +214,23 @@ describe.each(pveVersions)("PVE %s", (pveVersion) => {
       const t = await lab({});
       const { result, events } = await runEngine(t, { dryRun: true });
       expect(result).toMatchObject({ outcome: "success", exitCode: 0 });
-      const would = events.flatMap((e) => (e.type === "step-progress" && e.message.startsWith("would: ") ? [`${e.node} ${e.message}`] : []));
+      const would = events.flatMap((e) =>
+        e.type === "step-progress" && e.message.startsWith("would: ") ? [`${e.node} ${e.message}`] : [],
+      );
       // Each line comes from the request the real run would send.
-      expect(would).toContain("pve1 would: migrate 100 (fw-a) [routers] pve1 → pve3: POST /nodes/pve1/qemu/100/migrate target=pve3 online=1");
+      expect(would).toContain(
+        "pve1 would: migrate 100 (fw-a) [routers] pve1 → pve3: POST /nodes/pve1/qemu/100/migrate target=pve3 online=1",
+      );
       const { pendingKernel, runningKernel } = t.lab.cluster.topology;
-      expect(would).toContainEqual(expect.stringContaining(`pve2 would: systemctl reboot on pve2: kernel ${pendingKernel} is installed but ${runningKernel} is running`));
+      expect(would).toContainEqual(
+        expect.stringContaining(
+          `pve2 would: systemctl reboot on pve2: kernel ${pendingKernel} is installed but ${runningKernel} is running`,
+        ),
+      );
       // Its own migrations are simulated: pve1's router went to pve3, so pve2's goes to pve1, and no gate refuses.
-      expect(would).toContain("pve2 would: migrate 101 (fw-b) [routers] pve2 → pve1: POST /nodes/pve2/qemu/101/migrate target=pve1 online=1");
+      expect(would).toContain(
+        "pve2 would: migrate 101 (fw-b) [routers] pve2 → pve1: POST /nodes/pve2/qemu/101/migrate target=pve1 online=1",
+      );
       expect(events.filter((e) => e.type === "gate" && !e.verdict.pass)).toEqual([]);
       expect(nodeEnds(events)).toEqual(["pve3:done", "pve1:done", "pve2:done"]);
       expect(t.lab.status().record.mutations).toEqual([]);
@@ -213,7 +239,9 @@ describe.each(pveVersions)("PVE %s", (pveVersion) => {
     it.each([
       ["split-brain", "entries in split-brain"],
       ["routers-on-one-node", "100 and 101 all run on pve1"],
-      pveVersion === "8.4" ? (["storage-without-server2", "pve1 cannot go down as planned"] as const) : (["mount-without-backup-volfile", "pve1 cannot go down as planned"] as const),
+      pveVersion === "8.4"
+        ? (["storage-without-server2", "pve1 cannot go down as planned"] as const)
+        : (["mount-without-backup-volfile", "pve1 cannot go down as planned"] as const),
     ] as const)("exits 3 in %s, as the real run would, changing nothing", async (scenario, reason) => {
       const t = await lab({ scenario });
       const { result } = await runEngine(t, { dryRun: true });
@@ -249,7 +277,9 @@ describe.each(pveVersions)("PVE %s", (pveVersion) => {
       const playbook = parsePlaybook("preflight:\n  - gate: quorum\nnode:\n  - gates: preflight\n", "mine.yaml", "mine");
       const { result, events } = await runEngine(t, { playbook, only: ["pve3"] });
       expect(result).toMatchObject({ outcome: "success", exitCode: 0 });
-      const judged = events.flatMap((e) => (e.type === "gate" && e.node === "pve3" && e.step === "preflight-gates" ? [e.verdict.gate] : []));
+      const judged = events.flatMap((e) =>
+        e.type === "gate" && e.node === "pve3" && e.step === "preflight-gates" ? [e.verdict.gate] : [],
+      );
       expect(judged).toEqual(["quorum"]);
     });
 
@@ -264,7 +294,9 @@ describe.each(pveVersions)("PVE %s", (pveVersion) => {
         "mine",
       );
       const { result, events } = await runEngine(t, { playbook, only: ["pve3", "pve1"] });
-      const outputs = events.flatMap((e) => (e.type === "step-output" && e.step === "run" && e.stream === "stdout" ? [`${e.node}:${e.text.trim()}`] : []));
+      const outputs = events.flatMap((e) =>
+        e.type === "step-output" && e.step === "run" && e.stream === "stdout" ? [`${e.node}:${e.text.trim()}`] : [],
+      );
       expect(outputs).toEqual(["pve3:pve3"]);
       expect(await readFile(seen, "utf8")).toBe("pve3\n");
       // The third command fails on the first node: the run stops there, as with any failed change.

@@ -25,7 +25,9 @@ let lab: GlusterLab | null = null;
 beforeAll(async () => {
   const started = Date.now();
   lab = await GlusterLab.start((line) => console.warn(`gluster lab: ${line}`));
-  console.log(`gluster lab: 3 hosts, volume ${VOLUME} started and mounted in ${((Date.now() - started) / 1000).toFixed(1)} s (${lab.timings.join(", ")})`);
+  console.log(
+    `gluster lab: 3 hosts, volume ${VOLUME} started and mounted in ${((Date.now() - started) / 1000).toFixed(1)} s (${lab.timings.join(", ")})`,
+  );
 });
 
 afterAll(async () => {
@@ -56,10 +58,14 @@ const pendingOnSurvivors = (counts: HealCounts | null): number =>
 
 async function answeringHealCounts(): Promise<HealCounts> {
   let counts: HealCounts | null = null;
-  await waitFor("every self-heal daemon to count its brick's entries", async () => {
-    counts = await theLab().healCounts();
-    return counts !== null && [...counts.values()].every((c) => c !== null);
-  }, { timeoutMs: 60_000, intervalMs: 250 });
+  await waitFor(
+    "every self-heal daemon to count its brick's entries",
+    async () => {
+      counts = await theLab().healCounts();
+      return counts !== null && [...counts.values()].every((c) => c !== null);
+    },
+    { timeoutMs: 60_000, intervalMs: 250 },
+  );
   if (counts === null) throw new Error("unreachable");
   return counts;
 }
@@ -127,16 +133,23 @@ describe("rollgate check --gate gluster-healed on a real GlusterFS pool", () => 
         expect(why.some((r) => r.startsWith(`node1:${BRICK}: `) || r.startsWith(`node2:${BRICK}: `))).toBe(true);
         return;
       }
-      console.warn(`round ${round}: the heal finished before rollgate's check did (heal-count before ${[...before.values()].join(",")}, after ${after ? [...after.values()].join(",") : "?"}); retrying with more files`);
-      if (round === 3) throw new Error("the heal was faster than rollgate's check in 3 rounds: the window could not be observed (raise FILES)");
+      console.warn(
+        `round ${round}: the heal finished before rollgate's check did (heal-count before ${[...before.values()].join(",")}, after ${after ? [...after.values()].join(",") : "?"}); retrying with more files`,
+      );
+      if (round === 3)
+        throw new Error("the heal was faster than rollgate's check in 3 rounds: the window could not be observed (raise FILES)");
     }
   }, 600_000);
 
   it("passes once the self-heal daemons have copied everything to node3", async () => {
-    await waitFor("the heal backlog to drain", async () => {
-      const counts = await theLab().healCounts();
-      return counts !== null && [...counts.values()].every((c) => c === 0);
-    }, { timeoutMs: 600_000, intervalMs: 1_000 });
+    await waitFor(
+      "the heal backlog to drain",
+      async () => {
+        const counts = await theLab().healCounts();
+        return counts !== null && [...counts.values()].every((c) => c === 0);
+      },
+      { timeoutMs: 600_000, intervalMs: 1_000 },
+    );
     let run = await check("-v");
     // The heal count comes from the daemons' index; give heal info a few polls to agree.
     for (let i = 0; i < 10 && run.exitCode !== 0; i++) {

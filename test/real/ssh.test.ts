@@ -76,7 +76,10 @@ beforeAll(async () => {
   await removeStaleSshds(prefix, (line) => console.warn(`ssh test: ${line}`));
   dir = await mkdtemp(prefix);
   removePrivsepDir = await ensurePrivsepDir();
-  [clientKey, hostKey] = await Promise.all([generateKey(path.join(dir, "id_ed25519"), "rollgate-test"), generateKey(path.join(dir, "host_ed25519"), "real1-host")]);
+  [clientKey, hostKey] = await Promise.all([
+    generateKey(path.join(dir, "id_ed25519"), "rollgate-test"),
+    generateKey(path.join(dir, "host_ed25519"), "real1-host"),
+  ]);
   // A port taken between the probe and sshd's bind: try another.
   for (let attempt = 1; !sshd; attempt++) {
     const port = await freePort(HOST);
@@ -111,8 +114,18 @@ describe("commands over OpenSSH", () => {
     const p = mainPool();
     expect(await p.run(NODE, readCommand("true"))).toEqual({ exitCode: 0, signal: null, stdout: "", stderr: "" });
     expect(await p.run(NODE, readCommand("false"))).toEqual({ exitCode: 1, signal: null, stdout: "", stderr: "" });
-    expect(await p.run(NODE, readCommand("sh", "-c", "echo out; echo err >&2; echo more; exit 3"))).toEqual({ exitCode: 3, signal: null, stdout: "out\nmore\n", stderr: "err\n" });
-    expect(await p.run(NODE, readCommand("cat", "/no/such/file"))).toEqual({ exitCode: 1, signal: null, stdout: "", stderr: "cat: /no/such/file: No such file or directory\n" });
+    expect(await p.run(NODE, readCommand("sh", "-c", "echo out; echo err >&2; echo more; exit 3"))).toEqual({
+      exitCode: 3,
+      signal: null,
+      stdout: "out\nmore\n",
+      stderr: "err\n",
+    });
+    expect(await p.run(NODE, readCommand("cat", "/no/such/file"))).toEqual({
+      exitCode: 1,
+      signal: null,
+      stdout: "",
+      stderr: "cat: /no/such/file: No such file or directory\n",
+    });
     expect(await p.run(NODE, readCommand("no-such-command-rollgate"))).toMatchObject({ exitCode: 127, stdout: "" });
     // Commands run in the C locale, so the parsers always read English texts.
     expect((await p.run(NODE, readCommand("sh", "-c", "echo $LC_ALL"))).stdout).toBe("C\n");
@@ -162,7 +175,9 @@ describe("commands over OpenSSH", () => {
     expect(error).toBeInstanceOf(RemoteError);
     expect(error.message).toBe(`${NODE}: \`sleep 30\` did not finish within 500 ms`);
     // OpenSSH keeps a session channel open until its command exits: the error must not wait for that.
-    expect(Date.now() - started, "the timeout error arrives when the timeout expires, not when the remote command ends").toBeLessThan(5_000);
+    expect(Date.now() - started, "the timeout error arrives when the timeout expires, not when the remote command ends").toBeLessThan(
+      5_000,
+    );
     expect(await p.run(NODE, readCommand("echo", "still here"))).toMatchObject({ exitCode: 0, stdout: "still here\n" });
   });
 
@@ -220,12 +235,17 @@ describe("host keys and authentication against OpenSSH", () => {
     await writeFile(file, "");
     const error = await failure(newPool({ knownHostsFile: file }).run(NODE, readCommand("true")));
     expect(error).toBeInstanceOf(HostKeyError);
-    expect(error.message).toContain(`${NODE}: ${HOST}:${sshd.port} is not in ${file}; its host key is ${hostKey.fingerprint} (ssh-ed25519)`);
+    expect(error.message).toContain(
+      `${NODE}: ${HOST}:${sshd.port} is not in ${file}; its host key is ${hostKey.fingerprint} (ssh-ed25519)`,
+    );
     const advice = `ssh-keyscan -p ${sshd.port} ${HOST} >> ${file}`;
     expect(error.message).toContain(advice);
     // Follow the advice with OpenSSH's own ssh-keyscan (only the key type the message named).
     await writeFile(file, await run(["ssh-keyscan", "-t", "ed25519", "-p", String(sshd.port), HOST]));
-    expect(await newPool({ knownHostsFile: file }).run(NODE, readCommand("echo", "trusted"))).toMatchObject({ exitCode: 0, stdout: "trusted\n" });
+    expect(await newPool({ knownHostsFile: file }).run(NODE, readCommand("echo", "trusted"))).toMatchObject({
+      exitCode: 0,
+      stdout: "trusted\n",
+    });
   });
 
   it("reports a key the node does not accept as an authentication error", async () => {
@@ -233,7 +253,9 @@ describe("host keys and authentication against OpenSSH", () => {
     const stranger = await generateKey(path.join(dir, "stranger"), "stranger");
     const error = await failure(newPool({ identityFile: stranger.file }).run(NODE, readCommand("true")));
     expect(error).toBeInstanceOf(RemoteError);
-    expect(error.message).toBe(`${NODE}: root@${HOST}:${sshd.port} refused key ${stranger.file} (publickey authentication failed): is its public key in the node's authorized_keys?`);
+    expect(error.message).toBe(
+      `${NODE}: root@${HOST}:${sshd.port} refused key ${stranger.file} (publickey authentication failed): is its public key in the node's authorized_keys?`,
+    );
   });
 
   it("reports a node where nothing listens as unreachable", async () => {

@@ -100,7 +100,11 @@ export class BusyAdvice {
     return {
       ...plan,
       gates: this.verdicts(plan.gates),
-      nodes: plan.nodes.map((n) => ({ ...n, notes: this.lines(n.notes), moves: n.moves.map((m) => (m.problem ? { ...m, problem: this.line(m.problem) } : m)) })),
+      nodes: plan.nodes.map((n) => ({
+        ...n,
+        notes: this.lines(n.notes),
+        moves: n.moves.map((m) => (m.problem ? { ...m, problem: this.line(m.problem) } : m)),
+      })),
     };
   }
 
@@ -119,7 +123,8 @@ export class BusyAdvice {
       // The reasons of one gate, joined, repeat the same replacement: once is enough.
       for (const replacement of new Set(replacedReasons.values())) {
         for (const joint of ["; ", ...[...gatesSeen].map((gate) => `; ${gate}: `)]) {
-          while (shown.includes(`${replacement}${joint}${replacement}`)) shown = shown.replace(`${replacement}${joint}${replacement}`, replacement);
+          while (shown.includes(`${replacement}${joint}${replacement}`))
+            shown = shown.replace(`${replacement}${joint}${replacement}`, replacement);
         }
       }
       return shown;
@@ -140,7 +145,11 @@ export class BusyAdvice {
         case "node-end":
           return { ...event, message: message(event.message) };
         case "run-end":
-          return { ...event, message: message(event.message), humanAction: event.humanAction === null ? null : this.line(event.humanAction) };
+          return {
+            ...event,
+            message: message(event.message),
+            humanAction: event.humanAction === null ? null : this.line(event.humanAction),
+          };
         default:
           return event;
       }

@@ -18,14 +18,22 @@ function packagesLine(plan: Plan["nodes"][number]): string {
 }
 
 export function renderPlan(plan: Plan, style: Style): string {
-  const lines = [style.bold(`Plan for cluster ${plan.cluster}`) + style.dim(` (observed ${plan.observedAt})`), `Order: ${plan.order.join(" → ")} (${plan.orderReason})`, ""];
+  const lines = [
+    style.bold(`Plan for cluster ${plan.cluster}`) + style.dim(` (observed ${plan.observedAt})`),
+    `Order: ${plan.order.join(" → ")} (${plan.orderReason})`,
+    "",
+  ];
   const width = Math.max(...plan.nodes.map((n) => n.node.length), 4) + 2;
   for (const node of plan.nodes) {
     if (node.upToDate) {
       lines.push(`${node.node.padEnd(width)}${style.dim("up to date: skipped")}`);
       continue;
     }
-    const reboot = node.reboot ? (node.reboot.needed ? `reboot: ${node.reboot.reason}` : `no reboot: ${node.reboot.reason}`) : "reboot: unknown";
+    const reboot = node.reboot
+      ? node.reboot.needed
+        ? `reboot: ${node.reboot.reason}`
+        : `no reboot: ${node.reboot.reason}`
+      : "reboot: unknown";
     lines.push(`${node.node.padEnd(width)}${packagesLine(node)}; ${reboot}`);
     const label = (move: (typeof node.moves)[number]) => `${move.name}${move.group ? ` [${move.group}]` : ""}`;
     const labelWidth = Math.max(0, ...node.moves.map((m) => label(m).length));
@@ -34,7 +42,8 @@ export function renderPlan(plan: Plan, style: Style): string {
       const text = `${String(move.vmid).padStart(5)}  ${label(move).padEnd(labelWidth)}  ${move.action.padEnd(15)} ${where}`.trimEnd();
       lines.push(`${" ".repeat(width)}${move.problem ? style.bad(`${text}  ✗ ${move.problem}`) : text}`);
     }
-    for (const note of node.notes.filter((n) => !node.moves.some((m) => m.problem === n))) lines.push(`${" ".repeat(width)}${style.bad(note)}`);
+    for (const note of node.notes.filter((n) => !node.moves.some((m) => m.problem === n)))
+      lines.push(`${" ".repeat(width)}${style.bad(note)}`);
     lines.push(`${" ".repeat(width)}${style.dim(`~${formatDuration(node.estimateSeconds)}`)}`);
   }
   lines.push("", style.bold("Gates now:"), renderVerdicts(plan.gates, style, false));

@@ -63,7 +63,9 @@ export function stepEndText(event: EventOf<"step-end">, reasonsShown: boolean): 
 
 /** What a node's end says; when a step just said why the node stopped, it points there. */
 function nodeEndText(event: EventOf<"node-end">, stoppedAt: string | null): string {
-  return stoppedAt !== null && stoppedTheRun(event.status) ? statusNote(event.status, `at ${stoppedAt}, above`) : statusText(event.status, event.message);
+  return stoppedAt !== null && stoppedTheRun(event.status)
+    ? statusNote(event.status, `at ${stoppedAt}, above`)
+    : statusText(event.status, event.message);
 }
 
 /** Each reason a gate refused, prefixed with the gate, one per line. */
@@ -81,7 +83,11 @@ export function runEndLines(event: EventOf<"run-end">, style: Style): string[] {
 }
 
 function runStartText(event: EventOf<"run-start">): string {
-  const parts = [`run ${event.runId} started on ${event.host} (pid ${event.pid})`, `playbook ${event.playbook}`, `nodes ${event.order.join(" → ") || "none"}`];
+  const parts = [
+    `run ${event.runId} started on ${event.host} (pid ${event.pid})`,
+    `playbook ${event.playbook}`,
+    `nodes ${event.order.join(" → ") || "none"}`,
+  ];
   if (event.resumes) parts.push(`resumes run ${event.resumes}`);
   if (event.dryRun) parts.push("dry run: nothing will be changed");
   return parts.join("; ");

@@ -34,7 +34,10 @@ export function taskWording(messageReplacesTitle: boolean): TaskWording {
     return { skipped: (title, message) => `${title} — ${message}`, failed: (status, message) => statusText(status, message) };
   }
   // The line renderer already writes "<title> [FAILED: …]": only a refusal or an interruption needs saying.
-  return { skipped: (_title, message) => message, failed: (status, message) => (status === "failed" ? message : statusText(status, message)) };
+  return {
+    skipped: (_title, message) => message,
+    failed: (status, message) => (status === "failed" ? message : statusText(status, message)),
+  };
 }
 
 /** A task's title and output, kept until a view is attached (events may arrive before listr2 starts the task). */
@@ -89,7 +92,11 @@ export class StepSlot extends ShownTask {
   finish(status: StepStatus, message: string): void {
     if (status === "ok") this.end.resolve({ kind: "ok", note: message });
     else if (status === "skipped") this.end.resolve({ kind: "skip", message: this.wording.skipped(this.title, message) });
-    else this.end.resolve({ kind: "fail", message: this.wording.failed(status, this.refusals.length > 0 ? this.refusals.join("\n") : message) });
+    else
+      this.end.resolve({
+        kind: "fail",
+        message: this.wording.failed(status, this.refusals.length > 0 ? this.refusals.join("\n") : message),
+      });
   }
 
   /** The run moved on without this step ending (or starting). */
@@ -169,7 +176,11 @@ export class StepGroup extends ShownTask {
   nodeEnd(status: NodeStatus, message: string): void {
     if (stoppedTheRun(status)) this.stoppedBy ??= message;
     if (!this.start.settled) {
-      this.start.resolve(stoppedTheRun(status) ? { kind: "fail", message: this.wording.failed(status, message) } : { kind: "skip", message: this.wording.skipped(this.title, message) });
+      this.start.resolve(
+        stoppedTheRun(status)
+          ? { kind: "fail", message: this.wording.failed(status, message) }
+          : { kind: "skip", message: this.wording.skipped(this.title, message) },
+      );
       return;
     }
     this.retitle(`${this.node ?? this.title}: ${statusText(status, status === "done" ? message : "")}`);
@@ -179,7 +190,11 @@ export class StepGroup extends ShownTask {
   /** Ends whatever is still open; `stoppedBy` is the run's message when the run stopped while this group was under way. */
   close(stoppedBy: string | null): void {
     if (!this.start.settled) {
-      this.start.resolve(this.announced && stoppedBy !== null ? { kind: "fail", message: this.wording.failed("failed", stoppedBy) } : { kind: "skip", message: this.wording.skipped(this.title, NOT_RUN) });
+      this.start.resolve(
+        this.announced && stoppedBy !== null
+          ? { kind: "fail", message: this.wording.failed("failed", stoppedBy) }
+          : { kind: "skip", message: this.wording.skipped(this.title, NOT_RUN) },
+      );
     }
     for (const slot of this.slots) slot.abandon();
     this.active = null;
@@ -199,7 +214,8 @@ export class RunTreeModel {
   constructor(outline: StepOutline, order: readonly string[], wording: TaskWording) {
     this.preflight = new StepGroup(null, "Preflight: every gate passes before any node is touched", outline.preflight, wording);
     this.finally = new StepGroup(null, "Finally", outline.finally, wording);
-    for (const [index, node] of order.entries()) this.nodes.set(node, new StepGroup(node, `${node} (${index + 1}/${order.length})`, outline.node, wording));
+    for (const [index, node] of order.entries())
+      this.nodes.set(node, new StepGroup(node, `${node} (${index + 1}/${order.length})`, outline.node, wording));
     this.groups = [this.preflight, ...this.nodes.values(), this.finally];
     this.unscoped = this.preflight;
   }
@@ -227,7 +243,10 @@ export class RunTreeModel {
         this.groupOf(event.node)?.progress(event.step, event.message);
         return;
       case "step-output": {
-        const line = event.text.split(/\r?\n/).filter((l) => l.trim() !== "").at(-1);
+        const line = event.text
+          .split(/\r?\n/)
+          .filter((l) => l.trim() !== "")
+          .at(-1);
         if (verbose && line !== undefined) this.groupOf(event.node)?.progress(event.step, line.trimEnd());
         return;
       }

@@ -92,7 +92,8 @@ function loggerFor(io: Pick<CliIo, "stdout" | "stderr">): ListrLogger {
 }
 
 function listrFor(model: RunTreeModel, io: Pick<CliIo, "stdout" | "stderr">, live: boolean, colored: boolean) {
-  const noColor = <Level extends string>(levels: Record<string, Level>) => Object.fromEntries(Object.values(levels).map((level) => [level, uncolored])) as Record<Level, typeof uncolored>;
+  const noColor = <Level extends string>(levels: Record<string, Level>) =>
+    Object.fromEntries(Object.values(levels).map((level) => [level, uncolored])) as Record<Level, typeof uncolored>;
   return new Listr<unknown, "default", "simple">(model.groups.map(groupTask), {
     concurrent: false,
     exitOnError: false,
@@ -133,7 +134,12 @@ export function treeRunRenderer(io: CliIo, options: RunRendererOptions): RunRend
         model = new RunTreeModel(options.steps, event.type === "run-start" ? event.order : options.steps.nodes, taskWording(live));
         tree = listrFor(model, io, live, colored).run();
       }
-      if (event.type === "step-progress" && throttle && !throttle.admit(`${event.node}\u0000${event.step}`, event.message, Date.parse(event.time))) return;
+      if (
+        event.type === "step-progress" &&
+        throttle &&
+        !throttle.admit(`${event.node}\u0000${event.step}`, event.message, Date.parse(event.time))
+      )
+        return;
       if (event.type === "step-end") throttle?.forget(`${event.node}\u0000${event.step}`);
       model.onEvent(event, options.verbose);
     },

@@ -50,20 +50,36 @@ function livenessOf(view: StatusView): Liveness {
 
 function header(view: StatusView, live: Liveness, style: Style): string[] {
   const s = view.summary;
-  const about = [s.dryRun ? "dry run" : null, `playbook ${s.playbook}`, `from ${s.host}`, s.starts > 1 ? `resumed ${s.starts - 1}×` : null].filter((part) => part !== null);
+  const about = [
+    s.dryRun ? "dry run" : null,
+    `playbook ${s.playbook}`,
+    `from ${s.host}`,
+    s.starts > 1 ? `resumed ${s.starts - 1}×` : null,
+  ].filter((part) => part !== null);
   const lines = [style.bold(`Run ${s.runId} on cluster ${s.cluster}`) + ` (${about.join(", ")})`];
-  lines.push(`started ${stamp(s.startedAt)}${s.endedAt ? `, ended ${stamp(s.endedAt)} after ${duration(s.startedAt, s.endedAt)}` : `, last record ${stamp(s.lastRecordAt)}`}`);
+  lines.push(
+    `started ${stamp(s.startedAt)}${s.endedAt ? `, ended ${stamp(s.endedAt)} after ${duration(s.startedAt, s.endedAt)}` : `, last record ${stamp(s.lastRecordAt)}`}`,
+  );
   if (s.outcome !== null) {
     const outcome = s.outcome === "success" || s.outcome === "paused" ? style.ok(s.outcome) : style.bad(s.outcome);
     lines.push(`outcome: ${outcome} (exit ${s.exitCode}): ${s.message}`);
     return lines;
   }
   const lock = view.lock;
-  if (live === "live" && lock.kind === "live") lines.push(style.bold(`in progress: PID ${lock.info.pid} on ${lock.info.host} holds the lock`));
+  if (live === "live" && lock.kind === "live")
+    lines.push(style.bold(`in progress: PID ${lock.info.pid} on ${lock.info.host} holds the lock`));
   else if (live === "unknown" && lock.kind === "foreign") {
-    lines.push(style.bad(`not finished: PID ${lock.info.pid} on ${lock.info.host} holds the lock; whether it still runs cannot be told from this host`));
+    lines.push(
+      style.bad(
+        `not finished: PID ${lock.info.pid} on ${lock.info.host} holds the lock; whether it still runs cannot be told from this host`,
+      ),
+    );
   } else if (lock.kind === "stale" && lock.info.runId === s.runId) {
-    lines.push(style.bad(`did not finish: PID ${lock.info.pid} on ${lock.info.host} is gone without recording an outcome (killed?); the lock it left is stale`));
+    lines.push(
+      style.bad(
+        `did not finish: PID ${lock.info.pid} on ${lock.info.host} is gone without recording an outcome (killed?); the lock it left is stale`,
+      ),
+    );
   } else lines.push(style.bad("did not finish: the run ended without recording an outcome (killed?)"));
   return lines;
 }
@@ -83,11 +99,20 @@ function inFlightLines(inFlight: InFlightNode, live: Liveness, style: Style, adv
   const step = inFlight.lastStep ? ` (step ${inFlight.lastStep})` : "";
   if (live === "live") return [`working on ${inFlight.node}${step}`];
   if (live === "unknown") return [style.bad(`! last recorded working on ${inFlight.node}${step}`)];
-  const lines = [advise(`! stopped while working on ${inFlight.node}${step}; it had ${inFlight.touched ? "been changed" : "not been changed"}`)];
+  const lines = [
+    advise(`! stopped while working on ${inFlight.node}${step}; it had ${inFlight.touched ? "been changed" : "not been changed"}`),
+  ];
   const action = inFlight.unfinishedAction;
   if (action) {
-    const reboot = action.action === "reboot" && inFlight.reboot?.bootIdBefore ? `; it rebooted if its /proc/sys/kernel/random/boot_id is no longer ${inFlight.reboot.bootIdBefore}` : "";
-    lines.push(advise(`! ${action.action} on ${inFlight.node} was started at ${clock(action.at)} and its result never recorded: it may or may not have happened${reboot}`));
+    const reboot =
+      action.action === "reboot" && inFlight.reboot?.bootIdBefore
+        ? `; it rebooted if its /proc/sys/kernel/random/boot_id is no longer ${inFlight.reboot.bootIdBefore}`
+        : "";
+    lines.push(
+      advise(
+        `! ${action.action} on ${inFlight.node} was started at ${clock(action.at)} and its result never recorded: it may or may not have happened${reboot}`,
+      ),
+    );
   }
   return lines;
 }
@@ -99,9 +124,15 @@ function lockNote(view: StatusView, style: Style): string[] {
   if (lock.kind === "unreadable") return [style.bad(`! the lock ${lock.problem}`)];
   const { pid, host, runId } = lock.info;
   if (lock.kind === "stale") {
-    return [style.bad(`! the lock of run ${runId} is stale (PID ${pid} on ${host} is gone): once the cluster is checked, clear it with \`rollgate upgrade --break-stale-lock\``)];
+    return [
+      style.bad(
+        `! the lock of run ${runId} is stale (PID ${pid} on ${host} is gone): once the cluster is checked, clear it with \`rollgate upgrade --break-stale-lock\``,
+      ),
+    ];
   }
-  return runId === summary.runId ? [] : [`another run, ${runId}, holds the lock now: PID ${pid} on ${host} since ${stamp(lock.info.startedAt)}`];
+  return runId === summary.runId
+    ? []
+    : [`another run, ${runId}, holds the lock now: PID ${pid} on ${host} since ${stamp(lock.info.startedAt)}`];
 }
 
 const statusWords: Record<StepState, string> = {
@@ -121,7 +152,9 @@ function stepLines(step: StepSummary, nameWidth: number, live: Liveness, style: 
   const mark = state === "ok" ? style.ok(word) : state === "skipped" || state === "running" ? style.dim(word) : style.bad(word);
   const open = state === "running" || state === "unfinished";
   const text = open ? (step.lastProgress ?? step.title) : step.message;
-  const lines = [`  ${clock(step.startedAt)} ${duration(step.startedAt, step.endedAt).padStart(6)}  ${mark}  ${step.step.padEnd(nameWidth)}  ${text}`];
+  const lines = [
+    `  ${clock(step.startedAt)} ${duration(step.startedAt, step.endedAt).padStart(6)}  ${mark}  ${step.step.padEnd(nameWidth)}  ${text}`,
+  ];
   const worthShowing = !open && state !== "ok" && state !== "skipped" && step.lastProgress !== null && step.lastProgress !== step.message;
   if (worthShowing) lines.push(`${" ".repeat(30 + nameWidth)}last progress: ${step.lastProgress}`);
   return lines;
@@ -130,7 +163,9 @@ function stepLines(step: StepSummary, nameWidth: number, live: Liveness, style: 
 function nodeLine(node: NodeSummary, style: Style): string {
   const name = style.bold(node.node);
   if (node.startedAt === null) return `${name}  ${node.status}`;
-  const when = node.endedAt ? `${clock(node.startedAt)} → ${clock(node.endedAt)} (${duration(node.startedAt, node.endedAt)})` : `since ${clock(node.startedAt)}`;
+  const when = node.endedAt
+    ? `${clock(node.startedAt)} → ${clock(node.endedAt)} (${duration(node.startedAt, node.endedAt)})`
+    : `since ${clock(node.startedAt)}`;
   const status = node.status === "done" || node.status === "skipped" ? node.status : style.bad(node.status);
   return `${name}  ${status}  ${when}${node.message ? `: ${node.message}` : ""}`;
 }
@@ -155,9 +190,11 @@ export function renderStatus(view: StatusView, style: Style): string {
   if (attention.length > 0) lines.push("", ...new Set(attention));
   const allSteps = [...s.preflight, ...s.finally, ...s.nodes.flatMap((n) => n.steps)];
   const nameWidth = Math.max(0, ...allSteps.map((step) => step.step.length));
-  const section = (title: string, steps: StepSummary[]) => (steps.length === 0 ? [] : ["", style.bold(title), ...steps.flatMap((step) => stepLines(step, nameWidth, live, style))]);
+  const section = (title: string, steps: StepSummary[]) =>
+    steps.length === 0 ? [] : ["", style.bold(title), ...steps.flatMap((step) => stepLines(step, nameWidth, live, style))];
   lines.push(...section("preflight", s.preflight));
-  for (const node of s.nodes) lines.push("", nodeLine(node, style), ...node.steps.flatMap((step) => stepLines(step, nameWidth, live, style)));
+  for (const node of s.nodes)
+    lines.push("", nodeLine(node, style), ...node.steps.flatMap((step) => stepLines(step, nameWidth, live, style)));
   lines.push(...section("finally", s.finally));
   return lines.join("\n");
 }

@@ -39,9 +39,13 @@ export function runGluster(args: string[], view: GlusterNodeView): GlusterComman
 
   const lookup = findCommand(words);
   if (lookup.kind === "unrecognized-word") {
-    return commandResult({ stdout: () => lines(`unrecognized word: ${lookup.word} (position ${lookup.position})\n`, CLI_USAGE), exitCode: 1 });
+    return commandResult({
+      stdout: () => lines(`unrecognized word: ${lookup.word} (position ${lookup.position})\n`, CLI_USAGE),
+      exitCode: 1,
+    });
   }
-  if (lookup.kind === "unrecognized-command") return commandResult({ stdout: () => lines("unrecognized command\n", CLI_USAGE), exitCode: 1 });
+  if (lookup.kind === "unrecognized-command")
+    return commandResult({ stdout: () => lines("unrecognized command\n", CLI_USAGE), exitCode: 1 });
 
   // cli_cmd_process: plain text on stdout even with --xml, exit 1.
   if (!view.glusterdUp) return commandResult({ stdout: () => lines(CONNECTION_FAILED), exitCode: 1 });

@@ -5,18 +5,67 @@
 
 /** The literal words of every command pattern registered by the GlusterFS 10.3 CLI. */
 const COMMANDS = [
-  "help", "quit", "exit", "global help", "get-state", "nfs-ganesha",
-  "peer probe", "peer detach", "peer status", "peer help", "pool list",
-  "system:: getspec", "system:: portmap brick2port", "system:: fsm log", "system:: getwd", "system:: mount",
-  "system:: umount", "system:: uuid get", "system:: uuid reset", "system:: help", "system:: copy file",
+  "help",
+  "quit",
+  "exit",
+  "global help",
+  "get-state",
+  "nfs-ganesha",
+  "peer probe",
+  "peer detach",
+  "peer status",
+  "peer help",
+  "pool list",
+  "system:: getspec",
+  "system:: portmap brick2port",
+  "system:: fsm log",
+  "system:: getwd",
+  "system:: mount",
+  "system:: umount",
+  "system:: uuid get",
+  "system:: uuid reset",
+  "system:: help",
+  "system:: copy file",
   "system:: execute",
-  "snapshot help", "snapshot create", "snapshot clone", "snapshot restore", "snapshot status", "snapshot info",
-  "snapshot list", "snapshot config", "snapshot delete", "snapshot activate", "snapshot deactivate",
-  "volume help", "volume info", "volume create", "volume delete", "volume start", "volume stop",
-  "volume add-brick", "volume remove-brick", "volume rebalance", "volume replace-brick", "volume set",
-  "volume log", "volume sync", "volume reset", "volume geo-replication", "volume profile", "volume top",
-  "volume status", "volume heal", "volume statedump", "volume list", "volume clear-locks", "volume barrier",
-  "volume get", "volume reset-brick", "volume bitrot", "volume quota", "volume inode-quota",
+  "snapshot help",
+  "snapshot create",
+  "snapshot clone",
+  "snapshot restore",
+  "snapshot status",
+  "snapshot info",
+  "snapshot list",
+  "snapshot config",
+  "snapshot delete",
+  "snapshot activate",
+  "snapshot deactivate",
+  "volume help",
+  "volume info",
+  "volume create",
+  "volume delete",
+  "volume start",
+  "volume stop",
+  "volume add-brick",
+  "volume remove-brick",
+  "volume rebalance",
+  "volume replace-brick",
+  "volume set",
+  "volume log",
+  "volume sync",
+  "volume reset",
+  "volume geo-replication",
+  "volume profile",
+  "volume top",
+  "volume status",
+  "volume heal",
+  "volume statedump",
+  "volume list",
+  "volume clear-locks",
+  "volume barrier",
+  "volume get",
+  "volume reset-brick",
+  "volume bitrot",
+  "volume quota",
+  "volume inode-quota",
 ];
 
 interface WordNode {
@@ -28,9 +77,7 @@ interface WordNode {
 const ROOT = buildTree(COMMANDS);
 
 export type CommandLookup =
-  | { kind: "command"; command: string }
-  | { kind: "unrecognized-word"; word: string; position: number }
-  | { kind: "unrecognized-command" };
+  { kind: "command"; command: string } | { kind: "unrecognized-word"; word: string; position: number } | { kind: "unrecognized-command" };
 
 export function findCommand(words: readonly string[]): CommandLookup {
   let node = ROOT;

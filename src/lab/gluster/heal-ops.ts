@@ -13,7 +13,10 @@ const BRICK_OP_FAILED = "Glusterd Syncop Mgmt brick op 'Heal' failed. Please che
 type GlusterdHealOp = "index-heal" | "heal-count";
 
 const PHRASES: Record<GlusterdHealOp, { operation: string; successTail: string }> = {
-  "index-heal": { operation: "Launching heal operation to perform index self heal", successTail: "\nUse heal info commands to check status." },
+  "index-heal": {
+    operation: "Launching heal operation to perform index self heal",
+    successTail: "\nUse heal info commands to check status.",
+  },
   "heal-count": { operation: "Gathering count of entries to be healed", successTail: "" },
 };
 

@@ -77,4 +77,3 @@ export function rowXml(row: ProcessRow): XmlElement {
     textElement("pid", row.pid),
   ]);
 }
-

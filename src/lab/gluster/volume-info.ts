@@ -55,7 +55,8 @@ export function volumeInfo(view: GlusterNodeView, words: readonly string[], xml:
   const name = words[2]!;
   const volume = findVolume(view, name);
   if (!volume) {
-    if (xml) return commandResult({ stdout: () => volumeInfoXml([], opResult(-1, NO_SUCH_VOLUME.errno, NO_SUCH_VOLUME.message)), exitCode: 0 });
+    if (xml)
+      return commandResult({ stdout: () => volumeInfoXml([], opResult(-1, NO_SUCH_VOLUME.errno, NO_SUCH_VOLUME.message)), exitCode: 0 });
     return commandResult({ stderr: `Volume ${name} does not exist\n`, exitCode: 1 });
   }
   if (xml) return commandResult({ stdout: () => volumeInfoXml([volume], opResult(0, 0)), exitCode: 0 });
@@ -90,10 +91,7 @@ function volumeInfoText(volume: VolumeView): string[] {
 
 function volumeInfoXml(volumes: readonly VolumeView[], result: XmlElement[]): Generator<string> {
   return xmlDocument(
-    cliOutput([
-      ...result,
-      element("volInfo", [element("volumes", [...volumes.map(volumeXml), textElement("count", volumes.length)])]),
-    ]),
+    cliOutput([...result, element("volInfo", [element("volumes", [...volumes.map(volumeXml), textElement("count", volumes.length)])])]),
   );
 }
 
@@ -120,7 +118,12 @@ function volumeXml(volume: VolumeView): XmlElement {
       facts.bricks.map((brick) =>
         mixedElement(
           "brick",
-          [brick.name, textElement("name", brick.name), textElement("hostUuid", brick.uuid), textElement("isArbiter", brick.isArbiter ? 1 : 0)],
+          [
+            brick.name,
+            textElement("name", brick.name),
+            textElement("hostUuid", brick.uuid),
+            textElement("isArbiter", brick.isArbiter ? 1 : 0),
+          ],
           [["uuid", brick.uuid]],
         ),
       ),

@@ -9,8 +9,7 @@ import { NAME_WIDTH, processRows, rowText, rowXml, type ProcessRow } from "./sta
 import { findVolume, isStarted, volumesInGlusterdOrder } from "./volumes.js";
 import { element, textElement, xmlDocument, type XmlElement } from "./xml.js";
 
-const STATUS_PATTERN =
-  "volume status [all | <VOLNAME> [nfs|shd|<BRICK>|quotad]] [detail|clients|mem|inode|fd|callpool|tasks|client-list]";
+const STATUS_PATTERN = "volume status [all | <VOLNAME> [nfs|shd|<BRICK>|quotad]] [detail|clients|mem|inode|fd|callpool|tasks|client-list]";
 const STATUS_OPS = ["detail", "clients", "mem", "inode", "fd", "callpool", "tasks", "client-list"];
 /** cli.h CLI_BRICK_STATUS_LINE_LEN. */
 const RULE = "-".repeat(78);
@@ -87,7 +86,10 @@ function allVolumesStatus(view: GlusterNodeView, xml: boolean): GlusterCommandRe
   const volumes = volumesInGlusterdOrder(view);
   const started = volumes.filter(isStarted);
   if (xml) {
-    return commandResult({ stdout: () => statusXml(started.map((v) => volumeStatusXml(v, processRows(view, v, false), true))), exitCode: 0 });
+    return commandResult({
+      stdout: () => statusXml(started.map((v) => volumeStatusXml(v, processRows(view, v, false), true))),
+      exitCode: 0,
+    });
   }
   if (volumes.length === 0) return commandResult({ stderr: "No volumes present\n", exitCode: 0 });
   const stderr = volumes

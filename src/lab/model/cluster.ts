@@ -73,7 +73,10 @@ export interface LabClusterOptions {
 }
 
 /** The commands `ha-manager crm-command` and the HA API queue for the CRM (/etc/pve/ha/crm_commands). */
-type CrmCommand = { kind: "maintenance"; node: string; enable: boolean } | { kind: "migrate"; vmid: number; target: string } | { kind: "stop"; vmid: number };
+type CrmCommand =
+  | { kind: "maintenance"; node: string; enable: boolean }
+  | { kind: "migrate"; vmid: number; target: string }
+  | { kind: "stop"; vmid: number };
 
 /** The CRM master's view, written to /etc/pve/ha/manager_status. */
 export interface CrmState {
@@ -126,7 +129,11 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
     this.profile = releaseProfile(topology.release);
     this.record = new LabRecord(() => clock.now());
     // pve-cluster src/pmxcfs/dcdb.c: a node outside the quorate partition takes no writes.
-    this.pmxcfs = new Pmxcfs({ modelNow: () => clock.now(), lockTimeoutMs: options.pmxcfsLockTimeoutMs ?? CFS_LOCK_TIMEOUT_MS, writable: (node) => this.isOnline(node) && this.quorate() });
+    this.pmxcfs = new Pmxcfs({
+      modelNow: () => clock.now(),
+      lockTimeoutMs: options.pmxcfsLockTimeoutMs ?? CFS_LOCK_TIMEOUT_MS,
+      writable: (node) => this.isOnline(node) && this.quorate(),
+    });
     this.ha = haConfigFor(topology, faults);
     const haSids = new Set(this.ha.resources.map((r) => r.sid));
     const routersHome = topology.nodes[0]!.name;
@@ -412,7 +419,8 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
     }
     if (!this.quorate()) unsafe.push("the cluster is not quorate");
     if (how === "reboot") {
-      for (const guest of this.guests.values()) if (guest.node === name && guest.status === "running") unsafe.push(`${guest.spec.vmid} (${guest.spec.name}) still runs on ${name}`);
+      for (const guest of this.guests.values())
+        if (guest.node === name && guest.status === "running") unsafe.push(`${guest.spec.vmid} (${guest.spec.name}) still runs on ${name}`);
     }
     this.record.takeDown(source, name, how, unsafe);
   }
@@ -702,11 +710,13 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
   /** Manager.pm next_state_started/stopped for one service: start, stop, or move it where its placement wants it. */
   private manageService(guest: GuestState): void {
     const sid = sidOf(guest.spec);
-    if (!guest.spec.haManaged || !this.crm.known.has(sid) || guest.lock || guest.haState === "migrate" || guest.haState === "freeze") return;
+    if (!guest.spec.haManaged || !this.crm.known.has(sid) || guest.lock || guest.haState === "migrate" || guest.haState === "freeze")
+      return;
     const node = this.node(guest.node);
     const requested = this.crm.requested.get(sid) ?? "started";
     if (requested === "stopped" && guest.status === "running") return this.lrmStop(guest);
-    if (requested === "started" && guest.status === "stopped" && node.haStatus === "online" && this.isUp(guest.node)) return this.lrmStart(guest);
+    if (requested === "started" && guest.status === "stopped" && node.haStatus === "online" && this.isUp(guest.node))
+      return this.lrmStart(guest);
     if (guest.status !== "running") return;
     if (node.haStatus !== "online") {
       if (node.haStatus !== "maintenance") return;
@@ -714,7 +724,15 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
       guest.maintenanceFallback = guest.node;
     }
     const online = [...this.nodes.values()].filter((n) => n.haStatus === "online" && this.isOnline(n.spec.name)).map((n) => n.spec.name);
-    const target = selectServiceNode({ release: this.topology.release, config: this.ha, sid, current: guest.node, online, maintenanceFallback: guest.maintenanceFallback, services: this.placements() });
+    const target = selectServiceNode({
+      release: this.topology.release,
+      config: this.ha,
+      sid,
+      current: guest.node,
+      online,
+      maintenanceFallback: guest.maintenanceFallback,
+      services: this.placements(),
+    });
     if (!target || target === guest.node) return;
     const fallback = guest.maintenanceFallback;
     if (fallback !== null && (target === fallback || guest.node !== fallback)) guest.maintenanceFallback = null;
@@ -751,11 +769,18 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
   private updateLrm(node: NodeState): void {
     if (!this.isOnline(node.spec.name)) return;
     const now = this.clock.now();
-    const busy = [...this.guests.values()].some((g) => g.spec.haManaged && (g.node === node.spec.name || g.migrateTarget === node.spec.name) && g.haState !== "stopped" && g.haState !== "freeze");
+    const busy = [...this.guests.values()].some(
+      (g) =>
+        g.spec.haManaged &&
+        (g.node === node.spec.name || g.migrateTarget === node.spec.name) &&
+        g.haState !== "stopped" &&
+        g.haState !== "freeze",
+    );
     if (busy) {
       node.lrmBusyAt = now;
       node.lrmState = "active";
-    } else if (node.lrmState === "active" && (node.lrmBusyAt === null || now - node.lrmBusyAt > timings.lrmIdle)) node.lrmState = "wait_for_agent_lock";
+    } else if (node.lrmState === "active" && (node.lrmBusyAt === null || now - node.lrmBusyAt > timings.lrmIdle))
+      node.lrmState = "wait_for_agent_lock";
   }
 
   // ---- guests and tasks -------------------------------------------------------------------
@@ -784,11 +809,23 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
     const type = guest.spec.type === "lxc" ? "vzmigrate" : "qmigrate";
     if (guest.spec.type === "lxc") {
       // pve-container src/PVE/LXC/Migrate.pm prepare: the lock, then live migration, are refused inside the task.
-      const refusal = guest.lock ? `CT is locked (${guest.lock})` : guest.status === "running" && !params.restart ? "lxc live migration is currently not implemented" : null;
+      const refusal = guest.lock
+        ? `CT is locked (${guest.lock})`
+        : guest.status === "running" && !params.restart
+          ? "lxc live migration is currently not implemented"
+          : null;
       if (refusal) return this.abortedMigration(node, type, vmid, params.user, refusal, 0);
     }
     // PVE::QemuMigrate prepare: "# test ssh connection" to the target.
-    if (!this.isUp(target)) return this.abortedMigration(node, type, vmid, params.user, "Can't connect to destination address using public key", timings.sshConnectFails);
+    if (!this.isUp(target))
+      return this.abortedMigration(
+        node,
+        type,
+        vmid,
+        params.user,
+        "Can't connect to destination address using public key",
+        timings.sshConnectFails,
+      );
     return this.startMigration(guest, target, params.user);
   }
 
@@ -806,7 +843,13 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
     this.crm.commands.push({ kind: "migrate", vmid, target });
     const blocking = this.blockingResources(guest)[target] ?? [];
     if (blocking.length > 0) {
-      task.log.push(`cannot migrate resource '${sidOf(guest.spec)}' to node '${target}':`, "", ...blocking.map((b) => `- resource '${b.sid}' on target node '${target}' in negative affinity with resource '${sidOf(guest.spec)}'`));
+      task.log.push(
+        `cannot migrate resource '${sidOf(guest.spec)}' to node '${target}':`,
+        "",
+        ...blocking.map(
+          (b) => `- resource '${b.sid}' on target node '${target}' in negative affinity with resource '${sidOf(guest.spec)}'`,
+        ),
+      );
       this.finishTask(upid, `command 'ha-manager migrate ${sidOf(guest.spec)} ${target}' failed: exit code 255`);
     } else this.finishTask(upid, "OK");
     return upid;
@@ -821,7 +864,13 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
     const sid = sidOf(guest.spec);
     const result: Record<string, Array<{ sid: string; cause: "resource-affinity" }>> = {};
     if (this.topology.release !== "9.1" || !guest.spec.haManaged) return result;
-    const separate = new Set(this.ha.rules.flatMap((r) => (r.type === "resource-affinity" && r.affinity === "negative" && r.resources.includes(sid) ? r.resources.filter((s) => s !== sid) : [])));
+    const separate = new Set(
+      this.ha.rules.flatMap((r) =>
+        r.type === "resource-affinity" && r.affinity === "negative" && r.resources.includes(sid)
+          ? r.resources.filter((s) => s !== sid)
+          : [],
+      ),
+    );
     for (const node of this.nodes.values()) {
       if (node.haStatus !== "online") continue;
       for (const other of this.guests.values()) {
@@ -846,7 +895,11 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
   private abortedMigration(node: string, type: string, vmid: number, user: string, reason: string, afterMs: number): string {
     const upid = this.startTask(node, type, String(vmid), user);
     this.clock.after(afterMs, () => {
-      this.tasks.get(upid)?.log.push(`${logStamp()} ERROR: migration aborted (duration 00:00:${String(Math.round(afterMs / 1000)).padStart(2, "0")}): ${reason}`);
+      this.tasks
+        .get(upid)
+        ?.log.push(
+          `${logStamp()} ERROR: migration aborted (duration 00:00:${String(Math.round(afterMs / 1000)).padStart(2, "0")}): ${reason}`,
+        );
       this.finishTask(upid, "migration aborted");
     });
     return upid;
@@ -861,7 +914,9 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
     const upid = this.startTask(from, type, String(vmid), user);
     const task = this.tasks.get(upid)!;
     const targetSpec = this.node(target).spec;
-    task.log.push(`${logStamp()} starting migration of ${guest.spec.type === "lxc" ? "CT" : "VM"} ${vmid} to node '${target}' (${targetSpec.privateAddress})`);
+    task.log.push(
+      `${logStamp()} starting migration of ${guest.spec.type === "lxc" ? "CT" : "VM"} ${vmid} to node '${target}' (${targetSpec.privateAddress})`,
+    );
     this.change(() => {
       guest.lock = "migrate";
       guest.migrateTarget = target;
@@ -884,7 +939,11 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
       // migration, not warnings of it (qemu-server src/PVE/QemuMigrate.pm phase2_start_local_cluster errfunc).
       if (!restart && !fails) task.log.push(...this.startWarnings(guest).map((w) => `${logStamp()} [${target}] WARN: ${w}`));
       const duration = `00:00:${String(Math.round(restart ? timings.containerRestartMigration / 1000 : timings.migration / 1000)).padStart(2, "0")}`;
-      task.log.push(fails ? `${logStamp()} ERROR: migration finished with problems (duration ${duration})` : `${logStamp()} migration finished successfully (duration ${duration})`);
+      task.log.push(
+        fails
+          ? `${logStamp()} ERROR: migration finished with problems (duration ${duration})`
+          : `${logStamp()} migration finished successfully (duration ${duration})`,
+      );
       this.finishTask(upid, fails ? "migration problems" : "OK");
     });
     return upid;
@@ -933,7 +992,12 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
     if (!guest) return;
     guest.lock = "backup";
     const upid = this.startTask(guest.node, "vzdump", String(vmid), "root@pam");
-    this.tasks.get(upid)!.log.push(`INFO: starting new backup job: vzdump ${vmid} --mode snapshot --storage backup --compress zstd`, `INFO: Starting Backup of VM ${vmid} (${guest.spec.type})`);
+    this.tasks
+      .get(upid)!
+      .log.push(
+        `INFO: starting new backup job: vzdump ${vmid} --mode snapshot --storage backup --compress zstd`,
+        `INFO: Starting Backup of VM ${vmid} (${guest.spec.type})`,
+      );
     const minutes = Math.floor(forMs / 60_000);
     const took = `00:${String(minutes).padStart(2, "0")}:${String(Math.round((forMs - minutes * 60_000) / 1000)).padStart(2, "0")}`;
     this.clock.after(forMs, () =>
@@ -951,7 +1015,20 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
     const starttime = Math.floor(Date.now() / 1000);
     const hex = (n: number) => n.toString(16).toUpperCase().padStart(8, "0");
     const upid = `UPID:${node}:${hex(pid)}:${hex(pstart)}:${hex(starttime)}:${type}:${id}:${user}:`;
-    this.tasks.set(upid, { upid, node, type, id, user, pid, pstart, starttime, status: "running", exitstatus: null, endtime: null, log: [] });
+    this.tasks.set(upid, {
+      upid,
+      node,
+      type,
+      id,
+      user,
+      pid,
+      pstart,
+      starttime,
+      status: "running",
+      exitstatus: null,
+      endtime: null,
+      log: [],
+    });
     return upid;
   }
 

@@ -97,7 +97,13 @@ export function statusCurrent(cluster: LabCluster, via: string): Array<Record<st
     // "mark crm idle if it has no service configured and is not active"
     if (quorate && status !== "active" && cluster.ha.resources.length === 0) status = "idle";
     const timestamp = epochAt(cluster, writtenAt);
-    entries.push({ id: "master", type: "master", node: crm.statusMaster, status: `${crm.statusMaster} (${status}, ${ctime(new Date(timestamp * 1000))})`, timestamp });
+    entries.push({
+      id: "master",
+      type: "master",
+      node: crm.statusMaster,
+      status: `${crm.statusMaster} (${status}, ${ctime(new Date(timestamp * 1000))})`,
+      timestamp,
+    });
   }
   for (const name of nodeNames(cluster)) {
     const node = cluster.node(name);
@@ -105,11 +111,19 @@ export function statusCurrent(cluster: LabCluster, via: string): Array<Record<st
     const timestamp = epochAt(cluster, writtenAt);
     let status: string = timestampStatus(cluster, writtenAt);
     if (status === "active") {
-      const activeServices = haGuests(cluster).some((g) => known(cluster, g) && g.node === name && g.haState !== "stopped" && g.haState !== "freeze");
+      const activeServices = haGuests(cluster).some(
+        (g) => known(cluster, g) && g.node === name && g.haState !== "stopped" && g.haState !== "freeze",
+      );
       if (node.lrmMode !== "active") status = `${node.lrmMode} mode`;
       else status = node.lrmState === "wait_for_agent_lock" && !activeServices ? "idle" : node.lrmState;
     } else if (node.lrmMode === "maintenance") status = "maintenance mode";
-    entries.push({ id: `lrm:${name}`, type: "lrm", node: name, status: `${name} (${status}, ${ctime(new Date(timestamp * 1000))})`, timestamp });
+    entries.push({
+      id: `lrm:${name}`,
+      type: "lrm",
+      node: name,
+      status: `${name} (${status}, ${ctime(new Date(timestamp * 1000))})`,
+      timestamp,
+    });
   }
   const release = cluster.topology.release;
   const services = [...haGuests(cluster).filter((g) => known(cluster, g)), ...haGuests(cluster).filter((g) => !known(cluster, g))];

@@ -72,16 +72,36 @@ export function haConfigFor(topology: Topology, faults: Faults): HaConfig {
   const homes: NodePriority[] = topology.nodes.map((n) => ({ node: n.name, priority: n === first || n === second ? 2 : 1 }));
   const resources = topology.guests
     .filter((g) => g.haManaged)
-    .map((g): HaResource => ({ sid: sidOf(g), vmid: g.vmid, ...(topology.release === "8.4" && routers.includes(g.vmid) ? { group: "routers" } : {}) }));
+    .map((g): HaResource => ({
+      sid: sidOf(g),
+      vmid: g.vmid,
+      ...(topology.release === "8.4" && routers.includes(g.vmid) ? { group: "routers" } : {}),
+    }));
   if (topology.release === "8.4") {
     return { resources, groups: [{ group: "routers", nodes: homes, restricted: false, nofailback: !faults.haFailback }], rules: [] };
   }
   if (faults.haFailback) {
-    return { resources, groups: [], rules: [{ rule: "routers-home", type: "node-affinity", resources: routerSids, nodes: homes, strict: false }] };
+    return {
+      resources,
+      groups: [],
+      rules: [{ rule: "routers-home", type: "node-affinity", resources: routerSids, nodes: homes, strict: false }],
+    };
   }
   // Routers already sharing a node have no such rule: PVE would separate them in its first round.
   if (faults.routersOnOneNode) return { resources, groups: [], rules: [] };
-  return { resources, groups: [], rules: [{ rule: "routers-apart", type: "resource-affinity", resources: routerSids, affinity: "negative", comment: "never both routers on one node" }] };
+  return {
+    resources,
+    groups: [],
+    rules: [
+      {
+        rule: "routers-apart",
+        type: "resource-affinity",
+        resources: routerSids,
+        affinity: "negative",
+        comment: "never both routers on one node",
+      },
+    ],
+  };
 }
 
 /** `node:priority` lists as the API encodes them (pve-ha-manager src/PVE/HA/Rules/NodeAffinity.pm encode_plugin_value: a 0 priority is left out). */

@@ -101,7 +101,9 @@ export class Pmxcfs {
   /** pve-cluster src/pmxcfs/memdb.c memdb_lock_expired: more than 120 s since the lock last changed. */
   lockExpired(file: string): boolean {
     const entry = this.entries.get(normal(file));
-    return entry?.lockChangedAt != null && this.options.modelNow() - entry.lockChangedAt > (this.options.lockTimeoutMs ?? CFS_LOCK_TIMEOUT_MS);
+    return (
+      entry?.lockChangedAt != null && this.options.modelNow() - entry.lockChangedAt > (this.options.lockTimeoutMs ?? CFS_LOCK_TIMEOUT_MS)
+    );
   }
 
   // ---- changes: the kernel's lookup first (ENOENT, EEXIST), then quorum (EACCES), then memdb ----

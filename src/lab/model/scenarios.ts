@@ -102,7 +102,12 @@ export const scenarios = {
   "task-warnings": { taskWarnings: true },
   // A nightly vzdump still at work: db (103, on the node rollgate drains first) for 15 minutes, and
   // dns (200, on the node it drains last) for one, long before it must move.
-  "vm-locked-backup": { backupLocks: [{ vmid: 103, forMs: 900_000 }, { vmid: 200, forMs: 60_000 }] },
+  "vm-locked-backup": {
+    backupLocks: [
+      { vmid: 103, forMs: 900_000 },
+      { vmid: 200, forMs: 60_000 },
+    ],
+  },
   "enterprise-repo-401": { enterpriseRepo401: true },
   "storage-restricted-nodes": { storageRestrictedNodes: true },
   "mount-without-backup-volfile": { mountWithoutBackupVolfile: true },

@@ -3,7 +3,18 @@
 // the token `rollgate lab up` hands out; and GET /access/permissions.
 
 import { allPrivileges, roleName, type PveMajor } from "../../pve/privileges.js";
-import { effectivePermissions, invalidPrivileges, permissions, refusal, releaseRoles, splitTokenId, type AclEntry, type Privileges, type PveRelease, type UserConfig } from "./acl.js";
+import {
+  effectivePermissions,
+  invalidPrivileges,
+  permissions,
+  refusal,
+  releaseRoles,
+  splitTokenId,
+  type AclEntry,
+  type Privileges,
+  type PveRelease,
+  type UserConfig,
+} from "./acl.js";
 import { loadApiSchema } from "./api-schema.js";
 
 export class LabAccess {
@@ -93,11 +104,14 @@ export async function labAccess(release: PveRelease, token: LabTokenOptions): Pr
   if (token.missingPrivileges) {
     // What the agent ping checks, from the release's own schema (VM.Monitor on 8.4, VM.GuestAgent.* on 9.1).
     const ping = (await loadApiSchema(release)).paths["/nodes/{node}/qemu/{vmid}/agent/ping"]?.POST?.permissions?.check;
-    const agent = ping?.[0] === "perm" ? (ping[2]) : [];
+    const agent = ping?.[0] === "perm" ? ping[2] : [];
     privileges = privileges.filter((p) => p !== "Datastore.Audit" && !agent.includes(p));
   }
   const user = splitTokenId(token.tokenId)?.[0];
   if (!user) throw new Error(`'${token.tokenId}' is not a valid token ID`);
   const grant: AclEntry[] = [{ path: "/", roles: [roleName], propagate: true }];
-  return new LabAccess(release).addRole(roleName, privileges).addUser(user, grant).addToken(token.tokenId, token.secret, { privsep: true, acl: grant });
+  return new LabAccess(release)
+    .addRole(roleName, privileges)
+    .addUser(user, grant)
+    .addToken(token.tokenId, token.secret, { privsep: true, acl: grant });
 }

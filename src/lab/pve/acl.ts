@@ -37,22 +37,68 @@ type PrivGroup = { root: string[]; admin: string[]; user: string[]; audit: strin
 const vmPrivileges: Record<PveRelease, PrivGroup> = {
   "8.4": {
     root: [],
-    admin: ["VM.Config.Disk", "VM.Config.CPU", "VM.Config.Memory", "VM.Config.Network", "VM.Config.HWType", "VM.Config.Options", "VM.Allocate", "VM.Clone", "VM.Migrate", "VM.Monitor", "VM.Snapshot", "VM.Snapshot.Rollback"],
+    admin: [
+      "VM.Config.Disk",
+      "VM.Config.CPU",
+      "VM.Config.Memory",
+      "VM.Config.Network",
+      "VM.Config.HWType",
+      "VM.Config.Options",
+      "VM.Allocate",
+      "VM.Clone",
+      "VM.Migrate",
+      "VM.Monitor",
+      "VM.Snapshot",
+      "VM.Snapshot.Rollback",
+    ],
     user: ["VM.Config.CDROM", "VM.Config.Cloudinit", "VM.Console", "VM.Backup", "VM.PowerMgmt"],
     audit: ["VM.Audit"],
   },
   "9.1": {
     root: [],
-    admin: ["VM.Config.Disk", "VM.Config.CPU", "VM.Config.Memory", "VM.Config.Network", "VM.Config.HWType", "VM.Config.Options", "VM.Allocate", "VM.Clone", "VM.GuestAgent.Unrestricted", "VM.Migrate", "VM.Replicate", "VM.Snapshot", "VM.Snapshot.Rollback"],
-    user: ["VM.Config.CDROM", "VM.Config.Cloudinit", "VM.Console", "VM.Backup", "VM.GuestAgent.FileRead", "VM.GuestAgent.FileSystemMgmt", "VM.GuestAgent.FileWrite", "VM.PowerMgmt"],
+    admin: [
+      "VM.Config.Disk",
+      "VM.Config.CPU",
+      "VM.Config.Memory",
+      "VM.Config.Network",
+      "VM.Config.HWType",
+      "VM.Config.Options",
+      "VM.Allocate",
+      "VM.Clone",
+      "VM.GuestAgent.Unrestricted",
+      "VM.Migrate",
+      "VM.Replicate",
+      "VM.Snapshot",
+      "VM.Snapshot.Rollback",
+    ],
+    user: [
+      "VM.Config.CDROM",
+      "VM.Config.Cloudinit",
+      "VM.Console",
+      "VM.Backup",
+      "VM.GuestAgent.FileRead",
+      "VM.GuestAgent.FileSystemMgmt",
+      "VM.GuestAgent.FileWrite",
+      "VM.PowerMgmt",
+    ],
     audit: ["VM.Audit", "VM.GuestAgent.Audit"],
   },
 };
 
 // pve-access-control src/PVE/AccessControl.pm $privgroups: the other groups, the same in 8.x and 9.x.
 const otherPrivileges: Record<Exclude<Category, "VM">, PrivGroup> = {
-  Sys: { root: ["Sys.PowerMgmt", "Sys.Modify", "Sys.Incoming", "Sys.AccessNetwork"], admin: ["Sys.Console", "Sys.Syslog"], user: [], audit: ["Sys.Audit"] },
-  Datastore: { root: [], admin: ["Datastore.Allocate", "Datastore.AllocateTemplate"], user: ["Datastore.AllocateSpace"], audit: ["Datastore.Audit"] },
+  Sys: {
+    root: ["Sys.PowerMgmt", "Sys.Modify", "Sys.Incoming", "Sys.AccessNetwork"],
+    admin: ["Sys.Console", "Sys.Syslog"],
+    user: [],
+    audit: ["Sys.Audit"],
+  },
+  Datastore: {
+    root: [],
+    admin: ["Datastore.Allocate", "Datastore.AllocateTemplate"],
+    user: ["Datastore.AllocateSpace"],
+    audit: ["Datastore.Audit"],
+  },
   SDN: { root: [], admin: ["SDN.Allocate", "SDN.Audit"], user: ["SDN.Use"], audit: ["SDN.Audit"] },
   User: { root: ["Realm.Allocate"], admin: ["User.Modify", "Group.Allocate", "Realm.AllocateUser"], user: [], audit: [] },
   Pool: { root: [], admin: ["Pool.Allocate"], user: ["Pool.Audit"], audit: ["Pool.Audit"] },
@@ -180,7 +226,8 @@ export function roles(cfg: UserConfig, release: PveRelease, authid: string, path
     };
     const own = token ? cfg.tokens[authid]?.acl : cfg.users[authid]?.acl;
     const fromGroups = new Map<string, boolean>();
-    for (const [, group] of memberOf) for (const [role, propagate] of entryRoles(cfg, release, group.acl, level) ?? []) fromGroups.set(role, propagate);
+    for (const [, group] of memberOf)
+      for (const [role, propagate] of entryRoles(cfg, release, group.acl, level) ?? []) fromGroups.set(role, propagate);
     const next = applying(entryRoles(cfg, release, own, level)) ?? applying(fromGroups.size > 0 ? fromGroups : null);
     if (next) current = next;
   });
@@ -217,7 +264,9 @@ export function permissions(cfg: UserConfig, release: PveRelease, authid: string
   }
   if (!token || token[0] === "root@pam") return privs;
   const userPrivs = permissions(cfg, release, token[0], normalized);
-  return Object.fromEntries(Object.entries(privs).flatMap(([p, flag]) => (userPrivs[p] === undefined ? [] : [[p, flag === 1 && userPrivs[p] === 1 ? 1 : 0]])));
+  return Object.fromEntries(
+    Object.entries(privs).flatMap(([p, flag]) => (userPrivs[p] === undefined ? [] : [[p, flag === 1 && userPrivs[p] === 1 ? 1 : 0]])),
+  );
 }
 
 /** A refused check: raise_perm_exc's reason (pve-common src/PVE/Exception.pm). */
@@ -231,7 +280,14 @@ export class PermissionDenied extends Error {
  * RPCEnvironment::check (all of `privileges`) or check_any (one of them) on a path: null when
  * allowed, else the refusal, naming the first missing privilege, or all of them joined with `|`.
  */
-export function refusal(cfg: UserConfig, release: PveRelease, authid: string, path: string, privileges: readonly string[], any = false): PermissionDenied | null {
+export function refusal(
+  cfg: UserConfig,
+  release: PveRelease,
+  authid: string,
+  path: string,
+  privileges: readonly string[],
+  any = false,
+): PermissionDenied | null {
   const held = permissions(cfg, release, authid, path);
   const { valid } = releaseRoles(release);
   for (const p of privileges) {
@@ -244,7 +300,14 @@ export function refusal(cfg: UserConfig, release: PveRelease, authid: string, pa
 }
 
 /** Whether the check passes (the `$noerr` form the filtered lists use). */
-export function allowed(cfg: UserConfig, release: PveRelease, authid: string, path: string, privileges: readonly string[], any = false): boolean {
+export function allowed(
+  cfg: UserConfig,
+  release: PveRelease,
+  authid: string,
+  path: string,
+  privileges: readonly string[],
+  any = false,
+): boolean {
   return refusal(cfg, release, authid, path, privileges, any) === null;
 }
 

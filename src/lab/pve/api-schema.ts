@@ -50,7 +50,10 @@ const loaded = new Map<PveRelease, ApiSchema>();
 export async function loadApiSchema(release: PveRelease): Promise<ApiSchema> {
   const cached = loaded.get(release);
   if (cached) return cached;
-  const module = release === "8.4" ? await import("./api/pve-8.4.json", { with: { type: "json" } }) : await import("./api/pve-9.1.json", { with: { type: "json" } });
+  const module =
+    release === "8.4"
+      ? await import("./api/pve-8.4.json", { with: { type: "json" } })
+      : await import("./api/pve-9.1.json", { with: { type: "json" } });
   const schema = module.default as unknown as ApiSchema;
   loaded.set(release, schema);
   return schema;

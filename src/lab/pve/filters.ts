@@ -10,11 +10,13 @@ type Entry = Record<string, unknown>;
 type Filter = (data: unknown, ctx: FilterContext) => unknown;
 
 function entries(data: unknown, call: string): Entry[] {
-  if (!Array.isArray(data) || !data.every((e): e is Entry => typeof e === "object" && e !== null)) throw new Error(`lab: ${call} answered something other than a list of objects`);
+  if (!Array.isArray(data) || !data.every((e): e is Entry => typeof e === "object" && e !== null))
+    throw new Error(`lab: ${call} answered something other than a list of objects`);
   return data;
 }
 
-const can = (ctx: FilterContext, path: string, privileges: string[], any = false) => allowed(ctx.cfg, ctx.release, ctx.authid, path, privileges, any);
+const can = (ctx: FilterContext, path: string, privileges: string[], any = false) =>
+  allowed(ctx.cfg, ctx.release, ctx.authid, path, privileges, any);
 
 // pve-manager PVE/API2Tools.pm extract_node_stats: without Sys.Audit on /nodes/NODE a node keeps id, type, status and level only.
 const nodeStats = ["uptime", "cpu", "mem", "disk", "maxcpu", "maxmem", "maxdisk"];
@@ -54,7 +56,8 @@ function ownsTask(authid: string, task: { user: string; tokenid?: string }): boo
 
 /** pve-common src/PVE/UPID.pm decode, the user field; with Tasks.pm $convert_token_task's split of a token. */
 function upidOwner(upid: string): { user: string; tokenid?: string } | null {
-  const m = /^UPID:[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?:[0-9A-Fa-f]{8}:[0-9A-Fa-f]{8,9}:[0-9A-Fa-f]{8}:[^:\s/]+:[^:\s/]*:([^:\s/]+):$/.exec(upid);
+  const m =
+    /^UPID:[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?:[0-9A-Fa-f]{8}:[0-9A-Fa-f]{8,9}:[0-9A-Fa-f]{8}:[^:\s/]+:[^:\s/]*:([^:\s/]+):$/.exec(upid);
   if (!m) return null;
   const [user, tokenid] = m[2]!.split("!");
   return tokenid ? { user: user!, tokenid } : { user: user! };
@@ -64,14 +67,18 @@ function upidOwner(upid: string): { user: string; tokenid?: string } | null {
 const ownTaskOrAudit: Filter = (data, ctx) => {
   const owner = upidOwner(ctx.params["upid"] ?? "");
   // An unparsable or unknown UPID was refused by the handler before this check, as in Tasks.pm.
-  if (owner && !ownsTask(ctx.authid, owner) && !can(ctx, `/nodes/${ctx.params["node"]}`, ["Sys.Audit"])) throw new PermissionDenied(`/nodes/${ctx.params["node"]}, Sys.Audit`);
+  if (owner && !ownsTask(ctx.authid, owner) && !can(ctx, `/nodes/${ctx.params["node"]}`, ["Sys.Audit"]))
+    throw new PermissionDenied(`/nodes/${ctx.params["node"]}, Sys.Audit`);
   return data;
 };
 
 /** `METHOD /schema/path` → the handler's own check, run on the route's answer. */
 const filters: Record<string, Filter> = {
   // pve-storage src/PVE/API2/Storage/Config.pm index: Datastore.Audit or Datastore.AllocateSpace on /storage/ID.
-  "GET /storage": (data, ctx) => entries(data, "/storage").filter((s) => can(ctx, `/storage/${String(s["storage"])}`, ["Datastore.Audit", "Datastore.AllocateSpace"], true)),
+  "GET /storage": (data, ctx) =>
+    entries(data, "/storage").filter((s) =>
+      can(ctx, `/storage/${String(s["storage"])}`, ["Datastore.Audit", "Datastore.AllocateSpace"], true),
+    ),
   // pve-manager PVE/API2/Cluster.pm resources: each entry by its type.
   "GET /cluster/resources": (data, ctx) => entries(data, "/cluster/resources").flatMap((e) => resource(e, ctx) ?? []),
   // pve-manager PVE/API2/Nodes.pm index: every node, its stats only with Sys.Audit on it.
@@ -81,7 +88,9 @@ const filters: Record<string, Filter> = {
   // pve-manager PVE/API2/Tasks.pm node_tasks: the caller's own tasks, or all with Sys.Audit on /nodes/NODE.
   "GET /nodes/{node}/tasks": (data, ctx) => {
     const auditor = can(ctx, `/nodes/${ctx.params["node"]}`, ["Sys.Audit"]);
-    return entries(data, "/nodes/{node}/tasks").filter((t) => auditor || ownsTask(ctx.authid, { user: String(t["user"]), ...(t["tokenid"] ? { tokenid: String(t["tokenid"]) } : {}) }));
+    return entries(data, "/nodes/{node}/tasks").filter(
+      (t) => auditor || ownsTask(ctx.authid, { user: String(t["user"]), ...(t["tokenid"] ? { tokenid: String(t["tokenid"]) } : {}) }),
+    );
   },
   "GET /nodes/{node}/tasks/{upid}/status": ownTaskOrAudit,
   "GET /nodes/{node}/tasks/{upid}/log": ownTaskOrAudit,

@@ -68,7 +68,14 @@ function nodeEntry(cluster: LabCluster, node: NodeState) {
     type: "node",
     node: name,
     status: online ? "online" : "offline",
-    ...(online ? { uptime: seconds(cluster.clock.now() - node.upSince), cpu: 0.04 + running.length * 0.03, mem: 6 * GiB + running.reduce((sum, g) => sum + g.spec.memoryBytes, 0), disk: 12 * GiB } : {}),
+    ...(online
+      ? {
+          uptime: seconds(cluster.clock.now() - node.upSince),
+          cpu: 0.04 + running.length * 0.03,
+          mem: 6 * GiB + running.reduce((sum, g) => sum + g.spec.memoryBytes, 0),
+          disk: 12 * GiB,
+        }
+      : {}),
     ...(broadcast ? { maxcpu: 16, maxmem: node.spec.memoryBytes, maxdisk: 100 * GiB, level: "" } : {}),
     // pve-manager PVE/API2/Cluster.pm resources: node hastate from manager_status node_status, if any.
     ...(cluster.crm.written ? { hastate: node.haStatus } : {}),
@@ -120,7 +127,13 @@ function guestStatus(cluster: LabCluster, guest: GuestState) {
     vmid: guest.spec.vmid,
     name: guest.spec.name,
     status: guest.status,
-    ...(guest.spec.type === "qemu" ? { qmpstatus: guest.qmpStatus, agent: flag(guest.spec.agent), ...(running ? { "running-qemu": qemu.version, "running-machine": qemu.machine } : {}) } : {}),
+    ...(guest.spec.type === "qemu"
+      ? {
+          qmpstatus: guest.qmpStatus,
+          agent: flag(guest.spec.agent),
+          ...(running ? { "running-qemu": qemu.version, "running-machine": qemu.machine } : {}),
+        }
+      : {}),
     uptime: running ? seconds(cluster.clock.now() - guest.startedAt) : 0,
     maxmem: guest.spec.memoryBytes,
     mem: running ? Math.floor(guest.spec.memoryBytes * 0.6) : 0,
@@ -153,7 +166,14 @@ route("GET", "/cluster/status", (cluster, req) => {
   // With corosync partitioned, each node sees only itself.
   const visible = (n: NodeState) => (cluster.faults.quorumLost ? n.spec.name === req.via : cluster.isOnline(n.spec.name));
   return [
-    { id: "cluster", type: "cluster", name: cluster.topology.clusterName, nodes: nodes.length, quorate: flag(!cluster.faults.quorumLost && cluster.quorate()), version: 3 },
+    {
+      id: "cluster",
+      type: "cluster",
+      name: cluster.topology.clusterName,
+      nodes: nodes.length,
+      quorate: flag(!cluster.faults.quorumLost && cluster.quorate()),
+      version: 3,
+    },
     ...nodes.map((n) => ({
       id: `node/${n.spec.name}`,
       type: "node",
@@ -173,13 +193,35 @@ function storageConfig(cluster: LabCluster): Array<Record<string, unknown>> {
   const mount = cluster.mountSpec();
   const gluster =
     cluster.topology.release === "8.4"
-      ? { storage: volume, type: "glusterfs", volume, server: mount.servers[0], ...(mount.servers[1] ? { server2: mount.servers[1] } : {}), content: "images", shared: 1 }
+      ? {
+          storage: volume,
+          type: "glusterfs",
+          volume,
+          server: mount.servers[0],
+          ...(mount.servers[1] ? { server2: mount.servers[1] } : {}),
+          content: "images",
+          shared: 1,
+        }
       : // libpve-storage-perl 9.0.1 dropped the glusterfs type: the volume is FUSE-mounted and used as a dir storage.
         { storage: volume, type: "dir", path: `/mnt/pve/${volume}`, content: "images", shared: 1, is_mountpoint: "yes" };
   const restricted = cluster.faults.storageRestrictedNodes
-    ? [{ storage: restrictedStorage.storage, type: "nfs", server: restrictedStorage.server, export: restrictedStorage.export, path: `/mnt/pve/${restrictedStorage.storage}`, content: "images", nodes: cluster.storageNodes(restrictedStorage.storage)!.join(","), options: "vers=4.2" }]
+    ? [
+        {
+          storage: restrictedStorage.storage,
+          type: "nfs",
+          server: restrictedStorage.server,
+          export: restrictedStorage.export,
+          path: `/mnt/pve/${restrictedStorage.storage}`,
+          content: "images",
+          nodes: cluster.storageNodes(restrictedStorage.storage)!.join(","),
+          options: "vers=4.2",
+        },
+      ]
     : [];
-  return [{ storage: "local", type: "dir", path: "/var/lib/vz", content: "iso,vztmpl,backup" }, gluster, ...restricted].map((s) => ({ ...s, digest }));
+  return [{ storage: "local", type: "dir", path: "/var/lib/vz", content: "iso,vztmpl,backup" }, gluster, ...restricted].map((s) => ({
+    ...s,
+    digest,
+  }));
 }
 
 route("GET", "/cluster/resources", (cluster, req) => {
@@ -233,8 +275,22 @@ route("GET", "/nodes/{node}/status", (cluster, _req, p) => {
     loadavg: ["0.31", "0.27", "0.22"],
     cpu: 0.05,
     wait: 0,
-    cpuinfo: { cores: 8, cpus: 16, model: "Intel(R) Xeon(R) E-2288G CPU @ 3.70GHz", sockets: 1, mhz: "3700.000", hvm: "1", flags: "fpu vme de pse", user_hz: 100 },
-    memory: { total: node.spec.memoryBytes, used: 12 * GiB, free: node.spec.memoryBytes - 12 * GiB, available: node.spec.memoryBytes - 10 * GiB },
+    cpuinfo: {
+      cores: 8,
+      cpus: 16,
+      model: "Intel(R) Xeon(R) E-2288G CPU @ 3.70GHz",
+      sockets: 1,
+      mhz: "3700.000",
+      hvm: "1",
+      flags: "fpu vme de pse",
+      user_hz: 100,
+    },
+    memory: {
+      total: node.spec.memoryBytes,
+      used: 12 * GiB,
+      free: node.spec.memoryBytes - 12 * GiB,
+      available: node.spec.memoryBytes - 10 * GiB,
+    },
     swap: { total: 8 * GiB, used: 0, free: 8 * GiB },
     ksm: { shared: 0 },
     rootfs: { total: 100 * GiB, used: 12 * GiB, avail: 88 * GiB, free: 88 * GiB },
@@ -256,13 +312,20 @@ for (const type of ["qemu", "lxc"] as const) {
         return { vmid, name, status, uptime, maxmem, mem, cpus, cpu, ...(pid ? { pid } : {}), ...(lock ? { lock } : {}) };
       }),
   );
-  route("GET", `/nodes/{node}/${type}/{vmid}/status/current`, (cluster, _req, p) => guestStatus(cluster, guestOf(cluster, p["node"]!, p["vmid"]!, type)));
+  route("GET", `/nodes/{node}/${type}/{vmid}/status/current`, (cluster, _req, p) =>
+    guestStatus(cluster, guestOf(cluster, p["node"]!, p["vmid"]!, type)),
+  );
   route("POST", `/nodes/{node}/${type}/{vmid}/migrate`, (cluster, req, p) => {
     guestOf(cluster, p["node"]!, p["vmid"]!, type);
     const target = req.body.get("target");
     if (!target) throw parameterError({ target: "property is missing and it is not optional" });
     const truthy = (key: string) => ["1", "true"].includes(req.body.get(key) ?? "");
-    return cluster.migrate(p["node"]!, Number(p["vmid"]), { target, online: truthy("online"), restart: truthy("restart"), user: req.user }, `api ${req.via}`);
+    return cluster.migrate(
+      p["node"]!,
+      Number(p["vmid"]),
+      { target, online: truthy("online"), restart: truthy("restart"), user: req.user },
+      `api ${req.via}`,
+    );
   });
   for (const action of ["shutdown", "start"] as const) {
     route("POST", `/nodes/{node}/${type}/{vmid}/status/${action}`, (cluster, req, p) => {
@@ -303,10 +366,14 @@ route("GET", "/nodes/{node}/qemu/{vmid}/migrate", (cluster, _req, p) => {
     running: flag(guest.status === "running"),
     allowed_nodes: others.filter((n) => !notAllowedNodes[n]),
     not_allowed_nodes: notAllowedNodes,
-    local_disks: guest.spec.localDisks ? [{ volid: `local-lvm:vm-${guest.spec.vmid}-disk-0`, size: 32 * GiB, is_attached: 1, drivename: "scsi0" }] : [],
+    local_disks: guest.spec.localDisks
+      ? [{ volid: `local-lvm:vm-${guest.spec.vmid}-disk-0`, size: 32 * GiB, is_attached: 1, drivename: "scsi0" }]
+      : [],
     local_resources: [],
     "mapped-resources": [],
-    ...(pve9 ? { "mapped-resource-info": {}, "has-dbus-vmstate": 1, ...(guest.spec.haManaged ? { "dependent-ha-resources": [] } : {}) } : {}),
+    ...(pve9
+      ? { "mapped-resource-info": {}, "has-dbus-vmstate": 1, ...(guest.spec.haManaged ? { "dependent-ha-resources": [] } : {}) }
+      : {}),
   };
 });
 
@@ -355,7 +422,8 @@ function taskEntry(task: TaskState, split: boolean) {
 route("GET", "/nodes/{node}/tasks", (cluster, req, p) => {
   const q = req.query;
   const source = q.get("source") ?? "archive";
-  if (!["archive", "active", "all"].includes(source)) throw parameterError({ source: `value '${source}' does not have a value in the enumeration 'archive, active, all'` });
+  if (!["archive", "active", "all"].includes(source))
+    throw parameterError({ source: `value '${source}' does not have a value in the enumeration 'archive, active, all'` });
   const vmid = q.get("vmid");
   const typefilter = q.get("typefilter");
   const userfilter = q.get("userfilter");
@@ -388,7 +456,8 @@ route("GET", "/nodes/{node}/tasks", (cluster, req, p) => {
 /** The task a UPID names, or PVE's 400 (pve-manager PVE/API2/Tasks.pm read_task_status, read_task_log). */
 function taskOf(cluster: LabCluster, node: string, raw: string): TaskState {
   const upid = decodeURIComponent(raw);
-  if (!/^UPID:[^:]+:[0-9A-Fa-f]{8}:[0-9A-Fa-f]{8,9}:[0-9A-Fa-f]{8}:[^:]+:[^:]*:[^:]+:$/.test(upid)) throw parameterError({ upid: "unable to parse worker upid" });
+  if (!/^UPID:[^:]+:[0-9A-Fa-f]{8}:[0-9A-Fa-f]{8,9}:[0-9A-Fa-f]{8}:[^:]+:[^:]*:[^:]+:$/.test(upid))
+    throw parameterError({ upid: "unable to parse worker upid" });
   const task = cluster.tasks.get(upid);
   // The task's log file lives on the node that ran it.
   if (!task || task.node !== node) throw parameterError({ upid: "no such task" });
@@ -448,7 +517,9 @@ route("GET", "/cluster/ha/rules", (cluster, req) => {
       rule: rule.rule,
       type: rule.type,
       resources: [...rule.resources].sort().join(","),
-      ...(rule.type === "node-affinity" ? { nodes: encodeNodes([...rule.nodes].sort((a, b) => (a.node < b.node ? -1 : 1))), ...(rule.strict ? { strict: 1 } : {}) } : { affinity: rule.affinity }),
+      ...(rule.type === "node-affinity"
+        ? { nodes: encodeNodes([...rule.nodes].sort((a, b) => (a.node < b.node ? -1 : 1))), ...(rule.strict ? { strict: 1 } : {}) }
+        : { affinity: rule.affinity }),
       ...(rule.comment ? { comment: rule.comment } : {}),
       digest,
       order,

@@ -73,7 +73,10 @@ export class LabApiServer {
         return this.reply(res, 501, `Method '${apiRequest.method} ${apiPrefix}${apiRequest.path}' not implemented`, null);
       }
       const call = findMethod(schema, apiRequest.method, apiRequest.path);
-      if (!call) throw new Error(`lab: ${apiRequest.method} ${apiRequest.path} is not in PVE ${this.access.release}'s API schema subset (add it in scripts/pve-api-subset.mjs, npm run pve-api)`);
+      if (!call)
+        throw new Error(
+          `lab: ${apiRequest.method} ${apiRequest.path} is not in PVE ${this.access.release}'s API schema subset (add it in scripts/pve-api-subset.mjs, npm run pve-api)`,
+        );
       const name = `${apiRequest.method} ${call.template}`;
       const description = call.method.permissions?.description;
       if (description && !describedCheckModelled(name)) throw new Error(`lab: the check of ${name} is not modelled: "${description}"`);

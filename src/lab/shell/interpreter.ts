@@ -61,7 +61,10 @@ const commands: Record<string, LabCommand> = {
       ctx.out.stderr("env: the lab models only `env` without arguments\n");
       return 125;
     }
-    await printLines(ctx, Object.entries({ ...LOGIN_ENV, ...ctx.env }).map(([name, value]) => `${name}=${value}`));
+    await printLines(
+      ctx,
+      Object.entries({ ...LOGIN_ENV, ...ctx.env }).map(([name, value]) => `${name}=${value}`),
+    );
     return 0;
   },
   echo: async (ctx, args) => {

@@ -49,7 +49,7 @@ function tokenize(line: string): Token[] {
         else if (line[j] === "$" || line[j] === "`") throw new ShellSyntaxError("expansions are not modelled by the lab shell");
         word += line[j];
       }
-      if (j >= line.length) throw new ShellSyntaxError('unexpected EOF while looking for matching `"\'');
+      if (j >= line.length) throw new ShellSyntaxError("unexpected EOF while looking for matching `\"'");
       i = j;
     } else if (c === "\\" && i + 1 < line.length) {
       startQuote();

@@ -68,7 +68,8 @@ export class LabSshServer {
       const expected = this.allowed.getPublicSSH();
       const same = offered.algo === this.allowed.type && offered.data.length === expected.length && timingSafeEqual(offered.data, expected);
       if (!same) return ctx.reject(["publickey"]);
-      if (ctx.signature && ctx.blob && this.allowed.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true) return ctx.reject(["publickey"]);
+      if (ctx.signature && ctx.blob && this.allowed.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true)
+        return ctx.reject(["publickey"]);
       ctx.accept();
     });
     client.on("ready", () => {
@@ -97,7 +98,13 @@ export class LabSshServer {
   }
 
   /** Runs one command line; null when the connection was dropped (no exit status to send). */
-  private async exec(channel: ServerChannel, line: string, remotePort: number, stdin: () => Promise<string>, env: Record<string, string>): Promise<number | null> {
+  private async exec(
+    channel: ServerChannel,
+    line: string,
+    remotePort: number,
+    stdin: () => Promise<string>,
+    env: Record<string, string>,
+  ): Promise<number | null> {
     const aborted = new AbortController();
     let dropped = false;
     channel.on("close", () => aborted.abort());

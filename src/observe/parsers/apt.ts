@@ -13,6 +13,7 @@ export function parseAptSimulation(text: string): PendingPackage[] {
     const m = instLine.exec(line);
     if (m) pending.push({ name: m[1]!, from: m[2] ?? null, to: m[3]! });
   }
-  if (!sawSummary) throw new Error("apt-get -s dist-upgrade printed no summary line (\"N upgraded, N newly installed, …\"): output not understood");
+  if (!sawSummary)
+    throw new Error('apt-get -s dist-upgrade printed no summary line ("N upgraded, N newly installed, …"): output not understood');
   return pending;
 }

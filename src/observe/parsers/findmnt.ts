@@ -16,7 +16,9 @@ export interface GlusterMount {
 }
 
 const findmntSchema = z.object({
-  filesystems: z.array(z.looseObject({ target: z.string(), source: z.string(), fstype: z.string(), options: z.string().nullable().optional() })),
+  filesystems: z.array(
+    z.looseObject({ target: z.string(), source: z.string(), fstype: z.string(), options: z.string().nullable().optional() }),
+  ),
 });
 
 /** The fstab entries of Gluster mounts; throws on output that is not findmnt's JSON. */
@@ -39,6 +41,14 @@ export function parseGlusterFstab(stdout: string, exitCode: number | null): Glus
       const m = /^(?:backup-volfile-servers|backupvolfile-server)=(.*)$/.exec(o);
       return m ? m[1]!.split(":").filter((s) => s !== "") : [];
     });
-    return [{ target: fs.target, server: source[1]!, volume: source[2]!, backupServers: backups, line: `${fs.source} ${fs.target} ${fs.fstype} ${fs.options ?? "defaults"} 0 0` }];
+    return [
+      {
+        target: fs.target,
+        server: source[1]!,
+        volume: source[2]!,
+        backupServers: backups,
+        line: `${fs.source} ${fs.target} ${fs.fstype} ${fs.options ?? "defaults"} 0 0`,
+      },
+    ];
   });
 }

@@ -37,6 +37,6 @@ export function parseKernelList(text: string): KernelList {
     if (section === "list") kernels.push(line);
     else pins[section] = line;
   }
-  if (!sawHeader) throw new Error("proxmox-boot-tool kernel list: output not understood (no \"selected kernels:\" header)");
+  if (!sawHeader) throw new Error('proxmox-boot-tool kernel list: output not understood (no "selected kernels:" header)');
   return { kernels, pinned: pins["next-boot"] ?? pins.pin };
 }

@@ -45,7 +45,12 @@ async function exists(kind: "netns" | "link", name: string): Promise<boolean> {
 
 async function pidsInNetns(netns: string): Promise<number[]> {
   const listed = await tryRun(["ip", "netns", "pids", netns]);
-  return listed.ok ? listed.stdout.split("\n").filter((l) => /^\d+$/.test(l)).map(Number) : [];
+  return listed.ok
+    ? listed.stdout
+        .split("\n")
+        .filter((l) => /^\d+$/.test(l))
+        .map(Number)
+    : [];
 }
 
 async function pidsInMountNs(ns: string | null): Promise<number[]> {
@@ -156,7 +161,8 @@ export class GlusterLab {
     await run(["ip", "addr", "add", `${SUBNET}.1/24`, "dev", BRIDGE]);
     await run(["ip", "link", "set", BRIDGE, "up"]);
     const via = await run(["ip", "-o", "route", "get", `${SUBNET}.11`]);
-    if (!via.includes(`dev ${BRIDGE}`)) throw new Error(`${SUBNET}.0/24 is routed elsewhere on this machine (${via.trim()}); the test needs it for ${BRIDGE}`);
+    if (!via.includes(`dev ${BRIDGE}`))
+      throw new Error(`${SUBNET}.0/24 is routed elsewhere on this machine (${via.trim()}); the test needs it for ${BRIDGE}`);
 
     const keys = path.join(this.dir, "ssh");
     await mkdir(keys);
@@ -169,7 +175,15 @@ export class GlusterLab {
       this.hosts.map(async (host) => {
         const hostKey = await generateKey(path.join(keys, `${host.name}_host_ed25519`), `${host.name}-host`);
         knownHosts[host.index - 1] = knownHostsLine(host.ip, 22, hostKey);
-        host.sshd = await startSshd({ dir: host.dir, name: "sshd", host: host.ip, port: 22, hostKey, authorizedKeysFile: clientKey.publicFile, prefix: this.inside(host, []) });
+        host.sshd = await startSshd({
+          dir: host.dir,
+          name: "sshd",
+          host: host.ip,
+          port: 22,
+          hostKey,
+          authorizedKeysFile: clientKey.publicFile,
+          prefix: this.inside(host, []),
+        });
         this.recorded.add(host.sshd.pid);
       }),
     );
@@ -255,10 +269,14 @@ export class GlusterLab {
       ...binds.map(([from, to]) => `mount --bind '${from}' '${to}'`),
       "exec sleep infinity",
     ].join("\n");
-    const keeper = startProcess(["ip", "netns", "exec", netns, "unshare", "--mount", "--propagation", "private", "sh", "-c", script], path.join(dir, "keeper.log"));
+    const keeper = startProcess(
+      ["ip", "netns", "exec", netns, "unshare", "--mount", "--propagation", "private", "sh", "-c", script],
+      path.join(dir, "keeper.log"),
+    );
     this.recorded.add(keeper.pid);
     await waitFor(`the namespace keeper of ${name}`, async () => {
-      if (keeper.hasExited()) throw new Error(`the namespace keeper of ${name} exited (${await keeper.exited}):\n${await tail(path.join(dir, "keeper.log"))}`);
+      if (keeper.hasExited())
+        throw new Error(`the namespace keeper of ${name} exited (${await keeper.exited}):\n${await tail(path.join(dir, "keeper.log"))}`);
       return (await procInfo(keeper.pid))?.comm === "sleep";
     });
     this.mountNamespaces.set(index, await namespaceOf(keeper.pid, "mnt"));
@@ -283,12 +301,19 @@ export class GlusterLab {
 
   /** Starts glusterd in the foreground (-N) inside the host; it starts the host's brick and self-heal daemon. */
   async startGlusterd(host: GlusterHost): Promise<void> {
-    const started = startProcess(this.inside(host, ["/usr/sbin/glusterd", "-N", "--log-level", "INFO"]), path.join(host.dir, "glusterd.out"));
+    const started = startProcess(
+      this.inside(host, ["/usr/sbin/glusterd", "-N", "--log-level", "INFO"]),
+      path.join(host.dir, "glusterd.out"),
+    );
     this.recorded.add(started.pid);
-    await waitFor(`glusterd on ${host.name} to answer`, async () => {
-      if (started.hasExited()) throw new Error(`glusterd on ${host.name} exited (${await started.exited})`);
-      return (await tryRun(this.inside(host, ["gluster", "--mode=script", "pool", "list"]))).ok;
-    }, { timeoutMs: 30_000, explain: () => tail(path.join(host.dir, "log", "glusterd.log")) });
+    await waitFor(
+      `glusterd on ${host.name} to answer`,
+      async () => {
+        if (started.hasExited()) throw new Error(`glusterd on ${host.name} exited (${await started.exited})`);
+        return (await tryRun(this.inside(host, ["gluster", "--mode=script", "pool", "list"]))).ok;
+      },
+      { timeoutMs: 30_000, explain: () => tail(path.join(host.dir, "log", "glusterd.log")) },
+    );
   }
 
   /** The host's gluster processes, found by PID among the processes of its network namespace. */
@@ -308,33 +333,46 @@ export class GlusterLab {
   /** A node's gluster goes away at once, as in a power cut: glusterd, brick and self-heal daemon (not sshd). */
   async killGluster(host: GlusterHost): Promise<GlusterProcess[]> {
     const victims = (await this.glusterProcesses(host)).filter((p) => p.kind !== "fuse client");
-    await stopPids(victims.map((v) => v.pid), { first: "SIGKILL" });
+    await stopPids(
+      victims.map((v) => v.pid),
+      { first: "SIGKILL" },
+    );
     return victims.map((v) => v.kind).sort();
   }
 
   /** Every host sees the two others as `Peer in Cluster (Connected)`. */
   async waitPeersConnected(timeoutMs = 60_000): Promise<void> {
-    await waitFor("every peer to be in the cluster and connected, as every host sees it", async () => {
-      for (const host of this.hosts) {
-        const peers = await tryRun(this.inside(host, ["gluster", "peer", "status"]));
-        if ((peers.stdout.match(/State: Peer in Cluster \(Connected\)/g) ?? []).length !== 2) return false;
-      }
-      return true;
-    }, { timeoutMs, intervalMs: 200 });
+    await waitFor(
+      "every peer to be in the cluster and connected, as every host sees it",
+      async () => {
+        for (const host of this.hosts) {
+          const peers = await tryRun(this.inside(host, ["gluster", "peer", "status"]));
+          if ((peers.stdout.match(/State: Peer in Cluster \(Connected\)/g) ?? []).length !== 2) return false;
+        }
+        return true;
+      },
+      { timeoutMs, intervalMs: 200 },
+    );
   }
 
   /** Brick and self-heal daemon of every host are up, as `volume status --xml` on node1 says (3 + 3 online). */
   async waitAllOnline(timeoutMs = 60_000): Promise<void> {
     const first = this.hosts[0]!;
-    await waitFor("every brick and self-heal daemon online", async () => {
-      const status = await tryRun(this.inside(first, ["gluster", "volume", "status", VOLUME, "--xml"]));
-      if (!status.ok) return false;
-      const nodes = status.stdout.split("<node>").slice(1);
-      const online = nodes.filter((n) => n.includes("<status>1</status>"));
-      const bricks = online.filter((n) => this.hosts.some((h) => n.includes(`<path>${BRICK_PATH}</path>`) && n.includes(`<hostname>${h.name}</hostname>`)));
-      const daemons = online.filter((n) => n.includes("<hostname>Self-heal Daemon</hostname>"));
-      return bricks.length === 3 && daemons.length === 3;
-    }, { timeoutMs, intervalMs: 200 });
+    await waitFor(
+      "every brick and self-heal daemon online",
+      async () => {
+        const status = await tryRun(this.inside(first, ["gluster", "volume", "status", VOLUME, "--xml"]));
+        if (!status.ok) return false;
+        const nodes = status.stdout.split("<node>").slice(1);
+        const online = nodes.filter((n) => n.includes("<status>1</status>"));
+        const bricks = online.filter((n) =>
+          this.hosts.some((h) => n.includes(`<path>${BRICK_PATH}</path>`) && n.includes(`<hostname>${h.name}</hostname>`)),
+        );
+        const daemons = online.filter((n) => n.includes("<hostname>Self-heal Daemon</hostname>"));
+        return bricks.length === 3 && daemons.length === 3;
+      },
+      { timeoutMs, intervalMs: 200 },
+    );
   }
 
   /**

@@ -80,7 +80,10 @@ export async function waitGone(pids: readonly number[], timeoutMs: number): Prom
 }
 
 /** Stops these PIDs: `first` (SIGTERM by default), then SIGKILL for any still there after `graceMs`. */
-export async function stopPids(pids: readonly number[], { first = "SIGTERM", graceMs = 3_000 }: { first?: NodeJS.Signals; graceMs?: number } = {}): Promise<void> {
+export async function stopPids(
+  pids: readonly number[],
+  { first = "SIGTERM", graceMs = 3_000 }: { first?: NodeJS.Signals; graceMs?: number } = {},
+): Promise<void> {
   const unique = [...new Set(pids)].filter((pid) => pid > 1 && pid !== process.pid);
   for (const pid of unique) signal(pid, first);
   const left = first === "SIGKILL" ? await waitGone(unique, 10_000) : await waitGone(unique, graceMs);
@@ -123,7 +126,11 @@ export function startProcess(argv: readonly string[], logFile: string): Started 
 }
 
 /** Waits until `ready` holds, or fails with `what` (and `explain()`, e.g. a log tail) after `timeoutMs`. */
-export async function waitFor(what: string, ready: () => Promise<boolean>, { timeoutMs = 20_000, intervalMs = 100, explain }: { timeoutMs?: number; intervalMs?: number; explain?: () => Promise<string> } = {}): Promise<void> {
+export async function waitFor(
+  what: string,
+  ready: () => Promise<boolean>,
+  { timeoutMs = 20_000, intervalMs = 100, explain }: { timeoutMs?: number; intervalMs?: number; explain?: () => Promise<string> } = {},
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await ready()) return;
@@ -144,15 +151,24 @@ export async function tail(file: string, lines = 20): Promise<string> {
 export async function run(argv: readonly string[], options: { timeoutMs?: number; input?: string } = {}): Promise<string> {
   const [file, ...args] = argv;
   if (file === undefined) throw new Error("run: empty argv");
-  const result = await execa(file, args, { timeout: options.timeoutMs ?? 60_000, reject: false, ...(options.input !== undefined ? { input: options.input } : { stdin: "ignore" }) });
+  const result = await execa(file, args, {
+    timeout: options.timeoutMs ?? 60_000,
+    reject: false,
+    ...(options.input !== undefined ? { input: options.input } : { stdin: "ignore" }),
+  });
   if (result.exitCode !== 0 || result.failed) {
-    throw new Error(`\`${argv.join(" ")}\` failed (${result.exitCode ?? result.signal ?? "timeout"}):\n${result.stdout}\n${result.stderr}`.trim());
+    throw new Error(
+      `\`${argv.join(" ")}\` failed (${result.exitCode ?? result.signal ?? "timeout"}):\n${result.stdout}\n${result.stderr}`.trim(),
+    );
   }
   return result.stdout;
 }
 
 /** Same, but returns the outcome instead of throwing. */
-export async function tryRun(argv: readonly string[], timeoutMs = 60_000): Promise<{ ok: boolean; stdout: string; stderr: string; exitCode: number | undefined }> {
+export async function tryRun(
+  argv: readonly string[],
+  timeoutMs = 60_000,
+): Promise<{ ok: boolean; stdout: string; stderr: string; exitCode: number | undefined }> {
   const [file, ...args] = argv;
   if (file === undefined) throw new Error("tryRun: empty argv");
   const result = await execa(file, args, { timeout: timeoutMs, reject: false, stdin: "ignore" });

@@ -79,10 +79,14 @@ export async function startSshd(options: SshdOptions): Promise<Sshd> {
     await stopPids([started.pid]);
   };
   try {
-    await waitFor(`sshd ${name} to listen on ${host}:${port}`, async () => {
-      if (started.hasExited()) throw new Error(`sshd ${name} exited (${await started.exited}):\n${await tail(logFile)}`);
-      return (await readFile(logFile, "utf8")).includes(`Server listening on ${host} port ${port}`);
-    }, { explain: () => tail(logFile) });
+    await waitFor(
+      `sshd ${name} to listen on ${host}:${port}`,
+      async () => {
+        if (started.hasExited()) throw new Error(`sshd ${name} exited (${await started.exited}):\n${await tail(logFile)}`);
+        return (await readFile(logFile, "utf8")).includes(`Server listening on ${host} port ${port}`);
+      },
+      { explain: () => tail(logFile) },
+    );
   } catch (error) {
     await stop();
     throw error;

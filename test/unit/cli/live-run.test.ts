@@ -57,7 +57,13 @@ describe("what the two locks mean together", () => {
 
   it("a live cluster record alone: the run, its node and step, and where its journal is", () => {
     expect(judge({ kind: "free" }, onCluster("live", { node: "pve3", step: "reboot-if-needed" }))).toEqual({
-      runs: [run({ working: { node: "pve3", step: "reboot-if-needed" }, lastRefresh: "2026-11-22T23:10:00.000Z", journalDir: "/var/lib/rollgate" })],
+      runs: [
+        run({
+          working: { node: "pve3", step: "reboot-if-needed" },
+          lastRefresh: "2026-11-22T23:10:00.000Z",
+          journalDir: "/var/lib/rollgate",
+        }),
+      ],
       unknown: [],
     });
   });
@@ -75,7 +81,10 @@ describe("what the two locks mean together", () => {
   it("two different runs: both; what cannot be read: unknown", () => {
     const other = { ...info, runId: "20261123T010000Z-0001", pid: 77 };
     expect(judge({ kind: "live", info: other }, onCluster("live", null)).runs.map((r) => r.runId)).toEqual([other.runId, holder.runId]);
-    const unknown = judge({ kind: "unreadable", problem: "it is garbled: it is not JSON" }, { kind: "unknown", problems: [{ node: "pve1", problem: "cannot connect" }] });
+    const unknown = judge(
+      { kind: "unreadable", problem: "it is garbled: it is not JSON" },
+      { kind: "unknown", problems: [{ node: "pve1", problem: "cannot connect" }] },
+    );
     expect(unknown.runs).toEqual([]);
     expect(unknown.unknown).toEqual([
       "the lock /var/lib/rollgate/lock cannot be read: it is garbled: it is not JSON",
@@ -84,7 +93,15 @@ describe("what the two locks mean together", () => {
   });
 
   it("the busy nodes: those of runs that may be going on, never of a stale one", () => {
-    const found = { runs: [run(), run({ working: { node: null, step: null } }), run({ liveness: "unconfirmed", working: { node: "pve1", step: null } }), run({ liveness: "stale", working: { node: "pve2", step: null } })], unknown: [] };
+    const found = {
+      runs: [
+        run(),
+        run({ working: { node: null, step: null } }),
+        run({ liveness: "unconfirmed", working: { node: "pve1", step: null } }),
+        run({ liveness: "stale", working: { node: "pve2", step: null } }),
+      ],
+      unknown: [],
+    };
     expect(busyNodes(found)).toEqual(["pve3", "pve1"]);
   });
 });
@@ -96,8 +113,12 @@ describe("the sentence said first", () => {
     expect(otherRunLine(run())).toBe(`${who} is upgrading pve3 now (step apt-upgrade)`);
     expect(otherRunLine(run({ working: { node: "pve3", step: null } }))).toBe(`${who} is upgrading pve3 now`);
     expect(otherRunLine(run({ working: { node: null, step: null } }))).toBe(`${who} is running now, upgrading no node at the moment`);
-    expect(otherRunLine(run({ working: null }))).toBe(`${who} is running now; which node it is upgrading is not known (its lock does not say)`);
-    expect(otherRunLine(run({ journalDir: "/srv/rg" }))).toBe(`${who} is upgrading pve3 now (step apt-upgrade); \`rollgate status --journal-dir /srv/rg\` on ops1 shows its steps`);
+    expect(otherRunLine(run({ working: null }))).toBe(
+      `${who} is running now; which node it is upgrading is not known (its lock does not say)`,
+    );
+    expect(otherRunLine(run({ journalDir: "/srv/rg" }))).toBe(
+      `${who} is upgrading pve3 now (step apt-upgrade); \`rollgate status --journal-dir /srv/rg\` on ops1 shows its steps`,
+    );
     expect(otherRunLine(run({ liveness: "unconfirmed" }))).toBe(
       `${who} is upgrading pve3 now (step apt-upgrade), as far as its lock tells: it runs on another host, so whether it still does cannot be checked from here`,
     );
@@ -114,7 +135,9 @@ describe("the sentence said first", () => {
   });
 
   it("says what could not be read", () => {
-    expect(otherRunLines({ runs: [], unknown: ["the lock x cannot be read: y"] }, noStyle)).toEqual(["whether another run is going on cannot be told: the lock x cannot be read: y"]);
+    expect(otherRunLines({ runs: [], unknown: ["the lock x cannot be read: y"] }, noStyle)).toEqual([
+      "whether another run is going on cannot be told: the lock x cannot be read: y",
+    ]);
   });
 });
 
@@ -136,17 +159,33 @@ describe("no advice about a node a live run is upgrading", () => {
   });
 
   it("in verdicts: only a refusal's reasons; the verdict itself stays a refusal", () => {
-    const verdicts = [verdict("nodes-online", ["pve3: offline in the cluster (corosync): bring it back before upgrading any node"]), { ...verdict("quorum"), checked: ["pve3 votes"] }];
+    const verdicts = [
+      verdict("nodes-online", ["pve3: offline in the cluster (corosync): bring it back before upgrading any node"]),
+      { ...verdict("quorum"), checked: ["pve3 votes"] },
+    ];
     const shown = busy.verdicts(verdicts);
     expect(shown).toEqual([{ ...verdicts[0], reasons: [busyLine("pve3")] }, verdicts[1]]);
     expect(verdicts[0]!.reasons[0]).toMatch(/^pve3: offline/);
   });
 
   it("in a plan: its gates, and what stops each node", () => {
-    const move = { vmid: 100, name: "fw-a", group: "routers", action: "migrate", to: "pve1", problem: "HA would pull 100 back to pve3: set nofailback" };
+    const move = {
+      vmid: 100,
+      name: "fw-a",
+      group: "routers",
+      action: "migrate",
+      to: "pve1",
+      problem: "HA would pull 100 back to pve3: set nofailback",
+    };
     const plan = {
       gates: [verdict("nodes-online", ["pve3: in HA maintenance mode"])],
-      nodes: [{ node: "pve1", notes: ["pve3's Gluster mounts: could not be observed", move.problem, "packages unknown: pve1: timeout"], moves: [move] }],
+      nodes: [
+        {
+          node: "pve1",
+          notes: ["pve3's Gluster mounts: could not be observed", move.problem, "packages unknown: pve1: timeout"],
+          moves: [move],
+        },
+      ],
     } as unknown as Plan;
     const shown = busy.plan(plan);
     expect(shown.gates[0]!.reasons).toEqual([busyLine("pve3")]);
@@ -158,7 +197,14 @@ describe("no advice about a node a live run is upgrading", () => {
     const stdout = Object.assign(new PassThrough(), { isTTY: false });
     let text = "";
     stdout.on("data", (chunk: Buffer) => (text += chunk.toString()));
-    const io = { stdout, stderr: new PassThrough(), stdinIsTTY: false, env: {}, onSignal: () => () => {}, prompt: async () => "" } as unknown as CliIo;
+    const io = {
+      stdout,
+      stderr: new PassThrough(),
+      stdinIsTTY: false,
+      env: {},
+      onSignal: () => () => {},
+      prompt: async () => "",
+    } as unknown as CliIo;
     const renderer = busy.renderer(createRunRenderer("plain", io, { color: false, verbose: false, steps: outline }));
     for (const event of refusedAtNode()) renderer.onEvent(event);
     await renderer.finish();

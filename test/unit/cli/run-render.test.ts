@@ -8,7 +8,17 @@ import type { CliIo } from "../../../src/cli/io.js";
 import { createRunRenderer, type RunRendererKind } from "../../../src/cli/render/run-renderer.js";
 import { ProgressThrottle } from "../../../src/cli/render/run-throttle.js";
 import type { RunEvent } from "../../../src/run/events.js";
-import { EventScript, failedRun, HEAL_ACTION, NOT_QUORATE, outline, refusedAtNode, refusedRun, SPLIT_BRAIN, successfulRun } from "../../helpers/run-events.js";
+import {
+  EventScript,
+  failedRun,
+  HEAL_ACTION,
+  NOT_QUORATE,
+  outline,
+  refusedAtNode,
+  refusedRun,
+  SPLIT_BRAIN,
+  successfulRun,
+} from "../../helpers/run-events.js";
 
 const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ /;
 const ANSI = /\u001b\[/;
@@ -43,7 +53,9 @@ describe("plain renderer", () => {
     const lines = await render("plain", successfulRun());
     for (const line of lines) expect(line).toMatch(TIMESTAMP);
     expect(lines.join("\n")).not.toMatch(ANSI);
-    expect(lines[0]).toBe("2026-11-22T22:50:00Z storehouse: run 20261122-2250 started on ops1 (pid 4242); playbook proxmox-gluster; nodes pve1 → pve2");
+    expect(lines[0]).toBe(
+      "2026-11-22T22:50:00Z storehouse: run 20261122-2250 started on ops1 (pid 4242); playbook proxmox-gluster; nodes pve1 → pve2",
+    );
     expect(lines.map(bare)).toEqual(
       expect.arrayContaining([
         "preflight quorum: ok (quorum passes)",
@@ -201,7 +213,11 @@ describe("tree renderer", () => {
     expect(output).not.toMatch(/✔ pve1/);
     // A step the outline did not list (maintenance-on) is shown under its node rather than lost.
     expect(output).toContain("Put the node in HA maintenance mode: ok (pve1 is in maintenance)");
-    expect(lines.slice(-3)).toEqual([`run ended: FAILED (exit 4): gluster-healed still refuses after 2 h: gv0 pve2:/data/brick/gv0: 205 entries pending`, `ACTION REQUIRED: ${HEAL_ACTION}`, "still in HA maintenance mode: pve1"]);
+    expect(lines.slice(-3)).toEqual([
+      `run ended: FAILED (exit 4): gluster-healed still refuses after 2 h: gv0 pve2:/data/brick/gv0: 205 entries pending`,
+      `ACTION REQUIRED: ${HEAL_ACTION}`,
+      "still in HA maintenance mode: pve1",
+    ]);
   });
 
   it("shows a refusal's reasons", async () => {
@@ -212,9 +228,26 @@ describe("tree renderer", () => {
 
   it("finishes when the engine skipped preflight (resume), ran an unknown node, or stopped without run-end", async () => {
     const script = new EventScript()
-      .emit({ type: "run-start", runId: "r2", cluster: "storehouse", configFile: "c.yaml", playbook: "proxmox-gluster", order: ["pve2"], dryRun: false, resumes: "r1", pid: 1, host: "ops1" }, 0)
+      .emit(
+        {
+          type: "run-start",
+          runId: "r2",
+          cluster: "storehouse",
+          configFile: "c.yaml",
+          playbook: "proxmox-gluster",
+          order: ["pve2"],
+          dryRun: false,
+          resumes: "r1",
+          pid: 1,
+          host: "ops1",
+        },
+        0,
+      )
       .emit({ type: "node-start", node: "pve2", index: 1, total: 1 })
-      .step("pve2", "preflight-gates", "Every preflight gate passes now", { status: "skipped", message: "resuming pve2, which this run had already changed" })
+      .step("pve2", "preflight-gates", "Every preflight gate passes now", {
+        status: "skipped",
+        message: "resuming pve2, which this run had already changed",
+      })
       .emit({ type: "node-start", node: "pve9", index: 2, total: 2 })
       .step("pve9", "evacuate", "Move running guests off the node (critical groups first)", { message: "nothing" })
       .emit({ type: "step-start", node: "pve2", step: "evacuate", title: "Move running guests off the node (critical groups first)" });

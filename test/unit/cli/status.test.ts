@@ -28,16 +28,44 @@ async function journalWith(events: RunEvent[], dir?: string): Promise<string> {
 /** pve1 put in maintenance, then the process was killed while asking it to reboot. */
 function killedMidReboot(pid: number): RunEvent[] {
   const script = new EventScript()
-    .emit({ type: "run-start", runId: RUN_ID, cluster: "storehouse", configFile: "/etc/rollgate/cluster.yaml", playbook: "proxmox-gluster", order: ["pve1", "pve2"], dryRun: false, resumes: null, pid, host: os.hostname() }, 0)
+    .emit(
+      {
+        type: "run-start",
+        runId: RUN_ID,
+        cluster: "storehouse",
+        configFile: "/etc/rollgate/cluster.yaml",
+        playbook: "proxmox-gluster",
+        order: ["pve1", "pve2"],
+        dryRun: false,
+        resumes: null,
+        pid,
+        host: os.hostname(),
+      },
+      0,
+    )
     .emit({ type: "node-start", node: "pve1", index: 1, total: 2 })
     .emit({ type: "step-start", node: "pve1", step: "maintenance-on", title: "Put the node in HA maintenance mode" });
-  const maintenance: RunEventBody = { type: "action", node: "pve1", step: "maintenance-on", action: "maintenance-on", phase: "before", detail: { node: "pve1" } };
+  const maintenance: RunEventBody = {
+    type: "action",
+    node: "pve1",
+    step: "maintenance-on",
+    action: "maintenance-on",
+    phase: "before",
+    detail: { node: "pve1" },
+  };
   return script
     .emit(maintenance)
     .emit({ ...maintenance, phase: "after", ok: true })
     .emit({ type: "step-end", node: "pve1", step: "maintenance-on", status: "ok", message: "HA manager reports pve1 maintenance" })
     .emit({ type: "step-start", node: "pve1", step: "reboot-if-needed", title: "Reboot if a new kernel is installed" })
-    .emit({ type: "action", node: "pve1", step: "reboot-if-needed", action: "reboot", phase: "before", detail: { node: "pve1", bootIdBefore: "7c1e5a90", kernelAfter: "6.8.12-5-pve" } }).events;
+    .emit({
+      type: "action",
+      node: "pve1",
+      step: "reboot-if-needed",
+      action: "reboot",
+      phase: "before",
+      detail: { node: "pve1", bootIdBefore: "7c1e5a90", kernelAfter: "6.8.12-5-pve" },
+    }).events;
 }
 
 async function deadPid(): Promise<number> {
@@ -99,7 +127,10 @@ describe("rollgate status", () => {
       truncated: false,
       lock: { kind: "free" },
     });
-    expect((json["nodes"] as Array<{ node: string; status: string }>).map((n) => `${n.node}:${n.status}`)).toEqual(["pve1:failed", "pve2:pending"]);
+    expect((json["nodes"] as Array<{ node: string; status: string }>).map((n) => `${n.node}:${n.status}`)).toEqual([
+      "pve1:failed",
+      "pve2:pending",
+    ]);
   });
 
   it("a killed run: the stale lock, the reboot whose result was never recorded, and the boot id to compare", async () => {
@@ -107,11 +138,17 @@ describe("rollgate status", () => {
     const dir = await journalWith(killedMidReboot(pid));
     await acquireLock(dir, { runId: RUN_ID, pid, host: os.hostname(), command: "upgrade" });
     const { stdout } = await runCli(["status", "--journal-dir", dir]);
-    expect(stdout).toContain(`did not finish: PID ${pid} on ${os.hostname()} is gone without recording an outcome (killed?); the lock it left is stale`);
+    expect(stdout).toContain(
+      `did not finish: PID ${pid} on ${os.hostname()} is gone without recording an outcome (killed?); the lock it left is stale`,
+    );
     expect(stdout).toContain("! pve1 is still in HA maintenance mode");
     expect(stdout).toContain("! stopped while working on pve1 (step reboot-if-needed); it had been changed");
-    expect(stdout).toContain("! reboot on pve1 was started at 22:50:07 and its result never recorded: it may or may not have happened; it rebooted if its /proc/sys/kernel/random/boot_id is no longer 7c1e5a90");
-    expect(stdout).toContain(`! the lock of run ${RUN_ID} is stale (PID ${pid} on ${os.hostname()} is gone): once the cluster is checked, clear it with \`rollgate upgrade --break-stale-lock\``);
+    expect(stdout).toContain(
+      "! reboot on pve1 was started at 22:50:07 and its result never recorded: it may or may not have happened; it rebooted if its /proc/sys/kernel/random/boot_id is no longer 7c1e5a90",
+    );
+    expect(stdout).toContain(
+      `! the lock of run ${RUN_ID} is stale (PID ${pid} on ${os.hostname()} is gone): once the cluster is checked, clear it with \`rollgate upgrade --break-stale-lock\``,
+    );
     expect(stdout).toMatch(/^ {2}22:50:06 {9}NO END {3}reboot-if-needed {2}Reboot if a new kernel is installed$/m);
   });
 
@@ -132,7 +169,11 @@ describe("rollgate status", () => {
 
   it("a run whose lock is held from another host: cannot tell whether it runs, says so", async () => {
     const dir = await journalWith(killedMidReboot(4242));
-    await writeFile(path.join(dir, "lock"), JSON.stringify({ pid: 4242, host: "ops2.example", runId: RUN_ID, startedAt: "2026-11-22T22:50:00.000Z", command: "upgrade" }), { mode: 0o600 });
+    await writeFile(
+      path.join(dir, "lock"),
+      JSON.stringify({ pid: 4242, host: "ops2.example", runId: RUN_ID, startedAt: "2026-11-22T22:50:00.000Z", command: "upgrade" }),
+      { mode: 0o600 },
+    );
     const { stdout } = await runCli(["status", "--journal-dir", dir]);
     expect(stdout).toContain("not finished: PID 4242 on ops2.example holds the lock; whether it still runs cannot be told from this host");
     expect(stdout).toContain("! last recorded working on pve1 (step reboot-if-needed)");
@@ -166,10 +207,18 @@ describe("rollgate status", () => {
 
   it("usage errors (exit 2): a bad or unknown --run, a damaged journal", async () => {
     const dir = await journalWith(failedRun());
-    expect(await runCli(["status", "--journal-dir", dir, "--run", "../../etc/passwd"])).toMatchObject({ exitCode: 2, stderr: expect.stringContaining("--run ../../etc/passwd: not a run id") });
-    expect(await runCli(["status", "--journal-dir", dir, "--run", "20261122T225000Z-0000"])).toMatchObject({ exitCode: 2, stderr: expect.stringContaining(`no run 20261122T225000Z-0000 recorded in ${dir}`) });
+    expect(await runCli(["status", "--journal-dir", dir, "--run", "../../etc/passwd"])).toMatchObject({
+      exitCode: 2,
+      stderr: expect.stringContaining("--run ../../etc/passwd: not a run id"),
+    });
+    expect(await runCli(["status", "--journal-dir", dir, "--run", "20261122T225000Z-0000"])).toMatchObject({
+      exitCode: 2,
+      stderr: expect.stringContaining(`no run 20261122T225000Z-0000 recorded in ${dir}`),
+    });
     await writeFile(path.join(dir, "runs", `${RUN_ID}.jsonl`), "garbage\n", { flag: "a" });
-    await writeFile(path.join(dir, "runs", `${RUN_ID}.jsonl`), '{"type":"phase","phase":"finally","time":"2026-11-22T23:00:00Z"}\n', { flag: "a" });
+    await writeFile(path.join(dir, "runs", `${RUN_ID}.jsonl`), '{"type":"phase","phase":"finally","time":"2026-11-22T23:00:00Z"}\n', {
+      flag: "a",
+    });
     const damaged = await runCli(["status", "--journal-dir", dir]);
     expect(damaged.exitCode).toBe(2);
     expect(damaged.stderr).toMatch(/\.jsonl:\d+: not a journal record: "garbage"/);
@@ -211,17 +260,29 @@ describe("rollgate status", () => {
     try {
       const { stdout } = await runCli(["status", "--journal-dir", dir, "--run", RUN_ID]);
       const lines = stdout.split("\n");
-      expect(lines[0]).toMatch(new RegExp(`^a run started at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC on host ${os.hostname()} \\(PID ${process.pid}\\) is upgrading pve1 now \\(step reboot-if-needed\\)$`));
+      expect(lines[0]).toMatch(
+        new RegExp(
+          `^a run started at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC on host ${os.hostname()} \\(PID ${process.pid}\\) is upgrading pve1 now \\(step reboot-if-needed\\)$`,
+        ),
+      );
       expect(lines[2]).toBe(`Run ${RUN_ID} on cluster storehouse (playbook proxmox-gluster, from ops1)`);
       // The old run left pve1 in maintenance and stopped on it: that advice would fight the live run.
       expect(stdout).not.toContain("node-maintenance disable pve1");
       expect(stdout).not.toContain("! stopped while working on pve1");
-      expect(lines.filter((line) => line === "pve1 is being upgraded by the live run above; wait for it or see `rollgate status`")).toHaveLength(1);
+      expect(
+        lines.filter((line) => line === "pve1 is being upgraded by the live run above; wait for it or see `rollgate status`"),
+      ).toHaveLength(1);
       expect(stdout).toContain(`ACTION REQUIRED: ${HEAL_ACTION}`);
       expect(stdout).toContain(`another run, ${live}, holds the lock now`);
-      const json = JSON.parse((await runCli(["status", "--journal-dir", dir, "--run", RUN_ID, "--json"])).stdout) as { maintenanceOn: string[]; otherRuns: unknown };
+      const json = JSON.parse((await runCli(["status", "--journal-dir", dir, "--run", RUN_ID, "--json"])).stdout) as {
+        maintenanceOn: string[];
+        otherRuns: unknown;
+      };
       expect(json.maintenanceOn).toEqual(["pve1"]);
-      expect(json.otherRuns).toEqual({ runs: [expect.objectContaining({ liveness: "live", runId: live, working: { node: "pve1", step: "reboot-if-needed" } })], unknown: [] });
+      expect(json.otherRuns).toEqual({
+        runs: [expect.objectContaining({ liveness: "live", runId: live, working: { node: "pve1", step: "reboot-if-needed" } })],
+        unknown: [],
+      });
     } finally {
       await lock.release();
     }

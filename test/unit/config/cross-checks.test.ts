@@ -59,7 +59,5 @@ test("duplicate group names and volumes", async () => {
 
 test("a fingerprint for a node that is not declared points at its key", async () => {
   const text = edit(EXAMPLE, `fingerprint: "${FINGERPRINT}"`, `fingerprint:\n    pve1: "${FINGERPRINT}"\n    pve4: "${FINGERPRINT}"`);
-  expect(await messageFor(text)).toBe(
-    'cluster.yaml:8:5: proxmox.fingerprint.pve4: no node "pve4" in nodes (known: pve1, pve2, pve3)',
-  );
+  expect(await messageFor(text)).toBe('cluster.yaml:8:5: proxmox.fingerprint.pve4: no node "pve4" in nodes (known: pve1, pve2, pve3)');
 });

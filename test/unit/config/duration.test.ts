@@ -21,9 +21,7 @@ describe("parseDuration", () => {
 
   test.each(["abc", "10 s", "30m1h", "1d", "", "-5", "1h1h", "ms"])("%j is refused", (written) => {
     expect(() => parseDuration(written)).toThrow(
-      new UsageError(
-        `expected a duration such as 500ms, 10s, 15m, 2h or 1h30m, or a number of seconds, got ${JSON.stringify(written)}`,
-      ),
+      new UsageError(`expected a duration such as 500ms, 10s, 15m, 2h or 1h30m, or a number of seconds, got ${JSON.stringify(written)}`),
     );
   });
 

@@ -2,8 +2,7 @@
 import { expect } from "vitest";
 import { ConfigError } from "../../../src/util/errors.js";
 
-export const FINGERPRINT =
-  "ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89";
+export const FINGERPRINT = "ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89";
 
 export const EXAMPLE = `cluster: storehouse
 proxmox:

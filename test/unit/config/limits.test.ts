@@ -18,10 +18,17 @@ async function messageFor(text: string): Promise<string> {
 const parses = (text: string) => parseConfig(text, "cluster.yaml", "/etc/rollgate");
 
 /** EXAMPLE with its three nodes replaced by `count` nodes n1…nCOUNT, and no upgrade.order naming the old ones. */
-function withNodes(count: number, line = (i: number) => `  - { name: n${i}, address: 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255} }`): string {
+function withNodes(
+  count: number,
+  line = (i: number) => `  - { name: n${i}, address: 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255} }`,
+): string {
   const nodes = Array.from({ length: count }, (_, index) => line(index + 1)).join("\n");
   const text = EXAMPLE.replace(/nodes:\n(?: {2}- .*\n)+/, `nodes:\n${nodes}\n`);
-  return edit(edit(text, "node: pve1,", "node: n1,"), "  order: [pve3, pve2, pve1]             # optional; default puts the node with fewest critical guests first\n", "");
+  return edit(
+    edit(text, "node: pve1,", "node: n1,"),
+    "  order: [pve3, pve2, pve1]             # optional; default puts the node with fewest critical guests first\n",
+    "",
+  );
 }
 
 describe("the size of the file", () => {
@@ -116,7 +123,14 @@ describe("the length of names and paths", () => {
     ["node name", "name: pve3", `name: ${long(64)}`, "nodes[2].name", 63, "a node name is a hostname label"],
     ["service name", "name: celery", `name: ${long(65)}`, "services[0].name", 64, undefined],
     ["group name", "group: routers", `group: ${long(65)}`, "critical[0].group", 64, undefined],
-    ["volume name", "volumes: [gv0]", `volumes: [${long(256)}]`, "gluster.volumes[0]", 255, "a volume name is a directory name in /var/lib/glusterd/vols"],
+    [
+      "volume name",
+      "volumes: [gv0]",
+      `volumes: [${long(256)}]`,
+      "gluster.volumes[0]",
+      255,
+      "a volume name is a directory name in /var/lib/glusterd/vols",
+    ],
     ["unit name", "unit: celery.service", `unit: ${long(248)}.service`, "services[0].unit", 255, "systemd's limit for a unit name"],
   ])("a %s one character too long", async (_what, from, to, keyPath, max, why) => {
     const message = await messageFor(edit(EXAMPLE, from, to));
@@ -168,18 +182,74 @@ describe("the number of items", () => {
 
   const items = (count: number, item: (i: number) => string) => Array.from({ length: count }, (_, i) => item(i)).join(", ");
   test.each([
-    ["VM ids in a group", "vms: [100, 101]", `vms: [${items(1001, (i) => String(1000 + i))}]`, "critical[0].vms", "expected at most 1000 VM ids in one group, got 1001"],
+    [
+      "VM ids in a group",
+      "vms: [100, 101]",
+      `vms: [${items(1001, (i) => String(1000 + i))}]`,
+      "critical[0].vms",
+      "expected at most 1000 VM ids in one group, got 1001",
+    ],
     ["volumes", "volumes: [gv0]", `volumes: [${items(257, (i) => `gv${i}`)}]`, "gluster.volumes", "expected at most 256 volumes, got 257"],
-    ["services", "services:\n", `services:\n${Array.from({ length: 256 }, (_, i) => `  - { name: s${i}, http: "https://s.example/" }\n`).join("")}`, "services", "expected at most 256 services, got 258"],
-    ["groups", "critical:\n", `critical:\n${Array.from({ length: 256 }, (_, i) => `  - { group: g${i}, vms: [${2000 + i}] }\n`).join("")}`, "critical", "expected at most 256 groups, got 257"],
-    ["probes", "probes: [{ agent: true },", `probes: [${items(16, () => "{ agent: true }")},`, "critical[0].probes", "expected at most 16 probes, got 17"],
-    ["notifications", "notify:\n", `notify:\n${Array.from({ length: 16 }, () => '  - { on: [failure], webhook: "https://h.example/" }\n').join("")}`, "notify", "expected at most 16 notifications, got 17"],
-    ["headers", 'webhook: "https://hooks.example/rollgate" }', `webhook: "https://hooks.example/rollgate", headers: { ${items(33, (i) => `X-${i}: v`)} } }`, "notify[0].headers", "expected at most 32 headers, got 33"],
-    ["guest overrides", "guests: migrate", `guests: migrate\n  guestOverrides: { ${items(10_001, (i) => `${100 + i}: leave`)} }`, "upgrade.guestOverrides", "expected at most 10000 guest overrides, got 10001"],
-    ["nodes in the order", "[pve3, pve2, pve1]", `[${items(385, () => "pve1")}]`, "upgrade.order", "expected at most 384 nodes in the order (the most members a corosync cluster can have), got 385"],
-    ["node fingerprints", `fingerprint: "${FINGERPRINT}"`, `fingerprint: { ${items(385, (i) => `n${i}: "${FINGERPRINT}"`)} }`, "proxmox.fingerprint", "expected at most 384 node fingerprints (the most members a corosync cluster can have), got 385"],
+    [
+      "services",
+      "services:\n",
+      `services:\n${Array.from({ length: 256 }, (_, i) => `  - { name: s${i}, http: "https://s.example/" }\n`).join("")}`,
+      "services",
+      "expected at most 256 services, got 258",
+    ],
+    [
+      "groups",
+      "critical:\n",
+      `critical:\n${Array.from({ length: 256 }, (_, i) => `  - { group: g${i}, vms: [${2000 + i}] }\n`).join("")}`,
+      "critical",
+      "expected at most 256 groups, got 257",
+    ],
+    [
+      "probes",
+      "probes: [{ agent: true },",
+      `probes: [${items(16, () => "{ agent: true }")},`,
+      "critical[0].probes",
+      "expected at most 16 probes, got 17",
+    ],
+    [
+      "notifications",
+      "notify:\n",
+      `notify:\n${Array.from({ length: 16 }, () => '  - { on: [failure], webhook: "https://h.example/" }\n').join("")}`,
+      "notify",
+      "expected at most 16 notifications, got 17",
+    ],
+    [
+      "headers",
+      'webhook: "https://hooks.example/rollgate" }',
+      `webhook: "https://hooks.example/rollgate", headers: { ${items(33, (i) => `X-${i}: v`)} } }`,
+      "notify[0].headers",
+      "expected at most 32 headers, got 33",
+    ],
+    [
+      "guest overrides",
+      "guests: migrate",
+      `guests: migrate\n  guestOverrides: { ${items(10_001, (i) => `${100 + i}: leave`)} }`,
+      "upgrade.guestOverrides",
+      "expected at most 10000 guest overrides, got 10001",
+    ],
+    [
+      "nodes in the order",
+      "[pve3, pve2, pve1]",
+      `[${items(385, () => "pve1")}]`,
+      "upgrade.order",
+      "expected at most 384 nodes in the order (the most members a corosync cluster can have), got 385",
+    ],
+    [
+      "node fingerprints",
+      `fingerprint: "${FINGERPRINT}"`,
+      `fingerprint: { ${items(385, (i) => `n${i}: "${FINGERPRINT}"`)} }`,
+      "proxmox.fingerprint",
+      "expected at most 384 node fingerprints (the most members a corosync cluster can have), got 385",
+    ],
   ])("too many %s", async (_what, from, to, keyPath, problem) => {
-    expect(await messageFor(edit(EXAMPLE, from, to))).toMatch(new RegExp(`^cluster\\.yaml:\\d+:\\d+: ${keyPath.replace(/[[\].]/g, "\\$&")}: ${problem.replace(/[()]/g, "\\$&")}$`));
+    expect(await messageFor(edit(EXAMPLE, from, to))).toMatch(
+      new RegExp(`^cluster\\.yaml:\\d+:\\d+: ${keyPath.replace(/[[\].]/g, "\\$&")}: ${problem.replace(/[()]/g, "\\$&")}$`),
+    );
   });
 
   test("an error lists at most five known nodes, and says how many more", async () => {
@@ -219,7 +289,9 @@ describe("node names ignore case, as hostnames do", () => {
       'cluster.yaml:28:23: upgrade.order[2]: duplicate node "PVE3" (first at upgrade.order[0] as "pve3": node names are hostnames, which ignore case); expected each node once',
     );
     const twice = edit(EXAMPLE, `fingerprint: "${FINGERPRINT}"`, `fingerprint: { pve1: "${FINGERPRINT}", PVE1: "${FINGERPRINT}" }`);
-    expect(await messageFor(twice)).toMatch(/proxmox\.fingerprint\.PVE1: duplicate node "PVE1" \(first at proxmox\.fingerprint\.pve1 as "pve1"/);
+    expect(await messageFor(twice)).toMatch(
+      /proxmox\.fingerprint\.PVE1: duplicate node "PVE1" \(first at proxmox\.fingerprint\.pve1 as "pve1"/,
+    );
   });
 
   test("Gluster volume names do not ignore case", () => {
@@ -248,7 +320,9 @@ describe("durations", () => {
     ["ssh.connectTimeout", "  user: root\n", "  user: root\n  connectTimeout: 100ms\n"],
     ["ssh.commandTimeout", "  user: root\n", "  user: root\n  commandTimeout: 0.5\n"],
   ])("%s under a second", async (keyPath, from, to) => {
-    expect(await messageFor(edit(EXAMPLE, from, to))).toMatch(new RegExp(`${keyPath.replace(".", "\\.")}: expected a duration of at least 1s, got`));
+    expect(await messageFor(edit(EXAMPLE, from, to))).toMatch(
+      new RegExp(`${keyPath.replace(".", "\\.")}: expected a duration of at least 1s, got`),
+    );
   });
 
   test("a typo such as 20000h is refused: at most a week", async () => {
@@ -265,7 +339,8 @@ describe("durations", () => {
   });
 
   test("the lab's scaled floors are accepted", () => {
-    const lab = "heal: 1500ms, healStall: 2s, nodeOnline: 1500ms, migrate: 5s, apt: 10s, reboot: 5s, haPickup: 300ms, poll: 50ms, settle: 200ms, lockLease: 4s";
+    const lab =
+      "heal: 1500ms, healStall: 2s, nodeOnline: 1500ms, migrate: 5s, apt: 10s, reboot: 5s, haPickup: 300ms, poll: 50ms, settle: 200ms, lockLease: 4s";
     expect(parses(withTimeouts(lab)).timeouts).toMatchObject({ poll: 50, settle: 200, haPickup: 300, healStall: 2_000, lockLease: 4_000 });
   });
 });

@@ -31,11 +31,31 @@ describe("critical-healthy gate", () => {
   });
 
   it.each<[string, Mutator, string]>([
-    ["a member is stopped", memberStopped(101), "routers (1/2 healthy, 2 required): 100 on pve1, 101 on pve2 (stopped), agent answers on 100, tcp 10.0.0.1:443 answers on 100"],
-    ["a member is paused", memberPaused(100), "routers (1/2 healthy, 2 required): 100 on pve1 (running, QEMU paused), 101 on pve2, agent answers on 101, tcp 10.0.0.1:443 answers on 101"],
-    ["a member's agent does not answer", agentFails(101, "QEMU guest agent is not running"), "routers (1/2 healthy, 2 required): 100 on pve1, 101 on pve2 (agent does not answer), agent answers on 100, tcp 10.0.0.1:443 answers on 100"],
-    ["a member is not in the cluster", memberNotInCluster(101), "routers (1/2 healthy, 2 required): 100 on pve1, 101 (not in the cluster), agent answers on 100, tcp 10.0.0.1:443 answers on 100"],
-    ["two members share a node", memberOn(101, "pve1"), "routers (not spread: 100, 101 on pve1): 100 on pve1, 101 on pve1, agents answer, tcp 10.0.0.1:443 answers"],
+    [
+      "a member is stopped",
+      memberStopped(101),
+      "routers (1/2 healthy, 2 required): 100 on pve1, 101 on pve2 (stopped), agent answers on 100, tcp 10.0.0.1:443 answers on 100",
+    ],
+    [
+      "a member is paused",
+      memberPaused(100),
+      "routers (1/2 healthy, 2 required): 100 on pve1 (running, QEMU paused), 101 on pve2, agent answers on 101, tcp 10.0.0.1:443 answers on 101",
+    ],
+    [
+      "a member's agent does not answer",
+      agentFails(101, "QEMU guest agent is not running"),
+      "routers (1/2 healthy, 2 required): 100 on pve1, 101 on pve2 (agent does not answer), agent answers on 100, tcp 10.0.0.1:443 answers on 100",
+    ],
+    [
+      "a member is not in the cluster",
+      memberNotInCluster(101),
+      "routers (1/2 healthy, 2 required): 100 on pve1, 101 (not in the cluster), agent answers on 100, tcp 10.0.0.1:443 answers on 100",
+    ],
+    [
+      "two members share a node",
+      memberOn(101, "pve1"),
+      "routers (not spread: 100, 101 on pve1): 100 on pve1, 101 on pve1, agents answer, tcp 10.0.0.1:443 answers",
+    ],
     ["the group's members were not read", groupNotRead, "routers: unknown (members not read)"],
     ["the guests are unobservable", guestsUnobservable("595 no route to host"), "critical groups unknown (guests not read)"],
   ])("summarizes the refusal when %s", (_, mutate, summary) => {
@@ -51,29 +71,51 @@ describe("critical-healthy gate", () => {
     };
     const verdict = evaluate("critical-healthy", degraded(unasked));
     expectPass(verdict);
-    expect(verdict.summary).toBe("routers: 100 on pve1, 101 on pve2, agent answers on 100, agent not probed on 101, tcp 10.0.0.1:443 answers");
+    expect(verdict.summary).toBe(
+      "routers: 100 on pve1, 101 on pve2, agent answers on 100, agent not probed on 101, tcp 10.0.0.1:443 answers",
+    );
   });
 
   it.each<[string, Mutator, string[]]>([
     ["a member is stopped", memberStopped(101), ["group routers: 1 of 2 required members healthy", "101 (fw2) on pve2: stopped"]],
     ["a member is paused (PVE says running, QEMU paused)", memberPaused(100), ["100 (fw1) on pve1: running, QEMU paused"]],
-    ["a member's guest agent does not answer", agentFails(101, "QEMU guest agent is not running"), ["101 (fw2) on pve2: guest agent does not answer (QEMU guest agent is not running)"]],
-    ["a member's tcp probe fails", tcpProbeFails(101, "connect ECONNREFUSED 10.0.0.1:443"), ["101 (fw2) on pve2: probe tcp 10.0.0.1:443 failed (connect ECONNREFUSED 10.0.0.1:443)"]],
-    ["a member is not in the cluster", memberNotInCluster(101), ["101: no such guest in the cluster", "fix critical[].vms in cluster.yaml"]],
+    [
+      "a member's guest agent does not answer",
+      agentFails(101, "QEMU guest agent is not running"),
+      ["101 (fw2) on pve2: guest agent does not answer (QEMU guest agent is not running)"],
+    ],
+    [
+      "a member's tcp probe fails",
+      tcpProbeFails(101, "connect ECONNREFUSED 10.0.0.1:443"),
+      ["101 (fw2) on pve2: probe tcp 10.0.0.1:443 failed (connect ECONNREFUSED 10.0.0.1:443)"],
+    ],
+    [
+      "a member is not in the cluster",
+      memberNotInCluster(101),
+      ["101: no such guest in the cluster", "fix critical[].vms in cluster.yaml"],
+    ],
     [
       "a member's status/current is unobservable",
       memberStatusUnobservable(100, "500 VM 100 qmp command 'query-status' failed - got timeout"),
       ["100 (fw1) on pve1: status unknown (500 VM 100 qmp command 'query-status' failed - got timeout)"],
     ],
     ["the group's members were not read", groupNotRead, ["group routers: could not be observed (not collected)"]],
-    ["the guests are unobservable", guestsUnobservable("595 no route to host"), ["guests (API /cluster/resources): could not be observed (595 no route to host)"]],
+    [
+      "the guests are unobservable",
+      guestsUnobservable("595 no route to host"),
+      ["guests (API /cluster/resources): could not be observed (595 no route to host)"],
+    ],
   ])("refuses when %s", (_, mutate, texts) => {
     expectRefusal(evaluate("critical-healthy", degraded(mutate)), ...texts);
   });
 
   it("refuses two members of a spread group on one node, even when both are healthy", () => {
     const verdict = evaluate("critical-healthy", degraded(memberOn(101, "pve1")));
-    expectRefusal(verdict, "group routers: 100 and 101 all run on pve1 (spread: true)", "move all but one: `ha-manager migrate vm:101 pve2`");
+    expectRefusal(
+      verdict,
+      "group routers: 100 and 101 all run on pve1 (spread: true)",
+      "move all but one: `ha-manager migrate vm:101 pve2`",
+    );
     expect(verdict.reasons).toHaveLength(1);
   });
 
@@ -81,18 +123,29 @@ describe("critical-healthy gate", () => {
     const verdict = evaluate("critical-healthy", degraded(memberStopped(101)), { config: clusterConfig({ minHealthy: 1 }) });
     expectPass(verdict);
     expect(verdict.checked).toContain("group routers: 1 members healthy (minimum 1)");
-    expect(verdict.summary).toBe("routers (1/2 healthy): 100 on pve1, 101 on pve2 (stopped), agent answers on 100, tcp 10.0.0.1:443 answers on 100");
+    expect(verdict.summary).toBe(
+      "routers (1/2 healthy): 100 on pve1, 101 on pve2 (stopped), agent answers on 100, tcp 10.0.0.1:443 answers on 100",
+    );
   });
 
   it("still refuses with minHealthy 1 when no member is healthy", () => {
-    const verdict = evaluate("critical-healthy", degraded(memberStopped(101), memberPaused(100)), { config: clusterConfig({ minHealthy: 1 }) });
-    expectRefusal(verdict, "group routers: 0 of 1 required members healthy", "100 (fw1) on pve1: running, QEMU paused", "101 (fw2) on pve2: stopped");
+    const verdict = evaluate("critical-healthy", degraded(memberStopped(101), memberPaused(100)), {
+      config: clusterConfig({ minHealthy: 1 }),
+    });
+    expectRefusal(
+      verdict,
+      "group routers: 0 of 1 required members healthy",
+      "100 (fw1) on pve1: running, QEMU paused",
+      "101 (fw2) on pve2: stopped",
+    );
   });
 });
 
 describe("critical-healthy-elsewhere gate", () => {
   it("refuses while a member still runs on the node about to go down, saying to migrate it", () => {
-    expect(evaluate("critical-healthy-elsewhere", healthyState("pve1")).summary).toBe("routers (1/2 healthy off pve1, 2 required): 100 on pve1, 101 on pve2, agents answer, tcp 10.0.0.1:443 answers");
+    expect(evaluate("critical-healthy-elsewhere", healthyState("pve1")).summary).toBe(
+      "routers (1/2 healthy off pve1, 2 required): 100 on pve1, 101 on pve2, agents answer, tcp 10.0.0.1:443 answers",
+    );
     expectRefusal(
       evaluate("critical-healthy-elsewhere", healthyState("pve1")),
       "group routers: 1 of 2 required members healthy off pve1",

@@ -40,15 +40,35 @@ describe("gluster-healed gate", () => {
   });
 
   it.each<[string, Mutator[], string]>([
-    ["entries are pending on two bricks", [healPending("pve2", 205), healPending("pve3", 12)], "gv0: 217 entries pending on 2 of 3 bricks, no split-brain"],
+    [
+      "entries are pending on two bricks",
+      [healPending("pve2", 205), healPending("pve3", 12)],
+      "gv0: 217 entries pending on 2 of 3 bricks, no split-brain",
+    ],
     ["heal info printed `-` for a brick", [healCountUnknown("pve2")], "gv0: 0 entries on 2 of 3 bricks (1 unknown), no split-brain"],
-    ["a brick is unreachable", [brickUnreachable("pve3")], "gv0: 0 entries on 2 of 3 bricks (1 unknown), no split-brain on 2 of 3 bricks (1 unknown)"],
+    [
+      "a brick is unreachable",
+      [brickUnreachable("pve3")],
+      "gv0: 0 entries on 2 of 3 bricks (1 unknown), no split-brain on 2 of 3 bricks (1 unknown)",
+    ],
     ["a brick process is offline", [brickProcessOffline("pve2")], "gv0: 1 brick process offline, 0 entries on 3 bricks, no split-brain"],
-    ["a node's glusterd does not answer", [glusterdDown("pve3")], "gv0: 1 brick not in volume status, 0 entries on 3 bricks, no split-brain"],
-    ["a self-heal daemon is offline", [selfHealDaemonOffline("pve3")], "gv0: 1 self-heal daemon offline, 0 entries on 3 bricks, no split-brain"],
+    [
+      "a node's glusterd does not answer",
+      [glusterdDown("pve3")],
+      "gv0: 1 brick not in volume status, 0 entries on 3 bricks, no split-brain",
+    ],
+    [
+      "a self-heal daemon is offline",
+      [selfHealDaemonOffline("pve3")],
+      "gv0: 1 self-heal daemon offline, 0 entries on 3 bricks, no split-brain",
+    ],
     ["entries are in split-brain", [splitBrain("pve2", 2)], "gv0: 0 entries on 3 bricks, 2 entries in split-brain on 1 of 3 bricks"],
     ["the volume is stopped", [volumeStatus("Stopped")], "gv0: Stopped, 0 entries on 3 bricks, no split-brain"],
-    ["peers are disconnected or not read", [peerDisconnected("pve1", "pve3"), peersNotRead("pve2")], "gv0: 0 entries on 3 bricks, no split-brain; peers: pve1 sees pve3 disconnected, pve2 not read"],
+    [
+      "peers are disconnected or not read",
+      [peerDisconnected("pve1", "pve3"), peersNotRead("pve2")],
+      "gv0: 0 entries on 3 bricks, no split-brain; peers: pve1 sees pve3 disconnected, pve2 not read",
+    ],
     ["the volume is unobservable", [volumeUnobservable("Volume gv0 does not exist")], "gv0: unknown (volume status not read)"],
   ])("summarizes the refusal when %s", (_, mutators, summary) => {
     const verdict = evaluate("gluster-healed", degraded(...mutators));
@@ -63,23 +83,48 @@ describe("gluster-healed gate", () => {
       [`${PVE2}: 205 entries pending (e.g. /images/100/vm-100-disk-0.raw)`, "`gluster volume heal gv0`"],
     ],
     ["heal info printed `-` for a connected brick", healCountUnknown("pve2"), [`${PVE2}: gluster printed no entry count; state unknown`]],
-    ["a brick is not reachable from the vantage node", brickUnreachable("pve3"), [`${PVE3}: not reachable from pve1 (Transport endpoint is not connected); entries unknown`]],
+    [
+      "a brick is not reachable from the vantage node",
+      brickUnreachable("pve3"),
+      [`${PVE3}: not reachable from pve1 (Transport endpoint is not connected); entries unknown`],
+    ],
     ["a brick is missing from heal info", missingFromHealInfo("pve3"), [`${PVE3}: missing from \`gluster volume heal gv0 info\``]],
-    ["a node's glusterd does not answer (its brick is missing from volume status)", glusterdDown("pve3"), [`${PVE3}: not listed by \`gluster volume status gv0\``, "start glusterd on pve3"]],
+    [
+      "a node's glusterd does not answer (its brick is missing from volume status)",
+      glusterdDown("pve3"),
+      [`${PVE3}: not listed by \`gluster volume status gv0\``, "start glusterd on pve3"],
+    ],
     ["a brick process is offline", brickProcessOffline("pve2"), [`${PVE2}: brick process is offline`, "`gluster volume start gv0 force`"]],
     ["a self-heal daemon is offline", selfHealDaemonOffline("pve3"), [`${PVE3}: the self-heal daemon on pve3 is offline`]],
     [
       "entries are in split-brain",
       splitBrain("pve2", 2, ["<gfid:28ef8ead-4861-48dd-8b31-5a154279703a>"]),
-      [`${PVE2}: 2 entries in split-brain (e.g. <gfid:28ef8ead-4861-48dd-8b31-5a154279703a>)`, "waiting will not resolve it", "`gluster volume heal gv0 split-brain latest-mtime gfid:28ef8ead-4861-48dd-8b31-5a154279703a`", "source-brick HOST:BRICK"],
+      [
+        `${PVE2}: 2 entries in split-brain (e.g. <gfid:28ef8ead-4861-48dd-8b31-5a154279703a>)`,
+        "waiting will not resolve it",
+        "`gluster volume heal gv0 split-brain latest-mtime gfid:28ef8ead-4861-48dd-8b31-5a154279703a`",
+        "source-brick HOST:BRICK",
+      ],
     ],
     ["the split-brain count is unknown", splitBrain("pve2", null), [`${PVE2}: split-brain state unknown`]],
     ["the volume is stopped", volumeStatus("Stopped"), ["volume gv0 is Stopped, not Started", "gluster volume start gv0"]],
     ["a peer is disconnected", peerDisconnected("pve1", "pve3"), ["pve1 sees peer pve3 as disconnected"]],
     ["a peer is rejected", peerState("pve1", "pve2", "Peer Rejected"), ['pve1 sees peer pve2 as "Peer Rejected"', "restart glusterd"]],
-    ["a node's peer status is unobservable", peersUnobservable("pve2", "Connection failed. Please check if gluster daemon is operational."), ["gluster peer status on pve2: could not be observed (Connection failed. Please check if gluster daemon is operational.)"]],
-    ["a node's peer status was not read at all", peersNotRead("pve3"), ["gluster peer status on pve3: could not be observed (not collected)"]],
-    ["the volume is unobservable", volumeUnobservable("`gluster volume info gv0 --xml` on pve1: Volume gv0 does not exist"), ["volume gv0: could not be observed (`gluster volume info gv0 --xml` on pve1: Volume gv0 does not exist)"]],
+    [
+      "a node's peer status is unobservable",
+      peersUnobservable("pve2", "Connection failed. Please check if gluster daemon is operational."),
+      ["gluster peer status on pve2: could not be observed (Connection failed. Please check if gluster daemon is operational.)"],
+    ],
+    [
+      "a node's peer status was not read at all",
+      peersNotRead("pve3"),
+      ["gluster peer status on pve3: could not be observed (not collected)"],
+    ],
+    [
+      "the volume is unobservable",
+      volumeUnobservable("`gluster volume info gv0 --xml` on pve1: Volume gv0 does not exist"),
+      ["volume gv0: could not be observed (`gluster volume info gv0 --xml` on pve1: Volume gv0 does not exist)"],
+    ],
   ])("refuses when %s", (_, mutate, texts) => {
     expectRefusal(evaluate("gluster-healed", degraded(mutate)), ...texts);
   });
@@ -122,7 +167,10 @@ describe("gluster-healed gate", () => {
     // Asked on pve2, gluster calls pve2's daemon `localhost` and pve1's by name; only peer ids line up with bricks.
     const relabel = selfHealDaemonsListedAs({ pve1: "pve1", pve2: "localhost", pve3: "pve3" });
     expectPass(evaluate("gluster-healed", degraded(relabel)));
-    expectRefusal(evaluate("gluster-healed", degraded(relabel, selfHealDaemonOffline("pve2", "localhost"))), `${PVE2}: the self-heal daemon on pve2 is offline`);
+    expectRefusal(
+      evaluate("gluster-healed", degraded(relabel, selfHealDaemonOffline("pve2", "localhost"))),
+      `${PVE2}: the self-heal daemon on pve2 is offline`,
+    );
   });
 
   it("passes, saying so, when no volume is declared", () => {

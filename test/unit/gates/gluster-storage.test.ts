@@ -7,7 +7,8 @@ import { failed, observed, type ClusterState } from "../../../src/observe/state.
 import { clusterConfig, healthyState } from "./state-factory.js";
 
 const config = clusterConfig();
-const evaluate = (state: ClusterState, target: string | null) => gates["gluster-storage-failover"].evaluate({ config, state: { ...state, target }, target });
+const evaluate = (state: ClusterState, target: string | null) =>
+  gates["gluster-storage-failover"].evaluate({ config, state: { ...state, target }, target });
 
 describe("gluster-storage-failover", () => {
   it("passes when the storage names a second server, whichever node goes down", () => {
@@ -17,7 +18,10 @@ describe("gluster-storage-failover", () => {
 
   it("refuses to take down the only volfile server, and says how to add a second", () => {
     const state = healthyState();
-    state.storage = observed({ listed: [{ storage: "gv0", type: "glusterfs" }], gluster: [{ storage: "gv0", volume: "gv0", server: "pve1", server2: null }] });
+    state.storage = observed({
+      listed: [{ storage: "gv0", type: "glusterfs" }],
+      gluster: [{ storage: "gv0", volume: "gv0", server: "pve1", server2: null }],
+    });
     expect(evaluate(state, "pve2").pass).toBe(true);
     expect(evaluate(state, "pve2").summary).toBe("storage gv0: server pve1 only");
     const v = evaluate(state, "pve1");
@@ -29,16 +33,36 @@ describe("gluster-storage-failover", () => {
 
   it("recognises a server written as the node's address", () => {
     const state = healthyState();
-    state.storage = observed({ listed: [{ storage: "gv0", type: "glusterfs" }], gluster: [{ storage: "gv0", volume: "gv0", server: config.nodes[2]!.address, server2: null }] });
+    state.storage = observed({
+      listed: [{ storage: "gv0", type: "glusterfs" }],
+      gluster: [{ storage: "gv0", volume: "gv0", server: config.nodes[2]!.address, server2: null }],
+    });
     expect(evaluate(state, "pve3").pass).toBe(false);
   });
 
   // PVE 9: no glusterfs storage; every node mounts the volume and PVE uses the mount as dir storage.
   const pve9 = (fstab: Record<string, string>): ClusterState => {
     const state = healthyState();
-    state.storage = observed({ listed: [{ storage: "local", type: "dir" }, { storage: "gv0", type: "dir" }], gluster: [] });
+    state.storage = observed({
+      listed: [
+        { storage: "local", type: "dir" },
+        { storage: "gv0", type: "dir" },
+      ],
+      gluster: [],
+    });
     state.mounts = Object.fromEntries(
-      Object.entries(fstab).map(([node, options]) => [node, observed([{ target: "/mnt/pve/gv0", server: "pve1", volume: "gv0", backupServers: /backup-volfile-servers=([^,]*)/.exec(options)?.[1]?.split(":") ?? [], line: `pve1:/gv0 /mnt/pve/gv0 glusterfs ${options} 0 0` }])]),
+      Object.entries(fstab).map(([node, options]) => [
+        node,
+        observed([
+          {
+            target: "/mnt/pve/gv0",
+            server: "pve1",
+            volume: "gv0",
+            backupServers: /backup-volfile-servers=([^,]*)/.exec(options)?.[1]?.split(":") ?? [],
+            line: `pve1:/gv0 /mnt/pve/gv0 glusterfs ${options} 0 0`,
+          },
+        ]),
+      ]),
     );
     return state;
   };
@@ -46,7 +70,9 @@ describe("gluster-storage-failover", () => {
   it("on PVE 9 reads each node's mount: backup volfile servers let pve1 go down", () => {
     const all = "defaults,_netdev,backup-volfile-servers=pve2:pve3";
     for (const target of ["pve1", "pve2", "pve3"]) expect(evaluate(pve9({ pve1: all, pve2: all, pve3: all }), target).pass).toBe(true);
-    expect(evaluate(pve9({ pve1: all, pve2: all, pve3: all }), "pve1").summary).toBe("pve1, pve2, pve3 mount gv0 with backup volfile servers");
+    expect(evaluate(pve9({ pve1: all, pve2: all, pve3: all }), "pve1").summary).toBe(
+      "pve1, pve2, pve3 mount gv0 with backup volfile servers",
+    );
   });
 
   it("on PVE 9 refuses to take down the only volfile server of another node's mount, with the fstab line to use", () => {

@@ -27,11 +27,31 @@ describe("nodes-online gate", () => {
 
   it.each<[string, Mutator[], string]>([
     ["a node is offline", [nodeOffline("pve2")], "corosync: 2/3 online (pve2 offline), SSH: 3/3 answer, HA: 3/3 online"],
-    ["membership differs from cluster.yaml", [nodeMissingFromCluster("pve3"), extraClusterNode("pve4")], "corosync: 2/3 online (pve3 not a member, pve4 not in cluster.yaml), SSH: 3/3 answer, HA: 3/3 online"],
-    ["a node does not answer over SSH", [sshFails("pve2", "connect ETIMEDOUT 10.0.0.12:22")], "corosync: 3/3 online, SSH: 2/3 answer (pve2 not reached), HA: 3/3 online"],
-    ["a node was left in HA maintenance", [haNodeStatus("pve2", "maintenance")], "corosync: 3/3 online, SSH: 3/3 answer, HA: 2/3 online (pve2 in maintenance)"],
-    ["the HA manager is not active", [haManagerInactive], "corosync: 3/3 online, SSH: 3/3 answer, HA: manager inactive (2 resources configured)"],
-    ["the cluster status is unobservable", [(s) => void (s.pve = failed("596 Broken pipe"))], "corosync: unknown (cluster status not read), SSH: 3/3 answer, HA: 3/3 online"],
+    [
+      "membership differs from cluster.yaml",
+      [nodeMissingFromCluster("pve3"), extraClusterNode("pve4")],
+      "corosync: 2/3 online (pve3 not a member, pve4 not in cluster.yaml), SSH: 3/3 answer, HA: 3/3 online",
+    ],
+    [
+      "a node does not answer over SSH",
+      [sshFails("pve2", "connect ETIMEDOUT 10.0.0.12:22")],
+      "corosync: 3/3 online, SSH: 2/3 answer (pve2 not reached), HA: 3/3 online",
+    ],
+    [
+      "a node was left in HA maintenance",
+      [haNodeStatus("pve2", "maintenance")],
+      "corosync: 3/3 online, SSH: 3/3 answer, HA: 2/3 online (pve2 in maintenance)",
+    ],
+    [
+      "the HA manager is not active",
+      [haManagerInactive],
+      "corosync: 3/3 online, SSH: 3/3 answer, HA: manager inactive (2 resources configured)",
+    ],
+    [
+      "the cluster status is unobservable",
+      [(s) => void (s.pve = failed("596 Broken pipe"))],
+      "corosync: unknown (cluster status not read), SSH: 3/3 answer, HA: 3/3 online",
+    ],
   ])("summarizes the refusal when %s", (_, mutators, summary) => {
     const verdict = evaluate("nodes-online", degraded(...mutators));
     expect(verdict.pass).toBe(false);
@@ -46,8 +66,16 @@ describe("nodes-online gate", () => {
 
   it.each<[string, Mutator, string[]]>([
     ["a node is offline", nodeOffline("pve2"), ["pve2: offline in the cluster (corosync)", "bring it back"]],
-    ["a declared node is not a cluster member", nodeMissingFromCluster("pve3"), ["pve3: listed in cluster.yaml but not a member of cluster storehouse", "fix nodes in cluster.yaml"]],
-    ["the cluster has a node cluster.yaml does not list", extraClusterNode("pve4"), ["pve4: a member of the cluster that cluster.yaml does not list", "add it to nodes"]],
+    [
+      "a declared node is not a cluster member",
+      nodeMissingFromCluster("pve3"),
+      ["pve3: listed in cluster.yaml but not a member of cluster storehouse", "fix nodes in cluster.yaml"],
+    ],
+    [
+      "the cluster has a node cluster.yaml does not list",
+      extraClusterNode("pve4"),
+      ["pve4: a member of the cluster that cluster.yaml does not list", "add it to nodes"],
+    ],
     [
       "a node does not answer over SSH",
       sshFails("pve2", "connect ETIMEDOUT 10.0.0.12:22"),

@@ -6,7 +6,12 @@ import { failed, observed } from "../../../src/observe/state.js";
 import { evaluate, expectPass, healthyState, NODES } from "./state-factory.js";
 
 const ok = { errors: [], warnings: [] };
-const unauthorized = (codename: string) => ({ errors: [`Failed to fetch https://enterprise.proxmox.com/debian/pve/dists/${codename}/InRelease 401 Unauthorized [IP: 212.224.123.70 443]`], warnings: [] });
+const unauthorized = (codename: string) => ({
+  errors: [
+    `Failed to fetch https://enterprise.proxmox.com/debian/pve/dists/${codename}/InRelease 401 Unauthorized [IP: 212.224.123.70 443]`,
+  ],
+  warnings: [],
+});
 
 describe("package-sources", () => {
   it("passes when every node refreshed its lists", () => {
@@ -28,8 +33,16 @@ describe("package-sources", () => {
 
   it("refuses a node it could not ask", () => {
     const state = healthyState();
-    state.aptUpdate = { pve1: observed(ok), pve2: observed({ errors: [], warnings: ["W: Target Packages is configured multiple times"] }), pve3: failed("pve3: connection refused") };
-    expect(evaluate("package-sources", state).summary).toBe("apt-get update works on pve1, pve2 (warnings on pve2); unknown on pve3 (not read)");
-    expect(evaluate("package-sources", state).reasons).toEqual(["apt-get update on pve3: could not be observed (pve3: connection refused); refusing until it can be"]);
+    state.aptUpdate = {
+      pve1: observed(ok),
+      pve2: observed({ errors: [], warnings: ["W: Target Packages is configured multiple times"] }),
+      pve3: failed("pve3: connection refused"),
+    };
+    expect(evaluate("package-sources", state).summary).toBe(
+      "apt-get update works on pve1, pve2 (warnings on pve2); unknown on pve3 (not read)",
+    );
+    expect(evaluate("package-sources", state).reasons).toEqual([
+      "apt-get update on pve3: could not be observed (pve3: connection refused); refusing until it can be",
+    ]);
   });
 });

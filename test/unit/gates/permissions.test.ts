@@ -18,14 +18,17 @@ const needed = (major: "8" | "9") => {
   return needs.flatMap((n) => n.privileges).length + 2 * (needs.find((n) => n.path === "/vms")?.privileges.length ?? 0);
 };
 
-const everything = (major: "8" | "9") => Object.fromEntries(["/", "/vms", "/storage", "/vms/100", "/vms/101"].map((p) => [p, allPrivileges(major)]));
+const everything = (major: "8" | "9") =>
+  Object.fromEntries(["/", "/vms", "/storage", "/vms/100", "/vms/101"].map((p) => [p, allPrivileges(major)]));
 
 describe("permissions", () => {
   it("passes when the token holds everything the nodes' version checks", () => {
     const verdict = evaluate("permissions", withEffective(["8"], everything("8")));
     expectPass(verdict);
     expectPass(evaluate("permissions", withEffective(["9"], everything("9"))));
-    expect(verdict.summary).toBe(`token rollgate@pve!upgrade holds every privilege the run needs (${needed("8")} checked on 5 paths, PVE 8)`);
+    expect(verdict.summary).toBe(
+      `token rollgate@pve!upgrade holds every privilege the run needs (${needed("8")} checked on 5 paths, PVE 8)`,
+    );
   });
 
   it("names what is missing where, and the pveum commands that grant it", () => {

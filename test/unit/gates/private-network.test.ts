@@ -3,7 +3,16 @@
 
 import { describe, expect, it } from "vitest";
 import { failed, observed } from "../../../src/observe/state.js";
-import { clusterConfig, degraded, evaluate, expectPass, expectRefusal, healthyState, pathResult, pathsNotChecked } from "./state-factory.js";
+import {
+  clusterConfig,
+  degraded,
+  evaluate,
+  expectPass,
+  expectRefusal,
+  healthyState,
+  pathResult,
+  pathsNotChecked,
+} from "./state-factory.js";
 
 const noAnswer = observed({ reachable: false, detail: "no answer (1 sent, 0 received)" });
 
@@ -30,8 +39,14 @@ describe("private-network gate", () => {
   });
 
   it("refuses a path it could not test, quoting why", () => {
-    const verdict = evaluate("private-network", degraded(pathResult("pve2", "pve3", failed("ping exited 127: bash: ping: command not found; output not understood"))));
-    expectRefusal(verdict, "pve2 → pve3 (10.10.0.13): could not be observed (ping exited 127: bash: ping: command not found; output not understood)");
+    const verdict = evaluate(
+      "private-network",
+      degraded(pathResult("pve2", "pve3", failed("ping exited 127: bash: ping: command not found; output not understood"))),
+    );
+    expectRefusal(
+      verdict,
+      "pve2 → pve3 (10.10.0.13): could not be observed (ping exited 127: bash: ping: command not found; output not understood)",
+    );
   });
 
   it("refuses a path that was not checked at all", () => {
@@ -41,7 +56,11 @@ describe("private-network gate", () => {
   });
 
   it("passes, saying so, when no node declares a privateAddress", () => {
-    const verdict = evaluate("private-network", { observedAt: "2024-10-15T03:00:00.000Z", target: null }, { config: clusterConfig({ privateAddresses: false }) });
+    const verdict = evaluate(
+      "private-network",
+      { observedAt: "2024-10-15T03:00:00.000Z", target: null },
+      { config: clusterConfig({ privateAddresses: false }) },
+    );
     expectPass(verdict);
     expect(verdict.checked).toEqual(["no privateAddress declared"]);
     expect(verdict.summary).toBe("no privateAddress declared");
@@ -49,6 +68,8 @@ describe("private-network gate", () => {
 
   it("cuts a long list short in the summary, counting the rest", () => {
     const verdict = evaluate("private-network", { observedAt: "2024-10-15T03:00:00.000Z", target: null });
-    expect(verdict.summary).toBe("0/6 private paths answer; unknown: pve1 → pve2, pve1 → pve3, pve2 → pve1, pve2 → pve3, pve3 → pve1 and 1 more");
+    expect(verdict.summary).toBe(
+      "0/6 private paths answer; unknown: pve1 → pve2, pve1 → pve3, pve2 → pve1, pve2 → pve3, pve3 → pve1 and 1 more",
+    );
   });
 });

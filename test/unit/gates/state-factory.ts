@@ -42,7 +42,8 @@ export interface ConfigOptions {
 /** cluster.yaml for the 3-node cluster, parsed and validated by the real config loader. */
 export function clusterConfig({ minHealthy = 2, privateAddresses = true, volumes = [VOLUME] }: ConfigOptions = {}): Config {
   const nodes = NODES.map(
-    (name) => `  - { name: ${name}, address: 10.0.0.1${nodeIndex(name)}${privateAddresses ? `, privateAddress: ${privateAddressOf(name)}` : ""} }`,
+    (name) =>
+      `  - { name: ${name}, address: 10.0.0.1${nodeIndex(name)}${privateAddresses ? `, privateAddress: ${privateAddressOf(name)}` : ""} }`,
   );
   return parseConfig(
     `cluster: storehouse
@@ -96,7 +97,12 @@ function healthyVolume(): GlusterVolume {
       volume: VOLUME,
       bricks: bricks.map((b, i): BrickProcessStatus => ({ ...b, peerId: peerIdOf(b.host), online: true, pid: 2100 + i, port: 49152 })),
       // As `volume status` prints them from pve1: its own daemon is `localhost`.
-      selfHealDaemons: NODES.map((node, i) => ({ host: node === "pve1" ? "localhost" : node, peerId: peerIdOf(node), online: true, pid: 2200 + i })),
+      selfHealDaemons: NODES.map((node, i) => ({
+        host: node === "pve1" ? "localhost" : node,
+        peerId: peerIdOf(node),
+        online: true,
+        pid: 2200 + i,
+      })),
     },
     // heal info (XML) has counts but cannot tell split-brain; heal info split-brain has only that count.
     heal: { bricks: NODES.map((node) => healBrick(node, { entries: 0, splitBrain: null })) },
@@ -122,14 +128,28 @@ export function healthyState(target: string | null = null): ClusterState {
       critical: { routers: [healthyMember(byVmid(100)), healthyMember(byVmid(101))] },
     }),
     ha: observed({ managerActive: true, nodeStatus: Object.fromEntries(NODES.map((node) => [node, "online"])), resourceCount: 2 }),
-    haConfig: observed({ source: "groups", resources: [100, 101].map((vmid) => ({ sid: `vm:${vmid}`, vmid, state: "started", failback: true })), nodeRules: [], affinityRules: [] }),
+    haConfig: observed({
+      source: "groups",
+      resources: [100, 101].map((vmid) => ({ sid: `vm:${vmid}`, vmid, state: "started", failback: true })),
+      nodeRules: [],
+      affinityRules: [],
+    }),
     permissions: observed({
       tokenId: "rollgate@pve!upgrade",
       majors: ["8"],
-      effective: Object.fromEntries([...privilegeNeeds("8").map((n) => [n.path, allPrivileges("8")] as const), ...[100, 101].map((vmid) => [`/vms/${vmid}`, allPrivileges("8")] as const)]),
+      effective: Object.fromEntries([
+        ...privilegeNeeds("8").map((n) => [n.path, allPrivileges("8")] as const),
+        ...[100, 101].map((vmid) => [`/vms/${vmid}`, allPrivileges("8")] as const),
+      ]),
     }),
     gluster: { [VOLUME]: observed(healthyVolume()) },
-    storage: observed({ listed: [{ storage: "local", type: "dir" }, { storage: VOLUME, type: "glusterfs" }], gluster: [{ storage: VOLUME, volume: VOLUME, server: "pve1", server2: "pve2" }] }),
+    storage: observed({
+      listed: [
+        { storage: "local", type: "dir" },
+        { storage: VOLUME, type: "glusterfs" },
+      ],
+      gluster: [{ storage: VOLUME, volume: VOLUME, server: "pve1", server2: "pve2" }],
+    }),
     mounts: Object.fromEntries(NODES.map((node) => [node, observed([])])),
     aptUpdate: Object.fromEntries(NODES.map((node) => [node, observed({ errors: [], warnings: [] })])),
     peers: Object.fromEntries(NODES.map((node) => [node, observed({ peers: NODES.filter((n) => n !== node).map(peer) })])),
@@ -462,7 +482,11 @@ export interface Evaluation {
   target?: string | null;
 }
 
-export function evaluate(name: GateName, state: ClusterState, { config = clusterConfig(), target = state.target }: Evaluation = {}): Verdict {
+export function evaluate(
+  name: GateName,
+  state: ClusterState,
+  { config = clusterConfig(), target = state.target }: Evaluation = {},
+): Verdict {
   return gates[name].evaluate({ config, state, target });
 }
 
@@ -474,5 +498,8 @@ export function expectPass(verdict: Verdict): void {
 /** The verdict refuses, and some single reason contains every one of `texts`. */
 export function expectRefusal(verdict: Verdict, ...texts: string[]): void {
   expect(verdict.pass).toBe(false);
-  expect(verdict.reasons.some((reason) => texts.every((text) => reason.includes(text))), `no one reason contains all of ${JSON.stringify(texts)} in:\n${verdict.reasons.join("\n")}`).toBe(true);
+  expect(
+    verdict.reasons.some((reason) => texts.every((text) => reason.includes(text))),
+    `no one reason contains all of ${JSON.stringify(texts)} in:\n${verdict.reasons.join("\n")}`,
+  ).toBe(true);
 }

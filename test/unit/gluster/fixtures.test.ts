@@ -37,20 +37,15 @@ describe("each capture reads as expected", () => {
 });
 
 describe("a capture the invocation check rejects", () => {
-  const rejected = catalog.captures.filter(
-    (capture) => capture.kind !== "heal-trigger" && !checkGlusterInvocation(capture.run).ok,
-  );
+  const rejected = catalog.captures.filter((capture) => capture.kind !== "heal-trigger" && !checkGlusterInvocation(capture.run).ok);
 
   it("exists for every error form the fixtures hold", () => {
     expect(rejected.length).toBeGreaterThanOrEqual(16);
   });
 
-  it.each(rejected.map((capture) => [capture.file, capture] as const))(
-    "%s is rejected by its parser alone too",
-    async (_file, capture) => {
-      expect(await summarizeStdout(capture.kind, capture.run.stdout)).toMatch(/^error: /);
-    },
-  );
+  it.each(rejected.map((capture) => [capture.file, capture] as const))("%s is rejected by its parser alone too", async (_file, capture) => {
+    expect(await summarizeStdout(capture.kind, capture.run.stdout)).toMatch(/^error: /);
+  });
 });
 
 /** heal-poll.raw.txt: `===== t=12.722s exit=0` before each poll's output. */
@@ -62,7 +57,11 @@ describe("heal polled to completion", () => {
   it.each(catalog.healPolls.map((poll) => [poll.file, poll] as const))(
     "%s agrees with the capture script's heal-poll.tsv",
     async (file, poll) => {
-      const rows = poll.tsv.trim().split("\n").slice(1).map((row) => row.split("\t"));
+      const rows = poll.tsv
+        .trim()
+        .split("\n")
+        .slice(1)
+        .map((row) => row.split("\t"));
       const polls = splitPolls(readGlusterFixture(file));
       expect(polls).toHaveLength(rows.length);
       for (const [index, [, , connected, entries]] of rows.entries()) {

@@ -152,10 +152,7 @@ describe("split-brain (sbvol)", () => {
       [2, 2],
       [2, 2],
     ]);
-    expect(info.bricks[0]?.sample).toEqual([
-      "<gfid:28ef8ead-4861-48dd-8b31-5a154279703a>",
-      "<gfid:1936a04d-de9f-4cb9-a839-45a2c644abbf>",
-    ]);
+    expect(info.bricks[0]?.sample).toEqual(["<gfid:28ef8ead-4861-48dd-8b31-5a154279703a>", "<gfid:1936a04d-de9f-4cb9-a839-45a2c644abbf>"]);
     expect(info.bricks[1]?.sample).toEqual(["/f2", "/f1"]);
   });
 
@@ -171,10 +168,7 @@ describe("split-brain (sbvol)", () => {
   it("the XML split-brain form unescapes gfid paths", async () => {
     const info = await heal(SBVOL_SPLIT_BRAIN_XML, XML_SPLIT_BRAIN);
     expect(info.bricks[0]?.splitBrain).toBe(2);
-    expect(info.bricks[0]?.sample).toEqual([
-      "<gfid:28ef8ead-4861-48dd-8b31-5a154279703a>",
-      "<gfid:1936a04d-de9f-4cb9-a839-45a2c644abbf>",
-    ]);
+    expect(info.bricks[0]?.sample).toEqual(["<gfid:28ef8ead-4861-48dd-8b31-5a154279703a>", "<gfid:1936a04d-de9f-4cb9-a839-45a2c644abbf>"]);
   });
 
   it("heal info summary gives the split-brain count", async () => {
@@ -204,7 +198,7 @@ function chunkSizes(seed: number, max: number): () => number {
 
 function* bytesIn(text: string, nextSize: () => number): Generator<Uint8Array> {
   const bytes = Buffer.from(text, "utf8");
-  for (let start = 0; start < bytes.length; ) {
+  for (let start = 0; start < bytes.length;) {
     const end = Math.min(bytes.length, start + nextSize());
     yield bytes.subarray(start, end);
     start = end;
@@ -212,14 +206,11 @@ function* bytesIn(text: string, nextSize: () => number): Generator<Uint8Array> {
 }
 
 describe("streaming gives the result of the whole output, however it is cut into chunks", () => {
-  it.each(healCaptures.map((capture) => [capture.file, capture] as const))(
-    "%s in random-size byte chunks",
-    async (_file, capture) => {
-      const request = HEAL_REQUESTS[capture.kind] ?? TEXT_INFO;
-      const whole = await parseHealInfo(capture.run.stdout, request);
-      expect(await parseHealInfo(bytesIn(capture.run.stdout, chunkSizes(capture.file.length, 97)), request)).toEqual(whole);
-    },
-  );
+  it.each(healCaptures.map((capture) => [capture.file, capture] as const))("%s in random-size byte chunks", async (_file, capture) => {
+    const request = HEAL_REQUESTS[capture.kind] ?? TEXT_INFO;
+    const whole = await parseHealInfo(capture.run.stdout, request);
+    expect(await parseHealInfo(bytesIn(capture.run.stdout, chunkSizes(capture.file.length, 97)), request)).toEqual(whole);
+  });
 
   it.each([
     "2-node3-down/node1.heal-info.txt",
@@ -231,12 +222,20 @@ describe("streaming gives the result of the whole output, however it is cut into
   ])("%s one byte at a time", async (file) => {
     const { run, request } = captureNamed(file);
     const whole = await parseHealInfo(run.stdout, request);
-    expect(await parseHealInfo(bytesIn(run.stdout, () => 1), request)).toEqual(whole);
+    expect(
+      await parseHealInfo(
+        bytesIn(run.stdout, () => 1),
+        request,
+      ),
+    ).toEqual(whole);
   });
 
   it("keeps a UTF-8 character split across chunks whole", async () => {
     const output = "Brick node1:/srv/b\n/images/ünïcödé/😀.raw \nStatus: Connected\nNumber of entries: 1\n\n";
-    const info = await heal(bytesIn(output, () => 1), TEXT_INFO);
+    const info = await heal(
+      bytesIn(output, () => 1),
+      TEXT_INFO,
+    );
     expect(info.bricks[0]?.sample).toEqual(["/images/ünïcödé/😀.raw"]);
   });
 
@@ -374,14 +373,12 @@ describe("output that does not add up is an error that says what gluster printed
     [
       "a count line that is not the expected one",
       `${BRICK}Status: Connected\nNumber of entries in split-brain: 0\n\n`,
-      'brick node1:/srv/gluster/labvol/brick: expected "Number of entries: N", gluster printed' +
-        ' "Number of entries in split-brain: 0"',
+      'brick node1:/srv/gluster/labvol/brick: expected "Number of entries: N", gluster printed' + ' "Number of entries in split-brain: 0"',
     ],
     [
       "a line after the last brick",
       `${BRICK}Status: Connected\nNumber of entries: 0\n\nVolume heal failed.\n`,
-      'heal info: expected "Brick HOST:PATH" after brick node1:/srv/gluster/labvol/brick, gluster printed' +
-        ' "Volume heal failed."',
+      'heal info: expected "Brick HOST:PATH" after brick node1:/srv/gluster/labvol/brick, gluster printed' + ' "Volume heal failed."',
     ],
     [
       "no blank line between bricks",
@@ -468,11 +465,7 @@ describe("output that does not add up is an error that says what gluster printed
       "gluster reported an error (opRet -1, opErrno 107): no message",
     ],
     ["no brick at all", `${XML_HEAD}${XML_TAIL}`, "heal info --xml listed no bricks"],
-    [
-      "malformed XML",
-      xmlBrick("        <status>Conn&bogus;ected</status>\n"),
-      "heal info --xml: malformed XML: 7:27: undefined entity.",
-    ],
+    ["malformed XML", xmlBrick("        <status>Conn&bogus;ected</status>\n"), "heal info --xml: malformed XML: 7:27: undefined entity."],
     [
       "a plain-text error, as glusterd down prints even to --xml",
       "Connection failed. Please check if gluster daemon is operational.\n",
@@ -483,11 +476,8 @@ describe("output that does not add up is an error that says what gluster printed
     expect(await healError(output, XML_INFO)).toEqual(error);
   });
 
-  it("XML: a brick glfsheal could not identify (hostUuid=\"-\") is not connected, whatever its status says", async () => {
-    const info = await heal(
-      xmlBrick("        <status>Connected</status>\n        <numberOfEntries>0</numberOfEntries>\n", "-"),
-      XML_INFO,
-    );
+  it('XML: a brick glfsheal could not identify (hostUuid="-") is not connected, whatever its status says', async () => {
+    const info = await heal(xmlBrick("        <status>Connected</status>\n        <numberOfEntries>0</numberOfEntries>\n", "-"), XML_INFO);
     expect(info.bricks[0]).toMatchObject({ connected: false, entries: null, splitBrain: null });
   });
 });
@@ -509,8 +499,7 @@ describe("a brick gluster could only partly process", () => {
 
   it("summary text: a single count line follows, and the brick is unknown", async () => {
     const output =
-      `${BRICK}Status: Failed to process entries completely. (Transport endpoint is not connected)\n` +
-      "Total Number of entries: 7\n\n";
+      `${BRICK}Status: Failed to process entries completely. (Transport endpoint is not connected)\n` + "Total Number of entries: 7\n\n";
     expect((await heal(output, TEXT_SUMMARY)).bricks[0]).toMatchObject({ connected: false, entries: null });
   });
 

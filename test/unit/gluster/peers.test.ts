@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  parsePeerStatusText,
-  parsePeerStatusXml,
-  parsePoolListText,
-  parsePoolListXml,
-} from "../../../src/gluster/index.js";
+import { parsePeerStatusText, parsePeerStatusXml, parsePoolListText, parsePoolListXml } from "../../../src/gluster/index.js";
 import { readGlusterFixture } from "../../helpers/fixtures.js";
 import { readLoopbackRun } from "./captures.js";
 import { error, value } from "./parsed.js";
@@ -100,10 +95,7 @@ describe("pool list", () => {
   });
 
   it("XML without the localhost row: output truncated", () => {
-    const xml = readGlusterFixture("1-healthy/node1.extra.pool-list.xml").replace(
-      / {4}<peer>\n {6}<uuid>a495[\s\S]*?<\/peer>\n/,
-      "",
-    );
+    const xml = readGlusterFixture("1-healthy/node1.extra.pool-list.xml").replace(/ {4}<peer>\n {6}<uuid>a495[\s\S]*?<\/peer>\n/, "");
     expect(error(parsePoolListXml(xml))).toBe("pool list --xml: the last row is not localhost: output truncated");
   });
 

@@ -129,11 +129,7 @@ describe("volume info (text)", () => {
       "Volume nosuchvol does not exist\n",
       'volume nosuchvol does not exist (gluster printed "Volume nosuchvol does not exist")',
     ],
-    [
-      "an unknown header line",
-      VOL_INFO.replace("Snapshot Count: 0", "Hot Tier: yes"),
-      'volume info: unexpected line "Hot Tier: yes"',
-    ],
+    ["an unknown header line", VOL_INFO.replace("Snapshot Count: 0", "Hot Tier: yes"), 'volume info: unexpected line "Hot Tier: yes"'],
   ])("%s is an error", (_case, text, message) => {
     expect(error(parseVolumeInfoText(text))).toBe(message);
   });
@@ -145,7 +141,10 @@ describe("volume info --xml", () => {
   });
 
   it("marks an arbiter brick", () => {
-    const xml = VMSTORE_XML.replace(/<isArbiter>0<\/isArbiter><\/brick>\n {8}<\/bricks>/, "<isArbiter>1</isArbiter></brick>\n        </bricks>");
+    const xml = VMSTORE_XML.replace(
+      /<isArbiter>0<\/isArbiter><\/brick>\n {8}<\/bricks>/,
+      "<isArbiter>1</isArbiter></brick>\n        </bricks>",
+    );
     expect(value(parseVolumeInfoXml(xml))[0]?.bricks.map((brick) => brick.arbiter)).toEqual([false, false, true]);
   });
 
@@ -157,7 +156,10 @@ describe("volume info --xml", () => {
     ],
     [
       "an error envelope",
-      VMSTORE_XML.replace("<opRet>0</opRet>", "<opRet>-1</opRet>").replace("<opErrstr/>", "<opErrstr>Volume vmstore does not exist</opErrstr>"),
+      VMSTORE_XML.replace("<opRet>0</opRet>", "<opRet>-1</opRet>").replace(
+        "<opErrstr/>",
+        "<opErrstr>Volume vmstore does not exist</opErrstr>",
+      ),
       'volume vmstore does not exist (gluster printed "Volume vmstore does not exist")',
     ],
     [

@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  checkGlusterInvocation,
-  parseVolumeStatusText,
-  parseVolumeStatusXml,
-  type VolumeStatus,
-} from "../../../src/gluster/index.js";
+import { checkGlusterInvocation, parseVolumeStatusText, parseVolumeStatusXml, type VolumeStatus } from "../../../src/gluster/index.js";
 import { readGlusterFixture } from "../../helpers/fixtures.js";
 import { readLoopbackRun } from "./captures.js";
 import { error, value } from "./parsed.js";
@@ -87,9 +82,7 @@ function statusRow(name: string, port: string, rdma: string, online: string, pid
 }
 
 const TEXT_HEADER =
-  "Status of volume: vmstore\n" +
-  "Gluster process                             TCP Port  RDMA Port  Online  Pid\n" +
-  `${"-".repeat(78)}\n`;
+  "Status of volume: vmstore\n" + "Gluster process                             TCP Port  RDMA Port  Online  Pid\n" + `${"-".repeat(78)}\n`;
 const TEXT_TASKS = ` \nTask Status of Volume vmstore\n${"-".repeat(78)}\nThere are no active volume tasks\n \n`;
 
 describe("volume status (text)", () => {
@@ -115,9 +108,7 @@ describe("volume status (text)", () => {
   ])("agrees with the XML taken a moment before (%s)", (xmlFile, textFile) => {
     const withoutPeerIds = (status: VolumeStatus) => ({
       bricks: status.bricks.map(({ peerId: _peerId, ...brick }) => brick),
-      selfHealDaemons: status.selfHealDaemons
-        .map(({ peerId: _peerId, ...daemon }) => daemon)
-        .sort((a, b) => a.host.localeCompare(b.host)),
+      selfHealDaemons: status.selfHealDaemons.map(({ peerId: _peerId, ...daemon }) => daemon).sort((a, b) => a.host.localeCompare(b.host)),
     });
     const fromXml = value(parseVolumeStatusXml(readGlusterFixture(xmlFile)));
     const fromText = value(parseVolumeStatusText(readGlusterFixture(textFile)));

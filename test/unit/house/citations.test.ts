@@ -21,7 +21,9 @@ describe("citations in the code", () => {
   });
 
   it("name docs/domain files that exist", () => {
-    const cited = new Set(sources.flatMap((file) => [...readFileSync(path.join(root, file), "utf8").matchAll(/docs\/domain\/([\w-]+\.md)/g)].map((m) => m[1]!)));
+    const cited = new Set(
+      sources.flatMap((file) => [...readFileSync(path.join(root, file), "utf8").matchAll(/docs\/domain\/([\w-]+\.md)/g)].map((m) => m[1]!)),
+    );
     expect(cited.size).toBeGreaterThan(0);
     expect([...cited].filter((name) => !existsSync(path.join(root, "docs/domain", name)))).toEqual([]);
   });

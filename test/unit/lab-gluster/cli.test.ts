@@ -27,17 +27,20 @@ const run = (command: string, view = nodeView(LOOPBACK.healthy)) => {
 
 describe("when the local glusterd is down", () => {
   const down = nodeView({ ...LOOPBACK.healthy, glusterdDown: true });
-  it.each(["volume heal vmstore info", "volume heal vmstore info --xml", "volume status vmstore --xml", "peer status", "volume heal vmstore"])(
-    "`gluster %s` cannot connect",
-    (command) => {
-      expect(run(command, down)).toEqual({
-        stdout: "Connection failed. Please check if gluster daemon is operational.\n",
-        stderr: "",
-        exitCode: 1,
-        effect: undefined,
-      });
-    },
-  );
+  it.each([
+    "volume heal vmstore info",
+    "volume heal vmstore info --xml",
+    "volume status vmstore --xml",
+    "peer status",
+    "volume heal vmstore",
+  ])("`gluster %s` cannot connect", (command) => {
+    expect(run(command, down)).toEqual({
+      stdout: "Connection failed. Please check if gluster daemon is operational.\n",
+      stderr: "",
+      exitCode: 1,
+      effect: undefined,
+    });
+  });
 
   it("still reports an unknown word first, as the CLI parses before it connects", () => {
     expect(run("frobnicate", down).stdout).toBe(`unrecognized word: frobnicate (position 0)\n\n${USAGE}`);
@@ -52,7 +55,12 @@ describe("options and command words", () => {
   });
 
   it("rejects an unknown option before anything else (cli.c parse_cmdline)", () => {
-    expect(run("--bogus volume list")).toEqual({ stdout: `unrecognized option --bogus\n\n${USAGE}`, stderr: "", exitCode: 255, effect: undefined });
+    expect(run("--bogus volume list")).toEqual({
+      stdout: `unrecognized option --bogus\n\n${USAGE}`,
+      stderr: "",
+      exitCode: 255,
+      effect: undefined,
+    });
   });
 
   it("reports an unknown word with its position among the command words", () => {
@@ -136,7 +144,9 @@ describe("heal-count with a local brick down", () => {
       "\nBrick 127.1.1.2:/data/gl/2/bricks/vmstore\nNo gathered input for this brick\n",
     );
     const localDown = run("volume heal vmstore statistics heal-count", nodeView({ ...LOOPBACK.healthy, brickDown: [0] }));
-    expect(localDown.stdout).toContain("\nBrick 127.1.1.1:/data/gl/1/bricks/vmstore\nStatus: Brick is not connected\nNo gathered input for this brick\n");
+    expect(localDown.stdout).toContain(
+      "\nBrick 127.1.1.1:/data/gl/1/bricks/vmstore\nStatus: Brick is not connected\nNo gathered input for this brick\n",
+    );
   });
 });
 
@@ -179,15 +189,16 @@ describe("split-brain on sbvol (notes §1.2, §1.3, §1.5)", () => {
   });
 
   it("escapes the gfid form in XML", () => {
-    expect(run("volume heal sbvol info --xml", view).stdout).toContain(
-      `        <file gfid="${gfid1}">&lt;gfid:${gfid1}&gt;</file>\n`,
-    );
+    expect(run("volume heal sbvol info --xml", view).stdout).toContain(`        <file gfid="${gfid1}">&lt;gfid:${gfid1}&gt;</file>\n`);
   });
 });
 
 describe("volume status", () => {
   it("cuts a brick name longer than the column into lines of 43 characters (cli_print_brick_status)", () => {
-    const state = { ...LOOPBACK.healthy, volume: { ...LOOPBACK.healthy.volume, brickPath: () => "/srv/gluster/a-rather-long-volume-name/brick" } };
+    const state = {
+      ...LOOPBACK.healthy,
+      volume: { ...LOOPBACK.healthy.volume, brickPath: () => "/srv/gluster/a-rather-long-volume-name/brick" },
+    };
     const rows = run("volume status vmstore", nodeView(state)).stdout.split("\n").slice(3, 5);
     expect(rows).toEqual([
       "Brick 127.1.1.1:/srv/gluster/a-rather-long-",
@@ -242,7 +253,12 @@ describe("volume info and list", () => {
   });
 
   it("answers for a volume that does not exist", () => {
-    expect(run("volume info nosuchvol")).toEqual({ stdout: "", stderr: "Volume nosuchvol does not exist\n", exitCode: 1, effect: undefined });
+    expect(run("volume info nosuchvol")).toEqual({
+      stdout: "",
+      stderr: "Volume nosuchvol does not exist\n",
+      exitCode: 1,
+      effect: undefined,
+    });
     expect(run("volume info nosuchvol --xml").stdout).toBe(
       '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<cliOutput>\n  <opRet>-1</opRet>\n  <opErrno>30806</opErrno>\n' +
         "  <opErrstr>Volume does not exist</opErrstr>\n  <volInfo>\n    <volumes>\n      <count>0</count>\n    </volumes>\n  </volInfo>\n</cliOutput>\n",
@@ -272,7 +288,13 @@ describe("volume info and list", () => {
 
 describe("pool list", () => {
   it("widens the Hostname column to the longest name", () => {
-    const view = nodeView({ ...LOOPBACK.healthy, peers: [{ node: 1, name: "storage-node-2.example" }, { node: 2, name: "n3" }] });
+    const view = nodeView({
+      ...LOOPBACK.healthy,
+      peers: [
+        { node: 1, name: "storage-node-2.example" },
+        { node: 2, name: "n3" },
+      ],
+    });
     expect(run("pool list", view).stdout).toBe(
       "UUID\t\t\t\t\tHostname              \tState\n" +
         "b251206a-2470-495d-8289-797c94b9fc4c\tstorage-node-2.example\tConnected \n" +
@@ -284,7 +306,9 @@ describe("pool list", () => {
   it("gives a rejected peer's state as glusterd names it", () => {
     const view = nodeView(LOOPBACK.healthy);
     view.peers[0]!.state = "Peer Rejected";
-    expect(run("peer status", view).stdout).toContain("Hostname: 127.1.1.2\nUuid: b251206a-2470-495d-8289-797c94b9fc4c\nState: Peer Rejected (Connected)\n");
+    expect(run("peer status", view).stdout).toContain(
+      "Hostname: 127.1.1.2\nUuid: b251206a-2470-495d-8289-797c94b9fc4c\nState: Peer Rejected (Connected)\n",
+    );
     expect(run("peer status --xml", view).stdout).toContain("<state>6</state>\n      <stateStr>Peer Rejected</stateStr>");
   });
 });

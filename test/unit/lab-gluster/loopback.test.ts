@@ -68,7 +68,12 @@ const CASES: Case[] = [
   { file: "n3down_sb.txt", command: "volume heal vmstore info split-brain", state: L.node3Down, beside: "n3down_heal_info_xml.txt" },
   { file: "restored_heal_info_vmshard.txt", command: "volume heal vmshard info", state: L.vmshardRestored },
   { file: "restored_heal_info_vmstore.txt", command: "volume heal vmstore info", state: L.brickRestored },
-  { file: "shard_n2down_heal_info.txt", command: "volume heal vmshard info", state: L.vmshardNode2Down, beside: "shard_n2down_heal_info_xml.txt" },
+  {
+    file: "shard_n2down_heal_info.txt",
+    command: "volume heal vmshard info",
+    state: L.vmshardNode2Down,
+    beside: "shard_n2down_heal_info_xml.txt",
+  },
   { file: "shard_n2down_heal_info_xml.txt", command: "volume heal vmshard info --xml", state: L.vmshardNode2Down },
   { file: "heal_info_created_not_started.txt", command: "volume heal vmstore info", state: L.createdNotStarted },
   { file: "heal_info_created_not_started_xml.txt", command: "volume heal vmstore info --xml", state: L.createdNotStarted },

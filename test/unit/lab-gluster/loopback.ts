@@ -59,12 +59,54 @@ function processes(bricks: Array<[number, number]>, shds: number[]): ProcessSpec
   return bricks.map(([brickPort, brickPid], i) => ({ brickPort, brickPid, shdPid: shds[i]! }));
 }
 
-const HEALTHY = processes([[55026, 9060], [54479, 9089], [50258, 9092]], [9077, 9132, 9121]);
-const BRICK2_KILLED = processes([[55026, 9060], [0, 0], [59384, 11553]], [9077, 11521, 11578]);
-const BRICK2_RESTARTED = processes([[55026, 9060], [59490, 12843], [59384, 11553]], [9077, 11521, 11578]);
-const NODE3_GLUSTERD_GONE = processes([[53692, 15646], [50154, 15662], [0, 0]], [9077, 12931, 0]);
-const VMSHARD_STARTED = processes([[49416, 10949], [49383, 10970], [51266, 10977]], [9077, 9132, 10073]);
-const VMSHARD_RESTORED = processes([[56163, 11475], [58671, 11468], [51659, 11543]], [9077, 11521, 11578]);
+const HEALTHY = processes(
+  [
+    [55026, 9060],
+    [54479, 9089],
+    [50258, 9092],
+  ],
+  [9077, 9132, 9121],
+);
+const BRICK2_KILLED = processes(
+  [
+    [55026, 9060],
+    [0, 0],
+    [59384, 11553],
+  ],
+  [9077, 11521, 11578],
+);
+const BRICK2_RESTARTED = processes(
+  [
+    [55026, 9060],
+    [59490, 12843],
+    [59384, 11553],
+  ],
+  [9077, 11521, 11578],
+);
+const NODE3_GLUSTERD_GONE = processes(
+  [
+    [53692, 15646],
+    [50154, 15662],
+    [0, 0],
+  ],
+  [9077, 12931, 0],
+);
+const VMSHARD_STARTED = processes(
+  [
+    [49416, 10949],
+    [49383, 10970],
+    [51266, 10977],
+  ],
+  [9077, 9132, 10073],
+);
+const VMSHARD_RESTORED = processes(
+  [
+    [56163, 11475],
+    [58671, 11468],
+    [51659, 11543],
+  ],
+  [9077, 11521, 11578],
+);
 
 const base = { nodes: NODES, viewer: 0, peers: FROM_NODE1 };
 

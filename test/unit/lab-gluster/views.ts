@@ -31,7 +31,11 @@ export function syntheticEntries(count: number, state: HealEntryState, tag: stri
 }
 
 function fakeGfid(seed: string): string {
-  const hex = [...seed].map((c) => c.charCodeAt(0).toString(16)).join("").padEnd(32, "0").slice(0, 32);
+  const hex = [...seed]
+    .map((c) => c.charCodeAt(0).toString(16))
+    .join("")
+    .padEnd(32, "0")
+    .slice(0, 32);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
@@ -68,14 +72,24 @@ export function entriesFromXml(xml: string, state: HealEntryState = "pending"): 
 }
 
 export function gfidsFromXml(xml: string): Map<string, string> {
-  return new Map(entriesFromXml(xml).flat().map((entry) => [entry.path, entry.gfid]));
+  return new Map(
+    entriesFromXml(xml)
+      .flat()
+      .map((entry) => [entry.path, entry.gfid]),
+  );
 }
 
 /** `info summary` (text or XML) and `statistics heal-count`: entries that add up to each brick's counts. */
 export function entriesFromCounts(text: string): HealEntry[][] {
   const sections = brickSections(text, /^ *<brick |^Brick /m);
   return sections.map((section, brick) => {
-    const count = (pattern: RegExp) => Number(pattern.exec(section)?.slice(1).find((group) => group !== undefined) ?? 0);
+    const count = (pattern: RegExp) =>
+      Number(
+        pattern
+          .exec(section)
+          ?.slice(1)
+          .find((group) => group !== undefined) ?? 0,
+      );
     const healing = count(/possibly healing: (\d+)|PossiblyHealing>(\d+)/);
     const splitBrain = count(/in split-brain: (\d+)|InSplitBrain>(\d+)/);
     const pending = count(/heal pending: (\d+)|InHealPending>(\d+)|^Number of entries: (\d+)/m);

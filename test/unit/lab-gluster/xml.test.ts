@@ -21,9 +21,9 @@ describe("xmlDocument", () => {
   });
 
   it("lays out nothing inside an element that mixes text and elements", () => {
-    expect(render(element("bricks", [mixedElement("brick", ["h:/p", textElement("name", "h:/p"), element("e", [])], [["uuid", "u"]])]))).toContain(
-      '<bricks>\n  <brick uuid="u">h:/p<name>h:/p</name><e/></brick>\n</bricks>\n',
-    );
+    expect(
+      render(element("bricks", [mixedElement("brick", ["h:/p", textElement("name", "h:/p"), element("e", [])], [["uuid", "u"]])])),
+    ).toContain('<bricks>\n  <brick uuid="u">h:/p<name>h:/p</name><e/></brick>\n</bricks>\n');
   });
 
   it("writes lazily: one line per chunk, children drawn as the document is read", () => {

@@ -3,9 +3,25 @@
 // = PVE 8), with the user.cfg files copied verbatim. Pools (perm-test6, perm-test7) are not modelled.
 
 import { describe, expect, it } from "vitest";
-import { PermissionDenied, permissions, refusal, releaseRoles, roles, type AclEntry, type PveRelease, type UserConfig } from "../../../src/lab/pve/acl.js";
+import {
+  PermissionDenied,
+  permissions,
+  refusal,
+  releaseRoles,
+  roles,
+  type AclEntry,
+  type PveRelease,
+  type UserConfig,
+} from "../../../src/lab/pve/acl.js";
 import { LabAccess } from "../../../src/lab/pve/access.js";
-import { findMethod, isAbsent, loadApiSchema, permissionRefusal, templateReplace, type PermissionCheck } from "../../../src/lab/pve/api-schema.js";
+import {
+  findMethod,
+  isAbsent,
+  loadApiSchema,
+  permissionRefusal,
+  templateReplace,
+  type PermissionCheck,
+} from "../../../src/lab/pve/api-schema.js";
 import { filterAnswer } from "../../../src/lab/pve/filters.js";
 
 /** pve-access-control src/PVE/AccessControl.pm parse_user_config, the lines these tests use. */
@@ -32,8 +48,12 @@ function parseUserCfg(text: string): UserConfig {
   return cfg;
 }
 
-const checkRoles = (cfg: UserConfig, release: PveRelease, user: string, path: string) => [...roles(cfg, release, user, path).keys()].sort().join(",");
-const checkPermission = (cfg: UserConfig, release: PveRelease, user: string, path: string) => Object.keys(permissions(cfg, release, user, path)).sort().join(",");
+const checkRoles = (cfg: UserConfig, release: PveRelease, user: string, path: string) =>
+  [...roles(cfg, release, user, path).keys()].sort().join(",");
+const checkPermission = (cfg: UserConfig, release: PveRelease, user: string, path: string) =>
+  Object.keys(permissions(cfg, release, user, path))
+    .sort()
+    .join(",");
 
 // pve-access-control src/test/test1.cfg
 const test1 = parseUserCfg(`
@@ -226,17 +246,31 @@ describe("perm-test8: API tokens", () => {
   });
 
   it("propagation flags: 1 where a propagating role holds it, 0 for a non-propagated one, and-ed for a token", () => {
-    expect(permissions(test8, "9.1", "max@pve", "/vms/300")).toEqual({ "VM.Audit": 1, "VM.Allocate": 1, "VM.Console": 1, "VM.PowerMgmt": 0 });
-    expect(permissions(test8, "9.1", "max@pve!token2", "/vms/300")).toEqual({ "VM.Audit": 1, "VM.Allocate": 1, "VM.Console": 1, "VM.PowerMgmt": 0 });
+    expect(permissions(test8, "9.1", "max@pve", "/vms/300")).toEqual({
+      "VM.Audit": 1,
+      "VM.Allocate": 1,
+      "VM.Console": 1,
+      "VM.PowerMgmt": 0,
+    });
+    expect(permissions(test8, "9.1", "max@pve!token2", "/vms/300")).toEqual({
+      "VM.Audit": 1,
+      "VM.Allocate": 1,
+      "VM.Console": 1,
+      "VM.PowerMgmt": 0,
+    });
     expect(permissions(test8, "9.1", "nobody@pve!none", "/vms/300")).toEqual({});
   });
 });
 
 describe("check and check_any: PVE's reasons", () => {
   it("names the first missing privilege, or all of them joined with | for check_any", () => {
-    expect(refusal(test1, "9.1", "max@pve", "/vms/100", ["VM.Audit", "VM.Migrate", "VM.Console"])).toEqual(new PermissionDenied("/vms/100, VM.Migrate"));
+    expect(refusal(test1, "9.1", "max@pve", "/vms/100", ["VM.Audit", "VM.Migrate", "VM.Console"])).toEqual(
+      new PermissionDenied("/vms/100, VM.Migrate"),
+    );
     expect(refusal(test1, "9.1", "max@pve", "/vms/100", ["VM.Migrate", "VM.PowerMgmt"], true)).toBeNull();
-    expect(refusal(test1, "9.1", "max@pve", "/vms/100", ["VM.Migrate", "VM.Console"], true)?.message).toBe("Permission check failed (/vms/100, VM.Migrate|VM.Console)");
+    expect(refusal(test1, "9.1", "max@pve", "/vms/100", ["VM.Migrate", "VM.Console"], true)?.message).toBe(
+      "Permission check failed (/vms/100, VM.Migrate|VM.Console)",
+    );
     expect(refusal(test1, "9.1", "max@pve", "/vms/100", ["VM.Audit"])).toBeNull();
   });
 
@@ -258,14 +292,27 @@ describe("the schema's permissions, evaluated as check_api2_permissions and exec
   it("perm with {param} from the path, any, and/or, require_param, user all, none (root only)", () => {
     const perm = (check: PermissionCheck) => ({ check });
     expect(permissionRefusal(perm(["perm", "/vms/{vmid}", ["VM.PowerMgmt"]]), ctx("max@pve", { vmid: "100" }))).toBeNull();
-    expect(permissionRefusal(perm(["perm", "/vms/{vmid}", ["VM.PowerMgmt"]]), ctx("max@pve", { vmid: "101" }))?.message).toBe("Permission check failed (/vms/101, VM.PowerMgmt)");
-    expect(permissionRefusal(perm(["perm", "/vms/{vmid}", ["VM.Migrate", "VM.Audit"], "any", 1]), ctx("max@pve", { vmid: "101" }))).toBeNull();
-    expect(permissionRefusal(perm(["and", ["perm", "/vms/{vmid}", ["VM.Audit"]], ["perm", "/storage/{storage}", ["Datastore.Audit"]]]), ctx("max@pve", { vmid: "100", storage: "nfs1" }))?.message).toBe(
-      "Permission check failed (/storage/nfs1, Datastore.Audit)",
+    expect(permissionRefusal(perm(["perm", "/vms/{vmid}", ["VM.PowerMgmt"]]), ctx("max@pve", { vmid: "101" }))?.message).toBe(
+      "Permission check failed (/vms/101, VM.PowerMgmt)",
     );
-    expect(permissionRefusal(perm(["or", ["perm", "/", ["Sys.Audit"]], ["perm", "/vms/{vmid}", ["VM.Audit"]]]), ctx("max@pve", { vmid: "100" }))).toBeNull();
-    expect(permissionRefusal(perm(["or", ["perm", "/", ["Sys.Audit"]], ["perm", "/storage", ["Datastore.Audit"]]]), ctx("max@pve"))?.message).toBe("Permission check failed");
-    expect(permissionRefusal(perm(["perm", "/vms/{vmid}", ["VM.Audit"], "require_param", "vmid"]), ctx("max@pve"))?.message).toBe("Permission check failed");
+    expect(
+      permissionRefusal(perm(["perm", "/vms/{vmid}", ["VM.Migrate", "VM.Audit"], "any", 1]), ctx("max@pve", { vmid: "101" })),
+    ).toBeNull();
+    expect(
+      permissionRefusal(
+        perm(["and", ["perm", "/vms/{vmid}", ["VM.Audit"]], ["perm", "/storage/{storage}", ["Datastore.Audit"]]]),
+        ctx("max@pve", { vmid: "100", storage: "nfs1" }),
+      )?.message,
+    ).toBe("Permission check failed (/storage/nfs1, Datastore.Audit)");
+    expect(
+      permissionRefusal(perm(["or", ["perm", "/", ["Sys.Audit"]], ["perm", "/vms/{vmid}", ["VM.Audit"]]]), ctx("max@pve", { vmid: "100" })),
+    ).toBeNull();
+    expect(
+      permissionRefusal(perm(["or", ["perm", "/", ["Sys.Audit"]], ["perm", "/storage", ["Datastore.Audit"]]]), ctx("max@pve"))?.message,
+    ).toBe("Permission check failed");
+    expect(permissionRefusal(perm(["perm", "/vms/{vmid}", ["VM.Audit"], "require_param", "vmid"]), ctx("max@pve"))?.message).toBe(
+      "Permission check failed",
+    );
     expect(permissionRefusal({ user: "all" }, ctx("nobody@pve"))).toBeNull();
     expect(permissionRefusal(undefined, ctx("max@pve"))?.message).toBe("Permission check failed (user != root@pam)");
     expect(permissionRefusal(undefined, ctx("root@pam"))).toBeNull();
@@ -281,9 +328,22 @@ describe("the schema subset: finding the call a path is", () => {
     const s9 = await loadApiSchema("9.1");
     const s8 = await loadApiSchema("8.4");
     const upid = "UPID:pve1:00002F01:00000001:65000000:qmigrate:102:rollgate@pve!upgrade:";
-    expect(findMethod(s9, "GET", `/nodes/pve1/tasks/${encodeURIComponent(upid)}/status`)).toMatchObject({ template: "/nodes/{node}/tasks/{upid}/status", params: { node: "pve1", upid } });
-    expect(findMethod(s9, "POST", "/nodes/pve1/qemu/100/agent/ping")?.method.permissions?.check).toEqual(["perm", "/vms/{vmid}", ["VM.GuestAgent.Audit", "VM.GuestAgent.Unrestricted"], "any", 1]);
-    expect(findMethod(s8, "POST", "/nodes/pve1/qemu/100/agent/ping")?.method.permissions?.check).toEqual(["perm", "/vms/{vmid}", ["VM.Monitor"]]);
+    expect(findMethod(s9, "GET", `/nodes/pve1/tasks/${encodeURIComponent(upid)}/status`)).toMatchObject({
+      template: "/nodes/{node}/tasks/{upid}/status",
+      params: { node: "pve1", upid },
+    });
+    expect(findMethod(s9, "POST", "/nodes/pve1/qemu/100/agent/ping")?.method.permissions?.check).toEqual([
+      "perm",
+      "/vms/{vmid}",
+      ["VM.GuestAgent.Audit", "VM.GuestAgent.Unrestricted"],
+      "any",
+      1,
+    ]);
+    expect(findMethod(s8, "POST", "/nodes/pve1/qemu/100/agent/ping")?.method.permissions?.check).toEqual([
+      "perm",
+      "/vms/{vmid}",
+      ["VM.Monitor"],
+    ]);
     expect(findMethod(s9, "DELETE", "/nodes/pve1/qemu/100/agent/ping")).toBeNull();
     expect(findMethod(s8, "GET", "/cluster/ha/rules")).toBeNull();
     expect(isAbsent(s8, "GET", "/cluster/ha/rules")).toBe(true);

@@ -64,7 +64,10 @@ const steps: Array<[string, { status: number; stdout: string; stderr: string }]>
   ["test -f /etc/pve/priv/t", ok()],
   ["stat -c %Y /etc/pve/priv/none", fails("stat: cannot statx '/etc/pve/priv/none': No such file or directory\n")],
   ["mv -f /etc/pve/priv/none /etc/pve/priv/t", fails("mv: cannot stat '/etc/pve/priv/none': No such file or directory\n")],
-  ["mv -f /etc/pve/priv/lock/x /etc/pve/priv/lock/y", fails("mv: cannot move '/etc/pve/priv/lock/x' to '/etc/pve/priv/lock/y': Permission denied\n")],
+  [
+    "mv -f /etc/pve/priv/lock/x /etc/pve/priv/lock/y",
+    fails("mv: cannot move '/etc/pve/priv/lock/x' to '/etc/pve/priv/lock/y': Permission denied\n"),
+  ],
   ["rm -f /etc/pve/priv/none", ok()],
   ["rm /etc/pve/priv/none", fails("rm: cannot remove '/etc/pve/priv/none': No such file or directory\n")],
   ["rm -f /etc/pve/priv/lock/x", fails("rm: cannot remove '/etc/pve/priv/lock/x': Is a directory\n")],
@@ -87,7 +90,9 @@ describe("with quorum", () => {
     for (const lock of ["/etc/pve/priv/lock/x", "/etc/pve/priv/lock/y"]) await sh(`mkdir ${lock}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
     expect(await sh("touch -c -d @0 /etc/pve/priv/lock/x")).toEqual(ok());
-    expect(await sh("touch -d @0 /etc/pve/priv/lock/y")).toEqual(fails("touch: setting times of '/etc/pve/priv/lock/y': No such file or directory\n"));
+    expect(await sh("touch -d @0 /etc/pve/priv/lock/y")).toEqual(
+      fails("touch: setting times of '/etc/pve/priv/lock/y': No such file or directory\n"),
+    );
     expect([await sh("test -e /etc/pve/priv/lock/x"), await sh("test -e /etc/pve/priv/lock/y")]).toEqual([fails(""), fails("")]);
   });
 
@@ -124,12 +129,16 @@ describe("without quorum", () => {
     await sh("dd of=/etc/pve/priv/f status=none", "data\n");
     await sh("mkdir /etc/pve/priv/lock/x");
     cluster.faults.quorumLost = true;
-    expect(await sh("mkdir /etc/pve/priv/lock/y")).toEqual(fails("mkdir: cannot create directory '/etc/pve/priv/lock/y': Permission denied\n"));
+    expect(await sh("mkdir /etc/pve/priv/lock/y")).toEqual(
+      fails("mkdir: cannot create directory '/etc/pve/priv/lock/y': Permission denied\n"),
+    );
     // The kernel sees the name exists before pmxcfs is asked.
     expect(await sh("mkdir /etc/pve/priv/lock/x")).toEqual(fails("mkdir: cannot create directory '/etc/pve/priv/lock/x': File exists\n"));
     expect(await sh("rmdir /etc/pve/priv/lock/x")).toEqual(fails("rmdir: failed to remove '/etc/pve/priv/lock/x': Permission denied\n"));
     expect(await sh("dd of=/etc/pve/priv/g status=none", "x")).toEqual(fails("dd: failed to open '/etc/pve/priv/g': Permission denied\n"));
-    expect(await sh("mv -f /etc/pve/priv/f /etc/pve/priv/g")).toEqual(fails("mv: cannot move '/etc/pve/priv/f' to '/etc/pve/priv/g': Permission denied\n"));
+    expect(await sh("mv -f /etc/pve/priv/f /etc/pve/priv/g")).toEqual(
+      fails("mv: cannot move '/etc/pve/priv/f' to '/etc/pve/priv/g': Permission denied\n"),
+    );
     expect(await sh("rm -f /etc/pve/priv/f")).toEqual(fails("rm: cannot remove '/etc/pve/priv/f': Permission denied\n"));
     expect(await sh("touch /etc/pve/priv/h")).toEqual(fails("touch: cannot touch '/etc/pve/priv/h': Permission denied\n"));
     expect(await sh("touch /etc/pve/priv/f")).toEqual(fails("touch: setting times of '/etc/pve/priv/f': Permission denied\n"));

@@ -6,7 +6,16 @@ import { afterEach, describe, expect, it } from "vitest";
 import { LabCluster } from "../../../src/lab/model/cluster.js";
 import { managerStatus, statusCurrent } from "../../../src/lab/model/ha-status.js";
 import type { PveRelease } from "../../../src/lab/model/releases.js";
-import { defaultRelease, faultsOf, healthyFaults, scenarioNames, scenarioRefusal, scenarios, type Faults, type ScenarioName } from "../../../src/lab/model/scenarios.js";
+import {
+  defaultRelease,
+  faultsOf,
+  healthyFaults,
+  scenarioNames,
+  scenarioRefusal,
+  scenarios,
+  type Faults,
+  type ScenarioName,
+} from "../../../src/lab/model/scenarios.js";
 import { buildTopology } from "../../../src/lab/model/topology.js";
 import { manualClock, type ManualClock } from "./manual-clock.js";
 
@@ -21,19 +30,28 @@ function lab(release: PveRelease, faults: Partial<Faults> | ScenarioName = {}, n
 afterEach(() => clock?.stop());
 
 describe("the CRM without any HA resource", () => {
-  it.each(["8.4", "9.1"] as const)("%s (pve-ha-manager 4.0.7 / 5.0.8): manager_status stays {} until a CRM command makes a CRM active, which then processes it", (release) => {
-    const c = lab(release, "no-ha-resources");
-    clock.tick(60_000);
-    expect(managerStatus(c, "pve1")).toEqual({ manager_status: {}, quorum: { node: "pve1", quorate: "1" } });
-    expect(statusCurrent(c, "pve2")).toEqual([{ id: "quorum", type: "quorum", node: "pve2", status: "OK", quorate: 1 }]);
-    c.setMaintenance("pve3", true, "test");
-    // CRM.pm: a waiting CRM looks every 5 s; the active one works in 10 s rounds; the LRM picks the request up.
-    clock.tick(30_000);
-    const status = managerStatus(c, "pve1") as { manager_status: { master_node?: string; node_status?: Record<string, string> } };
-    expect(status.manager_status.master_node).toBe("pve1");
-    expect(status.manager_status.node_status).toEqual({ pve1: "online", pve2: "online", pve3: "maintenance" });
-    expect(statusCurrent(c, "pve1").map((e) => e["status"])).toEqual(["OK", expect.stringMatching(/^pve1 \(active, /), expect.stringMatching(/^pve1 \(idle, /), expect.stringMatching(/^pve2 \(idle, /), expect.stringMatching(/^pve3 \(maintenance mode, /)]);
-  });
+  it.each(["8.4", "9.1"] as const)(
+    "%s (pve-ha-manager 4.0.7 / 5.0.8): manager_status stays {} until a CRM command makes a CRM active, which then processes it",
+    (release) => {
+      const c = lab(release, "no-ha-resources");
+      clock.tick(60_000);
+      expect(managerStatus(c, "pve1")).toEqual({ manager_status: {}, quorum: { node: "pve1", quorate: "1" } });
+      expect(statusCurrent(c, "pve2")).toEqual([{ id: "quorum", type: "quorum", node: "pve2", status: "OK", quorate: 1 }]);
+      c.setMaintenance("pve3", true, "test");
+      // CRM.pm: a waiting CRM looks every 5 s; the active one works in 10 s rounds; the LRM picks the request up.
+      clock.tick(30_000);
+      const status = managerStatus(c, "pve1") as { manager_status: { master_node?: string; node_status?: Record<string, string> } };
+      expect(status.manager_status.master_node).toBe("pve1");
+      expect(status.manager_status.node_status).toEqual({ pve1: "online", pve2: "online", pve3: "maintenance" });
+      expect(statusCurrent(c, "pve1").map((e) => e["status"])).toEqual([
+        "OK",
+        expect.stringMatching(/^pve1 \(active, /),
+        expect.stringMatching(/^pve1 \(idle, /),
+        expect.stringMatching(/^pve2 \(idle, /),
+        expect.stringMatching(/^pve3 \(maintenance mode, /),
+      ]);
+    },
+  );
 
   it("with nothing to manage the master goes idle after 90 rounds; status/current then reads idle", () => {
     const c = lab("9.1", "no-ha-resources");
@@ -59,42 +77,51 @@ describe("the CRM without any HA resource", () => {
 });
 
 describe("maintenance and failback", () => {
-  it.each(["8.4", "9.1"] as const)("%s: maintenance moves the HA guests off within a few rounds, and disable brings an ungrouped one back", (release) => {
-    const c = lab(release);
-    c.setMaintenance("pve3", true, "test");
-    clock.tick(40_000);
-    expect(c.node("pve3").haStatus).toBe("maintenance");
-    expect(c.guest(103).node).not.toBe("pve3");
-    c.setMaintenance("pve3", false, "test");
-    clock.tick(40_000);
-    expect(c.node("pve3").haStatus).toBe("online");
-    expect(c.guest(103).node).toBe("pve3");
-  });
-
-  it.each(["8.4", "9.1"] as const)("%s: a powered-off node in maintenance keeps `maintenance` in node_status; one that is not turns unknown", (release) => {
-    // Five nodes, so that two down still leave a quorum (without one the CRM updates nothing).
-    const c = lab(release, {}, 5);
-    c.setMaintenance("pve3", true, "test");
-    clock.tick(40_000);
-    c.powerCycle("pve3");
-    c.powerCycle("pve2");
-    clock.tick(20_000);
-    expect(c.node("pve3").power).toBe("down");
-    const nodeStatus = (managerStatus(c, "pve1").manager_status as { node_status: Record<string, string> }).node_status;
-    expect(nodeStatus).toEqual({ pve1: "online", pve2: "unknown", pve3: "maintenance", pve4: "online", pve5: "online" });
-    expect(statusCurrent(c, "pve1").find((e) => e["id"] === "lrm:pve3")!["status"]).toMatch(/^pve3 \(maintenance mode, /);
-  });
-
-  it.each(["8.4", "9.1"] as const)("%s ha-failback: HA pulls a router back to its preferred node within a round of it being moved; the healthy lab leaves it", (release) => {
-    for (const scenario of ["ha-failback", "healthy"] as const) {
-      const c = lab(release, scenario);
-      c.migrate("pve1", 100, { target: "pve3", online: true, restart: false, user: "rollgate@pve!upgrade" }, "test");
-      clock.tick(20_000);
-      expect(c.guest(100).node).toBe("pve3");
+  it.each(["8.4", "9.1"] as const)(
+    "%s: maintenance moves the HA guests off within a few rounds, and disable brings an ungrouped one back",
+    (release) => {
+      const c = lab(release);
+      c.setMaintenance("pve3", true, "test");
       clock.tick(40_000);
-      expect(c.guest(100).node).toBe(scenario === "ha-failback" ? "pve1" : "pve3");
-    }
-  });
+      expect(c.node("pve3").haStatus).toBe("maintenance");
+      expect(c.guest(103).node).not.toBe("pve3");
+      c.setMaintenance("pve3", false, "test");
+      clock.tick(40_000);
+      expect(c.node("pve3").haStatus).toBe("online");
+      expect(c.guest(103).node).toBe("pve3");
+    },
+  );
+
+  it.each(["8.4", "9.1"] as const)(
+    "%s: a powered-off node in maintenance keeps `maintenance` in node_status; one that is not turns unknown",
+    (release) => {
+      // Five nodes, so that two down still leave a quorum (without one the CRM updates nothing).
+      const c = lab(release, {}, 5);
+      c.setMaintenance("pve3", true, "test");
+      clock.tick(40_000);
+      c.powerCycle("pve3");
+      c.powerCycle("pve2");
+      clock.tick(20_000);
+      expect(c.node("pve3").power).toBe("down");
+      const nodeStatus = (managerStatus(c, "pve1").manager_status as { node_status: Record<string, string> }).node_status;
+      expect(nodeStatus).toEqual({ pve1: "online", pve2: "unknown", pve3: "maintenance", pve4: "online", pve5: "online" });
+      expect(statusCurrent(c, "pve1").find((e) => e["id"] === "lrm:pve3")!["status"]).toMatch(/^pve3 \(maintenance mode, /);
+    },
+  );
+
+  it.each(["8.4", "9.1"] as const)(
+    "%s ha-failback: HA pulls a router back to its preferred node within a round of it being moved; the healthy lab leaves it",
+    (release) => {
+      for (const scenario of ["ha-failback", "healthy"] as const) {
+        const c = lab(release, scenario);
+        c.migrate("pve1", 100, { target: "pve3", online: true, restart: false, user: "rollgate@pve!upgrade" }, "test");
+        clock.tick(20_000);
+        expect(c.guest(100).node).toBe("pve3");
+        clock.tick(40_000);
+        expect(c.guest(100).node).toBe(scenario === "ha-failback" ? "pve1" : "pve3");
+      }
+    },
+  );
 });
 
 describe("the Gluster volume's FUSE mount", () => {
@@ -156,7 +183,10 @@ describe("vm-locked-backup", () => {
   it("db holds lock backup for 15 minutes (a vzdump task), dns for one; then both are free", () => {
     const c = lab("9.1", "vm-locked-backup");
     expect([c.guest(103).lock, c.guest(200).lock]).toEqual(["backup", "backup"]);
-    expect([...c.tasks.values()].filter((t) => t.type === "vzdump").map((t) => `${t.node}:${t.id}:${t.status}`)).toEqual(["pve3:103:running", "pve2:200:running"]);
+    expect([...c.tasks.values()].filter((t) => t.type === "vzdump").map((t) => `${t.node}:${t.id}:${t.status}`)).toEqual([
+      "pve3:103:running",
+      "pve2:200:running",
+    ]);
     clock.tick(61_000);
     expect([c.guest(103).lock, c.guest(200).lock]).toEqual(["backup", null]);
     clock.tick(780_000);
@@ -187,7 +217,10 @@ describe("scenarios", () => {
     expect(faultsOf("ha-state-null").haStateNullFor).toBe(103);
     expect(faultsOf("task-warnings").taskWarnings).toBe(true);
     expect(faultsOf("token-missing-privileges").tokenMissingPrivileges).toBe(true);
-    expect(faultsOf("vm-locked-backup").backupLocks).toEqual([{ vmid: 103, forMs: 900_000 }, { vmid: 200, forMs: 60_000 }]);
+    expect(faultsOf("vm-locked-backup").backupLocks).toEqual([
+      { vmid: 103, forMs: 900_000 },
+      { vmid: 200, forMs: 60_000 },
+    ]);
     expect(faultsOf("enterprise-repo-401").enterpriseRepo401).toBe(true);
     expect(faultsOf("storage-restricted-nodes").storageRestrictedNodes).toBe(true);
     expect(faultsOf("mount-without-backup-volfile").mountWithoutBackupVolfile).toBe(true);
@@ -198,7 +231,9 @@ describe("scenarios", () => {
     expect(defaultRelease("healthy")).toBe("9.1");
     expect(defaultRelease("storage-without-server2")).toBe("8.4");
     expect(defaultRelease("mount-without-backup-volfile")).toBe("9.1");
-    expect(scenarioRefusal("mount-without-backup-volfile", "8.4")).toBe("scenario mount-without-backup-volfile exists on PVE 9.1 only, not on 8.4");
+    expect(scenarioRefusal("mount-without-backup-volfile", "8.4")).toBe(
+      "scenario mount-without-backup-volfile exists on PVE 9.1 only, not on 8.4",
+    );
     expect(scenarioRefusal("storage-without-server2", "9.1")).toMatch(/exists on PVE 8.4 only/);
     expect(scenarioRefusal("ha-failback", "8.4")).toBeNull();
   });

@@ -106,7 +106,15 @@ async function shNow(cluster: LabCluster, line: string, node: string) {
   let stdout = "";
   let stderr = "";
   const status = await runCommandLine(
-    { cluster, node, source: `ssh ${node}`, out: { stdout: async (c) => void (stdout += c), stderr: (c) => void (stderr += c) }, stdin: async () => "", signal: new AbortController().signal, dropConnection: () => {} },
+    {
+      cluster,
+      node,
+      source: `ssh ${node}`,
+      out: { stdout: async (c) => void (stdout += c), stderr: (c) => void (stderr += c) },
+      stdin: async () => "",
+      signal: new AbortController().signal,
+      dropConnection: () => {},
+    },
     line,
   );
   return { status, stdout, stderr };
@@ -130,7 +138,9 @@ describe("kernels", () => {
   it("8.4: proxmox-boot-tool sorts kernels as text, so the new 6.8.12-11-pve comes before 6.8.12-9-pve", async () => {
     const c = lab("8.4");
     c.finishDistUpgrade("pve1");
-    expect((await shNow(c, "proxmox-boot-tool kernel list", "pve1")).stdout).toBe("Manually selected kernels:\nNone.\n\nAutomatically selected kernels:\n6.8.12-11-pve\n6.8.12-8-pve\n6.8.12-9-pve\n");
+    expect((await shNow(c, "proxmox-boot-tool kernel list", "pve1")).stdout).toBe(
+      "Manually selected kernels:\nNone.\n\nAutomatically selected kernels:\n6.8.12-11-pve\n6.8.12-8-pve\n6.8.12-9-pve\n",
+    );
     // The node still boots the newest one (by version, not by that order).
     c.powerCycle("pve1");
     clock.tick(60_000);
@@ -142,23 +152,30 @@ describe("apt-get", () => {
   it.each([
     ["8.4", "bookworm", "66.70.154.82"],
     ["9.1", "trixie", "51.79.228.122"],
-  ] as const)("%s enterprise-repo-401: update exits 100 with apt's lines for the 401; the cached lists still simulate", async (release, suite, ip) => {
-    const c = lab(release, "enterprise-repo-401");
-    const update = await sh(c, "apt-get update");
-    expect(update.status).toBe(100);
-    expect(update.stdout).toContain(`Hit:1 http://deb.debian.org/debian ${suite} InRelease\n`);
-    expect(update.stdout).toContain(`Err:5 https://enterprise.proxmox.com/debian/pve ${suite} InRelease\n  401  Unauthorized [IP: ${ip} 443]\n`);
-    expect(update.stderr).toBe(
-      `E: Failed to fetch https://enterprise.proxmox.com/debian/pve/dists/${suite}/InRelease  401  Unauthorized [IP: ${ip} 443]\n` +
-        `E: The repository 'https://enterprise.proxmox.com/debian/pve ${suite} InRelease' is not signed.\n` +
-        "N: Updating from such a repository can't be done securely, and is therefore disabled by default.\n" +
-        "N: See apt-secure(8) manpage for repository creation and user configuration details.\n",
-    );
-    const simulate = await sh(c, "apt-get -s dist-upgrade");
-    expect(simulate.status).toBe(0);
-    expect(simulate.stdout).toContain(release === "9.1" ? "Inst pve-manager [9.1.2] (9.1.4 " : "Inst pve-manager [8.4.1] (8.4.2 ");
-    expect(simulate.stdout).toContain(release === "9.1" ? "Inst proxmox-kernel-6.17.4-2-pve-signed (6.17.4-2 " : "Inst proxmox-kernel-6.8.12-11-pve-signed (6.8.12-11 ");
-  });
+  ] as const)(
+    "%s enterprise-repo-401: update exits 100 with apt's lines for the 401; the cached lists still simulate",
+    async (release, suite, ip) => {
+      const c = lab(release, "enterprise-repo-401");
+      const update = await sh(c, "apt-get update");
+      expect(update.status).toBe(100);
+      expect(update.stdout).toContain(`Hit:1 http://deb.debian.org/debian ${suite} InRelease\n`);
+      expect(update.stdout).toContain(
+        `Err:5 https://enterprise.proxmox.com/debian/pve ${suite} InRelease\n  401  Unauthorized [IP: ${ip} 443]\n`,
+      );
+      expect(update.stderr).toBe(
+        `E: Failed to fetch https://enterprise.proxmox.com/debian/pve/dists/${suite}/InRelease  401  Unauthorized [IP: ${ip} 443]\n` +
+          `E: The repository 'https://enterprise.proxmox.com/debian/pve ${suite} InRelease' is not signed.\n` +
+          "N: Updating from such a repository can't be done securely, and is therefore disabled by default.\n" +
+          "N: See apt-secure(8) manpage for repository creation and user configuration details.\n",
+      );
+      const simulate = await sh(c, "apt-get -s dist-upgrade");
+      expect(simulate.status).toBe(0);
+      expect(simulate.stdout).toContain(release === "9.1" ? "Inst pve-manager [9.1.2] (9.1.4 " : "Inst pve-manager [8.4.1] (8.4.2 ");
+      expect(simulate.stdout).toContain(
+        release === "9.1" ? "Inst proxmox-kernel-6.17.4-2-pve-signed (6.17.4-2 " : "Inst proxmox-kernel-6.8.12-11-pve-signed (6.8.12-11 ",
+      );
+    },
+  );
 
   it("healthy: update exits 0 naming the release's Debian suite", async () => {
     const update = await sh(lab("9.1"), "apt-get update");
@@ -182,7 +199,10 @@ describe("ha-manager status", () => {
   it("prints each entry of the Status API as TYPE STATUS; without HA resources only the quorum", async () => {
     expect((await shNow(lab("9.1", "no-ha-resources"), "ha-manager status", "pve2")).stdout).toBe("quorum OK\n");
     const lines = (await shNow(lab("8.4"), "ha-manager status", "pve2")).stdout.split("\n");
-    expect(lines.slice(0, 2)).toEqual(["quorum OK", expect.stringMatching(/^master pve1 \(active, \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}\)$/)]);
+    expect(lines.slice(0, 2)).toEqual([
+      "quorum OK",
+      expect.stringMatching(/^master pve1 \(active, \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}\)$/),
+    ]);
     expect(lines).toContain("service vm:103 (pve3, started)");
   });
 });

@@ -25,7 +25,9 @@ afterEach(async () => {
 });
 
 /** A webhook receiver; `answer` decides the response (or leaves the request hanging). */
-async function receiver(answer: (res: ServerResponse) => void = (res) => res.writeHead(204).end()): Promise<{ url: string; received: Received[] }> {
+async function receiver(
+  answer: (res: ServerResponse) => void = (res) => res.writeHead(204).end(),
+): Promise<{ url: string; received: Received[] }> {
   const received: Received[] = [];
   const server = createServer((req, res) => {
     let body = "";
@@ -83,7 +85,15 @@ describe("notificationBody", () => {
   });
 
   it("says nothing about action or maintenance when there is none", () => {
-    const body = notificationBody({ ...failedReport, outcome: "success", exitCode: 0, message: "upgraded pve1, pve2", humanAction: null, maintenanceLeftOn: [], nodesDone: ["pve1", "pve2"] });
+    const body = notificationBody({
+      ...failedReport,
+      outcome: "success",
+      exitCode: 0,
+      message: "upgraded pve1, pve2",
+      humanAction: null,
+      maintenanceLeftOn: [],
+      nodesDone: ["pve1", "pve2"],
+    });
     expect(body.event).toBe("success");
     expect(body.text).toMatch(/^rollgate storehouse: success \(exit 0\): upgraded pve1, pve2\. Upgraded in this run: pve1, pve2\. Run /);
   });
@@ -105,8 +115,20 @@ describe("notifyEventFor", () => {
 describe("notify", () => {
   it("POSTs the JSON body with content type, user agent and the configured headers", async () => {
     const server = await receiver();
-    const results = await notify([hook(`${server.url}/hooks/rollgate`, ["failure"], { Authorization: SECRET, "X-Team": "ops" })], failedReport, { timeoutMs: 2000 });
-    expect(results).toEqual([{ target: `notify[0] ${server.url}`, event: "failure", ok: true, status: 204, message: `notify[0] ${server.url}: delivered (HTTP 204 No Content)` }]);
+    const results = await notify(
+      [hook(`${server.url}/hooks/rollgate`, ["failure"], { Authorization: SECRET, "X-Team": "ops" })],
+      failedReport,
+      { timeoutMs: 2000 },
+    );
+    expect(results).toEqual([
+      {
+        target: `notify[0] ${server.url}`,
+        event: "failure",
+        ok: true,
+        status: 204,
+        message: `notify[0] ${server.url}: delivered (HTTP 204 No Content)`,
+      },
+    ]);
     expect(server.received).toHaveLength(1);
     const [request] = server.received;
     expect(request).toMatchObject({ method: "POST", url: "/hooks/rollgate" });
@@ -119,7 +141,12 @@ describe("notify", () => {
 
   it("sends only to the notifications whose `on` lists the run's event, in cluster.yaml's order", async () => {
     const server = await receiver();
-    const configs = [hook(`${server.url}/a`, ["success"]), hook(`${server.url}/b`, ["failure", "refusal"]), hook(`${server.url}/c`, ["interrupted"]), hook(`${server.url}/d`, ["failure"])];
+    const configs = [
+      hook(`${server.url}/a`, ["success"]),
+      hook(`${server.url}/b`, ["failure", "refusal"]),
+      hook(`${server.url}/c`, ["interrupted"]),
+      hook(`${server.url}/d`, ["failure"]),
+    ];
     const results = await notify(configs, failedReport, { timeoutMs: 2000 });
     expect(results.map((r) => r.target)).toEqual([`notify[1] ${server.url}`, `notify[3] ${server.url}`]);
     expect(server.received.map((r) => r.url).sort()).toEqual(["/b", "/d"]);
@@ -130,8 +157,12 @@ describe("notify", () => {
   });
 
   it("reports a 500 as a failed result with the answer, without throwing or showing a header value", async () => {
-    const server = await receiver((res) => res.writeHead(500, { "content-type": "text/plain" }).end(`internal error\nrejected ${SECRET}\n`));
-    const results = await notify([hook(`${server.url}/secret-path-token`, ["failure"], { Authorization: SECRET })], failedReport, { timeoutMs: 2000 });
+    const server = await receiver((res) =>
+      res.writeHead(500, { "content-type": "text/plain" }).end(`internal error\nrejected ${SECRET}\n`),
+    );
+    const results = await notify([hook(`${server.url}/secret-path-token`, ["failure"], { Authorization: SECRET })], failedReport, {
+      timeoutMs: 2000,
+    });
     expect(results).toHaveLength(1);
     expect(results[0]).toMatchObject({ ok: false, status: 500, event: "failure" });
     expect(results[0]!.message).toBe(`notify[0] ${server.url}: HTTP 500 Internal Server Error: internal error rejected [redacted]`);
@@ -169,7 +200,19 @@ describe("notify", () => {
 
   it("turns a fetch that throws anything into a failed result", async () => {
     const broken = (() => Promise.reject(new Error(`boom near ${SECRET}`))) as typeof fetch;
-    const results = await notify([hook("https://hooks.example.com/services/T0/B0/XYZ", ["failure"], { Authorization: SECRET })], failedReport, { timeoutMs: 100, fetch: broken });
-    expect(results).toEqual([{ target: "notify[0] https://hooks.example.com", event: "failure", ok: false, status: null, message: "notify[0] https://hooks.example.com: could not deliver: boom near [redacted]" }]);
+    const results = await notify(
+      [hook("https://hooks.example.com/services/T0/B0/XYZ", ["failure"], { Authorization: SECRET })],
+      failedReport,
+      { timeoutMs: 100, fetch: broken },
+    );
+    expect(results).toEqual([
+      {
+        target: "notify[0] https://hooks.example.com",
+        event: "failure",
+        ok: false,
+        status: null,
+        message: "notify[0] https://hooks.example.com: could not deliver: boom near [redacted]",
+      },
+    ]);
   });
 });

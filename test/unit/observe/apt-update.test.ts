@@ -21,12 +21,25 @@ describe("apt-get update", () => {
       "Failed to fetch https://enterprise.proxmox.com/debian/pve/dists/bookworm/InRelease 401 Unauthorized [IP: 212.224.123.70 443]",
       "The repository 'https://enterprise.proxmox.com/debian/pve bookworm InRelease' is not signed.",
     ]);
-    expect(enterpriseRepository(update.errors[0]!)).toEqual({ url: "https://enterprise.proxmox.com/debian/pve", codename: "bookworm", component: "pve-enterprise" });
+    expect(enterpriseRepository(update.errors[0]!)).toEqual({
+      url: "https://enterprise.proxmox.com/debian/pve",
+      codename: "bookworm",
+      component: "pve-enterprise",
+    });
   });
 
   it("a transient failure only warns, exit 0", () => {
-    const update = parseAptUpdate("Hit:1 http://deb.debian.org/debian trixie InRelease\n", "W: Failed to fetch http://download.proxmox.com/debian/pve/dists/trixie/InRelease  Temporary failure resolving 'download.proxmox.com'\n", 0);
-    expect(update).toEqual({ errors: [], warnings: ["Failed to fetch http://download.proxmox.com/debian/pve/dists/trixie/InRelease Temporary failure resolving 'download.proxmox.com'"] });
+    const update = parseAptUpdate(
+      "Hit:1 http://deb.debian.org/debian trixie InRelease\n",
+      "W: Failed to fetch http://download.proxmox.com/debian/pve/dists/trixie/InRelease  Temporary failure resolving 'download.proxmox.com'\n",
+      0,
+    );
+    expect(update).toEqual({
+      errors: [],
+      warnings: [
+        "Failed to fetch http://download.proxmox.com/debian/pve/dists/trixie/InRelease Temporary failure resolving 'download.proxmox.com'",
+      ],
+    });
   });
 
   it("exit 100 without an E: line is still an error; another exit is not understood", () => {

@@ -9,7 +9,13 @@ const json = (options: string | null, source = "pve1:/gv0", fstype = "glusterfs"
 describe("findmnt --fstab -J -t glusterfs", () => {
   it("reads the server, the volume and the backup volfile servers", () => {
     expect(parseGlusterFstab(json("defaults,_netdev,backup-volfile-servers=pve2:pve3"), 0)).toEqual([
-      { target: "/mnt/pve/gv0", server: "pve1", volume: "gv0", backupServers: ["pve2", "pve3"], line: "pve1:/gv0 /mnt/pve/gv0 glusterfs defaults,_netdev,backup-volfile-servers=pve2:pve3 0 0" },
+      {
+        target: "/mnt/pve/gv0",
+        server: "pve1",
+        volume: "gv0",
+        backupServers: ["pve2", "pve3"],
+        line: "pve1:/gv0 /mnt/pve/gv0 glusterfs defaults,_netdev,backup-volfile-servers=pve2:pve3 0 0",
+      },
     ]);
   });
 

@@ -19,11 +19,10 @@ function replaceLine(text: string, prefix: string, by: string | null): string {
 
 describe("pvecm status", () => {
   const pvecmStatus = ({ quorate, total }: { quorate: boolean; total: number }) => {
-    const members = [
-      "0x00000001          1 10.0.0.11 (local)",
-      "0x00000002          1 10.0.0.12",
-      "0x00000003          1 10.0.0.13",
-    ].slice(0, total);
+    const members = ["0x00000001          1 10.0.0.11 (local)", "0x00000002          1 10.0.0.12", "0x00000003          1 10.0.0.13"].slice(
+      0,
+      total,
+    );
     return [
       "Cluster information",
       "-------------------",
@@ -60,15 +59,19 @@ describe("pvecm status", () => {
 
   it.each([
     ["a quorate cluster with all 3 votes", healthy, { from: "pve1", expected: 3, total: 3, quorate: true }],
-    ["a node alone, not quorate, with 1 of 3 votes", pvecmStatus({ quorate: false, total: 1 }), { from: "pve1", expected: 3, total: 1, quorate: false }],
+    [
+      "a node alone, not quorate, with 1 of 3 votes",
+      pvecmStatus({ quorate: false, total: 1 }),
+      { from: "pve1", expected: 3, total: 1, quorate: false },
+    ],
   ])("reads %s", (_, text, votes) => {
     expect(parsePvecmStatus(text, "pve1")).toEqual(votes);
   });
 
   it.each([
-    ["Quorate:", "pvecm status on pve2: no \"Quorate:\" line in its output"],
-    ["Expected votes:", "pvecm status on pve2: no \"Expected votes:\" line in its output"],
-    ["Total votes:", "pvecm status on pve2: no \"Total votes:\" line in its output"],
+    ["Quorate:", 'pvecm status on pve2: no "Quorate:" line in its output'],
+    ["Expected votes:", 'pvecm status on pve2: no "Expected votes:" line in its output'],
+    ["Total votes:", 'pvecm status on pve2: no "Total votes:" line in its output'],
   ])("throws, naming the label, when the %s line is missing", (label, message) => {
     expect(() => parsePvecmStatus(replaceLine(healthy, label, null), "pve2")).toThrow(message);
   });
@@ -129,20 +132,47 @@ describe("apt-get -s dist-upgrade", () => {
   });
 
   it("throws when the summary line is missing (e.g. apt stopped on a lock or a broken source)", () => {
-    const text = "Reading package lists...\nE: The repository 'https://enterprise.proxmox.com/debian/pve bookworm Release' does not have a Release file.\n";
+    const text =
+      "Reading package lists...\nE: The repository 'https://enterprise.proxmox.com/debian/pve bookworm Release' does not have a Release file.\n";
     expect(() => parseAptSimulation(text)).toThrow('apt-get -s dist-upgrade printed no summary line ("N upgraded, N newly installed, …")');
   });
 });
 
 describe("proxmox-boot-tool kernel list", () => {
-  const automatic = ["Manually selected kernels:", "None.", "", "Automatically selected kernels:", "6.5.13-6-pve", "6.8.12-4-pve", "6.8.12-5-pve"];
+  const automatic = [
+    "Manually selected kernels:",
+    "None.",
+    "",
+    "Automatically selected kernels:",
+    "6.5.13-6-pve",
+    "6.8.12-4-pve",
+    "6.8.12-5-pve",
+  ];
 
   it.each([
-    ["no manual kernel and an automatic list", automatic.join("\n"), { kernels: ["6.5.13-6-pve", "6.8.12-4-pve", "6.8.12-5-pve"], pinned: null }],
-    ["a pinned kernel, listed once", [...automatic, "", "Pinned kernel:", "6.8.12-4-pve", ""].join("\n"), { kernels: ["6.5.13-6-pve", "6.8.12-4-pve", "6.8.12-5-pve"], pinned: "6.8.12-4-pve" }],
+    [
+      "no manual kernel and an automatic list",
+      automatic.join("\n"),
+      { kernels: ["6.5.13-6-pve", "6.8.12-4-pve", "6.8.12-5-pve"], pinned: null },
+    ],
+    [
+      "a pinned kernel, listed once",
+      [...automatic, "", "Pinned kernel:", "6.8.12-4-pve", ""].join("\n"),
+      { kernels: ["6.5.13-6-pve", "6.8.12-4-pve", "6.8.12-5-pve"], pinned: "6.8.12-4-pve" },
+    ],
     [
       "a manual kernel and a next-boot pin",
-      ["Manually selected kernels:", "6.2.16-20-pve", "", "Automatically selected kernels:", "6.8.12-4-pve", "", "Kernel pinned on next-boot:", "6.2.16-20-pve", ""].join("\n"),
+      [
+        "Manually selected kernels:",
+        "6.2.16-20-pve",
+        "",
+        "Automatically selected kernels:",
+        "6.8.12-4-pve",
+        "",
+        "Kernel pinned on next-boot:",
+        "6.2.16-20-pve",
+        "",
+      ].join("\n"),
       { kernels: ["6.2.16-20-pve", "6.8.12-4-pve"], pinned: "6.2.16-20-pve" },
     ],
   ])("reads %s", (_, text, expected) => {
@@ -150,8 +180,12 @@ describe("proxmox-boot-tool kernel list", () => {
   });
 
   it("throws on a line in a list that is not a kernel version", () => {
-    const text = [...automatic.slice(0, 5), "grep: /etc/kernel/proxmox-boot-uuids: No such file or directory", ...automatic.slice(5)].join("\n");
-    expect(() => parseKernelList(text)).toThrow('proxmox-boot-tool kernel list: unexpected line "grep: /etc/kernel/proxmox-boot-uuids: No such file or directory"');
+    const text = [...automatic.slice(0, 5), "grep: /etc/kernel/proxmox-boot-uuids: No such file or directory", ...automatic.slice(5)].join(
+      "\n",
+    );
+    expect(() => parseKernelList(text)).toThrow(
+      'proxmox-boot-tool kernel list: unexpected line "grep: /etc/kernel/proxmox-boot-uuids: No such file or directory"',
+    );
   });
 
   it("throws when there is no selected-kernels header", () => {
@@ -160,7 +194,12 @@ describe("proxmox-boot-tool kernel list", () => {
 });
 
 describe("ping", () => {
-  const result = (exitCode: number | null, stdout: string, stderr = "", signal: string | null = null): CommandResult => ({ exitCode, signal, stdout, stderr });
+  const result = (exitCode: number | null, stdout: string, stderr = "", signal: string | null = null): CommandResult => ({
+    exitCode,
+    signal,
+    stdout,
+    stderr,
+  });
   const statistics = (received: 0 | 1, extra = "") =>
     [
       "PING 10.10.0.12 (10.10.0.12) 56(84) bytes of data.",
@@ -176,7 +215,11 @@ describe("ping", () => {
   it.each([
     ["an answer (exit 0)", result(0, statistics(1)), { reachable: true, detail: "answers (1/1 replies)" }],
     ["no answer (exit 1)", result(1, statistics(0)), { reachable: false, detail: "no answer (1 sent, 0 received)" }],
-    ["an ICMP error (exit 1)", result(1, statistics(0, "From 10.10.0.11 icmp_seq=1 Destination Host Unreachable\n")), { reachable: false, detail: "no answer (1 sent, 0 received)" }],
+    [
+      "an ICMP error (exit 1)",
+      result(1, statistics(0, "From 10.10.0.11 icmp_seq=1 Destination Host Unreachable\n")),
+      { reachable: false, detail: "no answer (1 sent, 0 received)" },
+    ],
     [
       "a ping that cannot send (exit 2)",
       result(2, "", "ping: connect: Network is unreachable\n"),
@@ -187,8 +230,16 @@ describe("ping", () => {
   });
 
   it.each([
-    ["ping is not installed (exit 127)", result(127, "", "bash: line 1: ping: command not found\n"), "ping exited 127: bash: line 1: ping: command not found; output not understood"],
-    ["a ping killed by a signal", result(null, "PING 10.10.0.12 (10.10.0.12) 56(84) bytes of data.\n", "", "SIGKILL"), "ping was killed by SIGKILL; output not understood"],
+    [
+      "ping is not installed (exit 127)",
+      result(127, "", "bash: line 1: ping: command not found\n"),
+      "ping exited 127: bash: line 1: ping: command not found; output not understood",
+    ],
+    [
+      "a ping killed by a signal",
+      result(null, "PING 10.10.0.12 (10.10.0.12) 56(84) bytes of data.\n", "", "SIGKILL"),
+      "ping was killed by SIGKILL; output not understood",
+    ],
   ])("throws on %s", (_, run, message) => {
     expect(() => interpretPing(run)).toThrow(message);
   });

@@ -29,7 +29,15 @@ ${extra}`,
 }
 
 const guest = (vmid: number, node: string, gib = 2, type: Guest["type"] = "qemu"): Guest => ({
-  vmid, name: `vm${vmid}`, type, node, status: "running", maxmem: gib * GiB, haState: null, lock: null, template: false,
+  vmid,
+  name: `vm${vmid}`,
+  type,
+  node,
+  status: "running",
+  maxmem: gib * GiB,
+  haState: null,
+  lock: null,
+  template: false,
 });
 const capacity = (used: Record<string, number> = {}): NodeCapacity[] =>
   ["pve1", "pve2", "pve3", "pve4"].map((name) => ({ name, maxmem: 64 * GiB, mem: (used[name] ?? 8) * GiB }));
@@ -52,7 +60,11 @@ describe("placement", () => {
   });
 
   it("otherwise balances by free memory", () => {
-    const { moves } = place({ target: "pve1", guests: [guest(300, "pve1", 8), guest(301, "pve1", 8)], capacity: capacity({ pve2: 10, pve3: 20, pve4: 11 }) });
+    const { moves } = place({
+      target: "pve1",
+      guests: [guest(300, "pve1", 8), guest(301, "pve1", 8)],
+      capacity: capacity({ pve2: 10, pve3: 20, pve4: 11 }),
+    });
     expect(moves.map((m) => m.to)).toEqual(["pve2", "pve4"]);
   });
 
@@ -93,9 +105,19 @@ describe("placement", () => {
     const cfg = config();
     const pinned = (notAllowed: Record<string, string>) => new Map([[300, { localDisks: [], localResources: [], notAllowed, lock: null }]]);
     const input = { config: cfg, capacity: capacity(), target: "pve1", upgraded: [], unavailable: [], guests: [guest(300, "pve1")] };
-    const one = placeGuests({ ...input, constraints: pinned({ pve2: "storage local-zfs not available there", pve3: "storage local-zfs not available there" }) });
+    const one = placeGuests({
+      ...input,
+      constraints: pinned({ pve2: "storage local-zfs not available there", pve3: "storage local-zfs not available there" }),
+    });
     expect(one.moves[0]).toMatchObject({ action: "migrate", to: "pve4", problem: null });
-    const none = placeGuests({ ...input, constraints: pinned({ pve2: "storage local-zfs not available there", pve3: "HA resource vm:101 blocks it (resource-affinity)", pve4: "storage local-zfs not available there" }) });
+    const none = placeGuests({
+      ...input,
+      constraints: pinned({
+        pve2: "storage local-zfs not available there",
+        pve3: "HA resource vm:101 blocks it (resource-affinity)",
+        pve4: "storage local-zfs not available there",
+      }),
+    });
     expect(none.moves[0]!.to).toBeNull();
     expect(none.moves[0]!.problem).toBe(
       "nowhere to put 300 (vm300): PVE allows no other node (pve2: storage local-zfs not available there; pve3: HA resource vm:101 blocks it (resource-affinity); pve4: storage local-zfs not available there)",
@@ -117,7 +139,15 @@ describe("placement", () => {
 
   it("flags a critical guest left to go down with the node", () => {
     const cfg = config("upgrade: { guestOverrides: { 100: leave } }");
-    const { moves } = placeGuests({ config: cfg, capacity: capacity(), target: "pve1", upgraded: [], unavailable: [], guests: [guest(100, "pve1")], constraints: new Map() });
+    const { moves } = placeGuests({
+      config: cfg,
+      capacity: capacity(),
+      target: "pve1",
+      upgraded: [],
+      unavailable: [],
+      guests: [guest(100, "pve1")],
+      constraints: new Map(),
+    });
     expect(moves[0]!.problem).toContain("critical guest of group routers set to leave");
   });
 });
@@ -136,7 +166,14 @@ describe("order", () => {
 });
 
 describe("reboot prediction", () => {
-  const base: NodePackages = { runningKernel: "6.8.12-4-pve", installedKernels: ["6.8.8-4-pve", "6.8.12-4-pve"], pinnedKernel: null, pending: [], rebootRequiredFile: false, pveVersion: "8.2.4" };
+  const base: NodePackages = {
+    runningKernel: "6.8.12-4-pve",
+    installedKernels: ["6.8.8-4-pve", "6.8.12-4-pve"],
+    pinnedKernel: null,
+    pending: [],
+    rebootRequiredFile: false,
+    pveVersion: "8.2.4",
+  };
 
   it("needs a reboot when a newer kernel package is pending", () => {
     const p = predictReboot({ ...base, pending: [{ name: "proxmox-kernel-6.8.12-5-pve-signed", from: null, to: "6.8.12-5" }] });
@@ -156,8 +193,15 @@ describe("reboot prediction", () => {
 
   it("follows a pinned kernel instead of the newest one", () => {
     const newKernel = [{ name: "proxmox-kernel-6.8.12-5-pve-signed", from: null, to: "6.8.12-5" }];
-    expect(predictReboot({ ...base, pinnedKernel: "6.8.12-4-pve", pending: newKernel })).toMatchObject({ needed: false, kernelAfter: "6.8.12-4-pve" });
-    expect(predictReboot({ ...base, pinnedKernel: "6.8.8-4-pve" })).toEqual({ needed: true, reason: "kernel 6.8.8-4-pve is pinned but 6.8.12-4-pve is running", kernelAfter: "6.8.8-4-pve" });
+    expect(predictReboot({ ...base, pinnedKernel: "6.8.12-4-pve", pending: newKernel })).toMatchObject({
+      needed: false,
+      kernelAfter: "6.8.12-4-pve",
+    });
+    expect(predictReboot({ ...base, pinnedKernel: "6.8.8-4-pve" })).toEqual({
+      needed: true,
+      reason: "kernel 6.8.8-4-pve is pinned but 6.8.12-4-pve is running",
+      kernelAfter: "6.8.8-4-pve",
+    });
   });
 
   it("honours /run/reboot-required, and needs none when the newest kernel runs", () => {
@@ -183,12 +227,22 @@ describe("placement agrees with HA's groups and rules", () => {
   });
 
   it("moves it where rollgate likes when the group has nofailback", () => {
-    const { moves } = place({ target: "pve1", guests: [guest(300, "pve1")], ha: groups("pve1:2,pve2:1,pve3:1", true), capacity: capacity({ pve2: 40 }) });
+    const { moves } = place({
+      target: "pve1",
+      guests: [guest(300, "pve1")],
+      ha: groups("pve1:2,pve2:1,pve3:1", true),
+      capacity: capacity({ pve2: 40 }),
+    });
     expect(moves[0]).toMatchObject({ to: "pve3", problem: null });
   });
 
   it("puts it on the node HA prefers next, even with less room elsewhere free", () => {
-    const { moves } = place({ target: "pve1", guests: [guest(300, "pve1")], ha: groups("pve2:2,pve1:1"), capacity: capacity({ pve2: 40 }) });
+    const { moves } = place({
+      target: "pve1",
+      guests: [guest(300, "pve1")],
+      ha: groups("pve2:2,pve1:1"),
+      capacity: capacity({ pve2: 40 }),
+    });
     // pve2 has the highest priority among the nodes left: HA would move it there from anywhere else.
     expect(moves[0]).toMatchObject({ to: "pve2", problem: null });
   });
@@ -203,9 +257,23 @@ describe("placement agrees with HA's groups and rules", () => {
       nodeRules: [],
       affinityRules: [{ name: "rule keep-apart", affinity: "negative", resources: ["vm:300", "vm:301"], disabled: false, errors: [] }],
     };
-    const { moves } = place({ target: "pve1", guests: [guest(300, "pve1"), guest(301, "pve3")], ha: rules, capacity: capacity({ pve2: 60, pve4: 60 }) });
+    const { moves } = place({
+      target: "pve1",
+      guests: [guest(300, "pve1"), guest(301, "pve3")],
+      ha: rules,
+      capacity: capacity({ pve2: 60, pve4: 60 }),
+    });
     expect(moves[0]).toMatchObject({ vmid: 300, to: expect.not.stringMatching(/^pve3$/) });
-    const crowded = place({ target: "pve1", guests: [guest(300, "pve1"), guest(301, "pve2")], ha: { ...rules, nodeRules: [{ name: "rule only-two", nodes: parseNodeList("pve1,pve2"), strict: true, resources: ["vm:300"], disabled: false, errors: [] }] } });
+    const crowded = place({
+      target: "pve1",
+      guests: [guest(300, "pve1"), guest(301, "pve2")],
+      ha: {
+        ...rules,
+        nodeRules: [
+          { name: "rule only-two", nodes: parseNodeList("pve1,pve2"), strict: true, resources: ["vm:300"], disabled: false, errors: [] },
+        ],
+      },
+    });
     expect(crowded.moves[0]!.problem).toBe(
       "nowhere to put 300 (vm300): HA keeps it on pve2 (rule only-two, failback on); HA keeps it apart from vm:301 (negative resource-affinity) on pve2",
     );

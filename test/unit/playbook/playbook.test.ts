@@ -54,9 +54,27 @@ describe("playbooks", () => {
     );
     expect(playbook.node).toEqual([
       { id: "node[0]", kind: "step", step: "evacuate" },
-      { id: "node[1]", kind: "run", command: "systemctl restart celery", on: "node", title: "Restart the workers", timeoutMs: null, unless: null, takesNodeDown: false },
+      {
+        id: "node[1]",
+        kind: "run",
+        command: "systemctl restart celery",
+        on: "node",
+        title: "Restart the workers",
+        timeoutMs: null,
+        unless: null,
+        takesNodeDown: false,
+      },
       { id: "node[2]", kind: "gate", gate: "services", wait: { ms: 300_000 } },
-      { id: "node[3]", kind: "run", command: "./notify-team.sh", on: "local", title: "run: ./notify-team.sh", timeoutMs: 30_000, unless: null, takesNodeDown: false },
+      {
+        id: "node[3]",
+        kind: "run",
+        command: "./notify-team.sh",
+        on: "local",
+        title: "run: ./notify-team.sh",
+        timeoutMs: 30_000,
+        unless: null,
+        takesNodeDown: false,
+      },
     ]);
   });
 
@@ -80,18 +98,32 @@ node:
   });
 
   it.each([
-    ["an unknown step", "node:\n  - step: evacuate\n  - step: reboot-now\n", 'mine.yaml:3:11: node[1].step: expected one of "evacuate", "maintenance-on"'],
+    [
+      "an unknown step",
+      "node:\n  - step: evacuate\n  - step: reboot-now\n",
+      'mine.yaml:3:11: node[1].step: expected one of "evacuate", "maintenance-on"',
+    ],
     ["an unknown gate", "node:\n  - gate: gluster-happy\n", "mine.yaml:2:11: node[0].gate:"],
     ["an unknown key", "node:\n  - step: evacuate\n    force: true\n", "mine.yaml:3:5: node[0].force: unknown key"],
-    ["a bad wait", "node:\n  - gate: services\n    wait: soon\n", "mine.yaml:3:11: node[0].wait: expected a timeout of cluster.yaml (heal, nodeOnline, migrate, apt, reboot) or a duration such as 5m"],
-    ["an entry of no known kind", "node:\n  - frobnicate: 1\n", "mine.yaml:2:5: node[0]: expected a mapping with gate:, gates:, step:, run:"],
+    [
+      "a bad wait",
+      "node:\n  - gate: services\n    wait: soon\n",
+      "mine.yaml:3:11: node[0].wait: expected a timeout of cluster.yaml (heal, nodeOnline, migrate, apt, reboot) or a duration such as 5m",
+    ],
+    [
+      "an entry of no known kind",
+      "node:\n  - frobnicate: 1\n",
+      "mine.yaml:2:5: node[0]: expected a mapping with gate:, gates:, step:, run:",
+    ],
     ["no node steps", "preflight:\n  - gate: quorum\n", "mine.yaml:1:1: node:"],
   ])("refuses %s with its position", (_, text, where) => {
     expect(parseError(text)).toContain(where);
   });
 
   it("refuses a playbook that reboots without waiting for the node to come back", () => {
-    expect(parseError("node:\n  - step: evacuate\n  - step: apt-upgrade\n  - step: reboot-if-needed\n")).toContain("mine.yaml:4:5: node[2]: a playbook that reboots must wait for the node afterwards: add `- step: wait-online` after reboot-if-needed");
+    expect(parseError("node:\n  - step: evacuate\n  - step: apt-upgrade\n  - step: reboot-if-needed\n")).toContain(
+      "mine.yaml:4:5: node[2]: a playbook that reboots must wait for the node afterwards: add `- step: wait-online` after reboot-if-needed",
+    );
   });
 
   it.each([
@@ -130,12 +162,18 @@ node:
   });
 
   it("accepts an order that evacuates, then maintains, reboots, waits and ends maintenance", () => {
-    const ok = parsePlaybook("node:\n  - step: maintenance-on\n  - step: evacuate\n  - step: reboot-if-needed\n  - step: wait-online\n  - step: maintenance-off\n", "mine.yaml", "mine");
+    const ok = parsePlaybook(
+      "node:\n  - step: maintenance-on\n  - step: evacuate\n  - step: reboot-if-needed\n  - step: wait-online\n  - step: maintenance-off\n",
+      "mine.yaml",
+      "mine",
+    );
     expect(ok.node.map((e) => e.id)).toEqual(["node[0]", "node[1]", "node[2]", "node[3]", "node[4]"]);
   });
 
   it("names the file it cannot read", async () => {
-    await expect(loadPlaybook({ kind: "file", path: "/nonexistent/p.yaml" })).rejects.toThrow("cannot read playbook /nonexistent/p.yaml: ENOENT");
+    await expect(loadPlaybook({ kind: "file", path: "/nonexistent/p.yaml" })).rejects.toThrow(
+      "cannot read playbook /nonexistent/p.yaml: ENOENT",
+    );
   });
 });
 

@@ -12,9 +12,12 @@ describe("task exit status", () => {
     expect(taskOutcome(status)).toEqual(outcome);
   });
 
-  it.each(["migration problems", "unexpected status", "WARNINGS: ", "WARNINGS: 2 more", "ok", "job errors"])("%j is a failure, quoted", (status) => {
-    expect(taskOutcome(status)).toEqual({ ok: false, error: status });
-  });
+  it.each(["migration problems", "unexpected status", "WARNINGS: ", "WARNINGS: 2 more", "ok", "job errors"])(
+    "%j is a failure, quoted",
+    (status) => {
+      expect(taskOutcome(status)).toEqual({ ok: false, error: status });
+    },
+  );
 
   it("a task without an exit status has not succeeded", () => {
     expect(taskOutcome(undefined)).toEqual({ ok: false, error: "no exit status" });

@@ -7,7 +7,16 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { RunEvent, RunEventBody } from "../../../src/run/events.js";
-import { CorruptJournalError, currentRunFile, currentRunId, isRunId, Journal, newRunId, readJournal, runFile } from "../../../src/run/journal.js";
+import {
+  CorruptJournalError,
+  currentRunFile,
+  currentRunId,
+  isRunId,
+  Journal,
+  newRunId,
+  readJournal,
+  runFile,
+} from "../../../src/run/journal.js";
 import { ExitCode, UsageError } from "../../../src/util/errors.js";
 import { clearRefusals, refuse } from "../../helpers/fs-refusals.js";
 
@@ -30,10 +39,40 @@ const tmp = () => mkdtemp(path.join(tmpdir(), "rollgate-journal-"));
 const at = (i: number) => new Date(Date.UTC(2026, 10, 22, 23, 0, i)).toISOString();
 const timed = (bodies: RunEventBody[]): RunEvent[] => bodies.map((body, i) => ({ ...body, time: at(i) }));
 
-const start: RunEventBody = { type: "run-start", runId: RUN_ID, cluster: "lab", configFile: "/etc/rollgate/cluster.yaml", playbook: "proxmox-gluster", order: ["pve1", "pve2"], dryRun: false, resumes: null, pid: 42, host: "ops1" };
-const reboot: RunEventBody = { type: "action", node: "pve1", step: "reboot-if-needed", action: "reboot", phase: "before", detail: { node: "pve1", bootIdBefore: "7c1e" } };
-const progress: RunEventBody = { type: "step-progress", node: "pve1", step: "gluster-heal", message: "waiting for gluster-healed: 205 entries pending" };
-const end: RunEventBody = { type: "run-end", outcome: "success", exitCode: 0, message: "upgraded pve1", humanAction: null, maintenanceLeftOn: [] };
+const start: RunEventBody = {
+  type: "run-start",
+  runId: RUN_ID,
+  cluster: "lab",
+  configFile: "/etc/rollgate/cluster.yaml",
+  playbook: "proxmox-gluster",
+  order: ["pve1", "pve2"],
+  dryRun: false,
+  resumes: null,
+  pid: 42,
+  host: "ops1",
+};
+const reboot: RunEventBody = {
+  type: "action",
+  node: "pve1",
+  step: "reboot-if-needed",
+  action: "reboot",
+  phase: "before",
+  detail: { node: "pve1", bootIdBefore: "7c1e" },
+};
+const progress: RunEventBody = {
+  type: "step-progress",
+  node: "pve1",
+  step: "gluster-heal",
+  message: "waiting for gluster-healed: 205 entries pending",
+};
+const end: RunEventBody = {
+  type: "run-end",
+  outcome: "success",
+  exitCode: 0,
+  message: "upgraded pve1",
+  humanAction: null,
+  maintenanceLeftOn: [],
+};
 
 /** What readJournal threw, checked to be a CorruptJournalError (exit 2). */
 async function corruption(file: string): Promise<string> {
@@ -54,7 +93,9 @@ async function journalOf(bodies: RunEventBody[]): Promise<{ dir: string; file: s
 
 describe("run ids", () => {
   it("are UTC timestamps with a random suffix, sort by time, and cannot name a path", () => {
-    const ids = [new Date("2026-11-22T23:00:00Z"), new Date("2026-11-22T23:00:01.999Z"), new Date("2027-01-01T00:00:00Z")].map((d) => newRunId(d));
+    const ids = [new Date("2026-11-22T23:00:00Z"), new Date("2026-11-22T23:00:01.999Z"), new Date("2027-01-01T00:00:00Z")].map((d) =>
+      newRunId(d),
+    );
     expect(ids[0]).toMatch(/^20261122T230000Z-[0-9a-f]{4}$/);
     expect(ids.every(isRunId)).toBe(true);
     expect([...ids].reverse().sort()).toEqual(ids);
@@ -92,10 +133,14 @@ describe("Journal", () => {
     await writeFile(path.join(dir, "runs"), "");
     const runsAFile = await Journal.create(dir, RUN_ID).catch((e: unknown) => e);
     expect(runsAFile).toBeInstanceOf(UsageError);
-    expect((runsAFile as Error).message).toMatch(new RegExp(`^cannot create the journal ${runFile(dir, RUN_ID)}: EEXIST: .*'${path.join(dir, "runs")}'$`));
+    expect((runsAFile as Error).message).toMatch(
+      new RegExp(`^cannot create the journal ${runFile(dir, RUN_ID)}: EEXIST: .*'${path.join(dir, "runs")}'$`),
+    );
     const other = await tmp();
     await mkdir(path.join(other, "current"));
-    await expect(Journal.create(other, RUN_ID)).rejects.toThrow(new UsageError(`cannot replace ${path.join(other, "current")}: it is a directory (EISDIR); move it out of the way`));
+    await expect(Journal.create(other, RUN_ID)).rejects.toThrow(
+      new UsageError(`cannot replace ${path.join(other, "current")}: it is a directory (EISDIR); move it out of the way`),
+    );
     expect(await readdir(other)).toEqual(["current", "runs"]);
   });
 
@@ -105,7 +150,13 @@ describe("Journal", () => {
   });
 
   it("reads back exactly what it appended, one JSON line per event", async () => {
-    const output: RunEventBody = { type: "step-output", node: "pve1", step: "apt-upgrade", stream: "stdout", text: "Setting up pve-manager (8.3.2) …\n\ttabs and \"quotes\"\n" };
+    const output: RunEventBody = {
+      type: "step-output",
+      node: "pve1",
+      step: "apt-upgrade",
+      stream: "stdout",
+      text: 'Setting up pve-manager (8.3.2) …\n\ttabs and "quotes"\n',
+    };
     const { file, events } = await journalOf([start, reboot, output, progress, end]);
     expect(readFileSync(file, "utf8").split("\n")).toHaveLength(events.length + 1);
     expect(await readJournal(file)).toEqual({ events, truncated: false });
@@ -170,11 +221,27 @@ describe("readJournal", () => {
     ["no time", { ...progress }, 'a step-progress record needs "time" (a string)'],
     ["a node that is a number", { ...progress, node: 3, time: at(1) }, 'a step-progress record needs "node" (a string or null)'],
     ["no step", { ...progress, step: undefined, time: at(1) }, 'a step-progress record needs "step" (a string)'],
-    ["a node-start for no node", { type: "node-start", node: null, index: 1, total: 2, time: at(1) }, 'a node-start record needs "node" (a string)'],
-    ["a step-end of no known status", { type: "step-end", node: "pve1", step: "apt-upgrade", status: "meh", message: "", time: at(1) }, 'a step-end record needs "status" (one of ok, skipped, failed, refused, interrupted)'],
-    ["a node-end without status", { type: "node-end", node: "pve1", message: "", time: at(1) }, 'a node-end record needs "status" (one of done, skipped, failed, refused, interrupted)'],
+    [
+      "a node-start for no node",
+      { type: "node-start", node: null, index: 1, total: 2, time: at(1) },
+      'a node-start record needs "node" (a string)',
+    ],
+    [
+      "a step-end of no known status",
+      { type: "step-end", node: "pve1", step: "apt-upgrade", status: "meh", message: "", time: at(1) },
+      'a step-end record needs "status" (one of ok, skipped, failed, refused, interrupted)',
+    ],
+    [
+      "a node-end without status",
+      { type: "node-end", node: "pve1", message: "", time: at(1) },
+      'a node-end record needs "status" (one of done, skipped, failed, refused, interrupted)',
+    ],
     ["an action without detail", { ...reboot, detail: undefined, time: at(1) }, 'an action record needs "detail" (an object)'],
-    ["an action neither before nor after", { ...reboot, phase: "during", time: at(1) }, 'an action record needs "phase" (one of before, after)'],
+    [
+      "an action neither before nor after",
+      { ...reboot, phase: "during", time: at(1) },
+      'an action record needs "phase" (one of before, after)',
+    ],
     ["no type", { time: at(1) }, 'it has no "type"'],
     ["a list", [], "it is not a JSON object"],
   ])("refuses a later record with %s", async (_, record, problem) => {
@@ -255,7 +322,9 @@ describe("Journal.open (upgrade --resume)", () => {
   });
 
   it("refuses a run that has no journal", async () => {
-    await expect(Journal.open(await tmp(), RUN_ID)).rejects.toThrow(/cannot continue run 20261122T230000Z-abcd: its journal .* does not exist/);
+    await expect(Journal.open(await tmp(), RUN_ID)).rejects.toThrow(
+      /cannot continue run 20261122T230000Z-abcd: its journal .* does not exist/,
+    );
   });
 });
 

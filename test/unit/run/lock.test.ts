@@ -67,7 +67,13 @@ describe("acquireLock", () => {
     const lock = await acquireLock(dir, holder("run-a"), STARTED);
     expect((await stat(dir)).mode & 0o777).toBe(0o700);
     expect((await stat(lockFile(dir))).mode & 0o777).toBe(0o600);
-    expect(await lockContents(dir)).toEqual({ pid: process.pid, host, runId: "run-a", startedAt: "2026-11-22T23:00:00.000Z", command: "upgrade" });
+    expect(await lockContents(dir)).toEqual({
+      pid: process.pid,
+      host,
+      runId: "run-a",
+      startedAt: "2026-11-22T23:00:00.000Z",
+      command: "upgrade",
+    });
     expect(lock.info).toEqual(await lockContents(dir));
     expect(await readdir(dir)).toEqual(["lock"]);
     expect(await inspectLock(dir)).toEqual({ kind: "live", info: lock.info });
@@ -77,7 +83,9 @@ describe("acquireLock", () => {
     const dir = await tmp();
     const first = await acquireLock(dir, holder("run-a"), STARTED);
     const error = await lockedErrorOf(acquireLock(dir, holder("run-b")));
-    expect(error.message).toContain(`another run holds the lock: PID ${process.pid} on ${host} since 2026-11-22T23:00:00.000Z (run run-a, rollgate upgrade)`);
+    expect(error.message).toContain(
+      `another run holds the lock: PID ${process.pid} on ${host} since 2026-11-22T23:00:00.000Z (run run-a, rollgate upgrade)`,
+    );
     expect(error.message).toContain("`rollgate status`");
     expect((await lockContents(dir)).runId).toBe("run-a");
     await first.release();
@@ -92,7 +100,9 @@ describe("acquireLock", () => {
     const before = await readFile(lockFile(dir), "utf8");
     const error = await lockedErrorOf(acquireLock(dir, holder("run-new")));
     expect(error.message).toMatch(/STALE/);
-    expect(error.message).toContain(`PID ${pid} on ${host} took it for run run-dead (rollgate upgrade) at 2026-11-22T23:00:00.000Z, and that process is gone`);
+    expect(error.message).toContain(
+      `PID ${pid} on ${host} took it for run run-dead (rollgate upgrade) at 2026-11-22T23:00:00.000Z, and that process is gone`,
+    );
     expect(error.message).toContain("check `rollgate status` and the cluster first");
     expect(error.message).toContain(`\`rollgate upgrade --break-stale-lock\` (or remove ${lockFile(dir)})`);
     expect(await readFile(lockFile(dir), "utf8")).toBe(before);
@@ -111,7 +121,11 @@ describe("acquireLock", () => {
   it.each([
     ["not JSON", "pid=4242", "it is garbled: it is not JSON"],
     ["empty", "", "it is garbled: it is empty"],
-    ["a lock without a valid pid", JSON.stringify({ pid: -1, host, runId: "r", startedAt: "t", command: "upgrade" }), "it is garbled: it has no valid pid"],
+    [
+      "a lock without a valid pid",
+      JSON.stringify({ pid: -1, host, runId: "r", startedAt: "t", command: "upgrade" }),
+      "it is garbled: it has no valid pid",
+    ],
   ])("says so when the lock is %s, naming the file", async (_, text, problem) => {
     const dir = await tmp();
     await writeFile(lockFile(dir), text);
@@ -174,9 +188,15 @@ describe("a journal directory that cannot be one (exit 2, naming it and why; not
 
   it("a regular file, /dev/null, or a path under a file", async () => {
     const { file, under } = await aFile();
-    expect(await usageErrorOf(acquireLock(file, holder("run-a")))).toBe(`the journal directory ${file} is a file, not a directory; ${notADirectory}`);
-    expect(await usageErrorOf(acquireLock("/dev/null", holder("run-a")))).toBe(`the journal directory /dev/null is a device, not a directory; ${notADirectory}`);
-    expect(await usageErrorOf(acquireLock(under, holder("run-a")))).toBe(`the journal directory ${under} cannot be used: a parent in the path is not a directory (ENOTDIR); ${notADirectory}`);
+    expect(await usageErrorOf(acquireLock(file, holder("run-a")))).toBe(
+      `the journal directory ${file} is a file, not a directory; ${notADirectory}`,
+    );
+    expect(await usageErrorOf(acquireLock("/dev/null", holder("run-a")))).toBe(
+      `the journal directory /dev/null is a device, not a directory; ${notADirectory}`,
+    );
+    expect(await usageErrorOf(acquireLock(under, holder("run-a")))).toBe(
+      `the journal directory ${under} cannot be used: a parent in the path is not a directory (ENOTDIR); ${notADirectory}`,
+    );
     expect(await readFile(file, "utf8")).toBe("not a directory\n");
   });
 
@@ -191,13 +211,17 @@ describe("a journal directory that cannot be one (exit 2, naming it and why; not
     expect(await readdir(dir)).toEqual([]);
     const missing = path.join(dir, "journal");
     refuse("mkdir", missing);
-    expect(await usageErrorOf(acquireLock(missing, holder("run-a")))).toMatch(new RegExp(`^the journal directory ${missing} cannot be created: permission denied \\(EACCES\\); the journal is private`));
+    expect(await usageErrorOf(acquireLock(missing, holder("run-a")))).toMatch(
+      new RegExp(`^the journal directory ${missing} cannot be created: permission denied \\(EACCES\\); the journal is private`),
+    );
   });
 
   it("a lock that cannot be written", async () => {
     const dir = await tmp();
     refuse("writeFile", `${lockFile(dir)}.`);
-    expect(await usageErrorOf(acquireLock(dir, holder("run-a")))).toBe(`cannot write the lock ${lockFile(dir)}: permission denied (EACCES)`);
+    expect(await usageErrorOf(acquireLock(dir, holder("run-a")))).toBe(
+      `cannot write the lock ${lockFile(dir)}: permission denied (EACCES)`,
+    );
     expect(await readdir(dir)).toEqual([]);
   });
 
@@ -205,7 +229,9 @@ describe("a journal directory that cannot be one (exit 2, naming it and why; not
     const dir = await tmp();
     await writeLock(dir, {});
     refuse("readFile", lockFile(dir));
-    expect((await lockedErrorOf(acquireLock(dir, holder("run-new")))).message).toContain(`the lock ${lockFile(dir)} exists but it cannot be read: permission denied (EACCES)`);
+    expect((await lockedErrorOf(acquireLock(dir, holder("run-new")))).message).toContain(
+      `the lock ${lockFile(dir)} exists but it cannot be read: permission denied (EACCES)`,
+    );
   });
 
   it("--break-stale-lock and status's look at the lock say the same, instead of calling it held", async () => {

@@ -30,8 +30,18 @@ async function journalWith(events: RunEvent[]): Promise<string> {
   return dir;
 }
 
-const readable = (events: RunEvent[]): RecordedRun => ({ kind: "readable", runId: RUN_ID, file: `/j/runs/${RUN_ID}.jsonl`, journal: { events, truncated: false } });
-const unreadable: UnreadableRun = { kind: "unreadable", runId: RUN_ID, problem: `/j/runs/${RUN_ID}.jsonl:2: not a journal record: "garbage"; it is not JSON`, nothingRecorded: false };
+const readable = (events: RunEvent[]): RecordedRun => ({
+  kind: "readable",
+  runId: RUN_ID,
+  file: `/j/runs/${RUN_ID}.jsonl`,
+  journal: { events, truncated: false },
+});
+const unreadable: UnreadableRun = {
+  kind: "unreadable",
+  runId: RUN_ID,
+  problem: `/j/runs/${RUN_ID}.jsonl:2: not a journal record: "garbage"; it is not JSON`,
+  nothingRecorded: false,
+};
 /** A run stopped on SIGTERM while working on pve1. */
 const interrupted = failedRun().map((e) => (e.type === "run-end" ? { ...e, outcome: "interrupted" as const, exitCode: 6 } : e));
 
@@ -71,9 +81,19 @@ describe("readRun", () => {
   it("a run file or current this user may not read: unreadable, naming it", async () => {
     const dir = await journalWith(successfulRun());
     refuse("readFile", runFile(dir, RUN_ID));
-    expect(await readRun(dir)).toEqual({ kind: "unreadable", runId: RUN_ID, problem: `cannot read ${runFile(dir, RUN_ID)}: permission denied (EACCES)`, nothingRecorded: false });
+    expect(await readRun(dir)).toEqual({
+      kind: "unreadable",
+      runId: RUN_ID,
+      problem: `cannot read ${runFile(dir, RUN_ID)}: permission denied (EACCES)`,
+      nothingRecorded: false,
+    });
     refuse("readFile", currentFile(dir));
-    expect(await readRun(dir)).toEqual({ kind: "unreadable", runId: null, problem: `cannot read ${currentFile(dir)}: permission denied (EACCES)`, nothingRecorded: false });
+    expect(await readRun(dir)).toEqual({
+      kind: "unreadable",
+      runId: null,
+      problem: `cannot read ${currentFile(dir)}: permission denied (EACCES)`,
+      nothingRecorded: false,
+    });
   });
 
   it("tells a run file with nothing recorded yet (its run may be starting) from other damage", async () => {
@@ -149,7 +169,6 @@ describe("judgeLastRun", () => {
     );
   });
 
-
   it("refuses a journal that cannot be read, naming it, saying it cannot tell what that run did, and pointing to --fresh", () => {
     const plain = thrown(() => judgeLastRun(unreadable, "upgrade"));
     expect(plain).toBeInstanceOf(CorruptJournalError);
@@ -185,6 +204,8 @@ describe("nextRun", () => {
     await expect(nextRun(dir, "upgrade")).rejects.toThrow(/^an earlier run \(20261122T225000Z-3fa2\) did not finish/);
     const broken = await tmp();
     await brokenJournals[0]!.make(broken);
-    await expect(nextRun(broken, "upgrade")).rejects.toThrow(new RegExp(`^the last run's journal cannot be read: ${runFile(broken, BROKEN_RUN_ID)} is empty`));
+    await expect(nextRun(broken, "upgrade")).rejects.toThrow(
+      new RegExp(`^the last run's journal cannot be read: ${runFile(broken, BROKEN_RUN_ID)} is empty`),
+    );
   });
 });

@@ -13,8 +13,12 @@ describe("the run's summary", () => {
   });
 
   it("says no node needed an upgrade only when every node was found up to date", () => {
-    expect(describeRun(facts({ upToDate: order, ending: { outcome: "success", order } }))).toBe("no node needed an upgrade: pve3, pve1, pve2 are up to date");
-    expect(describeRun(facts({ upgraded: ["pve3"], upToDate: ["pve1", "pve2"], ending: { outcome: "success", order } }))).toBe("upgraded pve3; pve1, pve2 already up to date");
+    expect(describeRun(facts({ upToDate: order, ending: { outcome: "success", order } }))).toBe(
+      "no node needed an upgrade: pve3, pve1, pve2 are up to date",
+    );
+    expect(describeRun(facts({ upgraded: ["pve3"], upToDate: ["pve1", "pve2"], ending: { outcome: "success", order } }))).toBe(
+      "upgraded pve3; pve1, pve2 already up to date",
+    );
   });
 
   it("a refusal before any node says so, and that nothing was upgraded", () => {
@@ -24,7 +28,9 @@ describe("the run's summary", () => {
   });
 
   it("a failure names the node and step where it stopped, what was done and what is left", () => {
-    const text = describeRun(facts({ upgraded: ["pve3"], lastStep: { node: "pve1", step: "gluster-heal" }, ending: { outcome: "failed", order } }));
+    const text = describeRun(
+      facts({ upgraded: ["pve3"], lastStep: { node: "pve1", step: "gluster-heal" }, ending: { outcome: "failed", order } }),
+    );
     expect(text).toBe("failed on pve1 at gluster-heal; upgraded pve3; left to upgrade: pve1, pve2");
   });
 

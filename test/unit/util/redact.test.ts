@@ -20,7 +20,11 @@ describe("redactorOf", () => {
   it("redacts every string of an event or a body, keys and nested values included", () => {
     const redactor = redactorOf([SECRET]);
     const event = { type: "action", detail: { command: `cat ${SECRET}`, [SECRET]: [1, `x${SECRET}`, null] }, ok: false };
-    expect(redactor.data(event)).toEqual({ type: "action", detail: { command: "cat [redacted]", "[redacted]": [1, "x[redacted]", null] }, ok: false });
+    expect(redactor.data(event)).toEqual({
+      type: "action",
+      detail: { command: "cat [redacted]", "[redacted]": [1, "x[redacted]", null] },
+      ok: false,
+    });
     expect(event.detail.command).toBe(`cat ${SECRET}`);
   });
 });

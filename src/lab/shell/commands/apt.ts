@@ -22,7 +22,14 @@ function planLines(pending: PackageUpgrade[]): string[] {
   const upgraded = pending.filter((p) => p.from !== null);
   const lines = ["Reading package lists...", "Building dependency tree...", "Reading state information...", "Calculating upgrade..."];
   if (fresh.length > 0) lines.push("The following NEW packages will be installed:", `  ${fresh.map((p) => p.name).join(" ")}`);
-  if (upgraded.length > 0) lines.push("The following packages will be upgraded:", `  ${upgraded.map((p) => p.name).sort().join(" ")}`);
+  if (upgraded.length > 0)
+    lines.push(
+      "The following packages will be upgraded:",
+      `  ${upgraded
+        .map((p) => p.name)
+        .sort()
+        .join(" ")}`,
+    );
   lines.push(`${upgraded.length} upgraded, ${fresh.length} newly installed, 0 to remove and 0 not upgraded.`);
   return lines;
 }
@@ -53,7 +60,13 @@ async function update(ctx: CommandContext): Promise<number> {
   // apt-private/acqprogress.cc Fail: "Err:N DESCRIPTION" and the error text indented by two
   // spaces; methods/connect.cc appends "[IP: ADDRESS PORT]".
   const ip = `[IP: ${enterpriseIp[suite]} 443]`;
-  await printLines(ctx, [...lines, `Err:5 https://enterprise.proxmox.com/debian/pve ${suite} InRelease`, `  401  Unauthorized ${ip}`, "Fetched 2,768 B in 1s (3,512 B/s)", "Reading package lists..."]);
+  await printLines(ctx, [
+    ...lines,
+    `Err:5 https://enterprise.proxmox.com/debian/pve ${suite} InRelease`,
+    `  401  Unauthorized ${ip}`,
+    "Fetched 2,768 B in 1s (3,512 B/s)",
+    "Reading package lists...",
+  ]);
   // apt-pkg/acquire-item.cc: an InRelease that fails with an HTTP error does not fall back to
   // Release: "Failed to fetch URI  ERROR", then MessageInsecureRepository's error and notices;
   // apt-get exits 100. The cached lists stay, so a simulation still sees the pending packages.
@@ -76,7 +89,9 @@ async function distUpgrade(ctx: CommandContext, assumeYes: boolean, simulate: bo
     return 100;
   }
   if (node.dpkgBusy && !simulate) {
-    ctx.out.stderr("E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 31337 (apt-get)\nN: Be aware that removing the lock file is not a solution and may break your system.\nE: Unable to acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend), is another process using it?\n");
+    ctx.out.stderr(
+      "E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 31337 (apt-get)\nN: Be aware that removing the lock file is not a solution and may break your system.\nE: Unable to acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend), is another process using it?\n",
+    );
     return 100;
   }
   const pending = [...node.pending];
@@ -88,7 +103,9 @@ async function distUpgrade(ctx: CommandContext, assumeYes: boolean, simulate: bo
   if (pending.length === 0) return 0;
   if (!assumeYes) {
     // Without a terminal apt cannot ask, so it aborts (what a cron job without -y gets).
-    await ctx.out.stdout("Need to get 112 MB of archives.\nAfter this operation, 541 MB of additional disk space will be used.\nDo you want to continue? [Y/n] Abort.\n");
+    await ctx.out.stdout(
+      "Need to get 112 MB of archives.\nAfter this operation, 541 MB of additional disk space will be used.\nDo you want to continue? [Y/n] Abort.\n",
+    );
     return 1;
   }
   ctx.cluster.beginDistUpgrade(ctx.node, ctx.source);
@@ -99,7 +116,9 @@ async function distUpgrade(ctx: CommandContext, assumeYes: boolean, simulate: bo
   try {
     for (const [i, p] of pending.entries()) {
       await modelDelay(ctx, step);
-      await printLines(ctx, [`Get:${i + 1} http://download.proxmox.com/debian/pve ${suite}/pve-no-subscription amd64 ${p.name} ${arch(p)} ${p.to} [4,096 kB]`]);
+      await printLines(ctx, [
+        `Get:${i + 1} http://download.proxmox.com/debian/pve ${suite}/pve-no-subscription amd64 ${p.name} ${arch(p)} ${p.to} [4,096 kB]`,
+      ]);
     }
     await printLines(ctx, ["Fetched 112 MB in 4s (28.0 MB/s)", "(Reading database ... 71234 files and directories currently installed.)"]);
     for (const [i, p] of pending.entries()) {
@@ -109,7 +128,10 @@ async function distUpgrade(ctx: CommandContext, assumeYes: boolean, simulate: bo
         return 255;
       }
       await modelDelay(ctx, step);
-      await printLines(ctx, [`Preparing to unpack .../${p.name}_${p.to}_${arch(p)}.deb ...`, `Unpacking ${p.name} (${p.to})${p.from ? ` over (${p.from})` : ""} ...`]);
+      await printLines(ctx, [
+        `Preparing to unpack .../${p.name}_${p.to}_${arch(p)}.deb ...`,
+        `Unpacking ${p.name} (${p.to})${p.from ? ` over (${p.from})` : ""} ...`,
+      ]);
     }
   } catch (error) {
     // The client went away mid-install: dpkg is left half-done, as on a real node.
@@ -117,7 +139,11 @@ async function distUpgrade(ctx: CommandContext, assumeYes: boolean, simulate: bo
     throw error;
   }
   const manager = pending.find((p) => p.name === "pve-manager")?.to ?? node.pveVersion;
-  await printLines(ctx, [...pending.map((p) => `Setting up ${p.name} (${p.to}) ...`), `Processing triggers for man-db (${ctx.cluster.profile.manDb}) ...`, `Processing triggers for pve-manager (${manager}) ...`]);
+  await printLines(ctx, [
+    ...pending.map((p) => `Setting up ${p.name} (${p.to}) ...`),
+    `Processing triggers for man-db (${ctx.cluster.profile.manDb}) ...`,
+    `Processing triggers for pve-manager (${manager}) ...`,
+  ]);
   ctx.cluster.finishDistUpgrade(ctx.node);
   return 0;
 }

@@ -21,7 +21,10 @@ export const haManager: LabCommand = async (ctx, args) => {
   }
   if (args[0] === "status" && args.length === 1) {
     // pve-ha-manager src/PVE/CLI/ha_manager.pm status: "TYPE STATUS" for each entry of the Status API.
-    await printLines(ctx, statusCurrent(cluster, ctx.node).map((e) => `${String(e["type"])} ${String(e["status"])}`));
+    await printLines(
+      ctx,
+      statusCurrent(cluster, ctx.node).map((e) => `${String(e["type"])} ${String(e["status"])}`),
+    );
     return 0;
   }
   ctx.out.stderr(`ERROR: unknown command 'ha-manager ${args.join(" ")}'\n`);
@@ -82,8 +85,9 @@ export const qm: LabCommand = async (ctx, args) => {
     const guests = [...cluster.guests.values()].filter((g) => g.node === ctx.node && g.spec.type === "qemu");
     await printLines(ctx, [
       "      VMID NAME                 STATUS     MEM(MB)    BOOTDISK(GB) PID       ",
-      ...guests.map((g) =>
-        `${String(g.spec.vmid).padStart(10)} ${g.spec.name.padEnd(20)} ${g.status.padEnd(10)} ${String(g.spec.memoryBytes / 2 ** 20).padEnd(10)} ${"32.00".padStart(12)} ${String(g.status === "running" ? 1000 + g.spec.vmid : 0).padEnd(10)}`,
+      ...guests.map(
+        (g) =>
+          `${String(g.spec.vmid).padStart(10)} ${g.spec.name.padEnd(20)} ${g.status.padEnd(10)} ${String(g.spec.memoryBytes / 2 ** 20).padEnd(10)} ${"32.00".padStart(12)} ${String(g.status === "running" ? 1000 + g.spec.vmid : 0).padEnd(10)}`,
       ),
     ]);
     return 0;
@@ -128,7 +132,8 @@ export const ping: LabCommand = async (ctx, args) => {
     ctx.out.stderr("ping: connect: Network is unreachable\n");
     return 2;
   }
-  const answers = target !== undefined && (viaPrivate ? cluster.privateReachable(ctx.node, target.spec.name) : cluster.isUp(target.spec.name));
+  const answers =
+    target !== undefined && (viaPrivate ? cluster.privateReachable(ctx.node, target.spec.name) : cluster.isUp(target.spec.name));
   const lines = [`PING ${address} (${address}) 56(84) bytes of data.`];
   if (answers) {
     for (let seq = 1; seq <= count; seq++) lines.push(`64 bytes from ${address}: icmp_seq=${seq} ttl=64 time=0.0${40 + seq} ms`);
@@ -136,7 +141,9 @@ export const ping: LabCommand = async (ctx, args) => {
     await modelDelay(ctx, waitSeconds * 1000 * count);
   }
   lines.push("", `--- ${address} ping statistics ---`);
-  lines.push(`${count} packets transmitted, ${answers ? count : 0} received, ${answers ? 0 : 100}% packet loss, time ${(count - 1) * 1000}ms`);
+  lines.push(
+    `${count} packets transmitted, ${answers ? count : 0} received, ${answers ? 0 : 100}% packet loss, time ${(count - 1) * 1000}ms`,
+  );
   if (answers) lines.push("rtt min/avg/max/mdev = 0.041/0.045/0.049/0.003 ms");
   else lines.push("");
   await printLines(ctx, lines);

@@ -150,7 +150,8 @@ export const touch: LabCommand = async (ctx, args) => {
   let status = 0;
   for (const file of files) {
     const kind = fs.stat(file)?.kind;
-    const openErrno = noCreate || kind === "file" ? null : kind === "dir" ? "EISDIR" : change(ctx, "create", file, () => fs.create(ctx.node, file));
+    const openErrno =
+      noCreate || kind === "file" ? null : kind === "dir" ? "EISDIR" : change(ctx, "create", file, () => fs.create(ctx.node, file));
     const mtime = date === undefined ? fs.wallClockSeconds() : Number(date.slice(1));
     const utimeErrno = change(ctx, "utime", file, () => fs.utime(ctx.node, file, mtime));
     if (utimeErrno === null) continue;
@@ -204,7 +205,8 @@ export const dd: LabCommand = async (ctx, args) => {
     operands.set(m[1]!, m[2]!);
   }
   const file = operands.get("of");
-  if (operands.size !== 2 || file === undefined || operands.get("status") !== "none") return notModelled(ctx, "dd", "'dd of=FILE status=none'");
+  if (operands.size !== 2 || file === undefined || operands.get("status") !== "none")
+    return notModelled(ctx, "dd", "'dd of=FILE status=none'");
   if (!pmxcfsPaths(ctx, "dd", [file])) return 1;
   const fs = ctx.cluster.pmxcfs;
   const openErrno = change(ctx, "truncate", file, () => fs.truncate(ctx.node, file));

@@ -23,7 +23,12 @@ interface Filesystem {
 function glusterFstab(cluster: LabCluster): Filesystem | null {
   if (cluster.topology.release === "8.4") return null;
   const { source, backups } = cluster.mountSpec();
-  const options = ["defaults", "_netdev", ...(backups.length > 0 ? [`backup-volfile-servers=${backups.join(":")}`] : []), "x-systemd.requires=glusterd.service"];
+  const options = [
+    "defaults",
+    "_netdev",
+    ...(backups.length > 0 ? [`backup-volfile-servers=${backups.join(":")}`] : []),
+    "x-systemd.requires=glusterd.service",
+  ];
   return { target: `/mnt/pve/${cluster.volume.name}`, source, fstype: "glusterfs", options: options.join(",") };
 }
 
@@ -46,7 +51,11 @@ function fstabEntries(cluster: LabCluster, node: string): Filesystem[] {
 
 export function fstab(cluster: LabCluster, node: string): string {
   const pass = (fs: Filesystem) => (fs.target === "/" ? 1 : fs.target === "/boot/efi" ? 1 : 0);
-  return ["# <file system> <mount point> <type> <options> <dump> <pass>", ...fstabEntries(cluster, node).map((fs) => `${fs.source} ${fs.target} ${fs.fstype} ${fs.options} 0 ${pass(fs)}`), ""].join("\n");
+  return [
+    "# <file system> <mount point> <type> <options> <dump> <pass>",
+    ...fstabEntries(cluster, node).map((fs) => `${fs.source} ${fs.target} ${fs.fstype} ${fs.options} 0 ${pass(fs)}`),
+    "",
+  ].join("\n");
 }
 
 /**
@@ -57,10 +66,21 @@ export function fstab(cluster: LabCluster, node: string): string {
 function kernelMounts(cluster: LabCluster, node: string): Filesystem[] {
   const mounts: Filesystem[] = [
     { target: "/", source: "/dev/mapper/pve-root", fstype: "ext4", options: "rw,relatime,errors=remount-ro" },
-    { target: "/etc/pve", source: "/dev/fuse", fstype: "fuse", options: "rw,nosuid,nodev,relatime,user_id=0,group_id=0,default_permissions,allow_other" },
+    {
+      target: "/etc/pve",
+      source: "/dev/fuse",
+      fstype: "fuse",
+      options: "rw,nosuid,nodev,relatime,user_id=0,group_id=0,default_permissions,allow_other",
+    },
   ];
   const gluster = cluster.node(node).glusterMount;
-  if (gluster) mounts.push({ target: `/mnt/pve/${cluster.volume.name}`, source: gluster.source, fstype: "fuse.glusterfs", options: "rw,relatime,user_id=0,group_id=0,default_permissions,allow_other,max_read=131072" });
+  if (gluster)
+    mounts.push({
+      target: `/mnt/pve/${cluster.volume.name}`,
+      source: gluster.source,
+      fstype: "fuse.glusterfs",
+      options: "rw,relatime,user_id=0,group_id=0,default_permissions,allow_other,max_read=131072",
+    });
   return mounts;
 }
 
@@ -70,7 +90,10 @@ function kernelMounts(cluster: LabCluster, node: string): Filesystem[] {
  */
 function scolsJson(rows: Filesystem[]): string {
   const value = (v: string) => (v === "" ? "null" : JSON.stringify(v));
-  const objects = rows.map((r) => `      {\n${(["target", "source", "fstype", "options"] as const).map((k) => `         "${k}": ${value(r[k])}`).join(",\n")}\n      }`);
+  const objects = rows.map(
+    (r) =>
+      `      {\n${(["target", "source", "fstype", "options"] as const).map((k) => `         "${k}": ${value(r[k])}`).join(",\n")}\n      }`,
+  );
   return `{\n   "filesystems": [\n${objects.join(",")}\n   ]\n}\n`;
 }
 

@@ -20,7 +20,9 @@ export const uname: LabCommand = async (ctx, args) => {
     return 0;
   }
   if (args.length === 1 && args[0] === "-a") {
-    await printLines(ctx, [`Linux ${ctx.node} ${node.runningKernel} ${kernelVersionString(ctx.cluster.profile, node.runningKernel)} x86_64 GNU/Linux`]);
+    await printLines(ctx, [
+      `Linux ${ctx.node} ${node.runningKernel} ${kernelVersionString(ctx.cluster.profile, node.runningKernel)} x86_64 GNU/Linux`,
+    ]);
     return 0;
   }
   ctx.out.stderr(`uname: invalid option -- '${(args[0] ?? "").replace(/^-+/, "")}'\nTry 'uname --help' for more information.\n`);
@@ -34,7 +36,9 @@ export const pveversion: LabCommand = async (ctx, args) => {
     return 255;
   }
   const node = ctx.cluster.node(ctx.node);
-  await printLines(ctx, [`pve-manager/${node.pveVersion}/${ctx.cluster.profile.repoid[node.pveVersion] ?? "0000000000000000"} (running kernel: ${node.runningKernel})`]);
+  await printLines(ctx, [
+    `pve-manager/${node.pveVersion}/${ctx.cluster.profile.repoid[node.pveVersion] ?? "0000000000000000"} (running kernel: ${node.runningKernel})`,
+  ]);
   return 0;
 };
 
