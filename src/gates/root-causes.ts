@@ -9,7 +9,7 @@ import type { Verdict } from "./types.js";
 
 /** An SSH error that says the node could not be reached at all, not that a command failed. */
 const CONNECTION_ERROR =
-  /ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EHOSTDOWN|cannot connect|timed out while connecting|connection timed out/i;
+  /no SSH answer|ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EHOSTDOWN|cannot connect|timed out while connecting|connection timed out/i;
 
 /** What a reason says when it only follows from its node being unreachable. */
 const CONSEQUENCE =
@@ -85,7 +85,7 @@ export function rootCausesFirst(config: Config, state: ClusterState, verdicts: V
       causes.push(
         said.has(node)
           ? `${node}: unreachable (see above)`
-          : `${node}: unreachable (powered off or network down): SSH ${error}; corosync does not see it`,
+          : `${node}: unreachable (powered off or network down): ${/SSH/.test(error) ? error : `SSH: ${error}`}; corosync does not see it`,
       );
       said.add(node);
       reasons = kept;

@@ -1,5 +1,6 @@
 // Probes rollgate runs from where it runs: a TCP connect, an HTTP GET. Effects, kept apart.
 
+import { formatDuration } from "../config/duration.js";
 import net from "node:net";
 
 export interface Probes {
@@ -18,7 +19,7 @@ export const networkProbes: Probes = {
       });
       socket.once("timeout", () => {
         socket.destroy();
-        reject(new Error(`no TCP answer within ${timeoutMs} ms`));
+        reject(new Error(`no TCP answer within ${formatDuration(timeoutMs)}`));
       });
       socket.once("error", (error) => reject(error));
     }),

@@ -8,6 +8,7 @@
 // rejectUnauthorized:false + checkServerIdentity is silently ignored by Node, and resumed TLS
 // sessions carry no peer certificate, hence maxCachedSessions: 0.
 
+import { formatDuration } from "../config/duration.js";
 import https from "node:https";
 import type { Duplex } from "node:stream";
 import tls from "node:tls";
@@ -181,7 +182,9 @@ export class PveClient implements PveApi {
       // The agent hands over a socket only once its certificate is verified (see PinnedAgent).
       req.on("socket", () => (connected = true));
       req.on("timeout", () =>
-        req.destroy(new PveConnectionError(`${method} ${path} via ${via}: no answer within ${this.settings.timeoutMs} ms`, via, false)),
+        req.destroy(
+          new PveConnectionError(`${method} ${path} via ${via}: no answer within ${formatDuration(this.settings.timeoutMs)}`, via, false),
+        ),
       );
       req.on("error", (error: Error) => {
         if (error instanceof PveConnectionError) return reject(error);

@@ -1,6 +1,7 @@
 // SSH to the nodes: one ssh2 connection per node, opened on first use, reused by every command
 // (several channels at once), verified against known_hosts, and closed at the end of the run.
 
+import { formatDuration } from "../config/duration.js";
 import { readFile } from "node:fs/promises";
 import ssh2 from "ssh2";
 import type { ClientChannel, ConnectConfig } from "ssh2";
@@ -183,7 +184,9 @@ export class SshPool implements RemoteShell {
           );
         }
         if (error.level === "client-timeout")
-          return reject(new RemoteError(target.node, `no SSH answer from ${where} within ${this.settings.connectTimeoutMs} ms`));
+          return reject(
+            new RemoteError(target.node, `no SSH answer from ${where} within ${formatDuration(this.settings.connectTimeoutMs)}`),
+          );
         reject(new RemoteError(target.node, `cannot connect to ${where}: ${error.message}`));
       };
       const onReady = () => {
@@ -248,7 +251,7 @@ export class SshPool implements RemoteShell {
             channel = opened;
             if (options.stdin !== undefined) opened.end(options.stdin);
             const timer = setTimeout(() => {
-              failure = new RemoteError(node, `\`${line}\` did not finish within ${timeoutMs} ms`);
+              failure = new RemoteError(node, `\`${line}\` did not finish within ${formatDuration(timeoutMs)}`);
               // OpenSSH keeps a session open until its command exits, and refuses signal requests
               // from an unprivileged session: closing the channel would wait for the command. Drop
               // the whole connection instead: sshd then hangs up on the command (SIGHUP), and the

@@ -89,7 +89,9 @@ describe("rollgate check", () => {
     await powerCycleAndReturn(t, "pve2");
     const run = await check(t, "--gate", "gluster-healed");
     expect(run.exitCode).toBe(3);
-    expect(run.stdout).toMatch(/pve1:\/data\/brick\/gv0: \d+ entries pending \(e\.g\. (\/images\/\d+\/vm-\d+-disk-0\.raw|\/\.shard\/\S+)\)/);
+    expect(run.stdout).toMatch(
+      /pve1:\/data\/brick\/gv0: \d+ entries pending \(e\.g\. (\/images\/\d+\/vm-\d+-disk-0\.raw|\/\.shard\/\S+)\)/,
+    );
   });
 
   it("brick-stays-down: refuses with the brick offline", async () => {
