@@ -78,18 +78,20 @@ export function rootCausesFirst(config: Config, state: ClusterState, verdicts: V
     if (v.pass) return v;
     let reasons = v.reasons;
     const causes: string[] = [];
+    const seenAbove: string[] = [];
     for (const [node, error] of unreachable) {
       const mentions = new RegExp(`(?<![\\w-])${escape(node)}(?![\\w-])`);
       const kept = reasons.filter((r) => !(mentions.test(r) && CONSEQUENCE.test(r)));
       if (kept.length === reasons.length) continue;
-      causes.push(
-        said.has(node)
-          ? `${node}: unreachable (see above)`
-          : `${node}: unreachable (powered off or network down): ${/SSH/.test(error) ? error : `SSH: ${error}`}; corosync does not see it`,
-      );
+      if (said.has(node)) seenAbove.push(node);
+      else
+        causes.push(
+          `${node}: unreachable (powered off or network down): ${/SSH/.test(error) ? error : `SSH: ${error}`}; corosync does not see it`,
+        );
       said.add(node);
       reasons = kept;
     }
+    if (seenAbove.length > 0) causes.push(`${seenAbove.join(", ")}: unreachable (see above)`);
     if (unreachable.size > 0) {
       const away = [...unreachable.keys()].join(", ");
       reasons = reasons.map((r) =>
@@ -98,6 +100,6 @@ export function rootCausesFirst(config: Config, state: ClusterState, verdicts: V
     }
     const faults = reasons.filter((r) => v.faults?.includes(r));
     const rest = reasons.filter((r) => !v.faults?.includes(r));
-    return { ...v, reasons: [...faults, ...causes, ...groupRepeated(rest, config)] };
+    return { ...v, reasons: [...faults, ...groupRepeated(causes, config), ...groupRepeated(rest, config)] };
   });
 }

@@ -30,6 +30,22 @@ describe("root causes first", () => {
     for (const v of verdicts) expect(v.reasons.length).toBeGreaterThan(0);
   });
 
+  it("several unreachable nodes: said once, grouped, and later gates point above in one line", () => {
+    const state = degraded(
+      nodeOffline("pve2"),
+      nodeOffline("pve3"),
+      sshFails("pve2", "pve2: no SSH answer from 10.0.0.12:22 within 10 s"),
+      sshFails("pve3", "pve3: no SSH answer from 10.0.0.13:22 within 10 s"),
+      brickUnreachable("pve2"),
+      brickUnreachable("pve3"),
+    );
+    const all = evaluateAll(state).flatMap((v) => v.reasons);
+    expect(all.filter((r) => r.includes("powered off"))).toEqual([
+      "pve2: unreachable (powered off or network down): no SSH answer from 10.0.0.12:22 within 10 s; corosync does not see it (the same for pve3)",
+    ]);
+    expect(all).toContain("pve2, pve3: unreachable (see above)");
+  });
+
   it("a node whose SSH fails while corosync sees it online is not called powered off", () => {
     const state = degraded(sshFails("pve3", "pve3: cannot connect to 10.0.0.13:22: connect ECONNREFUSED 10.0.0.13:22"));
     expect(
