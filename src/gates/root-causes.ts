@@ -4,12 +4,8 @@
 // differ only in the node they name are said once, with the other nodes listed after it.
 
 import type { Config } from "../config/index.js";
-import type { ClusterState } from "../observe/state.js";
+import { isUnreachableError, type ClusterState } from "../observe/state.js";
 import type { Verdict } from "./types.js";
-
-/** An SSH error that says the node could not be reached at all, not that a command failed. */
-const CONNECTION_ERROR =
-  /no SSH answer|ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EHOSTDOWN|cannot connect|timed out while connecting|connection timed out/i;
 
 /** What a reason says when it only follows from its node being unreachable. */
 const CONSEQUENCE =
@@ -25,7 +21,7 @@ export function unreachableNodes(config: Config, state: ClusterState): Map<strin
   const found = new Map<string, string>();
   for (const { name } of config.nodes) {
     const ssh = state.ssh?.[name];
-    if (!ssh || ssh.ok || !CONNECTION_ERROR.test(ssh.error)) continue;
+    if (!ssh || ssh.ok || !isUnreachableError(ssh.error)) continue;
     const member = state.pve?.ok ? state.pve.value.nodes.find((n) => n.name === name) : undefined;
     if (member?.online === true) continue;
     found.set(name, ssh.error.replace(new RegExp(`^${escape(name)}: `), ""));

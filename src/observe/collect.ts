@@ -2,12 +2,22 @@
 // in the state (the gates refuse with it), never thrown.
 
 import type { ObserveContext } from "./context.js";
-import { readGluster, readPeers } from "./gluster.js";
+import { readGluster, readPeersEach } from "./gluster.js";
 import { readHaConfig } from "./ha-config.js";
 import { readPermissions } from "./permissions.js";
 import { readAptUpdate, readGlusterMounts, readPackages, readPrivateNetwork, readReach, readServices, readVotes } from "./nodes.js";
 import { readGuestList, readStorage, readGuests, readHa, readMigrationConstraints, readPveCluster } from "./pve.js";
-import { attempt, type ClusterState, type Facet, type Guest, type MigrationConstraints } from "./state.js";
+import {
+  attempt,
+  isUnreachableError,
+  type ClusterState,
+  type Facet,
+  type GlusterVolume,
+  type Guest,
+  type MigrationConstraints,
+  type Observed,
+} from "./state.js";
+import type { PeerStatus } from "../gluster/index.js";
 
 export interface CollectOptions {
   /** Read the per-node facets (ssh, packages) of these nodes only. */
@@ -37,7 +47,7 @@ export async function collect(ctx: ObserveContext, facets: Iterable<Facet>, opti
     mounts: async () => void (state.mounts = await readGlusterMounts(ctx)),
     aptUpdate: async () => void (state.aptUpdate = await readAptUpdate(ctx)),
     gluster: async () => {
-      [state.gluster, state.peers] = await Promise.all([readGluster(ctx), readPeers(ctx)]);
+      [state.gluster, state.peers] = await readGlusterFast(ctx);
     },
     services: async () => void (state.services = await readServices(ctx)),
     privateNetwork: async () => void (state.privateNetwork = await readPrivateNetwork(ctx)),
@@ -60,4 +70,28 @@ export async function collect(ctx: ObserveContext, facets: Iterable<Facet>, opti
   };
   await Promise.all([...wanted].map((facet) => readers[facet]()));
   return state;
+}
+
+/**
+ * Gluster's volumes and every node's peers, stopping early on proof of a refusal: a pool node
+ * that SSH cannot reach (powered off) proves the volume cannot be shown healed, so the answer
+ * does not wait for the other nodes' gluster commands, which hang on the missing peer until
+ * their timeout (docs/domain/gluster.md, "Volume status and peers").
+ */
+async function readGlusterFast(
+  ctx: ObserveContext,
+): Promise<[Record<string, Observed<GlusterVolume>>, Record<string, Observed<PeerStatus>>]> {
+  const peerReads = readPeersEach(ctx);
+  const unreachable = new Promise<string>((resolve) => {
+    for (const [node, read] of peerReads) {
+      void read.then((peers) => {
+        if (!peers.ok && isUnreachableError(peers.error)) resolve(`${node} is unreachable (powered off or network down): ${peers.error}`);
+      });
+    }
+  });
+  const volumes = await Promise.race([readGluster(ctx), unreachable]);
+  const peers = Object.fromEntries(await Promise.all(peerReads.map(async ([node, read]) => [node, await read] as const)));
+  if (typeof volumes !== "string") return [volumes, peers];
+  const cut: Observed<GlusterVolume> = { ok: false, error: `not read to the end: ${volumes}; its bricks cannot be shown healed` };
+  return [Object.fromEntries(ctx.config.gluster.volumes.map((name) => [name, cut])), peers];
 }

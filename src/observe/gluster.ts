@@ -81,39 +81,58 @@ async function readVolume(ctx: ObserveContext, node: string, name: string): Prom
 }
 
 /**
- * Each volume as seen from the first node that can tell: if a node's glusterd is down, the next
- * one is asked (the down glusterd still shows, as missing bricks and a disconnected peer).
+ * Each volume as seen from the first node that can tell. The next vantage node is asked when one
+ * fails, or has not answered within a poll interval: a glusterd that hangs (a peer powered off)
+ * must not hold up the answer of one that can tell, and a healthy cluster is asked once, not
+ * once per node (heal info crawls the bricks). The down glusterd still shows, as missing bricks
+ * and a disconnected peer.
  */
 export async function readGluster(ctx: ObserveContext): Promise<Record<string, Observed<GlusterVolume>>> {
-  const volumes = ctx.config.gluster.volumes;
-  const result: Record<string, Observed<GlusterVolume>> = {};
-  await Promise.all(
-    volumes.map(async (name) => {
-      const errors: string[] = [];
-      for (const node of vantageNodes(ctx)) {
-        const volume = await attempt(() => readVolume(ctx, node, name));
-        if (volume.ok) {
-          result[name] = volume;
-          return;
-        }
-        errors.push(volume.error);
-      }
-      result[name] = { ok: false, error: errors.join("; ") };
-    }),
-  );
-  return result;
+  const entries = await Promise.all(ctx.config.gluster.volumes.map(async (name) => [name, await firstAnswer(ctx, name)] as const));
+  return Object.fromEntries(entries);
 }
 
-export async function readPeers(ctx: ObserveContext): Promise<Record<string, Observed<PeerStatus>>> {
-  if (ctx.config.gluster.volumes.length === 0) return {};
-  const entries = await Promise.all(
-    ctx.config.nodes.map(
-      async (n) =>
-        [
-          n.name,
-          await attempt(() => glusterXml(ctx, n.name, ["peer", "status"], { xml: parsePeerStatusXml, text: parsePeerStatusText })),
-        ] as const,
-    ),
-  );
-  return Object.fromEntries(entries);
+/**
+ * The first successful read of the volume, asking the vantage nodes in turn (the target last:
+ * its answer only when every other node failed); every node's error, in vantage order, if none succeeds.
+ */
+function firstAnswer(ctx: ObserveContext, name: string): Promise<Observed<GlusterVolume>> {
+  const nodes = vantageNodes(ctx);
+  return new Promise((resolve) => {
+    const errors = new Map<string, string>();
+    let targetsView: Observed<GlusterVolume> | null = null;
+    let done = false;
+    let asked = 0;
+    let hedge: ReturnType<typeof setTimeout> | null = null;
+    const finish = (answer: Observed<GlusterVolume>) => {
+      done = true;
+      if (hedge) clearTimeout(hedge);
+      resolve(answer);
+    };
+    const askNext = () => {
+      if (done || asked >= nodes.length) return;
+      const node = nodes[asked++]!;
+      if (hedge) clearTimeout(hedge);
+      hedge = setTimeout(askNext, ctx.config.timeouts.poll);
+      void attempt(() => readVolume(ctx, node, name)).then((volume) => {
+        if (done) return;
+        if (volume.ok && node !== ctx.target) return finish(volume);
+        if (volume.ok) targetsView = volume;
+        else errors.set(node, volume.error);
+        if (errors.size + (targetsView ? 1 : 0) === nodes.length)
+          return finish(targetsView ?? { ok: false, error: nodes.map((n) => errors.get(n)).join("; ") });
+        askNext();
+      });
+    };
+    askNext();
+  });
+}
+
+/** Each node's view of the pool, as one promise per node: the caller may act on the first that fails. */
+export function readPeersEach(ctx: ObserveContext): Array<[string, Promise<Observed<PeerStatus>>]> {
+  if (ctx.config.gluster.volumes.length === 0) return [];
+  return ctx.config.nodes.map((n) => [
+    n.name,
+    attempt(() => glusterXml(ctx, n.name, ["peer", "status"], { xml: parsePeerStatusXml, text: parsePeerStatusText })),
+  ]);
 }

@@ -11,6 +11,11 @@ import type { TokenPermissions } from "./permissions.js";
 export type Observed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 export const observed = <T>(value: T): Observed<T> => ({ ok: true, value });
+
+/** An SSH error that says the node could not be reached at all (powered off, cut off), not that a command failed. */
+const UNREACHABLE =
+  /no SSH answer|ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EHOSTDOWN|cannot connect|timed out while connecting|connection timed out/i;
+export const isUnreachableError = (error: string): boolean => UNREACHABLE.test(error);
 export const failed = <T>(error: unknown): Observed<T> => ({ ok: false, error: error instanceof Error ? error.message : String(error) });
 
 /** Runs a read; its failure becomes the observation's error instead of an exception. */
