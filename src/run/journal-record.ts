@@ -67,7 +67,8 @@ export function recordProblem(value: unknown): string | null {
   const record = value as Record<string, unknown>;
   const { type } = record;
   if (typeof type !== "string") return 'it has no "type"';
-  if (!Object.hasOwn(fieldsOf, type)) return `"${type.slice(0, 40)}" is not a kind of record`;
+  // Quoted as JSON: a type holding a newline or a control character must not break the one-line message.
+  if (!Object.hasOwn(fieldsOf, type)) return `${JSON.stringify(type.slice(0, 40))} is not a kind of record`;
   const fields: Record<string, Field> = { time: text, ...fieldsOf[type as RunEventType] };
   const wrong = Object.entries(fields).find(([key, field]) => !field.holds(record[key]));
   const article = /^[aeiou]/.test(type) ? "an" : "a";
