@@ -18,7 +18,8 @@ const KNOWN_MESSAGES: readonly KnownMessage[] = [
     // glfsheal cannot fetch the volfile of a volume never started or stopped, or whose bricks are all dead
     // (server quorum lost included); heal info then exits 251 (docs/domain/gluster.md, "Heal info").
     pattern: /^(\S+): Not able to fetch volfile from glusterd$/,
-    explain: ([, volume]) => `volume ${volume} is not started, or none of its bricks is running`,
+    explain: ([, volume]) =>
+      `volume ${volume} is not started, or none of its bricks is running (glusterd stops the bricks of a node that lost server quorum)`,
   },
   { pattern: /^Volume (\S+) is not started/, explain: ([, volume]) => `volume ${volume} is not started` },
   {
@@ -28,6 +29,18 @@ const KNOWN_MESSAGES: readonly KnownMessage[] = [
     explain: ([, volume]) => `volume ${volume} is not replicated, so it has no self-heal`,
   },
   { pattern: /^No volumes present/, explain: () => "this pool has no volumes" },
+  {
+    // cli-cmd.c cli_cmd_await_response: glusterd did not answer within the CLI's timeout (120 s), plain
+    // text on stdout even with --xml, exit 1; glusterd waits for a peer that is off or hung (docs/domain/gluster.md).
+    pattern: /^Error : Request timed out$/,
+    explain: () => "glusterd did not answer within the gluster CLI's timeout: it is waiting for a peer that is powered off or hung",
+  },
+  {
+    // glusterd-syncop.c gd_sync_task_begin: the volume's lock is held by a command still pending, such as a timed-out status.
+    pattern: /^Another transaction is in progress for (\S+)\./,
+    explain: ([, volume]) =>
+      `another gluster command still holds volume ${volume}'s lock (glusterd is still waiting for it to finish, e.g. for a peer that does not answer)`,
+  },
 ];
 
 /** A known gluster error line as a sentence that still quotes gluster, or null when the line is not one. */

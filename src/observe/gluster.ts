@@ -120,12 +120,24 @@ function firstAnswer(ctx: ObserveContext, name: string): Promise<Observed<Gluste
         if (volume.ok) targetsView = volume;
         else errors.set(node, volume.error);
         if (errors.size + (targetsView ? 1 : 0) === nodes.length)
-          return finish(targetsView ?? { ok: false, error: nodes.map((n) => errors.get(n)).join("; ") });
+          return finish(targetsView ?? { ok: false, error: sameOnceFor(nodes, errors) });
         askNext();
       });
     };
     askNext();
   });
+}
+
+/** Every node's error, in order, those that differ only in the node said once: "… (the same on pve2, pve3)". */
+function sameOnceFor(nodes: string[], errors: Map<string, string>): string {
+  const groups = new Map<string, string[]>();
+  for (const node of nodes) {
+    const shape = errors.get(node)!.replaceAll(node, "\u0000");
+    groups.set(shape, [...(groups.get(shape) ?? []), node]);
+  }
+  return [...groups.values()]
+    .map(([first, ...others]) => `${errors.get(first!)}${others.length > 0 ? ` (the same on ${others.join(", ")})` : ""}`)
+    .join("; ");
 }
 
 /** Each node's view of the pool, as one promise per node: the caller may act on the first that fails. */

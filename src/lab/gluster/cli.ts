@@ -14,7 +14,7 @@ import type { GlusterCommandResult, GlusterNodeView } from "./view.js";
 import { volumeInfo, volumeList } from "./volume-info.js";
 import { volumeStatus } from "./volume-status.js";
 
-type CommandHandler = (view: GlusterNodeView, words: readonly string[], xml: boolean) => GlusterCommandResult;
+type CommandHandler = (view: GlusterNodeView, words: readonly string[], xml: boolean, timeoutSeconds: number) => GlusterCommandResult;
 
 const HANDLERS: Record<string, CommandHandler> = {
   "volume info": volumeInfo,
@@ -33,7 +33,7 @@ export function runGluster(args: string[], view: GlusterNodeView): GlusterComman
   }
   if (parsed.kind === "not-emulated") return notEmulated([parsed.option]);
 
-  const { words, xml } = parsed;
+  const { words, xml, timeoutSeconds } = parsed;
   // Without command words the CLI reads commands from stdin, which is empty here.
   if (words.length === 0) return commandResult({ exitCode: 0 });
 
@@ -51,7 +51,7 @@ export function runGluster(args: string[], view: GlusterNodeView): GlusterComman
   if (!view.glusterdUp) return commandResult({ stdout: () => lines(CONNECTION_FAILED), exitCode: 1 });
 
   const handler = HANDLERS[lookup.command];
-  return handler ? handler(view, words, xml) : notEmulated(words);
+  return handler ? handler(view, words, xml, timeoutSeconds) : notEmulated(words);
 }
 
 function volumeHeal(view: GlusterNodeView, words: readonly string[], xml: boolean): GlusterCommandResult {

@@ -18,7 +18,11 @@ export function healInfo(view: GlusterNodeView, volumeName: string, mode: HealIn
   const start = startGlfsheal(view, volumeName);
   if ("volume" in start) {
     const { volume } = start;
-    return commandResult({ stdout: () => (xml ? healInfoXml(volume, mode) : healInfoText(volume, mode)), exitCode: 0 });
+    return commandResult({
+      stdout: () => (xml ? healInfoXml(volume, mode) : healInfoText(volume, mode)),
+      exitCode: 0,
+      delayMs: volume.healInfoDelayMs ?? 0,
+    });
   }
   const { errno, message } = start;
   const exitCode = 256 - errno;

@@ -3,6 +3,7 @@
 // syncop brick op, cli-rpc-ops.c gf_cli_heal_volume_cbk). Both print text even with --xml: the
 // XML branch of gf_cli_heal_volume_cbk is commented out in 10.3.
 
+import { anotherTransaction } from "./messages.js";
 import { commandResult, lines } from "./result.js";
 import type { GlusterCommandResult, GlusterNodeView, VolumeView } from "./view.js";
 import { brickName, findVolume, isLocalDaemon, isStarted, selfHealDaemonEnabled } from "./volumes.js";
@@ -60,6 +61,8 @@ type HealOpOutcome = { volume: VolumeView; error?: undefined } | { volume?: unde
 /** Staging on the local glusterd, then on every peer that answers, then the self-heal daemon's brick op. */
 function runHealOp(view: GlusterNodeView, volumeName: string, op: GlusterdHealOp): HealOpOutcome {
   const volume = findVolume(view, volumeName);
+  // The volume lock comes first (gd_sync_task_begin), then staging.
+  if (volume?.lockedByAnotherCommand) return { error: anotherTransaction(volumeName) };
   if (!volume) return { error: `Volume ${volumeName} does not exist` };
   if (!isStarted(volume)) return { error: `Volume ${volumeName} is not started.` };
   if (!selfHealDaemonEnabled(volume)) return { error: `Self-heal-daemon is disabled. Heal will not be triggered on volume ${volumeName}` };

@@ -16,3 +16,11 @@ export const CLI_USAGE =
 export function commandUsage(pattern: string): string {
   return `\nUsage:\n${pattern}\n\n`;
 }
+
+/** cli-cmd.c cli_cmd_await_response: no answer within the CLI's timeout; cli_out, so stdout, and plain text even with --xml. */
+export const REQUEST_TIMED_OUT = "Error : Request timed out";
+
+/** glusterd-syncop.c gd_sync_task_begin: the volume's mgmt_v3 lock is held by another transaction (EG_ANOTRANS). */
+export function anotherTransaction(volume: string): string {
+  return `Another transaction is in progress for ${volume}. Please try again after some time.`;
+}

@@ -12,14 +12,17 @@ export interface ResultParts {
   stderr?: string;
   exitCode: number;
   effect?: GlusterEffect;
+  /** Model ms before the answer. */
+  delayMs?: number;
 }
 
-export function commandResult({ stdout, stderr = "", exitCode, effect }: ResultParts): GlusterCommandResult {
+export function commandResult({ stdout, stderr = "", exitCode, effect, delayMs }: ResultParts): GlusterCommandResult {
   return {
     stdout: stdout ? { [Symbol.iterator]: () => inBatches(stdout())[Symbol.iterator]() } : [],
     stderr,
     exitCode,
     ...(effect ? { effect } : {}),
+    ...(delayMs ? { delayMs } : {}),
   };
 }
 

@@ -53,6 +53,12 @@ export interface VolumeView {
   options: Array<[string, string]>;
   bricks: BrickView[];
   selfHealDaemons: SelfHealDaemonView[];
+  /** Another command holds glusterd's lock on this volume (its transaction has not ended). */
+  lockedByAnotherCommand?: boolean;
+  /** `volume status` on it never gets every peer's answer, so the CLI gives up after its timeout. */
+  statusHangs?: boolean;
+  /** Model ms glfsheal takes before heal info answers. */
+  healInfoDelayMs?: number;
 }
 
 export interface PeerView {
@@ -73,13 +79,18 @@ export interface GlusterNodeView {
   volumes: VolumeView[];
 }
 
-export type GlusterEffect = { kind: "heal-trigger"; volume: string };
+export type GlusterEffect =
+  | { kind: "heal-trigger"; volume: string }
+  /** A transaction took the volume's lock and will not release it before `forMs` (model ms). */
+  | { kind: "volume-lock"; volume: string; forMs: number };
 
 export interface GlusterCommandResult {
   /** Chunks of stdout, produced lazily so a huge heal info can be streamed. */
   stdout: Iterable<string>;
   stderr: string;
   exitCode: number;
-  /** A change the model must apply (only when the command succeeded). */
+  /** A change the model must apply (a heal trigger only when the command succeeded; a lock as soon as the command starts). */
   effect?: GlusterEffect;
+  /** Model ms the command takes before it prints anything. */
+  delayMs?: number;
 }

@@ -2,7 +2,7 @@
 // cli-cmd-volume.c cli_print_brick_status, cli-xml-output.c cli_xml_output_vol_status).
 
 import { cliOutput, opResult } from "./cli-xml.js";
-import { commandUsage } from "./messages.js";
+import { anotherTransaction, commandUsage, REQUEST_TIMED_OUT } from "./messages.js";
 import { commandResult, lines, notEmulated } from "./result.js";
 import type { GlusterCommandResult, GlusterNodeView, VolumeView } from "./view.js";
 import { NAME_WIDTH, processRows, rowText, rowXml, type ProcessRow } from "./status-rows.js";
@@ -15,15 +15,26 @@ const STATUS_OPS = ["detail", "clients", "mem", "inode", "fd", "callpool", "task
 const RULE = "-".repeat(78);
 /** glusterd-errno.h EG_INTRNL: what a failed status transaction reports. */
 const STATUS_ERRNO = 30800;
+/** glusterd-errno.h EG_ANOTRANS: the volume lock is held by another transaction. */
+const ANOTHER_TRANSACTION_ERRNO = 30802;
+/** libglusterfs common-utils.h GF_LOCK_TIMER: a lock whose transaction never ends is dropped after 180 s. */
+const LOCK_TIMER_SECONDS = 180;
 
 type StatusScope = { kind: "volume"; name: string; shdOnly: boolean } | { kind: "all" };
 
-export function volumeStatus(view: GlusterNodeView, words: readonly string[], xml: boolean): GlusterCommandResult {
+export function volumeStatus(view: GlusterNodeView, words: readonly string[], xml: boolean, timeoutSeconds = 120): GlusterCommandResult {
   const scope = parseScope(words);
   if ("exitCode" in scope) return scope;
   if (scope.kind === "all") return allVolumesStatus(view, xml);
 
   const volume = findVolume(view, scope.name);
+  // gd_sync_task_begin takes the volume's lock on every peer before staging anything.
+  if (volume?.lockedByAnotherCommand) {
+    const message = anotherTransaction(scope.name);
+    if (xml) return commandResult({ stdout: () => statusErrorXml(message, ANOTHER_TRANSACTION_ERRNO), exitCode: 0 });
+    return commandResult({ stderr: `${message}\n`, exitCode: 1 });
+  }
+  if (volume && isStarted(volume) && volume.statusHangs) return timedOut(scope.name, timeoutSeconds);
   if (!volume || !isStarted(volume)) {
     const message = volume ? `Volume ${scope.name} is not started` : `Volume ${scope.name} does not exist`;
     // gf_cli_status_cbk: in XML the failure is a document on stdout and the command succeeds.
@@ -72,10 +83,24 @@ function statusXml(volumes: readonly XmlElement[]): Generator<string> {
 }
 
 /** cli_xml_output_str("volStatus", …). */
-function statusErrorXml(message: string): Generator<string> {
-  return xmlDocument(
-    cliOutput([...opResult(-1, STATUS_ERRNO, message), textElement("cliOp", "volStatus"), textElement("output", message)]),
-  );
+function statusErrorXml(message: string, errno = STATUS_ERRNO): Generator<string> {
+  return xmlDocument(cliOutput([...opResult(-1, errno, message), textElement("cliOp", "volStatus"), textElement("output", message)]));
+}
+
+/**
+ * A peer never answers the status transaction: the CLI stops waiting after its timeout and prints
+ * the error as plain text on stdout, --xml or not; cli_op_ret -1 makes the exit status 1 (input.c
+ * exit(-ret)). glusterd still holds the volume lock until the lock timer drops it, 180 s or, after
+ * `--timeout=N`, N + 120 s (glusterd-syncop.c, mgmt_v3_lock_timeout).
+ */
+function timedOut(volume: string, timeoutSeconds: number): GlusterCommandResult {
+  const lockSeconds = timeoutSeconds === 120 ? LOCK_TIMER_SECONDS : timeoutSeconds + 120;
+  return commandResult({
+    stdout: () => lines(REQUEST_TIMED_OUT),
+    exitCode: 1,
+    delayMs: timeoutSeconds * 1000,
+    effect: { kind: "volume-lock", volume, forMs: lockSeconds * 1000 },
+  });
 }
 
 /**

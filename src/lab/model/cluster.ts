@@ -8,7 +8,7 @@ import { EventEmitter } from "node:events";
 import { randomUUID } from "node:crypto";
 import type { LabClock } from "../clock.js";
 import type { Faults } from "./scenarios.js";
-import type { Topology, NodeSpec } from "./topology.js";
+import type { Topology, NodeSpec, PackageUpgrade } from "./topology.js";
 import type { GuestState, NodeState, TaskState, VolumeState, UnitState } from "./state.js";
 import { EntryNames, drain, emptyIndex, recordWrites } from "./heal.js";
 import { LabRecord } from "./record.js";
@@ -118,6 +118,15 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
   /** The node the scenario's fault strikes: the first one to reboot. */
   private faultNode: string | null = null;
   private apiRequests = 0;
+  private apiResets = 0;
+  /** When rollgate first took a node out of service (api-flaky's mid-node window starts there). */
+  private firstTakeDownAt: number | null = null;
+  /** ssh-drop-during-apt strikes one dist-upgrade only, so the repaired node can be upgraded. */
+  private sshDropStruck = false;
+  /** Packages dpkg unpacked but did not configure before it was interrupted, per node. */
+  private readonly unconfigured = new Map<string, PackageUpgrade[]>();
+  /** glusterd's mgmt_v3 volume locks: the model ms each volume's lock is held until. */
+  private readonly glusterLocks = new Map<string, number>();
 
   constructor(
     readonly topology: Topology,
@@ -155,6 +164,12 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
       });
     }
     for (const spec of topology.nodes) this.nodes.set(spec.name, this.freshNode(spec));
+    // all-bricks-down: posix_init refuses a brick without its volume-id xattr (a brick filesystem not mounted);
+    // server-quorum-lost: the storage switch lost power, so every glusterd is alone.
+    for (const node of this.nodes.values()) {
+      if (faults.allBricksDown) node.brickUp = false;
+      if (faults.storageNetworkDown) node.privateNetworkUp = false;
+    }
     this.entryNames = new EntryNames(
       topology.guests.filter((g) => g.type === "qemu").map((g) => `/images/${g.vmid}/vm-${g.vmid}-disk-0.raw`),
     );
@@ -260,7 +275,35 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
   /** Bricks take writes only when their node runs, the brick process runs and the private network carries the traffic. */
   brickAvailable(name: string): boolean {
     const node = this.node(name);
-    return node.power === "up" && node.brickUp && node.glusterdUp && node.privateNetworkUp;
+    return node.power === "up" && node.brickUp && node.glusterdUp && node.privateNetworkUp && this.serverQuorumMet(name);
+  }
+
+  /**
+   * With server quorum enforced, a glusterd that sees no more than half of the pool (itself and the
+   * peers that answer) stops its bricks (glusterfs glusterd-server-quorum.c does_quorum_meet:
+   * active >= total * 50 / 100 + 1).
+   */
+  serverQuorumMet(name: string): boolean {
+    if (!this.faults.serverQuorum) return true;
+    const active = [...this.nodes.keys()].filter((other) => this.glusterdAnswers(name, other)).length;
+    return active >= Math.floor((this.nodes.size * 50) / 100) + 1;
+  }
+
+  /** The node's self-heal daemon runs: glusterd started it, and under shd-down the last node's has died (log: glustershd.log). */
+  shdRuns(name: string): boolean {
+    const node = this.node(name);
+    const dead = this.faults.shdDown && name === this.topology.nodes[this.topology.nodes.length - 1]!.name;
+    return node.power === "up" && node.glusterdUp && !dead;
+  }
+
+  /** Whether another command holds glusterd's lock on `volume` (the lock is cluster-wide: every peer takes it). */
+  glusterVolumeLocked(volume: string): boolean {
+    return (this.glusterLocks.get(volume) ?? 0) > this.clock.now();
+  }
+
+  /** A glusterd transaction takes the volume lock; a peer that never answers keeps it until its timer (glusterd-locks.c). */
+  holdGlusterVolumeLock(volume: string, forMs: number): void {
+    this.glusterLocks.set(volume, this.clock.now() + forMs);
   }
 
   /** Can `from` reach `to` over the private network? */
@@ -352,19 +395,32 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
       }
       return;
     }
-    for (const n of names) drain(this.volume.heal.get(n)!, this.faults.healRatePerSecond * seconds);
+    // Each self-heal daemon crawls the index of its own node's brick only (afr-self-heald.c afr_shd_is_subvol_local).
+    for (const n of names) if (this.shdRuns(n)) drain(this.volume.heal.get(n)!, this.faults.healRatePerSecond * seconds);
   }
 
   get apiRequestCount(): number {
     return this.apiRequests;
   }
 
-  /** Counts every API request; a flaky API fails some of them. */
-  nextApiRequest(): { fail: boolean; slowMs: number } {
+  /** API requests api-flaky's mid-node window answered with a reset. */
+  get apiResetCount(): number {
+    return this.apiResets;
+  }
+
+  /**
+   * Counts every API request; a flaky API fails some of them (500, slow), and within api-flaky's
+   * mid-node window the first node's API resets every connection it is asked on.
+   */
+  nextApiRequest(via: string): { fail: boolean; slowMs: number; reset: boolean } {
     this.apiRequests += 1;
-    if (!this.faults.apiFlaky) return { fail: false, slowMs: 0 };
+    const window = this.faults.apiResetsAfterFirstTakeDownMs;
+    const since = this.firstTakeDownAt === null ? null : this.clock.now() - this.firstTakeDownAt;
+    const reset = window !== null && since !== null && since < window && via === this.topology.nodes[0]!.name;
+    if (reset) this.apiResets += 1;
+    if (!this.faults.apiFlaky) return { fail: false, slowMs: 0, reset };
     const phase = this.apiRequests % 4;
-    return { fail: phase === 1, slowMs: phase === 3 ? 1_500 : 0 };
+    return { fail: phase === 1, slowMs: phase === 3 ? 1_500 : 0, reset };
   }
 
   // ---- changes (each recorded with its source) --------------------------------------------
@@ -403,6 +459,7 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
    */
   private tookDown(name: string, how: "maintenance" | "dist-upgrade" | "reboot", source: string): void {
     this.advance();
+    this.firstTakeDownAt ??= this.clock.now();
     const unsafe: string[] = [];
     for (const node of this.nodes.values()) {
       const other = node.spec.name;
@@ -474,7 +531,7 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
       node.downSince = null;
       node.runningKernel = newestKernel(node.installedKernels) ?? node.runningKernel;
       node.rebootRequiredFile = false;
-      node.privateNetworkUp = !(fault && this.faults.privateNetworkStaysDown);
+      node.privateNetworkUp = !(fault && this.faults.privateNetworkStaysDown) && !this.faults.storageNetworkDown;
       for (const unit of node.units.keys()) {
         // The worker that was never restarted: it strikes the node that runs it, whenever it reboots.
         const stays = this.faults.serviceNotRestarted && unit === this.topology.service.unit;
@@ -492,7 +549,10 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
     this.clock.after(timings.glusterAfterBoot, () =>
       this.change(() => {
         node.glusterdUp = true;
-        node.brickUp = !(fault && this.faults.brickStaysDown);
+        const late = fault && this.faults.brickStartsLateMs > 0;
+        node.brickUp = !(fault && this.faults.brickStaysDown) && !this.faults.allBricksDown && !late;
+        // just-back: glusterd answers its peers before it has started the brick (glusterd-utils.c glusterd_restart_bricks).
+        if (late) this.clock.after(this.faults.brickStartsLateMs, () => this.change(() => (node.brickUp = node.power === "up")));
         node.brickPid = this.allocatePid();
         node.shdPid = this.allocatePid();
         // PVE 9: the fstab mount waits for glusterd (x-systemd.requires); PVE 8: pvestatd activates the storage.
@@ -590,28 +650,50 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
     });
   }
 
-  /** The connection dropped mid-install: dpkg is left half-configured until `dpkg --configure -a`. */
-  interruptDistUpgrade(name: string): void {
+  /**
+   * The dist-upgrade's session closed before it finished. Before dpkg ran (the download) nothing
+   * changed; once dpkg unpacked something, those packages stay unpacked but not configured and
+   * dpkg is interrupted until `dpkg --configure -a`; the rest are still to be installed.
+   */
+  interruptDistUpgrade(name: string, unpacked: PackageUpgrade[]): void {
     const node = this.node(name);
     this.change(() => {
       node.dpkgBusy = false;
+      if (unpacked.length === 0) return;
       node.dpkgInterrupted = true;
-      const kernel = node.pending.find((p) => p.kernel);
-      if (kernel?.kernel) node.installedKernels.push(kernel.kernel);
-      node.pending = node.pending.filter((p) => p !== kernel);
+      this.unconfigured.set(name, [...(this.unconfigured.get(name) ?? []), ...unpacked]);
+      node.pending = node.pending.filter((p) => !unpacked.includes(p));
     });
   }
 
-  /** `dpkg --configure -a`: finishes what an interrupted dist-upgrade left half-configured. */
-  configurePending(name: string, source: string): void {
-    this.record.mutation(source, `dpkg --configure -a on ${name}`);
-    this.change(() => (this.node(name).dpkgInterrupted = false));
+  /** What `dpkg --configure -a` would set up on `name`: packages unpacked but not configured. */
+  unconfiguredOn(name: string): PackageUpgrade[] {
+    return [...(this.unconfigured.get(name) ?? [])];
   }
 
+  /** `dpkg --configure -a`: configures what an interrupted dist-upgrade left unpacked. */
+  configurePending(name: string, source: string): void {
+    this.record.mutation(source, `dpkg --configure -a on ${name}`);
+    const node = this.node(name);
+    const unpacked = this.unconfiguredOn(name);
+    this.unconfigured.delete(name);
+    this.change(() => {
+      for (const pkg of unpacked) {
+        if (pkg.kernel && !node.installedKernels.includes(pkg.kernel)) node.installedKernels.push(pkg.kernel);
+        if (pkg.name === "pve-manager") node.pveVersion = pkg.to;
+      }
+      node.dpkgInterrupted = false;
+      if (unpacked.length > 0) node.rebootRequiredFile = node.runningKernel !== newestKernel(node.installedKernels);
+    });
+  }
+
+  /** ssh-drop-during-apt: the first dist-upgrade (on the first node to run one) loses its connection. */
   sshDropsDuringApt(name: string): boolean {
-    if (!this.faults.sshDropDuringApt) return false;
+    if (!this.faults.sshDropDuringApt || this.sshDropStruck) return false;
     this.faultNode ??= name;
-    return this.faultStrikes(name);
+    if (!this.faultStrikes(name)) return false;
+    this.sshDropStruck = true;
+    return true;
   }
 
   // ---- HA ----------------------------------------------------------------------------------

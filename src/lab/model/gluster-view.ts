@@ -12,6 +12,8 @@ export function glusterViewFrom(cluster: LabCluster, viewer: string): GlusterNod
   const glusterdAnswers = (name: string) =>
     name === viewer ? local.glusterdUp : cluster.node(name).glusterdUp && cluster.privateReachable(viewer, name);
   const others = [...cluster.nodes.values()].filter((n) => n.spec.name !== viewer);
+  // The name glusterd knows each peer by: the address it was probed with.
+  const known = (name: string) => (cluster.faults.peersByIp ? cluster.node(name).spec.privateAddress : name);
   const allBricksBack = [...cluster.nodes.keys()].every((n) => cluster.brickAvailable(n));
 
   const volume: VolumeView = {
@@ -21,6 +23,7 @@ export function glusterViewFrom(cluster: LabCluster, viewer: string): GlusterNod
     status: cluster.volume.status,
     replicaCount: cluster.nodes.size,
     options: [
+      ...(cluster.faults.serverQuorum ? ([["cluster.server-quorum-type", "server"]] as Array<[string, string]>) : []),
       ["cluster.granular-entry-heal", "on"],
       ["storage.fips-mode-rchecksum", "on"],
       ["transport.address-family", "inet"],
@@ -31,24 +34,27 @@ export function glusterViewFrom(cluster: LabCluster, viewer: string): GlusterNod
       const name = node.spec.name;
       const index = cluster.volume.heal.get(name)!;
       return {
-        host: name,
+        host: known(name),
         path: cluster.volume.brickPath,
         peerUuid: node.spec.glusterUuid,
         port: node.brickPort,
         pid: node.brickPid,
-        online: node.power === "up" && node.brickUp,
+        online: node.power === "up" && node.brickUp && cluster.serverQuorumMet(name),
         reachable: cluster.brickAvailable(name) && glusterdAnswers(name),
         listed: glusterdAnswers(name),
         entries: entryList(index, cluster.entryNames, allBricksBack && pendingCount(index) > 0),
       };
     }),
     selfHealDaemons: [...cluster.nodes.values()].map((node) => ({
-      host: node.spec.name === viewer ? "localhost" : node.spec.name,
+      host: node.spec.name === viewer ? "localhost" : known(node.spec.name),
       peerUuid: node.spec.glusterUuid,
       pid: node.shdPid,
-      online: node.power === "up" && node.glusterdUp,
+      online: cluster.shdRuns(node.spec.name),
       listed: glusterdAnswers(node.spec.name),
     })),
+    lockedByAnotherCommand: cluster.glusterVolumeLocked(cluster.volume.name),
+    statusHangs: cluster.faults.volumeStatusHangs,
+    healInfoDelayMs: cluster.faults.healInfoDelayMs,
   };
 
   return {
@@ -59,7 +65,7 @@ export function glusterViewFrom(cluster: LabCluster, viewer: string): GlusterNod
       const name = node.spec.name;
       // A peer that lost power keeps reading Connected until glusterd's ping timeout fires.
       const stale = node.downSince !== null && now - node.downSince < timings.peerStaleAfterDown;
-      return { hostname: name, uuid: node.spec.glusterUuid, connected: glusterdAnswers(name) || stale, state: "Peer in Cluster" };
+      return { hostname: known(name), uuid: node.spec.glusterUuid, connected: glusterdAnswers(name) || stale, state: "Peer in Cluster" };
     }),
     volumes: [volume],
   };

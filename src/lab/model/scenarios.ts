@@ -25,7 +25,9 @@ export interface Faults {
   splitBrain: boolean;
   /** The API answers some requests with 500 and some slowly. */
   apiFlaky: boolean;
-  /** The SSH connection drops halfway through `apt-get dist-upgrade`, leaving dpkg interrupted. */
+  /** From rollgate's first take-down on, the first node's API resets every connection for this long (model ms). */
+  apiResetsAfterFirstTakeDownMs: number | null;
+  /** The SSH connection of the first dist-upgrade drops halfway through, leaving dpkg interrupted (once). */
   sshDropDuringApt: boolean;
   /** Corosync is partitioned: no node sees a quorum. */
   quorumLost: boolean;
@@ -51,6 +53,22 @@ export interface Faults {
   storageRestrictedNodes: boolean;
   /** Every node mounts the Gluster volume from the first node only (no backup-volfile-servers). */
   mountWithoutBackupVolfile: boolean;
+  /** `gluster volume status VOL` never gets its peers' answers: it holds the volume lock until the CLI gives up. */
+  volumeStatusHangs: boolean;
+  /** Model ms glfsheal takes before `heal info` answers. */
+  healInfoDelayMs: number;
+  /** The last node's self-heal daemon is not running (its brick and glusterd are). */
+  shdDown: boolean;
+  /** The first rebooted node's glusterd starts its brick this many model ms after it answers its peers. */
+  brickStartsLateMs: number;
+  /** Server quorum is enforced (`cluster.server-quorum-type server`, as `group virt` sets it). */
+  serverQuorum: boolean;
+  /** The storage network's switch is off: no node reaches another over the private network. */
+  storageNetworkDown: boolean;
+  /** No brick process runs on any node, though every glusterd does. */
+  allBricksDown: boolean;
+  /** The pool was probed by private IP address: bricks and peers are named `10.10.0.x`, not by hostname. */
+  peersByIp: boolean;
 }
 
 export const healthyFaults: Faults = {
@@ -64,6 +82,7 @@ export const healthyFaults: Faults = {
   migrationFailsFor: null,
   splitBrain: false,
   apiFlaky: false,
+  apiResetsAfterFirstTakeDownMs: null,
   sshDropDuringApt: false,
   quorumLost: false,
   storageWithoutServer2: false,
@@ -77,6 +96,14 @@ export const healthyFaults: Faults = {
   enterpriseRepo401: false,
   storageRestrictedNodes: false,
   mountWithoutBackupVolfile: false,
+  volumeStatusHangs: false,
+  healInfoDelayMs: 0,
+  shdDown: false,
+  brickStartsLateMs: 0,
+  serverQuorum: false,
+  storageNetworkDown: false,
+  allBricksDown: false,
+  peersByIp: false,
 };
 
 export const scenarios = {
@@ -90,7 +117,9 @@ export const scenarios = {
   "routers-on-one-node": { routersOnOneNode: true },
   "migration-fails": { migrationFailsFor: 103 },
   "split-brain": { splitBrain: true },
-  "api-flaky": { apiFlaky: true },
+  // Every fourth request fails (check and preflight refuse, quoting it); and once a node is out of
+  // service, pve1's API resets connections for two minutes (a run that got past preflight meets it).
+  "api-flaky": { apiFlaky: true, apiResetsAfterFirstTakeDownMs: 120_000 },
   "ssh-drop-during-apt": { sshDropDuringApt: true },
   "quorum-lost": { quorumLost: true },
   "storage-without-server2": { storageWithoutServer2: true },
@@ -111,6 +140,20 @@ export const scenarios = {
   "enterprise-repo-401": { enterpriseRepo401: true },
   "storage-restricted-nodes": { storageRestrictedNodes: true },
   "mount-without-backup-volfile": { mountWithoutBackupVolfile: true },
+  // gluster/glusterfs cli/src/cli-cmd.c cli_cmd_await_response, glusterd-syncop.c gd_sync_task_begin (mgmt_v3 volume lock).
+  "volume-status-hangs": { volumeStatusHangs: true },
+  // gluster/glusterfs issues #584 and #3072: heal info over a large backlog takes long to answer.
+  "heal-info-slow": { healInfoDelayMs: 10_000, healRatePerSecond: 0.5 },
+  // gluster/glusterfs doc/admin-guide/en-US/markdown/admin_logging.md: glustershd dies alone, its log in glustershd.log.
+  "shd-down": { shdDown: true },
+  // gluster/glusterfs xlators/mgmt/glusterd/src/glusterd-utils.c glusterd_restart_bricks: bricks start after the peer handshake.
+  "just-back": { brickStartsLateMs: 20_000 },
+  // gluster/glusterfs xlators/mgmt/glusterd/src/glusterd-server-quorum.c: a glusterd that loses server quorum stops its bricks.
+  "server-quorum-lost": { serverQuorum: true, storageNetworkDown: true },
+  // gluster/glusterfs xlators/storage/posix/src/posix-common.c posix_init: a brick whose filesystem did not mount refuses to start.
+  "all-bricks-down": { allBricksDown: true },
+  // gluster/glusterfs glusterd-handler.c glusterd_probe_begin: a peer keeps the name it was probed by (captures in test/fixtures/gluster/peers-by-ip).
+  "peers-by-ip": { peersByIp: true },
 } satisfies Record<string, Partial<Faults>>;
 
 /**

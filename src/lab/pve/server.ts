@@ -62,7 +62,10 @@ export class LabApiServer {
         via: this.node,
         user,
       };
-      const flaky = this.cluster.nextApiRequest();
+      const flaky = this.cluster.nextApiRequest(this.node);
+      // A pveproxy being restarted (`systemctl restart pveproxy`, as after `pvecm updatecerts`)
+      // closes its connections without an answer: the client sees a reset.
+      if (flaky.reset) return void req.socket.destroy();
       if (flaky.slowMs > 0) await new Promise((resolve) => setTimeout(resolve, flaky.slowMs));
       if (flaky.fail) return this.reply(res, 500, "Can't connect to 127.0.0.1:85 (Connection refused)", null);
       const schema = await loadApiSchema(this.access.release);

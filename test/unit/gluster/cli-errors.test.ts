@@ -9,7 +9,10 @@ describe("known gluster error lines", () => {
   it.each([
     [CONNECTION_FAILED, "glusterd on this node is not running"],
     ["Volume nosuchvol does not exist", "volume nosuchvol does not exist"],
-    ["vmstore: Not able to fetch volfile from glusterd", "volume vmstore is not started, or none of its bricks is running"],
+    [
+      "vmstore: Not able to fetch volfile from glusterd",
+      "volume vmstore is not started, or none of its bricks is running (glusterd stops the bricks of a node that lost server quorum)",
+    ],
     ["Volume sbvol is not started", "volume sbvol is not started"],
     ["Volume vmstore is not started (Or) All the bricks are not running.", "volume vmstore is not started"],
     [
@@ -18,6 +21,14 @@ describe("known gluster error lines", () => {
     ],
     ["Volume distvol is not of type replicate/disperse", "volume distvol is not replicated, so it has no self-heal"],
     ["No volumes present", "this pool has no volumes"],
+    [
+      "Error : Request timed out",
+      "glusterd did not answer within the gluster CLI's timeout: it is waiting for a peer that is powered off or hung",
+    ],
+    [
+      "Another transaction is in progress for gv0. Please try again after some time.",
+      "another gluster command still holds volume gv0's lock (glusterd is still waiting for it to finish, e.g. for a peer that does not answer)",
+    ],
   ])("%s", (line, meaning) => {
     expect(explainGlusterMessage(line)).toBe(`${meaning} (gluster printed ${JSON.stringify(line)})`);
   });
@@ -42,12 +53,12 @@ describe("checking a finished gluster invocation", () => {
     [
       "a stopped volume's heal info (exit 251, with the `Volume heal failed.` trailer)",
       readLoopbackRun("loopback/stopped_heal_info.txt"),
-      'volume sbvol is not started, or none of its bricks is running (gluster printed "sbvol: Not able to fetch volfile from glusterd")',
+      'volume sbvol is not started, or none of its bricks is running (glusterd stops the bricks of a node that lost server quorum) (gluster printed "sbvol: Not able to fetch volfile from glusterd")',
     ],
     [
       "the same with --xml: opRet -1 and the message in <opErrstr>",
       readLoopbackRun("loopback/stopped_heal_info_xml.txt"),
-      'volume sbvol is not started, or none of its bricks is running (gluster printed "sbvol: Not able to fetch volfile from glusterd")',
+      'volume sbvol is not started, or none of its bricks is running (glusterd stops the bricks of a node that lost server quorum) (gluster printed "sbvol: Not able to fetch volfile from glusterd")',
     ],
     [
       "volume status --xml of a volume not started: opRet -1 with exit 0",

@@ -126,9 +126,9 @@ export const EXPECTED: Readonly<Record<string, string>> = {
   "loopback/gd3only_down_status.txt": "vmstore: 127.1.1.1 Y, 127.1.1.2 Y, shd@localhost Y, shd@127.1.1.2 Y",
   "loopback/heal_count.txt": "vmstore: 127.1.1.1 0, 127.1.1.2 0, 127.1.1.3 0",
   "loopback/heal_info_created_not_started.txt":
-    'error: volume vmstore is not started, or none of its bricks is running (gluster printed "vmstore: Not able to fetch volfile from glusterd")',
+    'error: volume vmstore is not started, or none of its bricks is running (glusterd stops the bricks of a node that lost server quorum) (gluster printed "vmstore: Not able to fetch volfile from glusterd")',
   "loopback/heal_info_created_not_started_xml.txt":
-    'error: volume vmstore is not started, or none of its bricks is running (gluster printed "vmstore: Not able to fetch volfile from glusterd")',
+    'error: volume vmstore is not started, or none of its bricks is running (glusterd stops the bricks of a node that lost server quorum) (gluster printed "vmstore: Not able to fetch volfile from glusterd")',
   "loopback/heal_info_healthy.txt": "127.1.1.1 0 sb=0 | 127.1.1.2 0 sb=0 | 127.1.1.3 0 sb=0",
   "loopback/heal_info_healthy_xml.txt": "127.1.1.1 0 sb=0 | 127.1.1.2 0 sb=0 | 127.1.1.3 0 sb=0",
   "loopback/heal_sb_healthy.txt": "127.1.1.1 ? sb=0 | 127.1.1.2 ? sb=0 | 127.1.1.3 ? sb=0",
@@ -214,11 +214,11 @@ export const EXPECTED: Readonly<Record<string, string>> = {
   "loopback/status_shd.txt": "vmstore: shd@localhost Y, shd@127.1.1.3 Y, shd@127.1.1.2 Y",
   "loopback/status_xml.txt": "vmstore: 127.1.1.1 Y, 127.1.1.2 Y, 127.1.1.3 Y, shd@localhost Y, shd@127.1.1.2 Y, shd@127.1.1.3 Y",
   "loopback/stopped_heal_info.txt":
-    'error: volume sbvol is not started, or none of its bricks is running (gluster printed "sbvol: Not able to fetch volfile from glusterd")',
+    'error: volume sbvol is not started, or none of its bricks is running (glusterd stops the bricks of a node that lost server quorum) (gluster printed "sbvol: Not able to fetch volfile from glusterd")',
   "loopback/stopped_heal_info_xml.txt":
-    'error: volume sbvol is not started, or none of its bricks is running (gluster printed "sbvol: Not able to fetch volfile from glusterd")',
+    'error: volume sbvol is not started, or none of its bricks is running (glusterd stops the bricks of a node that lost server quorum) (gluster printed "sbvol: Not able to fetch volfile from glusterd")',
   "loopback/stopped_heal_summary.txt":
-    'error: volume sbvol is not started, or none of its bricks is running (gluster printed "sbvol: Not able to fetch volfile from glusterd")',
+    'error: volume sbvol is not started, or none of its bricks is running (glusterd stops the bricks of a node that lost server quorum) (gluster printed "sbvol: Not able to fetch volfile from glusterd")',
   "loopback/stopped_heal_trigger.txt": 'error: volume sbvol is not started (gluster printed "Volume sbvol is not started.")',
   "loopback/stopped_status_xml.txt": 'error: volume sbvol is not started (gluster printed "Volume sbvol is not started")',
   "loopback/vol_info.txt": "vmstore Replicate Started: 127.1.1.1, 127.1.1.2, 127.1.1.3; 5 options",

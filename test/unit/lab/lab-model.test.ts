@@ -224,6 +224,13 @@ describe("scenarios", () => {
     expect(faultsOf("enterprise-repo-401").enterpriseRepo401).toBe(true);
     expect(faultsOf("storage-restricted-nodes").storageRestrictedNodes).toBe(true);
     expect(faultsOf("mount-without-backup-volfile").mountWithoutBackupVolfile).toBe(true);
+    expect(faultsOf("volume-status-hangs").volumeStatusHangs).toBe(true);
+    expect(faultsOf("heal-info-slow")).toMatchObject({ healInfoDelayMs: 10_000, healRatePerSecond: 0.5 });
+    expect(faultsOf("shd-down").shdDown).toBe(true);
+    expect(faultsOf("just-back").brickStartsLateMs).toBe(20_000);
+    expect(faultsOf("server-quorum-lost")).toMatchObject({ serverQuorum: true, storageNetworkDown: true });
+    expect(faultsOf("all-bricks-down").allBricksDown).toBe(true);
+    expect(faultsOf("peers-by-ip").peersByIp).toBe(true);
     expect(Object.keys(scenarios)).toEqual(scenarioNames);
   });
 

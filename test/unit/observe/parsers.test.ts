@@ -127,6 +127,20 @@ describe("apt-get -s dist-upgrade", () => {
     ]);
   });
 
+  it("counts a package dpkg unpacked but never configured (Conf without Inst) as pending", () => {
+    const text = [
+      "Reading package lists...",
+      "Building dependency tree...",
+      "Reading state information...",
+      "Calculating upgrade...",
+      "0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.",
+      "1 not fully installed or removed.",
+      "Conf pve-manager (9.1.4 Proxmox:9.1/pve-no-subscription [all])",
+      "",
+    ].join("\n");
+    expect(parseAptSimulation(text)).toEqual([{ name: "pve-manager", from: "9.1.4", to: "9.1.4" }]);
+  });
+
   it("reads an up-to-date node as nothing pending", () => {
     expect(parseAptSimulation(simulation("0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.", []))).toEqual([]);
   });

@@ -6,7 +6,11 @@ import { timings } from "../../model/cluster.js";
 import type { PackageUpgrade } from "../../model/topology.js";
 import { modelDelay, printLines, type CommandContext, type LabCommand } from "../context.js";
 
-const dpkgInterrupted = "E: dpkg was interrupted, you must manually run 'dpkg --configure -a' to correct the problem.\n";
+// apt-pkg/deb/debsystem.cc debSystem::Lock: after taking dpkg's locks, pending journal entries
+// (dpkg interrupted) refuse with this error, its trailing space included; apt-private/
+// private-cmndline.cc DispatchCommandLine: any error exits 100. `-s` takes no lock (apt-private/
+// private-main.cc: Debug::NoLocking), nor does `update` (private-update.cc: BuildCaches(false)).
+const dpkgInterrupted = "E: dpkg was interrupted, you must manually run 'dpkg --configure -a' to correct the problem. \n";
 
 /** apt-get -s's release string of the no-subscription repository (apt-pkg/pkgcache.cc RelStr: Label:Version/Archive). */
 function repo(ctx: CommandContext): string {
@@ -17,7 +21,7 @@ function arch(pkg: PackageUpgrade): string {
   return pkg.name.includes("kernel") && pkg.kernel ? "amd64" : pkg.name.startsWith("pve-qemu") ? "amd64" : "all";
 }
 
-function planLines(pending: PackageUpgrade[]): string[] {
+function planLines(pending: PackageUpgrade[], unconfigured: PackageUpgrade[] = []): string[] {
   const fresh = pending.filter((p) => p.from === null);
   const upgraded = pending.filter((p) => p.from !== null);
   const lines = ["Reading package lists...", "Building dependency tree...", "Reading state information...", "Calculating upgrade..."];
@@ -31,12 +35,15 @@ function planLines(pending: PackageUpgrade[]): string[] {
         .join(" ")}`,
     );
   lines.push(`${upgraded.length} upgraded, ${fresh.length} newly installed, 0 to remove and 0 not upgraded.`);
+  // apt-private/private-output.cc Stats: packages dpkg left unpacked are "not fully installed".
+  if (unconfigured.length > 0) lines.push(`${unconfigured.length} not fully installed or removed.`);
   return lines;
 }
 
-function simulationLines(ctx: CommandContext, pending: PackageUpgrade[]): string[] {
+function simulationLines(ctx: CommandContext, pending: PackageUpgrade[], unconfigured: PackageUpgrade[]): string[] {
   const describe = (p: PackageUpgrade) => `${p.name}${p.from ? ` [${p.from}]` : ""} (${p.to} ${repo(ctx)} [${arch(p)}])`;
-  return [...pending.map((p) => `Inst ${describe(p)}`), ...pending.map((p) => `Conf ${p.name} (${p.to} ${repo(ctx)} [${arch(p)}])`)];
+  const conf = (p: PackageUpgrade) => `Conf ${p.name} (${p.to} ${repo(ctx)} [${arch(p)}])`;
+  return [...pending.map((p) => `Inst ${describe(p)}`), ...unconfigured.map(conf), ...pending.map(conf)];
 }
 
 // The enterprise repository answers 401 without a subscription key; its address as seen in real
@@ -84,20 +91,22 @@ async function update(ctx: CommandContext): Promise<number> {
 
 async function distUpgrade(ctx: CommandContext, assumeYes: boolean, simulate: boolean): Promise<number> {
   const node = ctx.cluster.node(ctx.node);
-  if (node.dpkgInterrupted && !simulate) {
-    ctx.out.stderr(dpkgInterrupted);
-    return 100;
-  }
+  // debSystem::Lock takes the frontend lock first, then looks for an interrupted dpkg.
   if (node.dpkgBusy && !simulate) {
     ctx.out.stderr(
       "E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 31337 (apt-get)\nN: Be aware that removing the lock file is not a solution and may break your system.\nE: Unable to acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend), is another process using it?\n",
     );
     return 100;
   }
+  if (node.dpkgInterrupted && !simulate) {
+    ctx.out.stderr(dpkgInterrupted);
+    return 100;
+  }
   const pending = [...node.pending];
-  await printLines(ctx, planLines(pending));
+  const unconfigured = ctx.cluster.unconfiguredOn(ctx.node);
+  await printLines(ctx, planLines(pending, unconfigured));
   if (simulate) {
-    await printLines(ctx, simulationLines(ctx, pending));
+    await printLines(ctx, simulationLines(ctx, pending, unconfigured));
     return 0;
   }
   if (pending.length === 0) return 0;
@@ -113,6 +122,11 @@ async function distUpgrade(ctx: CommandContext, assumeYes: boolean, simulate: bo
   const drops = ctx.cluster.sshDropsDuringApt(ctx.node);
   const step = timings.distUpgrade / (pending.length * 2);
   const suite = ctx.cluster.profile.codename;
+  // How many packages dpkg has begun to unpack: a session that closes from then on (the client
+  // killed, the connection lost: sshd hangs up, apt and dpkg die on SIGHUP or SIGPIPE) leaves
+  // them unpacked but unconfigured and dpkg interrupted; one that closes while apt downloads
+  // changes nothing.
+  let unpacking = 0;
   try {
     for (const [i, p] of pending.entries()) {
       await modelDelay(ctx, step);
@@ -122,8 +136,9 @@ async function distUpgrade(ctx: CommandContext, assumeYes: boolean, simulate: bo
     }
     await printLines(ctx, ["Fetched 112 MB in 4s (28.0 MB/s)", "(Reading database ... 71234 files and directories currently installed.)"]);
     for (const [i, p] of pending.entries()) {
+      unpacking = i + 1;
       if (drops && i === Math.floor(pending.length / 2)) {
-        ctx.cluster.interruptDistUpgrade(ctx.node);
+        ctx.cluster.interruptDistUpgrade(ctx.node, pending.slice(0, unpacking));
         ctx.dropConnection();
         return 255;
       }
@@ -133,9 +148,9 @@ async function distUpgrade(ctx: CommandContext, assumeYes: boolean, simulate: bo
         `Unpacking ${p.name} (${p.to})${p.from ? ` over (${p.from})` : ""} ...`,
       ]);
     }
+    if (ctx.signal.aborted) throw new Error("channel closed");
   } catch (error) {
-    // The client went away mid-install: dpkg is left half-done, as on a real node.
-    ctx.cluster.interruptDistUpgrade(ctx.node);
+    ctx.cluster.interruptDistUpgrade(ctx.node, pending.slice(0, unpacking));
     throw error;
   }
   const manager = pending.find((p) => p.name === "pve-manager")?.to ?? node.pveVersion;
@@ -174,9 +189,18 @@ export const dpkg: LabCommand = async (ctx, args) => {
     ctx.out.stderr("dpkg: error: the lab models only 'dpkg --configure -a'\n");
     return 2;
   }
-  const node = ctx.cluster.node(ctx.node);
-  const unconfigured = node.dpkgInterrupted ? node.pending.map((p) => `Setting up ${p.name} (${p.to}) ...`) : [];
+  if (ctx.cluster.node(ctx.node).dpkgBusy) {
+    // dpkg lib/dpkg/dbmodify.c modstatdb_lock: the frontend lock is apt-get's; ohshit exits 2.
+    ctx.out.stderr(
+      "dpkg: error: dpkg frontend lock was locked by another process with pid 31337\nNote: removing the lock file is always wrong, and can end up damaging the\nlocked area and the entire system. See <https://wiki.debian.org/Teams/Dpkg/FAQ>.\n",
+    );
+    return 2;
+  }
+  // Only what the interrupted run unpacked is set up; packages it never reached stay for apt.
+  const unpacked = ctx.cluster.unconfiguredOn(ctx.node);
   ctx.cluster.configurePending(ctx.node, ctx.source);
-  await printLines(ctx, unconfigured);
+  const lines = unpacked.map((p) => `Setting up ${p.name} (${p.to}) ...`);
+  if (unpacked.length > 0) lines.push(`Processing triggers for man-db (${ctx.cluster.profile.manDb}) ...`);
+  await printLines(ctx, lines);
   return 0;
 };

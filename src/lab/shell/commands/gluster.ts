@@ -5,7 +5,7 @@
 import { runGluster } from "../../gluster/cli.js";
 import { parseArguments } from "../../gluster/global-options.js";
 import { glusterViewFrom } from "../../model/gluster-view.js";
-import type { LabCommand } from "../context.js";
+import { modelDelay, type LabCommand } from "../context.js";
 
 // glusterfs cli/src/cli.c argp_program_version, printed by cli_opt_parse for --version (exit 0).
 const versionText = (version: string) =>
@@ -19,6 +19,9 @@ export const gluster: LabCommand = async (ctx, args) => {
     return 0;
   }
   const result = runGluster(args, glusterViewFrom(ctx.cluster, ctx.node));
+  // A transaction holds its volume lock from its start, while the CLI still waits for the answer.
+  if (result.effect?.kind === "volume-lock") ctx.cluster.holdGlusterVolumeLock(result.effect.volume, result.effect.forMs);
+  if (result.delayMs) await modelDelay(ctx, result.delayMs);
   for (const chunk of result.stdout) await ctx.out.stdout(chunk);
   if (result.stderr) ctx.out.stderr(result.stderr);
   if (result.exitCode === 0 && result.effect?.kind === "heal-trigger") ctx.cluster.triggerHeal(result.effect.volume, ctx.source);
