@@ -9,7 +9,7 @@ import { describeHaRules, haRuleFindings } from "./ha-rules.js";
 import { listed, unobserved, verdict, type Gate, type GateInput, type Verdict } from "./types.js";
 
 /** What keeps a member from being healthy: `short` for the summary ("stopped"), `detail` for the reason; null when it is healthy. */
-function memberProblem(member: CriticalMember): { short: string; detail: string } | null {
+function memberProblem(member: CriticalMember, group: CriticalGroup): { short: string; detail: string } | null {
   const guest = member.guest;
   if (!guest)
     return { short: "not in the cluster", detail: `${member.vmid}: no such guest in the cluster (fix critical[].vms in cluster.yaml)` };
@@ -24,6 +24,13 @@ function memberProblem(member: CriticalMember): { short: string; detail: string 
   }
   if (member.agent && !member.agent.ok)
     return { short: "agent does not answer", detail: `${at}: guest agent does not answer (${member.agent.error})` };
+  // Unknown means no: a declared tcp probe whose result is missing proved nothing.
+  for (const probe of group.probes) {
+    const target = probe.kind === "tcp" ? `${probe.host}:${probe.port}` : null;
+    if (target !== null && !member.tcp.some((t) => t.target === target)) {
+      return { short: `tcp ${target} not probed`, detail: `${at}: probe tcp ${target} was not run; its health is unknown` };
+    }
+  }
   const tcp = member.tcp.find((t) => !t.result.ok);
   if (tcp && !tcp.result.ok)
     return { short: `tcp ${tcp.target} fails`, detail: `${at}: probe tcp ${tcp.target} failed (${tcp.result.error})` };
@@ -53,7 +60,7 @@ function probesProved(group: CriticalGroup, members: CriticalMember[], healthy: 
 
 /** "routers: 100 on pve1, 101 on pve2, agents answer", with the count when not every member counts: "routers (1/2 healthy off pve1, 2 required): …". */
 function groupSummary(group: CriticalGroup, members: CriticalMember[], target: string | null): string {
-  const healthy = members.filter((m) => memberProblem(m) === null);
+  const healthy = members.filter((m) => memberProblem(m, group) === null);
   const counted = healthy.filter((m) => m.guest?.node !== target).length;
   const notes: string[] = [];
   if (counted < members.length)
@@ -68,7 +75,7 @@ function groupSummary(group: CriticalGroup, members: CriticalMember[], target: s
     }
   }
   const seen = members.map((m) => {
-    const problem = memberProblem(m);
+    const problem = memberProblem(m, group);
     const where = m.guest ? `${m.vmid} on ${m.guest.node}` : String(m.vmid);
     return problem ? `${where} (${problem.short})` : where;
   });
@@ -99,7 +106,7 @@ function groupReasons(
 ): { reasons: string[]; checked: string[] } {
   const reasons: string[] = [];
   const checked: string[] = [];
-  const problems = new Map(members.map((m) => [m.vmid, memberProblem(m)]));
+  const problems = new Map(members.map((m) => [m.vmid, memberProblem(m, group)]));
   const healthyElsewhere = members.filter((m) => problems.get(m.vmid) === null && m.guest?.node !== target);
   const onTarget = target ? members.filter((m) => m.guest?.node === target) : [];
   const where = target ? ` off ${target}` : "";

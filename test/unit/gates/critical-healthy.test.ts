@@ -109,6 +109,14 @@ describe("critical-healthy gate", () => {
     expectRefusal(evaluate("critical-healthy", degraded(mutate)), ...texts);
   });
 
+  it("refuses a member whose declared tcp probe was not run: unknown is not healthy", () => {
+    const verdict = evaluate(
+      "critical-healthy",
+      degraded((state) => void (state.guests!.ok && (state.guests!.value.critical["routers"]![1]!.tcp = []))),
+    );
+    expectRefusal(verdict, "101 (fw2) on pve2: probe tcp 10.0.0.1:443 was not run; its health is unknown");
+  });
+
   it("refuses two members of a spread group on one node, even when both are healthy", () => {
     const verdict = evaluate("critical-healthy", degraded(memberOn(101, "pve1")));
     expectRefusal(
