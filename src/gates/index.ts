@@ -24,7 +24,7 @@ export const gates: Record<GateName, Gate> = {
   "private-network": privateNetworkGate,
 };
 
-/** The gates `rollgate check` evaluates when none is named: everything preflight needs. */
+/** The built-in playbooks' preflight gates: what `plan` reads facets for (check and upgrade use the playbook's own list). */
 export const preflightGates: GateName[] = [
   "permissions",
   "package-sources",
