@@ -217,6 +217,42 @@ export class SshPool implements RemoteShell {
     }
   }
 
+  /**
+   * A connection slot within `limitMs`, or a RemoteError: a node that lost power with the pooled
+   * connection established may never answer again, and nothing else would end the wait. A slot
+   * obtained after the limit is given back at once.
+   */
+  private acquireWithin(node: string, limitMs: number): Promise<PooledConnection> {
+    return new Promise((resolve, reject) => {
+      let late = false;
+      const timer = setTimeout(() => {
+        late = true;
+        const pooled = this.connections.get(node);
+        if (pooled) {
+          pooled.closed = true;
+          pooled.client.destroy();
+        }
+        reject(
+          new RemoteError(
+            node,
+            `no SSH session on ${node} within ${formatDuration(limitMs)}: it stopped answering (powered off or cut off?)`,
+          ),
+        );
+      }, limitMs);
+      this.acquire(node).then(
+        (pooled) => {
+          clearTimeout(timer);
+          if (late) this.release(pooled);
+          else resolve(pooled);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    });
+  }
+
   private release(pooled: PooledConnection): void {
     pooled.active -= 1;
     pooled.waiting.shift()?.();
@@ -239,27 +275,32 @@ export class SshPool implements RemoteShell {
     };
 
     const done = (async () => {
-      const pooled = await this.acquire(node);
+      const pooled = await this.acquireWithin(node, this.settings.connectTimeoutMs + timeoutMs);
       try {
         return await new Promise<Omit<CommandResult, "stdout">>((resolve, reject) => {
           let exitCode: number | null = null;
           let signal: string | null = null;
           let gotExit = false;
           let stderr = "";
+          // The limit covers the channel's opening too: a node that lost power with the pooled
+          // connection established never answers the open request, and nothing else would end it.
+          const timer = setTimeout(() => {
+            failure = new RemoteError(node, `\`${line}\` did not finish within ${formatDuration(timeoutMs)}`);
+            // OpenSSH keeps a session open until its command exits, and refuses signal requests
+            // from an unprivileged session: closing the channel would wait for the command. Drop
+            // the whole connection instead: sshd then hangs up on the command (SIGHUP), and the
+            // next command opens a fresh connection.
+            pooled.closed = true;
+            pooled.client.destroy();
+            reject(failure);
+          }, timeoutMs);
           pooled.client.exec(wire, (error, opened) => {
-            if (error) return reject(new RemoteError(node, `cannot start \`${line}\`: ${error.message}`));
+            if (error) {
+              clearTimeout(timer);
+              return reject(new RemoteError(node, `cannot start \`${line}\`: ${error.message}`));
+            }
             channel = opened;
             if (options.stdin !== undefined) opened.end(options.stdin);
-            const timer = setTimeout(() => {
-              failure = new RemoteError(node, `\`${line}\` did not finish within ${formatDuration(timeoutMs)}`);
-              // OpenSSH keeps a session open until its command exits, and refuses signal requests
-              // from an unprivileged session: closing the channel would wait for the command. Drop
-              // the whole connection instead: sshd then hangs up on the command (SIGHUP), and the
-              // next command opens a fresh connection.
-              pooled.closed = true;
-              pooled.client.destroy();
-              reject(failure);
-            }, timeoutMs);
             opened.on("data", (data: Buffer) => {
               options.onOutput?.(data.toString("utf8"), "stdout");
               chunks.push(data);
