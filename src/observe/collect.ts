@@ -85,7 +85,8 @@ async function readGlusterFast(
   const unreachable = new Promise<string>((resolve) => {
     for (const [node, read] of peerReads) {
       void read.then((peers) => {
-        if (!peers.ok && isUnreachableError(peers.error)) resolve(`${node} is unreachable (powered off or network down): ${peers.error}`);
+        if (!peers.ok && isUnreachableError(peers.error))
+          resolve(`${node} is unreachable (${unreachableHow(peers.error)}): ${peers.error}`);
       });
     }
   });
@@ -94,4 +95,12 @@ async function readGlusterFast(
   if (typeof volumes !== "string") return [volumes, peers];
   const cut: Observed<GlusterVolume> = { ok: false, error: `not read to the end: ${volumes}; its bricks cannot be shown healed` };
   return [Object.fromEntries(ctx.config.gluster.volumes.map((name) => [name, cut])), peers];
+}
+
+/**
+ * A reset or a refusal is an answer: the node's kernel runs and something (sshd at MaxStartups, a
+ * firewall, sshd stopped) turns SSH away. Only silence fits a node powered off or cut off.
+ */
+function unreachableHow(error: string): string {
+  return /ECONNRESET|ECONNREFUSED/.test(error) ? "its SSH resets or refuses connections" : "powered off or network down";
 }

@@ -222,6 +222,22 @@ class PinnedAgent extends https.Agent {
     const socket = tls.connect(options);
     const fail = (error: Error) => callback?.(error, socket);
     socket.once("error", fail);
+    // The request's timeout starts only once it has this socket: a powered-off node (its SYN
+    // unanswered for ~127 s, tcp(7) tcp_syn_retries) or a hung pveproxy would hold the request
+    // until then. Bound the handshake by the same timeout; nothing was sent, so another node may be asked.
+    const limitMs = options.timeout;
+    if (limitMs) {
+      const unanswered = () => {
+        socket.destroy();
+        fail(new PveConnectionError(`${via}: no TLS handshake within ${formatDuration(limitMs)} (powered off or hung?)`, via, true));
+      };
+      socket.setTimeout(limitMs);
+      socket.once("timeout", unanswered);
+      socket.once("secureConnect", () => {
+        socket.off("timeout", unanswered);
+        socket.setTimeout(0);
+      });
+    }
     socket.once("secureConnect", () => {
       socket.off("error", fail);
       const pin = this.endpoint.fingerprint;
