@@ -13,6 +13,20 @@ import type { GateName, Verdict } from "../gates/index.js";
 import type { ClusterState } from "../observe/state.js";
 import type { StepContext } from "./contract.js";
 import { StepFailure, StopRequested } from "./failures.js";
+import { PveConnectionError, PveHttpError } from "../transport/pve.js";
+import { HostKeyError, RemoteError } from "../transport/ssh.js";
+
+/**
+ * A read that may well answer next time: no connection to the API or a node, or pveproxy
+ * answering 5xx (it does while pvedaemon restarts, e.g. when pve-manager is upgraded on that
+ * node: docs/domain/watching.md).
+ * A host key that changed, a 4xx or an answer of the wrong shape will not mend by asking again.
+ */
+export function mayAnswerNextTime(error: unknown): error is Error {
+  if (error instanceof PveConnectionError) return true;
+  if (error instanceof PveHttpError) return error.status >= 500;
+  return error instanceof RemoteError && !(error instanceof HostKeyError);
+}
 
 /** Waits one poll interval; a stop request ends the wait (the caller is at a safe point). */
 export async function pausePoll(ctx: Pick<StepContext, "clock" | "config" | "stop">): Promise<void> {
@@ -47,11 +61,24 @@ export async function waitUntil(
   options: { finishFirst?: boolean } = {},
 ): Promise<void> {
   const deadline = ctx.clock.now() + limitMs;
+  let unanswered: Error | null = null;
   for (;;) {
-    const result = await check();
+    let result: string | true;
+    try {
+      result = await check();
+      unanswered = null;
+    } catch (error) {
+      if (!mayAnswerNextTime(error)) throw error;
+      unanswered = error;
+      result = `no answer this time (${error.message}); asking again`;
+    }
     if (result === true) return;
     ctx.progress(result);
-    if (ctx.clock.now() >= deadline) throw failure();
+    if (ctx.clock.now() >= deadline) {
+      const failed = failure();
+      if (unanswered) failed.message += `; the last read failed: ${unanswered.message}`;
+      throw failed;
+    }
     if (options.finishFirst) await ctx.clock.sleep(ctx.config.timeouts.poll);
     else await pausePoll(ctx);
   }
@@ -123,6 +150,10 @@ class Progress {
     if (this.lowest === null || now < this.lowest.total) this.lowest = { total: now, at };
     return at - this.lowest.at;
   }
+
+  forget(): void {
+    this.lowest = null;
+  }
 }
 
 /** Since when each fault has been seen without a break. */
@@ -136,6 +167,20 @@ class Faults {
     this.since = seen;
     return [...seen].map(([fault, since]) => ({ fault, heldMs: at - since }));
   }
+
+  forget(): void {
+    this.since.clear();
+  }
+}
+
+/**
+ * The longest pause between two observations that still counts as watching without a break:
+ * beyond it (this machine suspended, the process stopped, the clock stepped) nobody saw what
+ * happened in between, so "steady", "held" and "stalled" start again from the next observation
+ * (docs/domain/watching.md).
+ */
+export function longestUnwatchedGap(config: Pick<Config, "timeouts">): number {
+  return Math.max(2 * config.timeouts.poll, config.timeouts.settle / 2);
 }
 
 const stuck = (gate: string, what: string) =>
@@ -159,10 +204,21 @@ export async function waitForGates(ctx: StepContext, config: Config, gates: read
   const progress = new Progress();
   const faults = new Faults();
   let passingSince: number | null = null;
+  let lastObserved: number | null = null;
   for (;;) {
     stopIfAsked(ctx.stop);
+    const observing = ctx.clock.now();
+    const unwatched = lastObserved === null ? 0 : observing - lastObserved;
+    if (unwatched > longestUnwatchedGap(config)) {
+      passingSince = null;
+      faults.forget();
+      progress.forget();
+      ctx.progress(
+        `nothing was watched for ${formatDuration(unwatched)} (this machine or rollgate was suspended, or the clock jumped): what holds steadily is judged again from now`,
+      );
+    }
     const { verdicts, state } = await observeGates(ctx, config, gates);
-    const now = ctx.clock.now();
+    const now = (lastObserved = ctx.clock.now());
     await wait.onPoll?.(verdicts, state);
     const refusing = verdicts.filter((v) => !v.pass);
     const metrics = Object.assign({}, ...verdicts.map((v) => v.metrics ?? {})) as Record<string, number | null>;
