@@ -113,7 +113,7 @@ export async function runUpgradeCommand(io: CliIo, opts: UpgradeOptions): Promis
     }
   }
 
-  if (opts.breakStaleLock) await breakStaleLock(journalDir);
+  const brokenLocalLock = opts.breakStaleLock ? await breakStaleLock(journalDir) : null;
   const runId = newRunId();
   const lock = await acquireLock(journalDir, { runId, pid: process.pid, host: os.hostname(), command: "upgrade" });
   try {
@@ -141,6 +141,7 @@ export async function runUpgradeCommand(io: CliIo, opts: UpgradeOptions): Promis
           configFile: loaded.file,
         },
         breakStale: Boolean(opts.breakStaleLock),
+        brokenLocalLock,
         onProgress: (message) => println(io.stderr, `rollgate: ${message}`),
       });
       try {

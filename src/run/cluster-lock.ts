@@ -62,6 +62,12 @@ export interface AcquireClusterLockOptions {
   holder: ClusterLockHolder;
   /** `--break-stale-lock`: replace a stale record (never a live one). */
   breakStale: boolean;
+  /**
+   * The local lock `--break-stale-lock` just removed: its process is proven gone, so a cluster
+   * record it wrote (same PID, host and journal directory) is stale too, whatever its lease says
+   * (docs/domain/watching.md).
+   */
+  brokenLocalLock?: { pid: number; host: string } | null;
   /** Waits, failed refreshes, a lock left behind: what the user should know as it happens. */
   onProgress?: (message: string) => void;
 }
@@ -96,9 +102,20 @@ export async function acquireClusterLock(options: AcquireClusterLockOptions): Pr
         const state = await lockStateOn(shell, node, leaseMs);
         const ours = (state.kind === "live" || state.kind === "stale") && sameRun(state.holder, holder);
         if (state.kind !== "free" && !ours) {
-          if (!(state.kind === "stale" && breakStale)) throw new LockedError(describeClusterLock(state, leaseMs));
+          const dead = options.brokenLocalLock;
+          const provenGone =
+            state.kind === "live" &&
+            dead != null &&
+            state.holder.pid === dead.pid &&
+            state.holder.host === dead.host &&
+            state.holder.journalDir === holder.journalDir;
+          if (!((state.kind === "stale" || provenGone) && breakStale)) throw new LockedError(describeClusterLock(state, leaseMs));
           const { runId, pid, host } = state.holder;
-          onProgress?.(`breaking the stale cluster lock of run ${runId} (PID ${pid} on ${host}, not refreshed for ${state.ageSeconds} s)`);
+          onProgress?.(
+            provenGone
+              ? `breaking the cluster lock of run ${runId}: its process (PID ${pid} on ${host}) is gone, as its local lock showed`
+              : `breaking the stale cluster lock of run ${runId} (PID ${pid} on ${host}, not refreshed for ${state.ageSeconds} s)`,
+          );
         }
         await writeRecordOn(shell, node, holder, { node: null, step: null });
       });
