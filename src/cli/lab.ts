@@ -3,7 +3,15 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { startLab } from "../lab/lab.js";
 import { controlRequest, controlSocketPath, serveControl } from "../lab/control.js";
-import { defaultRelease, isScenarioName, scenarioNames, scenarioRefusal, type ScenarioName } from "../lab/model/scenarios.js";
+import {
+  defaultRelease,
+  parseScenarioList,
+  scenarioNames,
+  scenarioRefusal,
+  strikePoints,
+  type ScenarioName,
+  type StrikePoint,
+} from "../lab/model/scenarios.js";
 import { isPveRelease, pveReleases, type PveRelease } from "../lab/model/releases.js";
 import type { LabStatus } from "../lab/lab.js";
 import { UsageError } from "../util/errors.js";
@@ -23,9 +31,10 @@ function positiveNumber(value: string): number {
   return n;
 }
 
-function scenario(value: string): ScenarioName {
-  if (!isScenarioName(value)) throw new InvalidArgumentError(`unknown scenario; one of: ${scenarioNames.join(", ")}`);
-  return value;
+function scenarioList(value: string): ScenarioName[] {
+  const parsed = parseScenarioList(value);
+  if (typeof parsed === "string") throw new InvalidArgumentError(parsed);
+  return parsed;
 }
 
 function pveVersion(value: string): PveRelease {
@@ -41,7 +50,17 @@ export function labCommand(io: CliIo, setExit: (code: number) => void): Command 
     .description("start the lab and serve it until SIGINT/SIGTERM or `lab down`")
     .requiredOption("--dir <dir>", "directory for cluster.yaml, keys, known_hosts and the token")
     .addOption(new Option("--nodes <n>", "number of nodes").argParser(integer(3, 9)).default(3))
-    .addOption(new Option("--scenario <name>", `failure scenario: ${scenarioNames.join(", ")}`).argParser(scenario).default("healthy"))
+    .addOption(
+      new Option("--scenario <names>", `failure scenarios, comma-separated: ${scenarioNames.join(", ")}`)
+        .argParser(scenarioList)
+        .default(["healthy"], "healthy"),
+    )
+    .addOption(new Option("--fault-node <node>", "the node the faults strike (default: the first one rollgate takes out of service)"))
+    .addOption(
+      new Option("--fault-at <point>", "when timed faults (api-flaky's resets, peer-power-cycle) strike on the fault node").choices(
+        strikePoints,
+      ),
+    )
     .addOption(new Option("--time-scale <x>", "model seconds per real second").argParser(positiveNumber).default(1))
     .addOption(
       new Option(
@@ -55,7 +74,9 @@ export function labCommand(io: CliIo, setExit: (code: number) => void): Command 
       async (opts: {
         dir: string;
         nodes: number;
-        scenario: ScenarioName;
+        scenario: ScenarioName[];
+        faultNode?: string;
+        faultAt?: StrikePoint;
         timeScale: number;
         pveVersion?: PveRelease;
         apiPort?: number;
@@ -64,6 +85,9 @@ export function labCommand(io: CliIo, setExit: (code: number) => void): Command 
         const release = opts.pveVersion ?? defaultRelease(opts.scenario);
         const refusal = scenarioRefusal(opts.scenario, release);
         if (refusal) throw new UsageError(refusal);
+        const nodeNames = Array.from({ length: opts.nodes }, (_, i) => `pve${i + 1}`);
+        if (opts.faultNode !== undefined && !nodeNames.includes(opts.faultNode))
+          throw new UsageError(`--fault-node ${opts.faultNode}: the lab's nodes are ${nodeNames.join(", ")}`);
         const running = await controlRequest(controlSocketPath(opts.dir), "GET", "/status").then(
           () => true,
           () => false,
@@ -75,6 +99,7 @@ export function labCommand(io: CliIo, setExit: (code: number) => void): Command 
           scenario: opts.scenario,
           timeScale: opts.timeScale,
           pveVersion: release,
+          faults: { ...(opts.faultNode ? { faultNode: opts.faultNode } : {}), ...(opts.faultAt ? { strikeAt: opts.faultAt } : {}) },
           ...(opts.apiPort ? { apiPort: opts.apiPort } : {}),
           ...(opts.sshPort ? { sshPort: opts.sshPort } : {}),
         });
@@ -152,9 +177,14 @@ export function renderLabStatus(status: LabStatus): string {
     "",
     `mutations received: ${r.mutations.length}`,
     ...r.mutations.slice(-20).map((m) => `  ${m.time}  ${m.source.padEnd(9)} ${m.action}`),
-    `most nodes out of service at once: ${r.maxOutOfService}${r.maxOutOfServiceAt ? ` (${r.maxOutOfServiceAt.nodes.join(", ")} at ${r.maxOutOfServiceAt.time})` : ""}`,
+    `most nodes out of service at once: ${r.maxOutOfService}${r.maxOutOfServiceAt ? ` (${r.maxOutOfServiceAt.nodes.join(", ")} at ${r.maxOutOfServiceAt.time})` : ""}; by rollgate (not counting the lab's power cuts): ${r.maxOutOfServiceByRollgate}`,
+    `faults the lab struck: ${r.faults.length === 0 ? "none" : ""}`,
+    ...r.faults.map((f) => `  ${f.time}  ${f.what}`),
     `critical groups below minimum: ${r.criticalBreaches.length === 0 ? "never" : ""}`,
-    ...r.criticalBreaches.map((b) => `  ${b.time}  ${b.group}: ${b.healthy}/${b.minHealthy} healthy (${b.detail})`),
+    ...r.criticalBreaches.map(
+      (b) =>
+        `  ${b.time}  ${b.group}: ${b.healthy}/${b.minHealthy} healthy (${b.detail})${b.faultCut.length > 0 ? `, while the lab had cut ${b.faultCut.join(", ")}` : ""}`,
+    ),
     `nodes taken out of service by rollgate: ${r.takeDowns.length}, unsafely: ${r.unsafeTakeDowns.length === 0 ? "never" : r.unsafeTakeDowns.length}`,
     ...r.unsafeTakeDowns.map((d) => `  ${d.time}  ${d.node} ${d.how}: ${d.unsafe.join("; ")}`),
   );

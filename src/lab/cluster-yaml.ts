@@ -12,6 +12,8 @@ export interface LabYamlInput {
   apiPort: number;
   sshPort: number;
   timeScale: number;
+  /** The Gluster volumes rollgate is to watch (default: the topology's one). */
+  volumes?: readonly string[];
   /** Timeouts written as given instead of scaled (tests that must give up quickly). */
   timeouts?: Partial<Record<LabTimeout, string>>;
 }
@@ -21,7 +23,15 @@ function scaled(realMs: number, timeScale: number, floorMs: number): string {
   return `${Math.max(floorMs, Math.round(realMs / timeScale))}ms`;
 }
 
-export function labClusterYaml({ topology, credentials, apiPort, sshPort, timeScale, timeouts = {} }: LabYamlInput): string {
+export function labClusterYaml({
+  topology,
+  credentials,
+  apiPort,
+  sshPort,
+  timeScale,
+  volumes = [topology.volume.name],
+  timeouts = {},
+}: LabYamlInput): string {
   const t = (realMs: number, floorMs: number) => scaled(realMs, timeScale, floorMs);
   const limit = (name: LabTimeout, realMs: number, floorMs: number) => timeouts[name] ?? t(realMs, floorMs);
   const minute = 60_000;
@@ -56,7 +66,7 @@ ssh:
 nodes:
 ${nodes}
 gluster:
-  volumes: [${topology.volume.name}]
+  volumes: [${volumes.join(", ")}]
 critical:
 ${critical}
 services:
@@ -71,7 +81,7 @@ timeouts:
   migrate: ${limit("migrate", 30 * minute, 5_000)}
   apt: ${limit("apt", 60 * minute, 10_000)}
   reboot: ${limit("reboot", 15 * minute, 5_000)}
-  haPickup: ${limit("haPickup", minute, 300)}
+  haPickup: ${limit("haPickup", minute, 1_000)}
   poll: ${limit("poll", 10_000, 50)}
   settle: ${limit("settle", 30_000, 200)}
   lockLease: ${limit("lockLease", 3 * minute, 4_000)}

@@ -15,12 +15,14 @@ import { makeCredentials, type LabCredentials } from "./credentials.js";
 import { LabApiServer } from "./pve/server.js";
 import { labAccess, type LabAccess } from "./pve/access.js";
 import { LabSshServer } from "./ssh/server.js";
+import type { PowerOff } from "./power-switch.js";
 import { labClusterYaml, type LabTimeout } from "./cluster-yaml.js";
 
 export interface LabOptions {
   dir: string;
   nodes?: number;
-  scenario?: ScenarioName;
+  /** One scenario or several together (`lab up --scenario a,b`). */
+  scenario?: ScenarioName | readonly ScenarioName[];
   timeScale?: number;
   /** 0 picks a free port (the same one on every node address). */
   apiPort?: number;
@@ -46,7 +48,8 @@ export interface Lab {
   readonly files: LabFiles;
   readonly apiPort: number;
   readonly sshPort: number;
-  readonly scenario: ScenarioName;
+  /** The scenarios' names, comma-separated as `lab up --scenario` takes them. */
+  readonly scenario: string;
   readonly release: PveRelease;
   /** The cluster's user.cfg and token secrets, shared by every node's API (tests add tokens to it). */
   readonly access: LabAccess;
@@ -55,7 +58,7 @@ export interface Lab {
 }
 
 export interface LabStatus {
-  scenario: ScenarioName;
+  scenario: string;
   release: PveRelease;
   timeScale: number;
   modelSeconds: number;
@@ -80,30 +83,52 @@ interface Servers {
 }
 
 export async function startLab(options: LabOptions): Promise<Lab> {
-  const scenario = options.scenario ?? "healthy";
+  const names = typeof options.scenario === "string" ? [options.scenario] : (options.scenario ?? ["healthy"]);
+  const scenario = names.join(",");
   const timeScale = options.timeScale ?? 1;
-  const release = options.pveVersion ?? defaultRelease(scenario);
-  const refusal = scenarioRefusal(scenario, release);
+  const release = options.pveVersion ?? defaultRelease(names);
+  const refusal = scenarioRefusal(names, release);
   if (refusal) throw new RangeError(refusal);
   const topology = buildTopology(options.nodes ?? 3, release);
+  const faults = { ...faultsOf(names), ...options.faults };
+  if (faults.faultNode !== null && !topology.nodes.some((n) => n.name === faults.faultNode))
+    throw new RangeError(`fault node ${faults.faultNode} is not one of ${topology.nodes.map((n) => n.name).join(", ")}`);
   const clock = scaledClock(timeScale);
   // A live holder keeps a pmxcfs lock for a few SSH round trips, which take real time at any
   // scale: at least a real second before it expires, or a fast lab would expire locks in use.
-  const cluster = new LabCluster(topology, { ...faultsOf(scenario), ...options.faults }, clock, {
+  const cluster = new LabCluster(topology, faults, clock, {
     pmxcfsLockTimeoutMs: Math.max(CFS_LOCK_TIMEOUT_MS, timeScale * 1_000),
   });
   const credentials = await makeCredentials(topology.clusterName, topology.nodes);
   const access = await labAccess(topology.release, { ...credentials.token, missingPrivileges: cluster.faults.tokenMissingPrivileges });
   const { servers, apiPort, sshPort } = await bindServers(cluster, credentials, access, options.apiPort ?? 0, options.sshPort ?? 0);
 
-  cluster.on("node-down", (name) => void stopServers(servers.get(name)!));
-  cluster.on("node-up", (name) => void startServers(servers.get(name)!));
+  const linkDown = new Set<string>();
+  cluster.on("node-down", (name) => void stopServers(servers.get(name)!, cluster.shutdownOf(name)));
+  cluster.on("node-up", (name) => void (linkDown.has(name) || startServers(servers.get(name)!)));
+  // A cut link: packets vanish both ways, the node and its commands run on (power-switch.ts link-cut).
+  cluster.on("link-down", (name) => {
+    linkDown.add(name);
+    void stopServers(servers.get(name)!, "link-cut");
+  });
+  cluster.on("link-up", (name) => {
+    linkDown.delete(name);
+    if (cluster.node(name).power === "up") void startServers(servers.get(name)!);
+  });
 
   const dir = path.resolve(options.dir);
   const files = await writeLabFiles(
     dir,
     credentials,
-    labClusterYaml({ topology, credentials, apiPort, sshPort, timeScale, ...(options.timeouts ? { timeouts: options.timeouts } : {}) }),
+    labClusterYaml({
+      topology,
+      credentials,
+      apiPort,
+      sshPort,
+      timeScale,
+      volumes: cluster.volumes.map((v) => v.name),
+      ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+    }),
     topology.nodes.map((n) => ({ address: n.address, key: credentials.nodes.get(n.name)!.hostKey.public })),
     sshPort,
   );
@@ -124,7 +149,8 @@ export async function startLab(options: LabOptions): Promise<Lab> {
         pendingPackages: n.pending.length,
         privateNetwork: n.privateNetworkUp,
         brick: n.power === "up" && n.brickUp,
-        healEntries: Math.floor(cluster.volume.heal.get(n.spec.name)!.pending),
+        // Every brick on the node: one per volume that has one there.
+        healEntries: cluster.volumes.reduce((sum, v) => sum + Math.floor(v.heal.get(n.spec.name)?.pending ?? 0), 0),
       })),
       guests: [...cluster.guests.values()].map((g) => ({ vmid: g.spec.vmid, name: g.spec.name, node: g.node, status: g.status })),
       record: cluster.record.snapshot(),
@@ -143,7 +169,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     async stop() {
       clock.stop();
       cluster.removeAllListeners();
-      await Promise.all([...servers.values()].map(stopServers));
+      await Promise.all([...servers.values()].map(closeServers));
     },
   };
 }
@@ -152,8 +178,14 @@ async function startServers(s: Servers): Promise<void> {
   await Promise.all([s.api.start(), s.ssh.start()]);
 }
 
-async function stopServers(s: Servers): Promise<void> {
-  await Promise.all([s.api.stop(), s.ssh.stop()]);
+/** The node went down: its servers go silent (power-switch.ts). */
+async function stopServers(s: Servers, how: PowerOff): Promise<void> {
+  await Promise.all([s.api.stop(how), s.ssh.stop(how)]);
+}
+
+/** The lab stops: listeners closed, every connection destroyed. */
+async function closeServers(s: Servers): Promise<void> {
+  await Promise.all([s.api.close(), s.ssh.close()]);
 }
 
 /**
@@ -183,7 +215,7 @@ async function bindServers(cluster: LabCluster, credentials: LabCredentials, acc
       for (const s of servers.values()) await startServers(s);
       return { servers, apiPort: api, sshPort: ssh };
     } catch (error) {
-      await Promise.all([...servers.values()].map(stopServers));
+      await Promise.all([...servers.values()].map(closeServers));
       const inUse = (error as NodeJS.ErrnoException).code === "EADDRINUSE";
       if (!inUse || (apiPort && sshPort)) throw error;
     }

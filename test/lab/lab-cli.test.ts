@@ -35,7 +35,10 @@ describe("rollgate lab", () => {
       unsafeTakeDowns: [],
       maxOutOfService: 0,
       maxOutOfServiceAt: null,
+      maxOutOfServiceByRollgate: 0,
       criticalBreaches: [],
+      criticalBreachesByRollgate: [],
+      faults: [],
     });
     expect((await runCli(["lab", "status", "--dir", dir])).stdout).toContain("nodes taken out of service by rollgate: 0, unsafely: never");
     const check = await runCli(["check", "-c", path.join(dir, "cluster.yaml"), "--gate", "gluster-healed"]);
@@ -90,6 +93,38 @@ describe("rollgate lab", () => {
     dir = await mkdtemp(path.join(tmpdir(), "rollgate-labcli-"));
     const run = await runCli(["lab", "up", "--dir", dir, "--scenario", "meteor"]);
     expect(run.exitCode).toBe(2);
-    expect(run.stderr).toContain("unknown scenario; one of: healthy, heal-slow");
+    expect(run.stderr).toContain('unknown scenario "meteor"; one of: healthy, heal-slow');
+  });
+
+  it("combines scenarios and strikes a chosen node at a chosen point; a node it does not have is refused", async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "rollgate-labcli-"));
+    const wrongNode = await runCli(["lab", "up", "--dir", dir, "--scenario", "peer-power-cycle", "--fault-node", "pve7"]);
+    expect(wrongNode.exitCode).toBe(2);
+    expect(wrongNode.stderr).toContain("--fault-node pve7: the lab's nodes are pve1, pve2, pve3");
+    const wrongPoint = await runCli(["lab", "up", "--dir", dir, "--scenario", "api-flaky", "--fault-at", "lunch"]);
+    expect(wrongPoint.exitCode).toBe(2);
+    expect(wrongPoint.stderr).toContain("Allowed choices are take-down, during-migration, before-apt, during-reboot, during-heal");
+    const twice = await runCli(["lab", "up", "--dir", dir, "--scenario", "heal-slow,heal-slow"]);
+    expect(twice.stderr).toContain("scenario heal-slow is named twice");
+
+    const up = runCli([
+      "lab",
+      "up",
+      "--dir",
+      dir,
+      "--scenario",
+      "heal-slow,api-flaky",
+      "--fault-node",
+      "pve2",
+      "--fault-at",
+      "during-heal",
+    ]);
+    await eventually("the lab to answer", async () => (await runCli(["lab", "status", "--dir", dir, "--json"])).exitCode === 0);
+    const status = JSON.parse((await runCli(["lab", "status", "--dir", dir, "--json"])).stdout) as LabStatus;
+    expect(status.scenario).toBe("heal-slow,api-flaky");
+    // api-flaky striking at a point: until then the API answers every request.
+    expect((await runCli(["check", "-c", path.join(dir, "cluster.yaml")])).exitCode).toBe(0);
+    await runCli(["lab", "down", "--dir", dir]);
+    expect((await up).exitCode).toBe(0);
   });
 });

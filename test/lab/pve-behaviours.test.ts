@@ -52,7 +52,7 @@ describe.each(pveVersions)("PVE %s", (pveVersion) => {
     const failedAfterMs = t.lab.cluster.clock.now() - requestedAt;
     expect(result).toMatchObject({ outcome: "failed", exitCode: 4 });
     expect(result.message).toMatch(
-      /the HA manager did not take up `ha-manager crm-command node-maintenance enable pve\d` within 300 ms \(it reports pve\d online\): its CRM runs every 10 s, so it will not/,
+      /the HA manager did not take up `ha-manager crm-command node-maintenance enable pve\d` within 1 s \(it reports pve\d online\): its CRM runs every 10 s, so it will not/,
     );
     // Model time: haPickup's minute and the polls around it (slower under load), far from nodeOnline's 15 minutes.
     expect(failedAfterMs).toBeLessThan(5 * 60_000);

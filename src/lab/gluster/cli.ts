@@ -31,6 +31,9 @@ export function runGluster(args: string[], view: GlusterNodeView): GlusterComman
     // parse_cmdline fails before main() does anything else: main returns -1.
     return commandResult({ stdout: () => lines(`unrecognized option --${parsed.option}\n`, CLI_USAGE), exitCode: 255 });
   }
+  // cli.c cli_opt_parse: a bad `--timeout=` is said on stderr (cli_err) and returns -2, which
+  // parse_cmdline passes up and main() returns: exit status 254, no usage.
+  if (parsed.kind === "invalid-timeout") return commandResult({ stderr: "timeout value should be a positive integer\n", exitCode: 254 });
   if (parsed.kind === "not-emulated") return notEmulated([parsed.option]);
 
   const { words, xml, timeoutSeconds } = parsed;

@@ -1,14 +1,14 @@
 // The one model behind the lab's API and SSH servers: nodes with kernels, packages and boot ids;
 // guests that run, migrate and stop; a replica-3 volume whose bricks collect heal entries while a
-// brick is away, FUSE-mounted on every node; the HA stack (a CRM that works in rounds and places
+// brick is away, FUSE-mounted on every node (arbiter-volume: a replica 2 + arbiter one beside it); the HA stack (a CRM that works in rounds and places
 // services by the release's groups or rules); quorum; the replicated /etc/pve. Time is model time
 // (see ../clock.ts).
 
 import { EventEmitter } from "node:events";
 import { randomUUID } from "node:crypto";
 import type { LabClock } from "../clock.js";
-import type { Faults } from "./scenarios.js";
-import type { Topology, NodeSpec, PackageUpgrade } from "./topology.js";
+import type { Faults, StrikePoint } from "./scenarios.js";
+import { arbiterVolumeSpec, type Topology, type NodeSpec, type PackageUpgrade, type VolumeSpec } from "./topology.js";
 import type { GuestState, NodeState, TaskState, VolumeState, UnitState } from "./state.js";
 import { EntryNames, drain, emptyIndex, recordWrites } from "./heal.js";
 import { LabRecord } from "./record.js";
@@ -65,7 +65,8 @@ export const timings = {
   rrdExpiry: 300_000,
 } as const;
 
-export type LabEvent = "node-down" | "node-up";
+/** Power (node-down/-up) and the network between rollgate's machine and a node (link-down/-up). */
+export type LabEvent = "node-down" | "node-up" | "link-down" | "link-up";
 
 export interface LabClusterOptions {
   /** Model ms after which an unchanged pmxcfs lock expires (120 s, as pmxcfs, unless the lab stretches it). */
@@ -104,7 +105,10 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
   readonly nodes = new Map<string, NodeState>();
   readonly guests = new Map<number, GuestState>();
   readonly tasks = new Map<string, TaskState>();
+  /** The volume the guests' disks are on (the PVE storage, FUSE-mounted on every node). */
   readonly volume: VolumeState;
+  /** Every volume of the pool, the first one first (arbiter-volume adds a second). */
+  readonly volumes: readonly VolumeState[];
   readonly record: LabRecord;
   /** /etc/pve, one tree for every node. */
   readonly pmxcfs: Pmxcfs;
@@ -115,14 +119,18 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
   readonly crm: CrmState;
   private lastAdvance = 0;
   private nextPid = 0x2f00;
-  /** The node the scenario's fault strikes: the first one to reboot. */
-  private faultNode: string | null = null;
+  /** The node the scenario's faults strike: as configured, else the first one rollgate acts on. */
+  private faultNode: string | null;
   private apiRequests = 0;
   private apiResets = 0;
-  /** When rollgate first took a node out of service (api-flaky's mid-node window starts there). */
-  private firstTakeDownAt: number | null = null;
+  /** When the fault node reached the strike point (api-flaky's mid-node window starts there). */
+  private struckAt: number | null = null;
+  /** Nodes whose power a timed fault cut, until they have rejoined the cluster. */
+  private readonly faultCut = new Map<string, number>();
   /** ssh-drop-during-apt strikes one dist-upgrade only, so the repaired node can be upgraded. */
   private sshDropStruck = false;
+  /** Nodes going down by a reboot command, not a power cut: their SSH sessions close before the power goes (power-switch.ts). */
+  private readonly orderlyShutdowns = new Set<string>();
   /** Packages dpkg unpacked but did not configure before it was interrupted, per node. */
   private readonly unconfigured = new Map<string, PackageUpgrade[]>();
   /** glusterd's mgmt_v3 volume locks: the model ms each volume's lock is held until. */
@@ -135,6 +143,7 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
     options: LabClusterOptions = {},
   ) {
     super();
+    this.faultNode = faults.faultNode;
     this.profile = releaseProfile(topology.release);
     this.record = new LabRecord(() => clock.now());
     // pve-cluster src/pmxcfs/dcdb.c: a node outside the quorate partition takes no writes.
@@ -178,8 +187,11 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
       id: topology.volume.id,
       brickPath: topology.volume.brickPath,
       status: "Started",
+      arbiterCount: 0,
       heal: new Map(topology.nodes.map((n) => [n.name, emptyIndex()])),
+      brickProcesses: null,
     };
+    this.volumes = [this.volume, ...(faults.arbiterVolume ? [this.volumeFrom(arbiterVolumeSpec(topology), 1)] : [])];
     if (faults.splitBrain) {
       const [first, second] = topology.nodes;
       for (const node of [first!, second!]) {
@@ -237,6 +249,19 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
       lrmState: "wait_for_agent_lock",
       lrmMode: "active",
       lrmBusyAt: null,
+    };
+  }
+
+  /** A volume beyond the first: each of its bricks a glusterfsd of its own, with its own port and pid. */
+  private volumeFrom(spec: VolumeSpec, index: number): VolumeState {
+    return {
+      name: spec.name,
+      id: spec.id,
+      brickPath: spec.brickPath,
+      status: "Started",
+      arbiterCount: spec.arbiterCount,
+      heal: new Map(spec.nodes.map((n) => [n, emptyIndex()])),
+      brickProcesses: new Map(spec.nodes.map((n) => [n, { port: 49152 + 16 * index + this.node(n).spec.nodeId, pid: this.allocatePid() }])),
     };
   }
 
@@ -387,16 +412,35 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
     const seconds = (now - this.lastAdvance) / 1000;
     this.lastAdvance = now;
     if (seconds <= 0) return;
-    const names = [...this.nodes.keys()];
-    const available = names.filter((n) => this.brickAvailable(n));
-    if (available.length < names.length) {
-      if (available.length > 0) {
-        for (const n of available) recordWrites(this.volume.heal.get(n)!, timings.writesPerSecondWhileDegraded * seconds);
+    for (const volume of this.volumes) {
+      // A volume's bricks share their node's fate; each volume heals as soon as all of its own are back.
+      const names = [...volume.heal.keys()];
+      const available = names.filter((n) => this.brickAvailable(n));
+      if (available.length < names.length) {
+        // An arbiter indexes the writes like a data brick: it holds every file's metadata (glusterdocs arbiter-volumes-and-quorum.md).
+        for (const n of available) recordWrites(volume.heal.get(n)!, timings.writesPerSecondWhileDegraded * seconds);
+        continue;
       }
-      return;
+      // Each self-heal daemon crawls the index of its own node's brick only (afr-self-heald.c afr_shd_is_subvol_local).
+      for (const n of names) if (this.shdRuns(n)) drain(volume.heal.get(n)!, this.faults.healRatePerSecond * seconds);
     }
-    // Each self-heal daemon crawls the index of its own node's brick only (afr-self-heald.c afr_shd_is_subvol_local).
-    for (const n of names) if (this.shdRuns(n)) drain(this.volume.heal.get(n)!, this.faults.healRatePerSecond * seconds);
+  }
+
+  /** The volume called `name`, if the pool has it. */
+  glusterVolume(name: string): VolumeState | undefined {
+    return this.volumes.find((v) => v.name === name);
+  }
+
+  /**
+   * A client writes `files` files to `volume` while `away`'s brick of it cannot be reached (its
+   * glusterfsd killed alone, say): every other brick of the volume indexes them, an arbiter
+   * included; the self-heal daemons drain them as usual once every brick is back.
+   */
+  writeWhileBrickAway(volume: string, away: string, files: number): void {
+    const state = this.glusterVolume(volume);
+    if (!state?.heal.has(away)) throw new RangeError(`${away} holds no brick of volume ${volume}`);
+    this.advance();
+    for (const [n, index] of state.heal) if (n !== away && this.brickAvailable(n)) recordWrites(index, files);
   }
 
   get apiRequestCount(): number {
@@ -414,11 +458,12 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
    */
   nextApiRequest(via: string): { fail: boolean; slowMs: number; reset: boolean } {
     this.apiRequests += 1;
-    const window = this.faults.apiResetsAfterFirstTakeDownMs;
-    const since = this.firstTakeDownAt === null ? null : this.clock.now() - this.firstTakeDownAt;
-    const reset = window !== null && since !== null && since < window && via === this.topology.nodes[0]!.name;
+    const window = this.faults.apiResetsForMs;
+    const since = this.struckAt === null ? null : this.clock.now() - this.struckAt;
+    const inWindow = window !== null && since !== null && since < window;
+    const reset = inWindow && via === this.topology.nodes[0]!.name;
     if (reset) this.apiResets += 1;
-    if (!this.faults.apiFlaky) return { fail: false, slowMs: 0, reset };
+    if (!this.faults.apiFlaky || (this.faults.strikeAt !== null && !inWindow)) return { fail: false, slowMs: 0, reset };
     const phase = this.apiRequests % 4;
     return { fail: phase === 1, slowMs: phase === 3 ? 1_500 : 0, reset };
   }
@@ -426,12 +471,17 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
   // ---- changes (each recorded with its source) --------------------------------------------
 
   private changed(): void {
-    this.record.outOfService(this.outOfServiceNodes());
+    for (const [name, cutAt] of this.faultCut) {
+      const node = this.node(name);
+      if (node.power === "up" && node.clusterJoined && (node.upSince ?? -1) > cutAt) this.faultCut.delete(name);
+    }
+    const cut = new Set(this.faultCut.keys());
+    this.record.outOfService(this.outOfServiceNodes(), cut);
     for (const group of this.topology.critical) {
       const members = group.vms.map((vmid) => this.guests.get(vmid)).filter((g): g is GuestState => g !== undefined);
       const healthy = members.filter((g) => this.guestHealthy(g));
       const detail = members.map((g) => `${g.spec.vmid}@${g.node}:${this.guestHealthy(g) ? "healthy" : g.status}`).join(", ");
-      this.record.criticalHealth(group.group, healthy.length, group.minHealthy, detail);
+      this.record.criticalHealth(group.group, healthy.length, group.minHealthy, detail, cut);
     }
   }
 
@@ -446,9 +496,38 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
     return this.faultNode === node;
   }
 
+  /**
+   * `node` reached `point` of its upgrade. The first node rollgate acts on becomes the fault node
+   * unless one was chosen; when the fault node reaches the strike point, the timed faults begin.
+   */
+  private reached(node: string, point: StrikePoint): void {
+    this.faultNode ??= node;
+    if (this.struckAt !== null || node !== this.faultNode || point !== (this.faults.strikeAt ?? "take-down")) return;
+    this.struckAt = this.clock.now();
+    if (this.faults.peerPowerCycle) {
+      const names = this.topology.nodes.map((n) => n.name);
+      const peer = names[(names.indexOf(node) + 1) % names.length]!;
+      this.record.fault(`power cut on ${peer} (${point} of ${node})`);
+      this.faultCut.set(peer, this.clock.now());
+      this.powerCycle(peer);
+    }
+  }
+
+  /**
+   * The network between rollgate's machine and `name` fails for `forMs` (a switch port, a cable,
+   * a firewall reload): the node runs on and keeps its cluster links; only its API and SSH are
+   * out of reach from outside.
+   */
+  cutManagementLink(name: string, forMs: number): void {
+    this.record.fault(`management link of ${name} down for ${forMs / 1000} s`);
+    this.emit("link-down", name);
+    this.clock.after(forMs, () => this.emit("link-up", name));
+  }
+
   reboot(name: string, source: string): void {
     this.record.mutation(source, `reboot ${name}`);
     this.tookDown(name, "reboot", source);
+    if (this.node(name).power === "up") this.orderlyShutdowns.add(name);
     this.powerCycle(name);
   }
 
@@ -459,7 +538,6 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
    */
   private tookDown(name: string, how: "maintenance" | "dist-upgrade" | "reboot", source: string): void {
     this.advance();
-    this.firstTakeDownAt ??= this.clock.now();
     const unsafe: string[] = [];
     for (const node of this.nodes.values()) {
       const other = node.spec.name;
@@ -470,9 +548,12 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
       if (node.maintenanceRequested) unsafe.push(`${other} is in maintenance`);
       if (node.dpkgBusy || node.dpkgInterrupted) unsafe.push(`${other} has dpkg at work`);
     }
-    for (const [node, index] of this.volume.heal) {
-      if (Math.floor(index.pending) > 0) unsafe.push(`${node}'s brick has ${Math.floor(index.pending)} heal entries`);
-      if (index.splitBrain.length > 0) unsafe.push(`${node}'s brick has entries in split-brain`);
+    for (const volume of this.volumes) {
+      const brick = volume === this.volume ? "brick" : `${volume.name} brick`;
+      for (const [node, index] of volume.heal) {
+        if (Math.floor(index.pending) > 0) unsafe.push(`${node}'s ${brick} has ${Math.floor(index.pending)} heal entries`);
+        if (index.splitBrain.length > 0) unsafe.push(`${node}'s ${brick} has entries in split-brain`);
+      }
     }
     if (!this.quorate()) unsafe.push("the cluster is not quorate");
     if (how === "reboot") {
@@ -480,9 +561,22 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
         if (guest.node === name && guest.status === "running") unsafe.push(`${guest.spec.vmid} (${guest.spec.name}) still runs on ${name}`);
     }
     this.record.takeDown(source, name, how, unsafe);
+    this.reached(name, "take-down");
   }
 
-  /** A reboot or power cut; the scenario's fault strikes the first node this happens to. */
+  /** How `name` went down: in order (a reboot command), or by a power cut (powerCycle called alone). */
+  shutdownOf(name: string): "orderly" | "power-cut" {
+    return this.orderlyShutdowns.has(name) ? "orderly" : "power-cut";
+  }
+
+  /** ssh-silent, ssh-resets: what the fault node's sshd does with a new connection; null: it serves it. */
+  sshFaultOn(name: string): "silent" | "reset" | null {
+    if (name !== this.faultNode) return null;
+    if (this.faults.sshSilent) return "silent";
+    return this.faults.sshResets ? "reset" : null;
+  }
+
+  /** A reboot or power cut; the scenario's faults strike the first node this happens to, unless rollgate acted on another before. */
   powerCycle(name: string): void {
     const node = this.node(name);
     if (node.power !== "up") return;
@@ -517,12 +611,14 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
       for (const unit of node.units.keys()) node.units.set(unit, "inactive");
     });
     this.emit("node-down", name);
+    this.reached(name, "during-reboot");
     if (this.faults.nodeNeverReturns && this.faultStrikes(name)) return;
     this.clock.after(timings.boot, () => this.bootUp(name));
   }
 
   private bootUp(name: string): void {
     const node = this.node(name);
+    this.orderlyShutdowns.delete(name);
     const fault = this.faultStrikes(name);
     this.change(() => {
       node.power = "up";
@@ -555,15 +651,20 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
         if (late) this.clock.after(this.faults.brickStartsLateMs, () => this.change(() => (node.brickUp = node.power === "up")));
         node.brickPid = this.allocatePid();
         node.shdPid = this.allocatePid();
+        for (const volume of this.volumes) {
+          const process = volume.brickProcesses?.get(name);
+          if (process) process.pid = this.allocatePid();
+        }
         // PVE 9: the fstab mount waits for glusterd (x-systemd.requires); PVE 8: pvestatd activates the storage.
         node.glusterMount = this.mountAttempt(name);
         if (fault && this.faults.healStallsWithEntriesLeft !== null) {
-          for (const index of this.volume.heal.values()) {
+          for (const index of this.volumes.flatMap((v) => [...v.heal.values()])) {
             index.stalledFloor = Math.min(Math.floor(index.pending), this.faults.healStallsWithEntriesLeft);
           }
         }
       }),
     );
+    this.clock.after(timings.glusterAfterBoot + Math.max(this.faults.brickStartsLateMs, 0), () => this.reached(name, "during-heal"));
     this.clock.after(timings.guestsStartAfterBoot, () =>
       this.change(() => {
         for (const guest of this.guests.values()) {
@@ -634,6 +735,8 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
   beginDistUpgrade(name: string, source: string): void {
     this.record.mutation(source, `apt-get dist-upgrade on ${name}`);
     this.tookDown(name, "dist-upgrade", source);
+    // Just after rollgate's decision, not before it: a fault at the same instant is no unsafe take-down.
+    this.reached(name, "before-apt");
     this.change(() => (this.node(name).dpkgBusy = true));
   }
 
@@ -999,6 +1102,7 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
     task.log.push(
       `${logStamp()} starting migration of ${guest.spec.type === "lxc" ? "CT" : "VM"} ${vmid} to node '${target}' (${targetSpec.privateAddress})`,
     );
+    this.reached(from, "during-migration");
     this.change(() => {
       guest.lock = "migrate";
       guest.migrateTarget = target;

@@ -3,6 +3,7 @@
 import type { GlusterNodeView, VolumeView } from "../gluster/view.js";
 import { timings, type LabCluster } from "./cluster.js";
 import { entryList, pendingCount } from "./heal.js";
+import type { VolumeState } from "./state.js";
 
 export function glusterViewFrom(cluster: LabCluster, viewer: string): GlusterNodeView {
   cluster.advance();
@@ -14,47 +15,51 @@ export function glusterViewFrom(cluster: LabCluster, viewer: string): GlusterNod
   const others = [...cluster.nodes.values()].filter((n) => n.spec.name !== viewer);
   // The name glusterd knows each peer by: the address it was probed with.
   const known = (name: string) => (cluster.faults.peersByIp ? cluster.node(name).spec.privateAddress : name);
-  const allBricksBack = [...cluster.nodes.keys()].every((n) => cluster.brickAvailable(n));
-
-  const volume: VolumeView = {
-    name: cluster.volume.name,
-    id: cluster.volume.id,
-    type: "Replicate",
-    status: cluster.volume.status,
-    replicaCount: cluster.nodes.size,
-    options: [
-      ...(cluster.faults.serverQuorum ? ([["cluster.server-quorum-type", "server"]] as Array<[string, string]>) : []),
-      ["cluster.granular-entry-heal", "on"],
-      ["storage.fips-mode-rchecksum", "on"],
-      ["transport.address-family", "inet"],
-      ["nfs.disable", "on"],
-      ["performance.client-io-threads", "off"],
-    ],
-    bricks: [...cluster.nodes.values()].map((node) => {
-      const name = node.spec.name;
-      const index = cluster.volume.heal.get(name)!;
-      return {
-        host: known(name),
-        path: cluster.volume.brickPath,
+  const volumeView = (volume: VolumeState): VolumeView => {
+    const allBricksBack = [...volume.heal.keys()].every((n) => cluster.brickAvailable(n));
+    return {
+      name: volume.name,
+      id: volume.id,
+      type: "Replicate",
+      status: volume.status,
+      // The CLI sends `replica 2 arbiter 1` as replica 3 with one arbiter (glusterfs cli/src/cli-cmd-parser.c cli_cmd_volume_create_parse).
+      replicaCount: volume.heal.size,
+      ...(volume.arbiterCount > 0 ? { arbiterCount: volume.arbiterCount } : {}),
+      options: [
+        ...(cluster.faults.serverQuorum ? ([["cluster.server-quorum-type", "server"]] as Array<[string, string]>) : []),
+        ["cluster.granular-entry-heal", "on"],
+        ["storage.fips-mode-rchecksum", "on"],
+        ["transport.address-family", "inet"],
+        ["nfs.disable", "on"],
+        ["performance.client-io-threads", "off"],
+      ],
+      bricks: [...volume.heal].map(([name, index]) => {
+        const node = cluster.node(name);
+        const process = volume.brickProcesses?.get(name) ?? { port: node.brickPort, pid: node.brickPid };
+        return {
+          host: known(name),
+          path: volume.brickPath,
+          peerUuid: node.spec.glusterUuid,
+          port: process.port,
+          pid: process.pid,
+          online: node.power === "up" && node.brickUp && cluster.serverQuorumMet(name),
+          reachable: cluster.brickAvailable(name) && glusterdAnswers(name),
+          listed: glusterdAnswers(name),
+          entries: entryList(index, cluster.entryNames, allBricksBack && pendingCount(index) > 0),
+        };
+      }),
+      // One self-heal daemon per node serves every volume (glusterd-shd-svc.c, shd multiplexing): the same pid in each status.
+      selfHealDaemons: [...cluster.nodes.values()].map((node) => ({
+        host: node.spec.name === viewer ? "localhost" : known(node.spec.name),
         peerUuid: node.spec.glusterUuid,
-        port: node.brickPort,
-        pid: node.brickPid,
-        online: node.power === "up" && node.brickUp && cluster.serverQuorumMet(name),
-        reachable: cluster.brickAvailable(name) && glusterdAnswers(name),
-        listed: glusterdAnswers(name),
-        entries: entryList(index, cluster.entryNames, allBricksBack && pendingCount(index) > 0),
-      };
-    }),
-    selfHealDaemons: [...cluster.nodes.values()].map((node) => ({
-      host: node.spec.name === viewer ? "localhost" : known(node.spec.name),
-      peerUuid: node.spec.glusterUuid,
-      pid: node.shdPid,
-      online: cluster.shdRuns(node.spec.name),
-      listed: glusterdAnswers(node.spec.name),
-    })),
-    lockedByAnotherCommand: cluster.glusterVolumeLocked(cluster.volume.name),
-    statusHangs: cluster.faults.volumeStatusHangs,
-    healInfoDelayMs: cluster.faults.healInfoDelayMs,
+        pid: node.shdPid,
+        online: cluster.shdRuns(node.spec.name),
+        listed: glusterdAnswers(node.spec.name),
+      })),
+      lockedByAnotherCommand: cluster.glusterVolumeLocked(volume.name),
+      statusHangs: cluster.faults.volumeStatusHangs,
+      healInfoDelayMs: cluster.faults.healInfoDelayMs,
+    };
   };
 
   return {
@@ -67,6 +72,6 @@ export function glusterViewFrom(cluster: LabCluster, viewer: string): GlusterNod
       const stale = node.downSince !== null && now - node.downSince < timings.peerStaleAfterDown;
       return { hostname: known(name), uuid: node.spec.glusterUuid, connected: glusterdAnswers(name) || stale, state: "Peer in Cluster" };
     }),
-    volumes: [volume],
+    volumes: cluster.volumes.map(volumeView),
   };
 }

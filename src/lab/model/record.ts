@@ -51,6 +51,15 @@ export interface CriticalBreach {
   healthy: number;
   minHealthy: number;
   detail: string;
+  /** Nodes the lab's faults had cut the power of at that moment (a breach they caused is not rollgate's). */
+  faultCut: string[];
+}
+
+/** A timed fault the lab struck (a peer's power cut at a node's strike point). */
+export interface StruckFault {
+  time: string;
+  modelSeconds: number;
+  what: string;
 }
 
 export interface OutOfServiceMoment {
@@ -71,7 +80,12 @@ export interface LabRecordSnapshot {
   maxOutOfService: number;
   /** When the maximum was first reached, and which nodes. */
   maxOutOfServiceAt: OutOfServiceMoment | null;
+  /** The most nodes out of service at once, not counting those the lab's faults cut the power of. */
+  maxOutOfServiceByRollgate: number;
   criticalBreaches: CriticalBreach[];
+  /** Breaches while no fault had cut a node's power: those rollgate must answer for. */
+  criticalBreachesByRollgate: CriticalBreach[];
+  faults: StruckFault[];
 }
 
 export class LabRecord {
@@ -81,7 +95,9 @@ export class LabRecord {
   private readonly refreshList: Refresh[] = [];
   private readonly breaches: CriticalBreach[] = [];
   private readonly openBreaches = new Set<string>();
+  private readonly struck: StruckFault[] = [];
   private maxOutOfService = 0;
+  private maxOutOfServiceByRollgate = 0;
   private maxOutOfServiceAt: OutOfServiceMoment | null = null;
 
   constructor(private readonly modelNow: () => number) {}
@@ -106,7 +122,12 @@ export class LabRecord {
     this.takeDowns.push({ ...this.stamp(), source, node, how, unsafe });
   }
 
-  outOfService(nodes: string[]): void {
+  fault(what: string): void {
+    this.struck.push({ ...this.stamp(), what });
+  }
+
+  outOfService(nodes: string[], faultCut: ReadonlySet<string>): void {
+    this.maxOutOfServiceByRollgate = Math.max(this.maxOutOfServiceByRollgate, nodes.filter((n) => !faultCut.has(n)).length);
     if (nodes.length > this.maxOutOfService) {
       this.maxOutOfService = nodes.length;
       this.maxOutOfServiceAt = { ...this.stamp(), nodes: [...nodes] };
@@ -114,14 +135,14 @@ export class LabRecord {
   }
 
   /** Records a breach once when it starts; a breach that persists is one entry, a new one is another. */
-  criticalHealth(group: string, healthy: number, minHealthy: number, detail: string): void {
+  criticalHealth(group: string, healthy: number, minHealthy: number, detail: string, faultCut: ReadonlySet<string>): void {
     if (healthy >= minHealthy) {
       this.openBreaches.delete(group);
       return;
     }
     if (this.openBreaches.has(group)) return;
     this.openBreaches.add(group);
-    this.breaches.push({ ...this.stamp(), group, healthy, minHealthy, detail });
+    this.breaches.push({ ...this.stamp(), group, healthy, minHealthy, detail, faultCut: [...faultCut] });
   }
 
   snapshot(): LabRecordSnapshot {
@@ -133,7 +154,10 @@ export class LabRecord {
       unsafeTakeDowns: this.takeDowns.filter((t) => t.unsafe.length > 0),
       maxOutOfService: this.maxOutOfService,
       maxOutOfServiceAt: this.maxOutOfServiceAt,
+      maxOutOfServiceByRollgate: this.maxOutOfServiceByRollgate,
       criticalBreaches: [...this.breaches],
+      criticalBreachesByRollgate: this.breaches.filter((b) => b.faultCut.length === 0),
+      faults: [...this.struck],
     };
   }
 }

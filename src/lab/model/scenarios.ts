@@ -4,7 +4,25 @@
 
 import type { PveRelease } from "./releases.js";
 
+/**
+ * Where in a node's upgrade a timed fault strikes (`--fault-at`): when rollgate first takes the
+ * fault node out of service (maintenance), when the first migration leaves it, when its
+ * dist-upgrade begins, when it powers off for its reboot, when its brick is back and healing.
+ */
+export const strikePoints = ["take-down", "during-migration", "before-apt", "during-reboot", "during-heal"] as const;
+export type StrikePoint = (typeof strikePoints)[number];
+
 export interface Faults {
+  /** The node the faults strike (`--fault-node`); null: the first node rollgate takes out of service. */
+  faultNode: string | null;
+  /**
+   * When the timed faults strike on the fault node (`--fault-at`); null: each at its own moment
+   * (api-flaky fails requests from the start and resets from the first take-down). At a point,
+   * api-flaky's failures and resets both last `apiResetsForMs` from it; a peer power cycle happens then.
+   */
+  strikeAt: StrikePoint | null;
+  /** At the strike point, the node after the fault node (in node order) loses power and boots again. */
+  peerPowerCycle: boolean;
   /** Heal entries the self-heal daemons drain per model second once every brick is back. */
   healRatePerSecond: number;
   /** After the first reboot, the heal stops with this many entries left, forever "possibly undergoing heal". */
@@ -25,8 +43,8 @@ export interface Faults {
   splitBrain: boolean;
   /** The API answers some requests with 500 and some slowly. */
   apiFlaky: boolean;
-  /** From rollgate's first take-down on, the first node's API resets every connection for this long (model ms). */
-  apiResetsAfterFirstTakeDownMs: number | null;
+  /** From the strike point on, the first node's API resets every connection for this long (model ms). */
+  apiResetsForMs: number | null;
   /** The SSH connection of the first dist-upgrade drops halfway through, leaving dpkg interrupted (once). */
   sshDropDuringApt: boolean;
   /** Corosync is partitioned: no node sees a quorum. */
@@ -69,9 +87,22 @@ export interface Faults {
   allBricksDown: boolean;
   /** The pool was probed by private IP address: bricks and peers are named `10.10.0.x`, not by hostname. */
   peersByIp: boolean;
+  /** A second volume, `vmstore`, replica 2 + arbiter 1 on the first three nodes (topology.ts arbiterVolumeSpec). */
+  arbiterVolume: boolean;
+  /**
+   * From the lab's start, the fault node's sshd accepts TCP connections and never sends its banner
+   * (its kernel answers, its userland hangs: a swap storm, a hung NFS or FUSE mount). The
+   * scenario strikes pve2, a node rollgate neither asks the API of first nor upgrades first.
+   */
+  sshSilent: boolean;
+  /** From the lab's start, the fault node (pve2, as for sshSilent) resets every SSH connection once accepted. */
+  sshResets: boolean;
 }
 
 export const healthyFaults: Faults = {
+  faultNode: null,
+  strikeAt: null,
+  peerPowerCycle: false,
   healRatePerSecond: 40,
   healStallsWithEntriesLeft: null,
   brickStaysDown: false,
@@ -82,7 +113,7 @@ export const healthyFaults: Faults = {
   migrationFailsFor: null,
   splitBrain: false,
   apiFlaky: false,
-  apiResetsAfterFirstTakeDownMs: null,
+  apiResetsForMs: null,
   sshDropDuringApt: false,
   quorumLost: false,
   storageWithoutServer2: false,
@@ -104,6 +135,9 @@ export const healthyFaults: Faults = {
   storageNetworkDown: false,
   allBricksDown: false,
   peersByIp: false,
+  arbiterVolume: false,
+  sshSilent: false,
+  sshResets: false,
 };
 
 export const scenarios = {
@@ -119,7 +153,7 @@ export const scenarios = {
   "split-brain": { splitBrain: true },
   // Every fourth request fails (check and preflight refuse, quoting it); and once a node is out of
   // service, pve1's API resets connections for two minutes (a run that got past preflight meets it).
-  "api-flaky": { apiFlaky: true, apiResetsAfterFirstTakeDownMs: 120_000 },
+  "api-flaky": { apiFlaky: true, apiResetsForMs: 120_000 },
   "ssh-drop-during-apt": { sshDropDuringApt: true },
   "quorum-lost": { quorumLost: true },
   "storage-without-server2": { storageWithoutServer2: true },
@@ -154,6 +188,14 @@ export const scenarios = {
   "all-bricks-down": { allBricksDown: true },
   // gluster/glusterfs glusterd-handler.c glusterd_probe_begin: a peer keeps the name it was probed by (captures in test/fixtures/gluster/peers-by-ip).
   "peers-by-ip": { peersByIp: true },
+  // gluster/glusterdocs docs/Administrator-Guide/arbiter-volumes-and-quorum.md: `replica 2 arbiter 1`, the third brick the arbiter (captures in test/fixtures/gluster/arbiter).
+  "arbiter-volume": { arbiterVolume: true },
+  // pve-ha-manager src/PVE/HA/NodeStatus.pm: a peer that loses power is fenced only if it holds HA services; it just boots again.
+  "peer-power-cycle": { peerPowerCycle: true, strikeAt: "during-heal" },
+  // openssh-portable sshd.c server_accept_loop: a hung sshd leaves connections in the kernel's listen backlog, banner never sent.
+  "ssh-silent": { sshSilent: true, faultNode: "pve2" },
+  // iptables-extensions(8) REJECT --reject-with tcp-reset; openssh-portable sshd.c drop_connection (MaxStartups) then close().
+  "ssh-resets": { sshResets: true, faultNode: "pve2" },
 } satisfies Record<string, Partial<Faults>>;
 
 /**
@@ -175,17 +217,43 @@ export function isScenarioName(name: string): name is ScenarioName {
   return Object.hasOwn(scenarios, name);
 }
 
-/** The release a lab gets when none is asked for: 9.1, unless the scenario exists on 8.4 only. */
-export function defaultRelease(name: ScenarioName): PveRelease {
-  return scenarioReleases[name]?.[0] ?? "9.1";
+/** The release a lab gets when none is asked for: 9.1, unless a scenario exists on 8.4 only. */
+export function defaultRelease(names: readonly ScenarioName[]): PveRelease {
+  for (const name of names) {
+    const only = scenarioReleases[name];
+    if (only) return only[0]!;
+  }
+  return "9.1";
 }
 
-/** Why `name` cannot run on `release`, or null. */
-export function scenarioRefusal(name: ScenarioName, release: PveRelease): string | null {
-  const only = scenarioReleases[name];
-  return only && !only.includes(release) ? `scenario ${name} exists on PVE ${only.join(", ")} only, not on ${release}` : null;
+/** Why `names` cannot run on `release`, or null. (No two scenarios set a fault differently: a unit test keeps it so.) */
+export function scenarioRefusal(names: readonly ScenarioName[], release: PveRelease): string | null {
+  for (const name of names) {
+    const only = scenarioReleases[name];
+    if (only && !only.includes(release)) return `scenario ${name} exists on PVE ${only.join(", ")} only, not on ${release}`;
+  }
+  return null;
 }
 
-export function faultsOf(name: ScenarioName): Faults {
-  return { ...healthyFaults, ...scenarios[name] };
+/** The faults of one or several scenarios together (their backup locks add up). */
+export function faultsOf(names: ScenarioName | readonly ScenarioName[]): Faults {
+  const list = typeof names === "string" ? [names] : names;
+  const faults: Faults = { ...healthyFaults };
+  for (const name of list) {
+    const own: Partial<Faults> = scenarios[name];
+    Object.assign(faults, own, { backupLocks: [...faults.backupLocks, ...(own.backupLocks ?? [])] });
+  }
+  return faults;
+}
+
+/** `a,b`: known scenario names, each once; `healthy` only alone. */
+export function parseScenarioList(value: string): ScenarioName[] | string {
+  const names = value.split(",").map((n) => n.trim());
+  const unknown = names.filter((n) => !isScenarioName(n));
+  if (unknown.length > 0)
+    return `unknown scenario ${unknown.map((n) => JSON.stringify(n)).join(", ")}; one of: ${scenarioNames.join(", ")}`;
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice) return `scenario ${twice} is named twice`;
+  if (names.length > 1 && names.includes("healthy")) return "healthy means no fault: it does not combine with another scenario";
+  return names as ScenarioName[];
 }

@@ -85,5 +85,14 @@ export interface VolumeState {
   id: string;
   brickPath: string;
   status: "Started";
+  /** Arbiter bricks per replica set (0, or 1 for `replica 2 arbiter 1`: the last brick). */
+  arbiterCount: number;
+  /** Each brick's heal index, keyed by the brick's node, in brick (volfile) order. */
   heal: Map<string, BrickHealIndex>;
+  /**
+   * Each brick's glusterfsd, where it is not its node's `brickPort`/`brickPid` (those are the first
+   * volume's): without brick multiplexing every brick is a process with a port of its own
+   * (gluster/glusterfs xlators/mgmt/glusterd/src/glusterd-pmap.c pmap_assign_port). Null for the first volume.
+   */
+  brickProcesses: Map<string, { port: number; pid: number }> | null;
 }

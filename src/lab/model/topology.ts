@@ -61,6 +61,31 @@ export interface Topology {
   pendingPackages: PackageUpgrade[];
 }
 
+/** A Gluster volume beyond the lab's first: its bricks, one per node, in brick (volfile) order. */
+export interface VolumeSpec {
+  name: string;
+  brickPath: string;
+  id: string;
+  nodes: string[];
+  /** Arbiter bricks per replica set: 1 makes the set's last brick an arbiter (`replica 2 arbiter 1`). */
+  arbiterCount: 0 | 1;
+}
+
+/**
+ * The arbiter-volume scenario's second volume, as `gluster volume create vmstore replica 2 arbiter 1
+ * pve1:… pve2:… pve3:…` makes it: the third brick is the arbiter, holding every file's name and
+ * metadata but no data (gluster/glusterdocs docs/Administrator-Guide/arbiter-volumes-and-quorum.md).
+ */
+export function arbiterVolumeSpec(topology: Topology): VolumeSpec {
+  return {
+    name: "vmstore",
+    brickPath: "/data/brick/vmstore",
+    id: stableUuid("gluster-volume-vmstore"),
+    nodes: topology.nodes.slice(0, 3).map((n) => n.name),
+    arbiterCount: 1,
+  };
+}
+
 const GiB = 1024 ** 3;
 
 /** Stable UUIDs, so a lab's gluster output is the same from one run to the next. */

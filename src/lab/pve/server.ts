@@ -1,11 +1,11 @@
 // One pveproxy per lab node: HTTPS on the node's own address, API-token auth, PVE's JSON envelope
-// and content type. A node that is down stops listening (connection refused), like the real one.
+// and content type. A node that is down is silent (power-switch.ts), like the real one.
 // Every call is checked as PVE checks it, from the release's own API schema (api-schema.ts).
 
 import https from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { LabApiError, type LabCluster } from "../model/cluster.js";
-import { PowerSwitchedServer } from "../power-switch.js";
+import { PowerSwitchedServer, type PowerOff } from "../power-switch.js";
 import { matchRoute, type ApiRequest } from "./routes.js";
 import type { LabAccess } from "./access.js";
 import { PermissionDenied } from "./acl.js";
@@ -43,8 +43,12 @@ export class LabApiServer {
     return this.power.on();
   }
 
-  stop(): Promise<void> {
-    return this.power.off();
+  stop(how: PowerOff): Promise<void> {
+    return this.power.off(how);
+  }
+
+  close(): Promise<void> {
+    return this.power.close();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

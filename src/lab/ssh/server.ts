@@ -1,12 +1,12 @@
 // One sshd per lab node (ssh2's server): its own host key, public-key auth for one user, exec
-// requests run by the lab's command interpreter, and a minimal interactive shell. A node that is
-// down refuses connections and drops the ones it had, as a rebooting host does.
+// requests run by the lab's command interpreter, and a minimal interactive shell. Behind the node's
+// power switch (power-switch.ts): powered off, it is silent; ssh-silent and ssh-resets strike here.
 
 import net from "node:net";
 import { timingSafeEqual } from "node:crypto";
 import ssh2 from "ssh2";
 import type { Connection, ServerChannel } from "ssh2";
-import { PowerSwitchedServer } from "../power-switch.js";
+import { PowerSwitchedServer, type Admission, type PowerOff } from "../power-switch.js";
 import type { LabCluster } from "../model/cluster.js";
 import type { CommandOutput } from "../shell/context.js";
 import { runCommandLine } from "../shell/interpreter.js";
@@ -27,6 +27,8 @@ export class LabSshServer {
   private readonly ssh: InstanceType<typeof SshServer>;
   private readonly power: PowerSwitchedServer;
   private readonly allowed: ssh2.ParsedKey;
+  /** The server's side of each connection the switch relays to it. */
+  private readonly sockets = new Set<net.Socket>();
 
   constructor(
     private readonly cluster: LabCluster,
@@ -43,21 +45,40 @@ export class LabSshServer {
     // session's connection; without it every small reply waits out a delayed ACK (~40 ms each way).
     const listener = net.createServer((socket) => {
       socket.setNoDelay(true);
+      socket.on("error", () => {});
+      this.sockets.add(socket);
+      socket.on("close", () => this.sockets.delete(socket));
       this.ssh.injectSocket(socket);
     });
-    this.power = new PowerSwitchedServer(listener, options.port, options.address);
+    this.power = new PowerSwitchedServer(listener, options.port, options.address, () => this.admission());
+  }
+
+  /**
+   * ssh-silent: the kernel completes the handshake (the listen backlog, listen(2)) but sshd never
+   * accepts nor sends its banner (openssh-portable sshd.c server_accept_loop), as when userland hangs
+   * in a swap storm or on a hung NFS/FUSE mount. ssh-resets: the connection is reset once accepted,
+   * as a firewall rule `REJECT --reject-with tcp-reset` on the established flow does
+   * (iptables-extensions(8)); sshd.c drop_connection (MaxStartups) looks the same to a client
+   * whose banner it has not read: close() with unread data sends RST (tcp(7), SO_LINGER in socket(7)).
+   */
+  private admission(): Admission {
+    return this.cluster.sshFaultOn(this.options.node) ?? "serve";
   }
 
   start(): Promise<void> {
     return this.power.on();
   }
 
-  stop(): Promise<void> {
-    return this.power.off();
+  stop(how: PowerOff): Promise<void> {
+    return this.power.off(how);
+  }
+
+  close(): Promise<void> {
+    return this.power.close();
   }
 
   private socketOf(remotePort: number): net.Socket | undefined {
-    return [...this.power.sockets].find((s) => s.remotePort === remotePort);
+    return [...this.sockets].find((s) => s.remotePort === remotePort);
   }
 
   private onClient(client: Connection, remotePort: number): void {

@@ -12,6 +12,7 @@ import {
   healthyFaults,
   scenarioNames,
   scenarioRefusal,
+  parseScenarioList,
   scenarios,
   type Faults,
   type ScenarioName,
@@ -235,13 +236,32 @@ describe("scenarios", () => {
   });
 
   it("release-bound scenarios: storage-without-server2 and ha-ignores-maintenance on 8.4, mount-without-backup-volfile on 9.1", () => {
-    expect(defaultRelease("healthy")).toBe("9.1");
-    expect(defaultRelease("storage-without-server2")).toBe("8.4");
-    expect(defaultRelease("mount-without-backup-volfile")).toBe("9.1");
-    expect(scenarioRefusal("mount-without-backup-volfile", "8.4")).toBe(
+    expect(defaultRelease(["healthy"])).toBe("9.1");
+    expect(defaultRelease(["storage-without-server2"])).toBe("8.4");
+    expect(defaultRelease(["heal-slow", "ha-ignores-maintenance"])).toBe("8.4");
+    expect(defaultRelease(["mount-without-backup-volfile"])).toBe("9.1");
+    expect(scenarioRefusal(["mount-without-backup-volfile"], "8.4")).toBe(
       "scenario mount-without-backup-volfile exists on PVE 9.1 only, not on 8.4",
     );
-    expect(scenarioRefusal("storage-without-server2", "9.1")).toMatch(/exists on PVE 8.4 only/);
-    expect(scenarioRefusal("ha-failback", "8.4")).toBeNull();
+    expect(scenarioRefusal(["storage-without-server2"], "9.1")).toMatch(/exists on PVE 8.4 only/);
+    expect(scenarioRefusal(["ha-failback"], "8.4")).toBeNull();
+  });
+
+  it("scenarios combine: their faults add up, and two that set the same fault differently are refused", () => {
+    expect(faultsOf(["heal-slow", "api-flaky"])).toMatchObject({ healRatePerSecond: 0.5, apiFlaky: true, apiResetsForMs: 120_000 });
+    expect(faultsOf(["vm-locked-backup", "task-warnings"])).toMatchObject({
+      taskWarnings: true,
+      backupLocks: faultsOf("vm-locked-backup").backupLocks,
+    });
+    // Any two combine without one undoing the other: none sets a fault another sets differently.
+    for (const a of scenarioNames)
+      for (const b of scenarioNames)
+        for (const [fault, value] of Object.entries(scenarios[a]))
+          if (fault !== "backupLocks" && Object.hasOwn(scenarios[b], fault))
+            expect((scenarios[b] as Record<string, unknown>)[fault], `${a} and ${b} both set ${fault}`).toEqual(value);
+    expect(parseScenarioList("heal-slow,api-flaky")).toEqual(["heal-slow", "api-flaky"]);
+    expect(parseScenarioList("heal-slow,heal-slow")).toBe("scenario heal-slow is named twice");
+    expect(parseScenarioList("healthy,split-brain")).toMatch(/does not combine/);
+    expect(parseScenarioList("heal-slow,nope")).toMatch(/^unknown scenario "nope"; one of: healthy, heal-slow/);
   });
 });
