@@ -10,9 +10,9 @@
 // whole run, and it must have refused. If a fast machine healed them before the check finished,
 // the round is inconclusive and is repeated with twice as many files (at most 3 rounds).
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runCli, type CliRun } from "../helpers/cli.js";
-import { GlusterLab, VOLUME, type GlusterHost, type HealCounts } from "./helpers/gluster-lab.js";
+import { useGlusterLab, VOLUME, type GlusterHost, type HealCounts } from "./helpers/gluster-lab.js";
 import { waitFor } from "./helpers/processes.js";
 
 const FILES = 300;
@@ -20,24 +20,7 @@ const BRICK = `/srv/gluster/${VOLUME}/brick`;
 /** `(e.g. ENTRY)`: a path written during an outage, the volume root, or a gfid heal info could not resolve. */
 const ENTRY_SAMPLE = /\(e\.g\. (\/outage\d+(\/f\d+)?|\/|<gfid:[0-9a-f-]+>)\)/;
 
-let lab: GlusterLab | null = null;
-
-beforeAll(async () => {
-  const started = Date.now();
-  lab = await GlusterLab.start((line) => console.warn(`gluster lab: ${line}`));
-  console.log(
-    `gluster lab: 3 hosts, volume ${VOLUME} started and mounted in ${((Date.now() - started) / 1000).toFixed(1)} s (${lab.timings.join(", ")})`,
-  );
-});
-
-afterAll(async () => {
-  await lab?.close();
-});
-
-function theLab(): GlusterLab {
-  if (!lab) throw new Error("gluster lab not started");
-  return lab;
-}
+const theLab = useGlusterLab();
 
 const node = (name: string): GlusterHost => theLab().host(name);
 

@@ -5,6 +5,7 @@
 // labvol is FUSE-mounted on node1. Every process is recorded or found by PID through its
 // namespaces, and everything is torn down by close(), also after a bring-up that failed half-way.
 
+import { afterAll, beforeAll } from "vitest";
 import { access, chmod, cp, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -115,6 +116,8 @@ export class GlusterLab {
   readonly timings: string[] = [];
   private readonly recorded = new Set<number>();
   private readonly mountNamespaces = new Map<number, string | null>();
+  /** Hosts whose link powerLoss() took down. */
+  private readonly poweredOff = new Set<GlusterHost>();
   private bridgeCreated = false;
   private mounted = false;
   private closed = false;
@@ -340,6 +343,31 @@ export class GlusterLab {
     return victims.map((v) => v.kind).sort();
   }
 
+  /**
+   * A power cut: the host's link goes down first, then every process of the host (glusterd, brick,
+   * self-heal daemon, sshd and its sessions; not the namespace keeper, which stands for its disk)
+   * is SIGKILLed, found by PID through its network namespace. Returns what was killed.
+   */
+  async powerLoss(host: GlusterHost): Promise<string[]> {
+    // A host that loses power sends no FIN or RST: its peers' TCP retransmits into the void until a
+    // timeout ends it (linux net/ipv4/tcp_timer.c, tcp_retransmit_timer and tcp_retries2).
+    await run(["ip", "link", "set", hostVeth(host.index), "down"]);
+    this.poweredOff.add(host);
+    const victims: Array<{ pid: number; name: string }> = [];
+    for (const pid of await pidsInNetns(host.netns)) {
+      if (pid === host.keeperPid) continue;
+      const info = await procInfo(pid);
+      if (info && info.state !== "Z") victims.push({ pid, name: (await kindOf(pid)) ?? info.comm });
+    }
+    // Killed with the link already down, so the FIN/RST the kernel sends for their sockets on exit
+    // (linux net/ipv4/tcp.c, tcp_close) go nowhere: no clean shutdown reaches a peer.
+    await stopPids(
+      victims.map((v) => v.pid),
+      { first: "SIGKILL" },
+    );
+    return [...new Set(victims.map((v) => v.name))].sort();
+  }
+
   /** Every host sees the two others as `Peer in Cluster (Connected)`. */
   async waitPeersConnected(timeoutMs = 60_000): Promise<void> {
     await waitFor(
@@ -412,6 +440,9 @@ export class GlusterLab {
         problems.push(`${what}: ${(error as Error).message}`);
       }
     };
+    // The FUSE client waits network.ping-timeout (42 s, glusterfs xlators/protocol/client) for a peer
+    // that vanished; with the link back up, the dead host's kernel answers its sockets with RST.
+    for (const host of this.poweredOff) await attempt(`link up ${host.name}`, () => run(["ip", "link", "set", hostVeth(host.index), "up"]));
     const first = this.hosts[0];
     if (this.mounted && first) {
       await attempt("unmount", async () => {
@@ -450,4 +481,26 @@ export class GlusterLab {
     await attempt("remove temp dir", () => rm(this.dir, { recursive: true, force: true }));
     if (problems.length > 0) throw new Error(`gluster lab cleanup: ${problems.join("; ")}`);
   }
+}
+
+/**
+ * A test file's pool: started before its tests (the bring-up time printed), closed after them.
+ * Returns the accessor the tests use, which fails plainly if the bring-up did.
+ */
+export function useGlusterLab(): () => GlusterLab {
+  let lab: GlusterLab | null = null;
+  beforeAll(async () => {
+    const started = Date.now();
+    lab = await GlusterLab.start((line) => console.warn(`gluster lab: ${line}`));
+    console.log(
+      `gluster lab: 3 hosts, volume ${VOLUME} started and mounted in ${((Date.now() - started) / 1000).toFixed(1)} s (${lab.timings.join(", ")})`,
+    );
+  });
+  afterAll(async () => {
+    await lab?.close();
+  });
+  return () => {
+    if (!lab) throw new Error("gluster lab not started");
+    return lab;
+  };
 }

@@ -15,6 +15,7 @@ export type ParsedKind =
   | "volume-status"
   | "volume-status-xml"
   | "volume-info"
+  | "volume-info-xml"
   | "peer-status"
   | "peer-status-xml"
   | "pool-list"
@@ -52,6 +53,7 @@ const COMMAND_KINDS: ReadonlyArray<readonly [RegExp, ParsedKind]> = [
   [/^gluster volume heal \S+ info split-brain --xml$/, "heal-split-brain-xml"],
   [/^gluster volume heal \S+ statistics heal-count$/, "heal-count"],
   [/^gluster volume heal \S+$/, "heal-trigger"],
+  [/^gluster volume info( \S+)? --xml$/, "volume-info-xml"],
   [/^gluster volume status \S+ --xml$/, "volume-status-xml"],
   [/^gluster volume status \S+$/, "volume-status"],
   [/^gluster peer status --xml$/, "peer-status-xml"],
@@ -212,7 +214,7 @@ export function catalogFixtures(): Catalog {
     const kind = /^healing_\d+\.txt$/.test(name) ? "heal-info" : LOOPBACK_KINDS[name];
     if (kind !== undefined) place(file, kind, isParsedKind(kind) ? readLoopbackRun(file) : undefined);
   }
-  for (const file of files.filter((file) => /^(README\.md|peers-by-ip\/[^/]+\.txt)$/.test(file))) {
+  for (const file of files.filter((file) => /^((arbiter\/)?README\.md|peers-by-ip\/[^/]+\.txt)$/.test(file))) {
     place(file, "capture metadata or log");
   }
   catalog.unknown = files.filter((file) => !placed.has(file));

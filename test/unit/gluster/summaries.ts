@@ -10,6 +10,7 @@ import {
   parsePoolListText,
   parsePoolListXml,
   parseVolumeInfoText,
+  parseVolumeInfoXml,
   parseVolumeStatusText,
   parseVolumeStatusXml,
   type HealBrick,
@@ -87,6 +88,8 @@ export async function summarizeStdout(kind: ParsedKind, stdout: string): Promise
       return summarize(parseVolumeStatusXml(stdout), summarizeVolumeStatus);
     case "volume-info":
       return summarize(parseVolumeInfoText(stdout), summarizeVolumeInfo);
+    case "volume-info-xml":
+      return summarize(parseVolumeInfoXml(stdout), summarizeVolumeInfo);
     case "peer-status":
       return summarize(parsePeerStatusText(stdout), (status) => summarizePeers(status.peers));
     case "peer-status-xml":
