@@ -5,10 +5,9 @@
 
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { changeCommand } from "../../src/transport/remote-command.js";
-import { sshPoolFor } from "../../src/transport/from-config.js";
 import { ensureBuilt, spawnCli, type ChildCli } from "../helpers/child-cli.js";
 import { runEngine } from "../helpers/engine.js";
+import { onNode } from "../helpers/admin.js";
 import { eventually, startTestLab, type TestLab } from "../helpers/lab.js";
 import type { LabOptions } from "../../src/lab/lab.js";
 import type { RunEvent } from "../../src/run/events.js";
@@ -37,16 +36,6 @@ function child(args: string[]): ChildCli {
 }
 
 const nodeEnds = (events: RunEvent[]) => events.flatMap((e) => (e.type === "node-end" ? [`${e.node}:${e.status}`] : []));
-
-/** Runs `line` on `node` as the admin would, over the lab's SSH. */
-async function onNode(t: TestLab, node: string, argv: string[]) {
-  const shell = sshPoolFor(t.loaded.config);
-  try {
-    return await shell.run(node, changeCommand(argv));
-  } finally {
-    await shell.close();
-  }
-}
 
 describe("a run killed while apt-get dist-upgrade works", () => {
   it("leaves dpkg interrupted on the node: apt refuses until dpkg --configure -a", async () => {
