@@ -6,6 +6,7 @@
 import type { Config } from "../config/index.js";
 import { isUnreachableError, type ClusterState } from "../observe/state.js";
 import type { Verdict } from "./types.js";
+import { saidOnce } from "../util/said-once.js";
 
 /** What a reason says when it only follows from its node being unreachable. */
 const CONSEQUENCE =
@@ -45,25 +46,12 @@ function shapeOf(reason: string, config: Config): { shape: string; node: string 
   return { shape, node };
 }
 
-/** Reasons that differ only in the node they are about, said once: "…: pve1, pve2, pve3". */
+/** Reasons that differ only in the node they are about, said once: "… (the same for pve2, pve3)". */
 export function groupRepeated(reasons: string[], config: Config): string[] {
-  const groups = new Map<string, { first: string; nodes: string[] }>();
-  const order: string[] = [];
-  for (const reason of reasons) {
-    const { shape, node } = shapeOf(reason, config);
-    const key = node === null ? `\u0001${reason}` : shape;
-    const group = groups.get(key);
-    if (group && node !== null && !group.nodes.includes(node)) group.nodes.push(node);
-    else if (!group) {
-      groups.set(key, { first: reason, nodes: node === null ? [] : [node] });
-      order.push(key);
-    }
-  }
-  return order.map((key) => {
-    const group = groups.get(key)!;
-    const [, ...others] = group.nodes;
-    return others.length === 0 ? group.first : `${group.first} (the same for ${others.join(", ")})`;
-  });
+  return saidOnce(
+    reasons.map((text) => ({ text, ...shapeOf(text, config) })),
+    "for",
+  );
 }
 
 /** The verdicts with an unreachable node's consequences folded into one line about it, and repeats grouped. */

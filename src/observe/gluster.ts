@@ -20,6 +20,7 @@ import {
 import { readCommand } from "../transport/remote-command.js";
 import { vantageNodes, type ObserveContext } from "./context.js";
 import { attempt, type GlusterVolume, type Observed } from "./state.js";
+import { saidOnce } from "../util/said-once.js";
 
 /** How much of a failed command's stdout is kept to explain the failure. */
 const keptForErrors = 4096;
@@ -130,14 +131,10 @@ function firstAnswer(ctx: ObserveContext, name: string): Promise<Observed<Gluste
 
 /** Every node's error, in order, those that differ only in the node said once: "… (the same on pve2, pve3)". */
 function sameOnceFor(nodes: string[], errors: Map<string, string>): string {
-  const groups = new Map<string, string[]>();
-  for (const node of nodes) {
-    const shape = errors.get(node)!.replaceAll(node, "\u0000");
-    groups.set(shape, [...(groups.get(shape) ?? []), node]);
-  }
-  return [...groups.values()]
-    .map(([first, ...others]) => `${errors.get(first!)}${others.length > 0 ? ` (the same on ${others.join(", ")})` : ""}`)
-    .join("; ");
+  return saidOnce(
+    nodes.map((node) => ({ text: errors.get(node)!, node, shape: errors.get(node)!.replaceAll(node, "\u0000") })),
+    "on",
+  ).join("; ");
 }
 
 /** Each node's view of the pool, as one promise per node: the caller may act on the first that fails. */
