@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadConfig, resolveTokenSecret } from "../src/config/index.js";
 import { evaluateGates, facetsFor } from "../src/gates/evaluate.js";
-import { preflightGates } from "../src/gates/index.js";
+import { loadPlaybook } from "../src/playbook/playbook.js";
 import { createHealInfoParser, type HealInfoKind, type OutputFormat } from "../src/gluster/index.js";
 import { startLab } from "../src/lab/lab.js";
 import { collect } from "../src/observe/collect.js";
@@ -87,6 +87,7 @@ async function labBench() {
   const shell = sshPoolFor(config);
   const pve = await pveClientFor(config, await resolveTokenSecret(loaded));
   const ctx = { config, shell, pve, probes: networkProbes, target: null };
+  const { preflightGates } = await loadPlaybook(config.upgrade.playbook);
   try {
     const allFacets = facetsFor(config, preflightGates);
     await collect(ctx, allFacets); // opens the pooled connections once

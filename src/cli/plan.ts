@@ -31,7 +31,7 @@ export function planCommand(io: CliIo): Command {
             loaded.config.nodes.map((n) => n.name),
           )
         : null;
-      const facets = planFacets(loaded.config);
+      const facets = planFacets(loaded.config, preflightGates);
       const session = await openSession(loaded, io, { readOnly: true, facets });
       try {
         const config = loaded.config;

@@ -97,7 +97,7 @@ export async function runUpgradeCommand(io: CliIo, opts: UpgradeOptions): Promis
     throw new UsageError(`--nodes: no node ${unknownNodes.join(", ")} in ${opts.config} (known: ${known.join(", ")})`);
   const playbook = await loadPlaybook(config.upgrade.playbook);
   const journalDir = opts.journalDir ?? config.journal.dir;
-  const facets = planFacets(config);
+  const facets = planFacets(config, playbook.preflightGates);
 
   if (opts.dryRun) {
     const session = await openSession(loaded, io, { readOnly: true, facets });

@@ -24,18 +24,6 @@ export const gates: Record<GateName, Gate> = {
   "private-network": privateNetworkGate,
 };
 
-/** The built-in playbooks' preflight gates: what `plan` reads facets for (check and upgrade use the playbook's own list). */
-export const preflightGates: GateName[] = [
-  "permissions",
-  "package-sources",
-  "quorum",
-  "nodes-online",
-  "gluster-healed",
-  "critical-healthy",
-  "services",
-  "private-network",
-];
-
 export const gateNames = Object.keys(gates) as GateName[];
 
 export function isGateName(name: string): name is GateName {

@@ -5,9 +5,8 @@
 import type { Config } from "../config/index.js";
 import { glusterStorageGate } from "../gates/gluster-storage.js";
 import { haRuleFindings } from "../gates/ha-rules.js";
-import type { Verdict } from "../gates/index.js";
+import type { GateName, Verdict } from "../gates/index.js";
 import { facetsFor } from "../gates/evaluate.js";
-import { preflightGates } from "../gates/index.js";
 import type { ClusterState, Facet, Guest, MigrationConstraints, PendingPackage } from "../observe/state.js";
 import { upgradeOrder } from "./order.js";
 import { placeGuests, type GuestMove } from "./placement.js";
@@ -71,8 +70,8 @@ function pveVersionAfter(pending: PendingPackage[] | null): string | null {
   return pending?.find((p) => p.name === "pve-manager")?.to ?? null;
 }
 
-/** What a plan is built from: everything the preflight gates read, and what placements and packages need. */
-export function planFacets(config: Config): Set<Facet> {
+/** What a plan is built from: everything the playbook's preflight gates read, and what placements and packages need. */
+export function planFacets(config: Config, preflightGates: readonly GateName[]): Set<Facet> {
   return new Set<Facet>([
     ...facetsFor(config, [...preflightGates, "gluster-storage-failover"]),
     "guests",

@@ -375,7 +375,7 @@ export class Engine {
    */
   private async refuseWhatPlanKnows(nodes: string[]): Promise<void> {
     if (nodes.length === 0) return;
-    const state = await this.observe(null, this.o.pve, planFacets(this.o.config));
+    const state = await this.observe(null, this.o.pve, planFacets(this.o.config, this.o.playbook.preflightGates));
     const plan = buildPlan(this.o.config, state, [], nodes);
     const blocked = plan.nodes.filter((n) => n.notes.length > 0);
     if (blocked.length === 0) return;
