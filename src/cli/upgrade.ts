@@ -136,7 +136,8 @@ export async function runUpgradeCommand(io: CliIo, opts: UpgradeOptions): Promis
           host: os.hostname(),
           user: os.userInfo().username,
           command: "upgrade",
-          startedAt: new Date().toISOString(),
+          // The same start as the local lock's: check, plan and status quote one or the other.
+          startedAt: lock.info.startedAt,
           journalDir: path.resolve(journalDir),
           configFile: loaded.file,
         },
