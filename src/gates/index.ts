@@ -3,6 +3,8 @@
 import { criticalHealthyElsewhereGate, criticalHealthyGate } from "./critical-healthy.js";
 import { glusterHealedGate } from "./gluster-healed.js";
 import { glusterStorageGate } from "./gluster-storage.js";
+import { latestPve8Gate } from "./latest-pve-8.js";
+import { noGlusterfsStorageGate } from "./no-glusterfs-storage.js";
 import { nodesOnlineGate } from "./nodes-online.js";
 import { packageSourcesGate } from "./package-sources.js";
 import { permissionsGate } from "./permissions.js";
@@ -22,6 +24,8 @@ export const gates: Record<GateName, Gate> = {
   "critical-healthy-elsewhere": criticalHealthyElsewhereGate,
   services: servicesGate,
   "private-network": privateNetworkGate,
+  "latest-pve-8": latestPve8Gate,
+  "no-glusterfs-storage": noGlusterfsStorageGate,
 };
 
 export const gateNames = Object.keys(gates) as GateName[];

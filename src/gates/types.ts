@@ -14,7 +14,9 @@ export type GateName =
   | "critical-healthy"
   | "critical-healthy-elsewhere"
   | "services"
-  | "private-network";
+  | "private-network"
+  | "latest-pve-8"
+  | "no-glusterfs-storage";
 
 export interface GateInput {
   config: Config;

@@ -152,6 +152,19 @@ export function healthyState(target: string | null = null): ClusterState {
     }),
     mounts: Object.fromEntries(NODES.map((node) => [node, observed([])])),
     aptUpdate: Object.fromEntries(NODES.map((node) => [node, observed({ errors: [], warnings: [] })])),
+    packages: Object.fromEntries(
+      NODES.map((node) => [
+        node,
+        observed({
+          runningKernel: "6.8.12-11-pve",
+          installedKernels: ["6.8.12-11-pve"],
+          pinnedKernel: null,
+          pending: [],
+          rebootRequiredFile: false,
+          pveVersion: "8.4.14",
+        }),
+      ]),
+    ),
     peers: Object.fromEntries(NODES.map((node) => [node, observed({ peers: NODES.filter((n) => n !== node).map(peer) })])),
     services: [
       { name: "celery", what: "celery.service on pve1", node: "pve1", result: observed({ healthy: true, detail: "active" }) },
