@@ -100,15 +100,20 @@ export class PowerSwitchedServer {
       return Promise.resolve();
     }
     for (const [front, back] of [...this.relays]) {
+      if (how === "orderly") {
+        // systemd stops the sessions: what sshd had written (the answer to `systemctl reboot`
+        // itself) still reaches the client, then FIN. The relay ends the client's side once the
+        // server's has closed (relay's close handler); destroying it here lost bytes in flight.
+        front.unpipe(back);
+        back.end();
+        continue;
+      }
       this.relays.delete(front);
       back.unpipe(front);
       front.unpipe(back);
       back.destroy();
-      if (how === "orderly") front.end();
-      else {
-        front.pause();
-        this.stale.add(front);
-      }
+      front.pause();
+      this.stale.add(front);
     }
     // A hung userland dies with the rest: what it never answered, nobody answers now.
     for (const socket of this.hung) this.stale.add(socket);

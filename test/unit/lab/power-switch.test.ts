@@ -91,6 +91,17 @@ describe("the power switch", () => {
     expect(late.seen).toMatchObject({ connected: true, data: "", closed: false });
   });
 
+  it("orderly shutdown: what the server wrote just before it still reaches the client, then FIN", async () => {
+    const { power, serverSockets } = await echoNode();
+    const old = client(power);
+    await until("connected", () => old.seen.connected && serverSockets.size === 1);
+    // As sshd answers `systemctl reboot` a moment before systemd stops the session.
+    for (const socket of serverSockets) socket.write("exec ok");
+    await power.off("orderly");
+    await until("the FIN", () => old.seen.ended);
+    expect(old.seen.data).toBe("exec ok");
+  });
+
   it("link cut: the connection freezes both ways, the server keeps it, and it carries on when the link is back", async () => {
     const { power, serverSockets } = await echoNode();
     const { socket, seen } = client(power);
