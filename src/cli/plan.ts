@@ -1,8 +1,8 @@
 // `rollgate plan`: what an upgrade would do, from live state, changing nothing. Another run going
 // on is said first, and advice about the node it is upgrading is not given.
 
-import { Command } from "commander";
-import { evaluateGates } from "../gates/evaluate.js";
+import { Command, Option } from "commander";
+import { evaluateGates, facetsFor } from "../gates/evaluate.js";
 import { loadPlaybook } from "../playbook/playbook.js";
 import { collect } from "../observe/collect.js";
 import { buildPlan, planFacets } from "../plan/plan.js";
@@ -10,6 +10,8 @@ import { lookForOtherRuns } from "../run/live-run.js";
 import { println, type CliIo } from "./io.js";
 import { BusyAdvice, otherRunLines } from "./render/live-run.js";
 import { renderPlan } from "./render/plan.js";
+import { renderVerdicts } from "./render/verdicts.js";
+import type { GateName } from "../gates/index.js";
 import { styleFor } from "./render/style.js";
 import { loadWithWarnings, openSession } from "./session.js";
 import { nodeList } from "./options.js";
@@ -20,11 +22,18 @@ export function planCommand(io: CliIo): Command {
     .description("read the live cluster and print node order, packages, reboots, guest placements, gates and duration (changes nothing)")
     .option("-c, --config <file>", "cluster description", "cluster.yaml")
     .option("--nodes <a,b>", "plan only these nodes", nodeList)
+    .addOption(
+      new Option("--to <major>", "what the major upgrade to this PVE release needs first, every node in service (reads only)").choices([
+        "9",
+      ]),
+    )
     .option("--json", "one JSON document")
     .option("--no-color", "plain output")
-    .action(async (opts: { config: string; nodes?: string[]; json?: boolean; color: boolean }) => {
+    .action(async (opts: { config: string; nodes?: string[]; to?: "9"; json?: boolean; color: boolean }) => {
       const loaded = await loadWithWarnings(opts.config, io);
-      const { preflightGates } = await loadPlaybook(loaded.config.upgrade.playbook);
+      const playbook = await loadPlaybook(loaded.config.upgrade.playbook);
+      if (opts.to) return planMajor(io, loaded, [...playbook.preflightGates, ...majorGates], opts);
+      const { preflightGates } = playbook;
       const only = opts.nodes
         ? validNodes(
             opts.nodes,
@@ -50,6 +59,41 @@ export function planCommand(io: CliIo): Command {
         await session.close();
       }
     });
+}
+
+/** What the major upgrade to PVE 9 starts behind, besides the playbook's own preflight gates. */
+const majorGates: GateName[] = ["latest-pve-8", "no-glusterfs-storage"];
+
+async function planMajor(
+  io: CliIo,
+  loaded: Awaited<ReturnType<typeof loadWithWarnings>>,
+  gates: GateName[],
+  opts: { json?: boolean; color: boolean },
+): Promise<void> {
+  const config = loaded.config;
+  const facets = facetsFor(config, gates);
+  const session = await openSession(loaded, io, { readOnly: true, facets });
+  try {
+    const state = await collect(session.observeContext(null), facets);
+    const verdicts = evaluateGates(config, state, gates);
+    const ready = verdicts.every((v) => v.pass);
+    if (opts.json) return println(io.stdout, JSON.stringify({ to: "9", ready, observedAt: state.observedAt, gates: verdicts }, null, 2));
+    const style = styleFor(io.stdout, io.env, opts.color);
+    println(
+      io.stdout,
+      [
+        style.bold(`Major upgrade of cluster ${config.cluster} to PVE 9: ${ready ? "ready to start" : "fix these first"}`) +
+          style.dim(` (observed ${state.observedAt})`),
+        "",
+        renderVerdicts(verdicts, style, false),
+        "",
+        // The major upgrade's own steps (sources to trixie, pve8to9 after, Gluster 11's op-version) are not in rollgate yet.
+        "rollgate does not run the major upgrade itself yet: follow Proxmox's upgrade guide (8 to 9) one node at a time, and run `rollgate check` before each node.",
+      ].join("\n"),
+    );
+  } finally {
+    await session.close();
+  }
 }
 
 function validNodes(asked: string[], known: string[]): string[] {

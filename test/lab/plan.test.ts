@@ -96,3 +96,37 @@ describe("rollgate plan and PVE's Gluster storage", () => {
     expect(run.stdout).toContain("Not ready: pve1 cannot go down as planned (see above).");
   });
 });
+
+describe("rollgate plan --to 9", () => {
+  it("on PVE 8.4 with packages pending and a glusterfs storage: the minor upgrade first, and the storage conversion written out", async () => {
+    const t = (current = await startTestLab({ pveVersion: "8.4" }));
+    const run = await runCli(["plan", "--to", "9", "-c", t.lab.files.config, "--no-color"]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^Major upgrade of cluster lab to PVE 9: fix these first/);
+    expect(run.stdout).toMatch(
+      /latest-pve-8\s+REFUSE\s+pve1 runs PVE 8\.4\.\d+ with \d+ packages to install \(.*\): run the minor upgrade first \(`rollgate upgrade`\)/,
+    );
+    expect(run.stdout).toContain(
+      "pve1:/gv0 /mnt/pve/gv0 glusterfs defaults,_netdev,backup-volfile-servers=pve2:pve3,x-systemd.requires=glusterd.service 0 0",
+    );
+    expect(run.stdout).toContain("rollgate does not run the major upgrade itself yet");
+    expect(t.lab.status().record.mutations).toEqual([]);
+  });
+
+  it("on a cluster already on 9.1: ready, as JSON too", async () => {
+    const t = (current = await startTestLab({ pveVersion: "9.1" }));
+    const run = await runCli(["plan", "--to", "9", "-c", t.lab.files.config, "--json"]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const json = JSON.parse(run.stdout) as { to: string; ready: boolean; gates: Array<{ gate: string; pass: boolean; summary: string }> };
+    expect(json).toMatchObject({ to: "9", ready: true });
+    expect(json.gates.find((g) => g.gate === "latest-pve-8")?.summary).toBe("pve1, pve2, pve3 on 9 already");
+    expect(json.gates.find((g) => g.gate === "no-glusterfs-storage")?.pass).toBe(true);
+  });
+
+  it("refuses a release it does not know (exit 2)", async () => {
+    const t = (current = await startTestLab());
+    const run = await runCli(["plan", "--to", "10", "-c", t.lab.files.config]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain("Allowed choices are 9");
+  });
+});
