@@ -56,6 +56,8 @@ const alone: Record<ScenarioName, 0 | 3 | 4> = {
   "arbiter-volume": 0,
   "ssh-silent": 3,
   "ssh-resets": 3,
+  // The minor-upgrade run does not run pve8to9 (only the 8 → 9 major upgrade does): the run is unaffected.
+  "pve8to9-fails": 0,
 };
 
 interface Cell {
@@ -64,6 +66,8 @@ interface Cell {
   faultNode?: string;
   at?: StrikePoint;
   expected: 0 | 3 | 4;
+  /** A second outcome as good as the first, where the fault's timing decides between them. */
+  orElse?: 3;
 }
 
 /**
@@ -72,10 +76,13 @@ interface Cell {
  */
 const pairs: Array<Omit<Cell, "release" | "expected"> & { expected?: 0 | 3 | 4 }> = [
   // api-flaky from a point: 500s, slow answers and resets for two minutes, then well again.
+  // During the migrations, a 500 may meet the read the next guest's placement is decided on:
+  // then the run refuses there, every node still in service (3), rather than place blind.
   ...(["take-down", "during-migration", "before-apt", "during-reboot", "during-heal"] as const).map((at) => ({
     scenarios: ["heal-slow", "api-flaky"] as ScenarioName[],
     at,
     expected: 0 as const,
+    ...(at === "during-migration" ? { orElse: 3 as const } : {}),
   })),
   // A peer loses power at each point of the first node's upgrade: rollgate waits for it.
   ...(["take-down", "during-migration", "before-apt", "during-reboot", "during-heal"] as const).map((at) => ({
@@ -130,11 +137,12 @@ const chosen = all
       .slice(0, sample)
       .map((c) => c.cell);
 
+const wanted = (c: Cell) => (c.orElse === undefined ? String(c.expected) : `${c.expected}|${c.orElse}`);
 const label = (c: Cell) => `${c.release} ${c.scenarios.join("+")}${c.faultNode ? ` node=${c.faultNode}` : ""}${c.at ? ` at=${c.at}` : ""}`;
 
 interface Row {
   cell: string;
-  expected: number;
+  expected: string;
   exit: number;
   done: string;
   takeDowns: number;
@@ -191,7 +199,7 @@ async function runCell(cell: Cell): Promise<void> {
       // Refused before its journal: only when the cluster lock could not be taken, and nothing was touched.
       rows.push({
         cell: label(cell),
-        expected: cell.expected,
+        expected: wanted(cell),
         exit: run.exitCode,
         done: "(no journal)",
         takeDowns: record.takeDowns.length,
@@ -201,14 +209,14 @@ async function runCell(cell: Cell): Promise<void> {
         faults: "-",
         seconds,
       });
-      expect(run.exitCode, said).toBe(cell.expected);
+      expect([cell.expected, cell.orElse], said).toContain(run.exitCode);
       expect(said).toContain("cannot take the cluster lock");
       expect(record.mutations).toEqual([]);
       return;
     }
     rows.push({
       cell: label(cell),
-      expected: cell.expected,
+      expected: wanted(cell),
       exit: run.exitCode,
       done: summary.nodesDone.join(",") || "-",
       takeDowns: record.takeDowns.length,
@@ -219,7 +227,7 @@ async function runCell(cell: Cell): Promise<void> {
       seconds,
     });
 
-    expect(run.exitCode, said).toBe(cell.expected);
+    expect([cell.expected, cell.orElse], said).toContain(run.exitCode);
     expect(record.maxOutOfServiceByRollgate, JSON.stringify(record.maxOutOfServiceAt)).toBeLessThanOrEqual(1);
     expect(record.unsafeTakeDowns).toEqual([]);
     expect(record.criticalBreachesByRollgate).toEqual([]);
@@ -258,7 +266,7 @@ async function runCell(cell: Cell): Promise<void> {
 afterAll(() => {
   const header: Row = {
     cell: "cell",
-    expected: Number.NaN,
+    expected: "want",
     exit: Number.NaN,
     done: "done",
     takeDowns: Number.NaN,
@@ -290,7 +298,9 @@ afterAll(() => {
       .join("  ")
       .trimEnd(),
   );
-  const held = rows.filter((r) => r.exit === r.expected && r.maxOut <= 1 && r.unsafe === 0 && r.breaches === 0).length;
+  const held = rows.filter(
+    (r) => r.expected.split("|").includes(String(r.exit)) && r.maxOut <= 1 && r.unsafe === 0 && r.breaches === 0,
+  ).length;
   console.log(
     `fault matrix: ${rows.length} of ${cells.length} cells${all ? "" : ` (seed ${seed}; ROLLGATE_MATRIX=all runs every cell)`}, ${held} with every invariant and the expected exit code\n${lines.join("\n")}`,
   );

@@ -41,7 +41,7 @@ export interface Faults {
   migrationFailsFor: number | null;
   /** Two files are in split-brain from the start. */
   splitBrain: boolean;
-  /** The API answers some requests with 500 and some slowly. */
+  /** The API answers some requests with 500 and some slowly (1.5 model seconds). */
   apiFlaky: boolean;
   /** From the strike point on, the first node's API resets every connection for this long (model ms). */
   apiResetsForMs: number | null;
@@ -97,6 +97,12 @@ export interface Faults {
   sshSilent: boolean;
   /** From the lab's start, the fault node (pve2, as for sshSilent) resets every SSH connection once accepted. */
   sshResets: boolean;
+  /**
+   * On this node one APT list already names trixie while the others name bookworm (a half-done
+   * switch of the sources): pve8to9 FAILs "Found mixed old and new package repository suites".
+   * Only pve8to9 reads it; apt-get's emulation is unchanged.
+   */
+  mixedAptSuitesOn: string | null;
 }
 
 export const healthyFaults: Faults = {
@@ -138,6 +144,7 @@ export const healthyFaults: Faults = {
   arbiterVolume: false,
   sshSilent: false,
   sshResets: false,
+  mixedAptSuitesOn: null,
 };
 
 export const scenarios = {
@@ -196,6 +203,8 @@ export const scenarios = {
   "ssh-silent": { sshSilent: true, faultNode: "pve2" },
   // iptables-extensions(8) REJECT --reject-with tcp-reset; openssh-portable sshd.c drop_connection (MaxStartups) then close().
   "ssh-resets": { sshResets: true, faultNode: "pve2" },
+  // pve-manager PVE/CLI/pve8to9.pm check_apt_repos: a .list file on another suite than the rest is a FAIL (docs/domain/pve8to9.md).
+  "pve8to9-fails": { mixedAptSuitesOn: "pve2" },
 } satisfies Record<string, Partial<Faults>>;
 
 /**
@@ -207,6 +216,8 @@ export const scenarioReleases: Partial<Record<keyof typeof scenarios, readonly P
   "storage-without-server2": ["8.4"],
   "ha-ignores-maintenance": ["8.4"],
   "mount-without-backup-volfile": ["9.1"],
+  // pve8to9 reads *.list files only; PVE 9's deb822 .sources are not checked, so the FAIL exists before the upgrade only.
+  "pve8to9-fails": ["8.4"],
 };
 
 export type ScenarioName = keyof typeof scenarios;

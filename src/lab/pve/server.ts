@@ -70,7 +70,9 @@ export class LabApiServer {
       // A pveproxy being restarted (`systemctl restart pveproxy`, as after `pvecm updatecerts`)
       // closes its connections without an answer: the client sees a reset.
       if (flaky.reset) return void req.socket.destroy();
-      if (flaky.slowMs > 0) await new Promise((resolve) => setTimeout(resolve, flaky.slowMs));
+      // A slow answer is slow in model time, as every other delay of the lab (at 200x, 1.5 s of
+      // wall time each would be five model minutes and no API is that slow).
+      if (flaky.slowMs > 0) await new Promise<void>((resolve) => this.cluster.clock.after(flaky.slowMs, resolve));
       if (flaky.fail) return this.reply(res, 500, "Can't connect to 127.0.0.1:85 (Connection refused)", null);
       const schema = await loadApiSchema(this.access.release);
       // The access calls are answered from the lab's user.cfg (access.ts), not from routes.ts.
