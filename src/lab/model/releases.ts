@@ -33,6 +33,11 @@ export interface ReleaseProfile {
   qemu: { version: string; machine: string };
   /** man-db of the suite, named in dpkg's trigger lines. */
   manDb: string;
+  /**
+   * What `apt-get -s dist-upgrade` offers once the sources name the next Debian suite and
+   * `apt-get update` fetched it (the lab shows it; it does not model the dist-upgrade itself).
+   */
+  majorUpgrade?: { release: PveRelease; codename: "trixie"; packages: PackageUpgrade[] };
 }
 
 const profiles: Record<PveRelease, ReleaseProfile> = {
@@ -58,6 +63,22 @@ const profiles: Record<PveRelease, ReleaseProfile> = {
     glusterfs: "10.3",
     qemu: { version: "9.2.0", machine: "pc-i440fx-9.2+pve1" },
     manDb: "2.11.2-2",
+    // The 9.1 repository of the snapshot below (its pendingPackages' targets), seen from 8.4.2;
+    // `from` is the node's installed version where the lab tracks it. GlusterFS: Debian trixie's 11.1.
+    majorUpgrade: {
+      release: "9.1",
+      codename: "trixie",
+      packages: [
+        { name: "proxmox-kernel-6.17.4-2-pve-signed", from: null, to: "6.17.4-2", kernel: "6.17.4-2-pve" },
+        { name: "proxmox-kernel-6.17", from: null, to: "6.17.4-2" },
+        { name: "proxmox-ve", from: "8.4.0", to: "9.1.0" },
+        { name: "pve-manager", from: "8.4.2", to: "9.1.4" },
+        { name: "qemu-server", from: "8.4.0", to: "9.1.3" },
+        { name: "pve-ha-manager", from: "4.0.7", to: "5.1.0" },
+        { name: "pve-qemu-kvm", from: "9.2.0-6", to: "10.1.2-5" },
+        { name: "glusterfs-server", from: "10.3-5", to: "11.1-6" },
+      ],
+    },
   },
   // Installed at the start of December 2025 (pve-manager 9.1.2 of 2025-11-29, kernel 6.17.2-2 of
   // 2025-11-26); the repository as of 2025-12-23: pve-manager 9.1.4 (12-22), qemu-server 9.1.3

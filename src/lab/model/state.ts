@@ -34,6 +34,10 @@ export interface NodeState {
   dpkgInterrupted: boolean;
   /** `/run/reboot-required` exists (written by packages that ship `reboot-notifier` hooks). */
   rebootRequiredFile: boolean;
+  /** /etc/apt/sources.list and /etc/apt/sources.list.d/*: path → content (apt-files.ts). */
+  aptFiles: Map<string, string>;
+  /** The suite whose package lists the last successful `apt-get update` fetched for the PVE repositories. */
+  aptLists: "bookworm" | "trixie";
   /** The FUSE mount of the Gluster volume at /mnt/pve/<volume>, as the kernel lists it; null while unmounted. */
   glusterMount: { source: string } | null;
   /** The pve-ha-lrm's own state (pve-ha-manager src/PVE/HA/LRM.pm): it holds the agent lock only while it has services. */

@@ -2,6 +2,7 @@
 // (PVE 8.4), apt 3.0 on trixie (PVE 9.1), whose apt-get keeps the old E:/N: prefixes (apt
 // apt-pkg/contrib/error.cc: "Error:" only with APT::Output-Version 30, which only `apt` sets).
 
+import { enabledSources, fetchedSuite } from "../../model/apt-files.js";
 import { timings } from "../../model/cluster.js";
 import type { PackageUpgrade } from "../../model/topology.js";
 import { modelDelay, printLines, type CommandContext, type LabCommand } from "../context.js";
@@ -14,7 +15,9 @@ const dpkgInterrupted = "E: dpkg was interrupted, you must manually run 'dpkg --
 
 /** apt-get -s's release string of the no-subscription repository (apt-pkg/pkgcache.cc RelStr: Label:Version/Archive). */
 function repo(ctx: CommandContext): string {
-  return `Proxmox:${ctx.cluster.topology.release}/pve-no-subscription`;
+  const major = ctx.cluster.profile.majorUpgrade;
+  const fetched = ctx.cluster.node(ctx.node).aptLists;
+  return `Proxmox:${major && fetched === major.codename ? major.release : ctx.cluster.topology.release}/pve-no-subscription`;
 }
 
 function arch(pkg: PackageUpgrade): string {
@@ -51,36 +54,47 @@ function simulationLines(ctx: CommandContext, pending: PackageUpgrade[], unconfi
 const enterpriseIp: Record<string, string> = { bookworm: "66.70.154.82", trixie: "51.79.228.122" };
 
 async function update(ctx: CommandContext): Promise<number> {
+  const node = ctx.cluster.node(ctx.node);
   ctx.cluster.aptUpdate(ctx.node, ctx.source);
+  const read = enabledSources(node.aptFiles);
+  if (!read.ok) {
+    // apt-pkg/sourcelist.cc: a source it cannot parse stops apt before it fetches anything.
+    ctx.out.stderr(`${read.error}\nE: The list of sources could not be read.\n`);
+    return 100;
+  }
   await modelDelay(ctx, timings.aptUpdate);
-  const suite = ctx.cluster.profile.codename;
-  const lines = [
-    `Hit:1 http://deb.debian.org/debian ${suite} InRelease`,
-    `Hit:2 http://deb.debian.org/debian ${suite}-updates InRelease`,
-    `Hit:3 http://security.debian.org/debian-security ${suite}-security InRelease`,
-    `Get:4 http://download.proxmox.com/debian/pve ${suite} InRelease [2,768 B]`,
-  ];
-  if (!ctx.cluster.faults.enterpriseRepo401) {
-    await printLines(ctx, [...lines, "Fetched 2,768 B in 1s (3,512 B/s)", "Reading package lists..."]);
+  // The lab has no subscription: the enterprise repository answers 401. It numbers the hits in
+  // source order and the failures after them (a real apt numbers items as they report, which varies).
+  const failing = read.sources.filter((s) => s.uri.startsWith("https://enterprise.proxmox.com/"));
+  const fetched = read.sources.filter((s) => !failing.includes(s));
+  const lines = fetched.map((s, i) =>
+    s.uri.startsWith("http://download.proxmox.com/")
+      ? `Get:${i + 1} ${s.uri} ${s.suite} InRelease [2,768 B]`
+      : `Hit:${i + 1} ${s.uri} ${s.suite} InRelease`,
+  );
+  const failed = failing.flatMap((s, i) => [
+    `Err:${fetched.length + i + 1} ${s.uri} ${s.suite} InRelease`,
+    // apt-private/acqprogress.cc Fail: the error text indented by two spaces; methods/connect.cc appends "[IP: ADDRESS PORT]".
+    `  401  Unauthorized [IP: ${enterpriseIp[s.suite.replace(/-.*$/, "")] ?? enterpriseIp.trixie} 443]`,
+  ]);
+  const downloaded = fetched.some((s) => s.uri.startsWith("http://download.proxmox.com/"));
+  await printLines(ctx, [...lines, ...failed, ...(downloaded ? ["Fetched 2,768 B in 1s (3,512 B/s)"] : []), "Reading package lists..."]);
+  if (failing.length === 0) {
+    ctx.cluster.aptListsFetched(ctx.node, fetchedSuite(read.sources, ctx.cluster.profile.codename));
     return 0;
   }
-  // apt-private/acqprogress.cc Fail: "Err:N DESCRIPTION" and the error text indented by two
-  // spaces; methods/connect.cc appends "[IP: ADDRESS PORT]".
-  const ip = `[IP: ${enterpriseIp[suite]} 443]`;
-  await printLines(ctx, [
-    ...lines,
-    `Err:5 https://enterprise.proxmox.com/debian/pve ${suite} InRelease`,
-    `  401  Unauthorized ${ip}`,
-    "Fetched 2,768 B in 1s (3,512 B/s)",
-    "Reading package lists...",
-  ]);
   // apt-pkg/acquire-item.cc: an InRelease that fails with an HTTP error does not fall back to
   // Release: "Failed to fetch URI  ERROR", then MessageInsecureRepository's error and notices;
   // apt-get exits 100. The cached lists stay, so a simulation still sees the pending packages.
   ctx.out.stderr(
     [
-      `E: Failed to fetch https://enterprise.proxmox.com/debian/pve/dists/${suite}/InRelease  401  Unauthorized ${ip}`,
-      `E: The repository 'https://enterprise.proxmox.com/debian/pve ${suite} InRelease' is not signed.`,
+      ...failing.flatMap((s) => {
+        const ip = `[IP: ${enterpriseIp[s.suite.replace(/-.*$/, "")] ?? enterpriseIp.trixie} 443]`;
+        return [
+          `E: Failed to fetch ${s.uri}/dists/${s.suite}/InRelease  401  Unauthorized ${ip}`,
+          `E: The repository '${s.uri} ${s.suite} InRelease' is not signed.`,
+        ];
+      }),
       "N: Updating from such a repository can't be done securely, and is therefore disabled by default.",
       "N: See apt-secure(8) manpage for repository creation and user configuration details.",
       "",
@@ -102,7 +116,7 @@ async function distUpgrade(ctx: CommandContext, assumeYes: boolean, simulate: bo
     ctx.out.stderr(dpkgInterrupted);
     return 100;
   }
-  const pending = [...node.pending];
+  const pending = ctx.cluster.pendingOn(ctx.node);
   const unconfigured = ctx.cluster.unconfiguredOn(ctx.node);
   await printLines(ctx, planLines(pending, unconfigured));
   if (simulate) {
@@ -110,6 +124,13 @@ async function distUpgrade(ctx: CommandContext, assumeYes: boolean, simulate: bo
     return 0;
   }
   if (pending.length === 0) return 0;
+  const major = ctx.cluster.profile.majorUpgrade;
+  if (major && node.aptLists === major.codename) {
+    ctx.out.stderr(
+      `E: the lab does not model the dist-upgrade to PVE ${major.release} (${major.codename} sources on a PVE ${ctx.cluster.topology.release} node); apt-get -s dist-upgrade shows it\n`,
+    );
+    return 100;
+  }
   if (!assumeYes) {
     // Without a terminal apt cannot ask, so it aborts (what a cron job without -y gets).
     await ctx.out.stdout(

@@ -4,6 +4,7 @@
 
 import path from "node:path";
 import { isPmxcfsPath, PmxcfsError, strerror, type Errno } from "../../model/pmxcfs.js";
+import { AptFiles, AptFsError, isAptPath } from "../../model/apt-files.js";
 import { printLines, type CommandContext, type LabCommand } from "../context.js";
 
 // coreutils quoteaf()/quote() in the C locale: 'NAME' (names with quotes or control characters
@@ -72,6 +73,19 @@ function change(ctx: CommandContext, op: string, file: string, act: () => void, 
     errno = error.code;
   }
   ctx.cluster.record.pmxcfs(ctx.source, { op, path: file, ...(to !== undefined && { to }), outcome: errno ?? "ok" });
+  return errno;
+}
+
+/** A node's /etc/apt (apt-files.ts): one change, recorded with its outcome; returns the errno, or null. */
+function aptChange(ctx: CommandContext, op: string, file: string, act: (fs: AptFiles) => void, to?: string): Errno | null {
+  let errno: Errno | null = null;
+  try {
+    act(new AptFiles(ctx.cluster.node(ctx.node).aptFiles));
+  } catch (error) {
+    if (!(error instanceof AptFsError)) throw error;
+    errno = error.code;
+  }
+  ctx.cluster.record.mutation(ctx.source, `${op} ${file}${to === undefined ? "" : ` → ${to}`} on ${ctx.node}: ${errno ?? "ok"}`);
   return errno;
 }
 
@@ -207,6 +221,16 @@ export const dd: LabCommand = async (ctx, args) => {
   const file = operands.get("of");
   if (operands.size !== 2 || file === undefined || operands.get("status") !== "none")
     return notModelled(ctx, "dd", "'dd of=FILE status=none'");
+  if (isAptPath(file)) {
+    const openErrno = aptChange(ctx, "truncate", file, (fs) => fs.write(file, ""));
+    if (openErrno !== null) {
+      ctx.out.stderr(`dd: failed to open ${quoted(file)}: ${strerror[openErrno]}\n`);
+      return 1;
+    }
+    const data = await ctx.stdin();
+    if (data !== "") aptChange(ctx, "write", file, (fs) => fs.append(file, data));
+    return 0;
+  }
   if (!pmxcfsPaths(ctx, "dd", [file])) return 1;
   const fs = ctx.cluster.pmxcfs;
   const openErrno = change(ctx, "truncate", file, () => fs.truncate(ctx.node, file));
@@ -231,6 +255,18 @@ export const mv: LabCommand = async (ctx, args) => {
   if (from === undefined) return usageError(ctx, "mv", "missing file operand");
   if (to === undefined) return usageError(ctx, "mv", `missing destination file operand after ${quoted(from)}`);
   if (rest.length > 0) return notModelled(ctx, "mv", "'mv [-f] SOURCE DEST'");
+  if (isAptPath(from) && isAptPath(to)) {
+    const apt = new AptFiles(ctx.cluster.node(ctx.node).aptFiles);
+    if (!apt.stat(from)) {
+      ctx.out.stderr(`mv: cannot stat ${quoted(from)}: ${strerror.ENOENT}\n`);
+      return 1;
+    }
+    const dest = apt.stat(to) === "dir" ? path.posix.join(to, path.posix.basename(from)) : to;
+    const errno = aptChange(ctx, "rename", from, (fs) => fs.rename(from, dest), dest);
+    if (errno === null) return 0;
+    ctx.out.stderr(`mv: cannot move ${quoted(from)} to ${quoted(dest)}: ${strerror[errno]}\n`);
+    return 1;
+  }
   if (!pmxcfsPaths(ctx, "mv", [from, to])) return 1;
   const fs = ctx.cluster.pmxcfs;
   if (!fs.stat(from)) {
@@ -251,6 +287,19 @@ export const rm: LabCommand = async (ctx, args) => {
   if (!parsed) return 1;
   const force = parsed.options.has("f");
   if (parsed.operands.length === 0) return force ? 0 : usageError(ctx, "rm", "missing operand");
+  if (parsed.operands.every(isAptPath)) {
+    const apt = new AptFiles(ctx.cluster.node(ctx.node).aptFiles);
+    let status = 0;
+    for (const file of parsed.operands) {
+      const kind = apt.stat(file);
+      if (kind === null && force) continue;
+      const errno = kind === "dir" ? "EISDIR" : aptChange(ctx, "unlink", file, (fs) => fs.unlink(file));
+      if (errno === null) continue;
+      ctx.out.stderr(`rm: cannot remove ${quoted(file)}: ${strerror[errno]}\n`);
+      status = 1;
+    }
+    return status;
+  }
   const files = pmxcfsPaths(ctx, "rm", parsed.operands);
   if (!files) return 1;
   const fs = ctx.cluster.pmxcfs;
@@ -262,6 +311,34 @@ export const rm: LabCommand = async (ctx, args) => {
     if (errno === null) continue;
     ctx.out.stderr(`rm: cannot remove ${quoted(file)}: ${strerror[errno]}\n`);
     status = 1;
+  }
+  return status;
+};
+
+// coreutils src/ls.c without a terminal: one name per line, sorted (C locale); a missing operand is
+// "cannot access 'X'" and exit 2; a file operand prints its name. Only /etc/apt is modelled.
+export const ls: LabCommand = async (ctx, args) => {
+  const parsed = options(ctx, "ls", args, "1");
+  if (!parsed) return 2;
+  const operands = parsed.operands.length > 0 ? parsed.operands : ["/root"];
+  if (!operands.every(isAptPath)) {
+    notModelled(ctx, "ls", "'ls [-1] PATH' under /etc/apt");
+    return 2;
+  }
+  const apt = new AptFiles(ctx.cluster.node(ctx.node).aptFiles);
+  let status = 0;
+  const dirs: string[] = [];
+  for (const operand of operands) {
+    const kind = apt.stat(operand);
+    if (kind === null) {
+      ctx.out.stderr(`ls: cannot access ${quoted(operand)}: ${strerror.ENOENT}\n`);
+      status = 2;
+    } else if (kind === "file") await printLines(ctx, [operand]);
+    else dirs.push(operand);
+  }
+  for (const dir of dirs) {
+    if (operands.length > 1) await printLines(ctx, [`${dir}:`]);
+    await printLines(ctx, apt.list(dir));
   }
   return status;
 };

@@ -2,6 +2,7 @@
 
 import { kernelVersionString } from "../../model/releases.js";
 import { isPmxcfsPath, PmxcfsError, strerror, type Errno } from "../../model/pmxcfs.js";
+import { AptFiles, AptFsError, isAptPath } from "../../model/apt-files.js";
 import { printLines, type CommandContext, type LabCommand } from "../context.js";
 import { fstab } from "./mounts.js";
 
@@ -60,6 +61,14 @@ function readFile(ctx: CommandContext, path: string): FileRead {
     }
   }
   const node = ctx.cluster.node(ctx.node);
+  if (isAptPath(path)) {
+    try {
+      return { content: new AptFiles(node.aptFiles).read(path) };
+    } catch (error) {
+      if (error instanceof AptFsError) return { errno: error.code };
+      throw error;
+    }
+  }
   switch (path) {
     case "/proc/sys/kernel/random/boot_id":
       return { content: `${node.bootId}\n` };
@@ -77,6 +86,7 @@ function readFile(ctx: CommandContext, path: string): FileRead {
 
 function fileKind(ctx: CommandContext, path: string): "file" | "dir" | null {
   if (isPmxcfsPath(path)) return ctx.cluster.pmxcfs.stat(path)?.kind ?? null;
+  if (isAptPath(path)) return new AptFiles(ctx.cluster.node(ctx.node).aptFiles).stat(path);
   return "content" in readFile(ctx, path) ? "file" : null;
 }
 
