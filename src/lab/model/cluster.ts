@@ -15,6 +15,7 @@ import { LabRecord } from "./record.js";
 import { CFS_LOCK_TIMEOUT_MS, Pmxcfs } from "./pmxcfs.js";
 import { haConfigFor, selectServiceNode, sidOf, type HaConfig, type ServicePlacement } from "./ha.js";
 import { releaseProfile, type ReleaseProfile } from "./releases.js";
+import { initialAptFiles } from "./apt-files.js";
 import { newestKernel } from "../../util/kernel-version.js";
 
 /** An error the PVE API answers with: HTTP status, the reason pveproxy puts in the status line, and per-parameter `errors`. */
@@ -245,6 +246,8 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
       dpkgBusy: false,
       dpkgInterrupted: false,
       rebootRequiredFile: false,
+      aptFiles: initialAptFiles(t.release, this.faults.enterpriseRepo401),
+      aptLists: this.profile.codename,
       glusterMount: null,
       lrmState: "wait_for_agent_lock",
       lrmMode: "active",
@@ -730,6 +733,22 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
 
   aptUpdate(name: string, source: string): void {
     this.record.refresh(source, `apt-get update on ${name}`);
+  }
+
+  /** A successful `apt-get update` fetched the PVE repositories' lists of `suite`. */
+  aptListsFetched(name: string, suite: "bookworm" | "trixie"): void {
+    this.change(() => (this.node(name).aptLists = suite));
+  }
+
+  /** What apt would install: the repository's minor upgrade, or the next major release's set once the lists are its suite. */
+  pendingOn(name: string): PackageUpgrade[] {
+    const node = this.node(name);
+    const major = this.profile.majorUpgrade;
+    if (!major || node.aptLists !== major.codename) return [...node.pending];
+    return major.packages.map((p) => ({
+      ...p,
+      from: p.name === "pve-manager" ? node.pveVersion : (node.pending.find((q) => q.name === p.name)?.from ?? p.from),
+    }));
   }
 
   beginDistUpgrade(name: string, source: string): void {

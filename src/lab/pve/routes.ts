@@ -188,7 +188,7 @@ route("GET", "/cluster/status", (cluster, req) => {
 });
 
 /** storage.cfg: local, the Gluster volume (PVE 8 glusterfs storage; PVE 9 a dir storage on its FUSE mount), and the restricted share. */
-function storageConfig(cluster: LabCluster): Array<Record<string, unknown>> {
+export function storageConfig(cluster: LabCluster): Array<Record<string, unknown>> {
   const volume = cluster.volume.name;
   const mount = cluster.mountSpec();
   const gluster =

@@ -3,9 +3,10 @@
 
 import { aptGet, dpkg } from "./commands/apt.js";
 import { haManager, ping, pvecm, qm } from "./commands/cluster.js";
-import { date, dd, mkdir, mv, rm, rmdir, stat, touch } from "./commands/files.js";
+import { date, dd, ls, mkdir, mv, rm, rmdir, stat, touch } from "./commands/files.js";
 import { gluster } from "./commands/gluster.js";
 import { findmnt } from "./commands/mounts.js";
+import { pve8to9 } from "./commands/pve8to9.js";
 import { cat, hostname, proxmoxBootTool, pveversion, reboot, systemctl, test, uname } from "./commands/system.js";
 import { printLines, type CommandContext, type LabCommand } from "./context.js";
 import { parseCommandLine, ShellSyntaxError } from "./words.js";
@@ -36,8 +37,10 @@ const commands: Record<string, LabCommand> = {
   dd,
   mv,
   rm,
+  ls,
   "proxmox-boot-tool": proxmoxBootTool,
   pveversion,
+  pve8to9,
   reboot,
   systemctl,
   "ha-manager": haManager,
