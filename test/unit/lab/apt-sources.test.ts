@@ -7,9 +7,9 @@ import { LabCluster } from "../../../src/lab/model/cluster.js";
 import type { PveRelease } from "../../../src/lab/model/releases.js";
 import { faultsOf, type ScenarioName } from "../../../src/lab/model/scenarios.js";
 import { buildTopology } from "../../../src/lab/model/topology.js";
-import { runCommandLine } from "../../../src/lab/shell/interpreter.js";
 import { planTrixieSources, type SourceFile } from "../../../src/pve/apt-sources.js";
 import { manualClock, type ManualClock } from "./manual-clock.js";
+import { runOnNode } from "./lab-shell.js";
 
 const D = "/etc/apt/sources.list.d";
 let clock: ManualClock;
@@ -20,33 +20,7 @@ function lab(release: PveRelease, scenario: ScenarioName = "healthy"): LabCluste
   return new LabCluster(buildTopology(3, release), faultsOf(scenario), clock);
 }
 
-async function sh(
-  cluster: LabCluster,
-  line: string,
-  stdin = "",
-  node = "pve1",
-): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  let done = false;
-  const run = runCommandLine(
-    {
-      cluster,
-      node,
-      source: `ssh ${node}`,
-      out: { stdout: async (chunk) => void (stdout += chunk), stderr: (chunk) => void (stderr += chunk) },
-      stdin: async () => stdin,
-      signal: new AbortController().signal,
-      dropConnection: () => {},
-    },
-    line,
-  ).finally(() => (done = true));
-  for (let i = 0; i < 200 && !done; i++) {
-    await new Promise((resolve) => setImmediate(resolve));
-    clock.tick(1_000);
-  }
-  return { status: await run, stdout, stderr };
-}
+const sh = (cluster: LabCluster, line: string, stdin = "", node = "pve1") => runOnNode(cluster, clock, line, { node, stdin });
 
 /** What rollgate would do over SSH: each file to a temporary name, then renamed over the real one. */
 async function writeAtomically(c: LabCluster, file: SourceFile): Promise<void> {

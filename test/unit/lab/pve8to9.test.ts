@@ -9,9 +9,9 @@ import { LabCluster } from "../../../src/lab/model/cluster.js";
 import type { PveRelease } from "../../../src/lab/model/releases.js";
 import { faultsOf, scenarioReleases, type ScenarioName } from "../../../src/lab/model/scenarios.js";
 import { buildTopology } from "../../../src/lab/model/topology.js";
-import { runCommandLine } from "../../../src/lab/shell/interpreter.js";
 import { parsePve8to9, pve8to9Verdict, type Pve8to9Report } from "../../../src/pve/pve8to9.js";
 import { manualClock, type ManualClock } from "./manual-clock.js";
+import { runOnNode } from "./lab-shell.js";
 
 let clock: ManualClock;
 afterEach(() => clock?.stop());
@@ -22,28 +22,8 @@ function lab(release: PveRelease, scenario: ScenarioName = "healthy"): LabCluste
 }
 
 /** Runs a line on `node`, moving model time on until it is done. */
-async function sh(cluster: LabCluster, line: string, node = "pve1"): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  let done = false;
-  const run = runCommandLine(
-    {
-      cluster,
-      node,
-      source: `ssh ${node}`,
-      out: { stdout: async (chunk) => void (stdout += chunk), stderr: (chunk) => void (stderr += chunk) },
-      stdin: async () => "",
-      signal: new AbortController().signal,
-      dropConnection: () => {},
-    },
-    line,
-  ).finally(() => (done = true));
-  for (let i = 0; i < 200 && !done; i++) {
-    await new Promise((resolve) => setImmediate(resolve));
-    clock.tick(1_000);
-  }
-  return { status: await run, stdout, stderr };
-}
+/** Runs a line on `node`, moving model time on until it is done. */
+const sh = (cluster: LabCluster, line: string, node = "pve1") => runOnNode(cluster, clock, line, { node });
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/pve8to9/${name}`, import.meta.url), "utf8");
 

@@ -7,8 +7,9 @@ import { LabCluster } from "../../../src/lab/model/cluster.js";
 import type { PveRelease } from "../../../src/lab/model/releases.js";
 import { faultsOf, type ScenarioName } from "../../../src/lab/model/scenarios.js";
 import { buildTopology } from "../../../src/lab/model/topology.js";
-import { runCommandLine } from "../../../src/lab/shell/interpreter.js";
 import { manualClock, type ManualClock } from "./manual-clock.js";
+import { runOnNode } from "./lab-shell.js";
+import { runCommandLine } from "../../../src/lab/shell/interpreter.js";
 
 let clock: ManualClock;
 afterEach(() => clock?.stop());
@@ -19,28 +20,8 @@ function lab(release: PveRelease, scenario: ScenarioName = "healthy"): LabCluste
 }
 
 /** Runs a line on `node`, moving model time on until it is done. */
-async function sh(cluster: LabCluster, line: string, node = "pve1"): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  let done = false;
-  const run = runCommandLine(
-    {
-      cluster,
-      node,
-      source: `ssh ${node}`,
-      out: { stdout: async (chunk) => void (stdout += chunk), stderr: (chunk) => void (stderr += chunk) },
-      stdin: async () => "",
-      signal: new AbortController().signal,
-      dropConnection: () => {},
-    },
-    line,
-  ).finally(() => (done = true));
-  for (let i = 0; i < 200 && !done; i++) {
-    await new Promise((resolve) => setImmediate(resolve));
-    clock.tick(1_000);
-  }
-  return { status: await run, stdout, stderr };
-}
+/** Runs a line on `node`, moving model time on until it is done. */
+const sh = (cluster: LabCluster, line: string, node = "pve1") => runOnNode(cluster, clock, line, { node });
 
 const glusterVersion = (v: string) =>
   `glusterfs ${v}\nRepository revision: git://git.gluster.org/glusterfs.git\nCopyright (c) 2006-2016 Red Hat, Inc. <https://www.gluster.org/>\nGlusterFS comes with ABSOLUTELY NO WARRANTY.\nIt is licensed to you under your choice of the GNU Lesser\nGeneral Public License, version 3 or any later version (LGPLv3\nor later), or the GNU General Public License, version 2 (GPLv2),\nin all cases as published by the Free Software Foundation.\n`;
