@@ -118,3 +118,9 @@ function watch(child: ChildProcessByStdio<null, Readable, Readable>, exitCode: P
     exitCode,
   };
 }
+
+/** Ends a child that is still running (SIGKILL) and waits for it, so a test leaves no process behind. */
+export async function stopChild(cli: ChildCli): Promise<void> {
+  if (cli.process.exitCode === null && cli.process.signalCode === null) cli.process.kill("SIGKILL");
+  await cli.exitCode;
+}

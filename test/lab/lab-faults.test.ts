@@ -5,7 +5,7 @@
 
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ensureBuilt, spawnCli, type ChildCli } from "../helpers/child-cli.js";
+import { ensureBuilt, spawnCli, stopChild, type ChildCli } from "../helpers/child-cli.js";
 import { runEngine } from "../helpers/engine.js";
 import { onNode } from "../helpers/admin.js";
 import { eventually, startTestLab, type TestLab } from "../helpers/lab.js";
@@ -28,10 +28,7 @@ async function lab(options: Omit<LabOptions, "dir">): Promise<TestLab> {
 
 function child(args: string[]): ChildCli {
   const cli = spawnCli(args);
-  cleanups.push(async () => {
-    if (cli.process.exitCode === null && cli.process.signalCode === null) cli.process.kill("SIGKILL");
-    await cli.exitCode;
-  });
+  cleanups.push(() => stopChild(cli));
   return cli;
 }
 

@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { busyLine } from "../../src/cli/render/live-run.js";
-import { ensureBuilt, spawnCli, type ChildCli } from "../helpers/child-cli.js";
+import { ensureBuilt, spawnCli, stopChild, type ChildCli } from "../helpers/child-cli.js";
 import { runCli } from "../helpers/cli.js";
 import { eventually, startTestLab, type TestLab } from "../helpers/lab.js";
 
@@ -32,10 +32,7 @@ async function lab(options: Parameters<typeof startTestLab>[0]): Promise<TestLab
 
 function child(args: string[]): ChildCli {
   const cli = spawnCli(args);
-  cleanups.push(async () => {
-    if (cli.process.exitCode === null && cli.process.signalCode === null) cli.process.kill("SIGKILL");
-    await cli.exitCode;
-  });
+  cleanups.push(() => stopChild(cli));
   return cli;
 }
 
