@@ -21,7 +21,8 @@
 //
 // Powered on again, the booted kernel knows none of the old connections and answers their next
 // segment with RST (RFC 9293 3.5.2, "Reset Generation"; the client's read fails with ECONNRESET,
-// tcp(7)): the switch resets them. A connection accepted while the node was off stands for a SYN
+// tcp(7)): the switch resets each one when its client next sends something, not before, so an idle
+// client learns of it only with its next request. A connection accepted while the node was off stands for a SYN
 // the client still retransmits, which the booted host answers: it is served from then on.
 
 import net, { type Server, type Socket } from "node:net";
@@ -44,7 +45,7 @@ export class PowerSwitchedServer {
   private offBy: PowerOff | null = null;
   /** Connections relayed to the server: the client's socket and the switch's socket to the server. */
   private readonly relays = new Map<Socket, Socket>();
-  /** Connections that went silent when the power went: reset when it comes back. */
+  /** Connections that went silent when the power went: reset at their next segment once it is back. */
   private readonly stale = new Set<Socket>();
   /** Connections accepted while the power is off: served when it comes back. */
   private readonly waiting = new Set<Socket>();
@@ -77,7 +78,10 @@ export class PowerSwitchedServer {
     this.powered = true;
     if (this.offBy === "link-cut") this.thaw();
     this.offBy = null;
-    for (const socket of this.stale) socket.resetAndDestroy();
+    for (const socket of this.stale) {
+      socket.once("data", () => socket.resetAndDestroy());
+      socket.resume();
+    }
     this.stale.clear();
     const waiting = [...this.waiting];
     this.waiting.clear();

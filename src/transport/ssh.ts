@@ -43,6 +43,9 @@ export class RemoteError extends Error {
 
 export class HostKeyError extends RemoteError {}
 
+/** The command was never sent: the connection closed first, so trying it again is safe. */
+class NeverStarted extends RemoteError {}
+
 /** OpenSSH allows 10 sessions per connection by default (MaxSessions); stay below it. */
 const maxChannelsPerConnection = 8;
 const defaultMaxStdout = 64 * 1024 * 1024;
@@ -274,7 +277,10 @@ export class SshPool implements RemoteShell {
       w?.();
     };
 
-    const done = (async () => {
+    // One command on one pooled connection. A connection that closes before the session channel
+    // opens (a booted node resetting the idle pooled connection) never started the command: that
+    // attempt rejects with NeverStarted, and the command goes once more on a fresh connection.
+    const attempt = async (): Promise<Omit<CommandResult, "stdout">> => {
       const pooled = await this.acquireWithin(node, this.settings.connectTimeoutMs + timeoutMs);
       try {
         return await new Promise<Omit<CommandResult, "stdout">>((resolve, reject) => {
@@ -294,45 +300,63 @@ export class SshPool implements RemoteShell {
             pooled.client.destroy();
             reject(failure);
           }, timeoutMs);
-          pooled.client.exec(wire, (error, opened) => {
-            if (error) {
-              clearTimeout(timer);
-              return reject(new RemoteError(node, `cannot start \`${line}\`: ${error.message}`));
-            }
-            channel = opened;
-            if (options.stdin !== undefined) opened.end(options.stdin);
-            opened.on("data", (data: Buffer) => {
-              options.onOutput?.(data.toString("utf8"), "stdout");
-              chunks.push(data);
-              // Stop reading while the consumer is behind: SSH's window then throttles the node.
-              if (chunks.length > 64 && !paused) {
-                opened.pause();
-                paused = true;
+          const neverStarted = (reason: string) => {
+            clearTimeout(timer);
+            pooled.closed = true;
+            reject(new NeverStarted(node, `cannot start \`${line}\`: ${reason}`));
+          };
+          if (pooled.closed) return neverStarted("the connection closed before the command was sent");
+          try {
+            pooled.client.exec(wire, (error, opened) => {
+              if (error) {
+                // ssh2 answers a channel still waiting to open when the connection closes with this
+                // message (ssh2 lib/client.js, the socket's "close" handler); later failures differ.
+                if (error.message === "No response from server") return neverStarted(error.message);
+                clearTimeout(timer);
+                return reject(new RemoteError(node, `cannot start \`${line}\`: ${error.message}`));
               }
-              notify();
+              channel = opened;
+              if (options.stdin !== undefined) opened.end(options.stdin);
+              opened.on("data", (data: Buffer) => {
+                options.onOutput?.(data.toString("utf8"), "stdout");
+                chunks.push(data);
+                // Stop reading while the consumer is behind: SSH's window then throttles the node.
+                if (chunks.length > 64 && !paused) {
+                  opened.pause();
+                  paused = true;
+                }
+                notify();
+              });
+              opened.stderr.on("data", (data: Buffer) => {
+                const text = data.toString("utf8");
+                options.onOutput?.(text, "stderr");
+                if (stderr.length < 1_000_000) stderr += text;
+              });
+              opened.on("exit", (code: number | null, sig?: string) => {
+                gotExit = true;
+                exitCode = code;
+                signal = sig ?? null;
+              });
+              opened.on("close", () => {
+                clearTimeout(timer);
+                if (failure) return reject(failure);
+                if (!gotExit) return reject(new RemoteError(node, `connection lost while running \`${line}\` (no exit status)`));
+                resolve({ exitCode, signal, stderr });
+              });
             });
-            opened.stderr.on("data", (data: Buffer) => {
-              const text = data.toString("utf8");
-              options.onOutput?.(text, "stderr");
-              if (stderr.length < 1_000_000) stderr += text;
-            });
-            opened.on("exit", (code: number | null, sig?: string) => {
-              gotExit = true;
-              exitCode = code;
-              signal = sig ?? null;
-            });
-            opened.on("close", () => {
-              clearTimeout(timer);
-              if (failure) return reject(failure);
-              if (!gotExit) return reject(new RemoteError(node, `connection lost while running \`${line}\` (no exit status)`));
-              resolve({ exitCode, signal, stderr });
-            });
-          });
+          } catch (error) {
+            // ssh2 throws "Not connected" when the socket is no longer writable (lib/client.js exec).
+            neverStarted(error instanceof Error ? error.message : String(error));
+          }
         });
       } finally {
         this.release(pooled);
       }
-    })();
+    };
+    const done = attempt().catch((error: unknown) => {
+      if (error instanceof NeverStarted) return attempt();
+      throw error;
+    });
     done.then(
       () => {
         ended = true;
