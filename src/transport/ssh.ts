@@ -197,8 +197,18 @@ export class SshPool implements RemoteShell {
         settled = true;
         resolve();
       };
+      // A server that closes the connection cleanly during the handshake (sshd stopping for a
+      // reboot) gives ssh2 no error to emit: its socket "end" and "close" handlers clear the ready
+      // timeout and emit only "close" (ssh2 lib/client.js). Without this the wait never ends.
+      const onClose = () => {
+        if (settled) return;
+        settled = true;
+        client.off("ready", onReady);
+        reject(refusal ?? new RemoteError(target.node, `${where} closed the connection before SSH was ready`));
+      };
       client.once("ready", onReady);
       client.on("error", onError);
+      client.once("close", onClose);
       // Commands are small request/answer exchanges: without TCP_NODELAY each one waits out a
       // delayed ACK. OpenSSH sets it on every session (openssh-portable packet.c
       // ssh_packet_set_interactive).

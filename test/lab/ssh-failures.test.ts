@@ -172,6 +172,35 @@ describe("a node without power is silent", () => {
   }, 20_000);
 });
 
+describe("an sshd that hangs up during the handshake", () => {
+  it("rollgate's pool fails the command at once, saying so, instead of waiting out its limit", async () => {
+    // sshd stopping for a reboot ends its pre-auth children; the kernel closes their sockets (FIN).
+    // openssh-portable sshd.c: the banner goes out first, then the child reads the client's.
+    const server = net.createServer((socket) => {
+      socket.write("SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n");
+      socket.once("data", () => socket.end());
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const t = await lab({});
+    const c = t.loaded.config;
+    const shell = new SshPool({
+      user: "root",
+      identityFile: c.ssh.identityFile,
+      knownHostsFile: c.ssh.knownHostsFile,
+      connectTimeoutMs: 5_000,
+      commandTimeoutMs: 5_000,
+      targets: [{ node: "pve9", host: "127.0.0.1", port: (server.address() as net.AddressInfo).port }],
+    });
+    cleanups.push(() => shell.close());
+    const started = Date.now();
+    const error = await shell.run("pve9", readCommand("hostname")).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RemoteError);
+    expect(String(error)).toMatch(/^Error: pve9: 127\.0\.0\.1:\d+ closed the connection before SSH was ready$/);
+    expect(Date.now() - started).toBeLessThan(2_500);
+  });
+});
+
 describe("ssh-silent: pve2's sshd accepts and never sends its banner", () => {
   it("check refuses within the connect timeout, naming pve2 and that SSH gave no answer", async () => {
     const t = await lab({ scenario: "ssh-silent" });
