@@ -141,12 +141,14 @@ function whyNotAllowed(notAllowed: z.infer<typeof migratePreconditionSchema>["no
   );
 }
 
-const lockedMessage = /VM is locked \((\w+)\)/;
+/** pve-guest-common PVE/AbstractConfig.pm check_lock: "<guest_type> is locked (<lock>)", VM for qemu-server, CT for pve-container. */
+const lockedMessage = /(?:VM|CT) is locked \((\w+)\)/;
 
 /**
  * The migrate precondition of a running guest: local disks and resources pin it to its node,
  * `not_allowed_nodes` rule nodes out. A guest whose config is locked (a backup running) cannot be
- * asked: PVE answers HTTP 500 "VM is locked (backup)" (qemu-server check_lock), read as that lock.
+ * asked: PVE answers HTTP 500 "VM is locked (backup)" or, for a container on PVE 9, "CT is locked
+ * (backup)" (both preconditions call check_lock first), read as that lock.
  * Containers have the call on PVE 9 only: where it is missing (501) nothing is known to pin them.
  */
 export function readMigrationConstraints(ctx: ObserveContext, guest: Guest): Promise<Observed<MigrationConstraints>> {

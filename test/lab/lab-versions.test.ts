@@ -11,6 +11,9 @@ import { PveHttpError, type PveClient } from "../../src/transport/pve.js";
 import { changeCommand, readCommand } from "../../src/transport/remote-command.js";
 import type { SshPool } from "../../src/transport/ssh.js";
 import { eventually, startTestLab, type TestLab } from "../helpers/lab.js";
+import { readMigrationConstraints } from "../../src/observe/pve.js";
+import type { Guest } from "../../src/observe/state.js";
+import { networkProbes } from "../../src/transport/probes.js";
 
 interface Connected {
   t: TestLab;
@@ -350,6 +353,26 @@ describe("scenarios", () => {
       expect(
         (await get<Json[]>(c, "/nodes/pve3/tasks", { source: "active" })).map((t) => [t["type"], t["id"], t["user"], t["status"]]),
       ).toEqual([["vzdump", "103", "root@pam", "RUNNING"]]);
+      if (pveVersion === "9.1") {
+        // pve-container src/PVE/API2/LXC.pm migrate_vm_precondition (PVE 9) calls check_lock first.
+        expect(await failure(c.api.get("/nodes/pve2/lxc/200/migrate"))).toMatchObject({ status: 500, reason: "CT is locked (backup)" });
+        const ctx = { config: c.t.loaded.config, shell: c.ssh, pve: c.api, probes: networkProbes, target: null };
+        const dns: Guest = {
+          vmid: 200,
+          name: "dns",
+          type: "lxc",
+          node: "pve2",
+          status: "running",
+          maxmem: 0,
+          haState: null,
+          lock: null,
+          template: false,
+        };
+        expect(await readMigrationConstraints(ctx, dns)).toEqual({
+          ok: true,
+          value: { localDisks: [], localResources: [], notAllowed: {}, lock: "backup" },
+        });
+      }
       // A container's lock is checked inside its migration task.
       const ct = (await c.api.post("/nodes/pve2/lxc/200/migrate", { target: "pve1", restart: 1 })) as string;
       await eventually(
