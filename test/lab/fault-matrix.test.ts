@@ -128,7 +128,7 @@ const cells: Cell[] = [
 /** ROLLGATE_MATRIX=all runs every cell; else a seeded sample (ROLLGATE_MATRIX_SEED, ROLLGATE_MATRIX_SAMPLE). */
 const all = process.env["ROLLGATE_MATRIX"] === "all";
 const seed = Number(process.env["ROLLGATE_MATRIX_SEED"] ?? 20261202);
-const sample = Number(process.env["ROLLGATE_MATRIX_SAMPLE"] ?? 8);
+const sample = Number(process.env["ROLLGATE_MATRIX_SAMPLE"] ?? 4);
 const chosen = all
   ? cells
   : cells
