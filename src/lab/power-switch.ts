@@ -21,9 +21,10 @@
 //
 // Powered on again, the booted kernel knows none of the old connections and answers their next
 // segment with RST (RFC 9293 3.5.2, "Reset Generation"; the client's read fails with ECONNRESET,
-// tcp(7)): the switch resets each one when its client next sends something, not before, so an idle
-// client learns of it only with its next request. A connection accepted while the node was off stands for a SYN
-// the client still retransmits, which the booted host answers: it is served from then on.
+// tcp(7)): the switch resets each one when its client next sends something, not before, so an
+// idle client learns of it only with its next request. A connection accepted while the node was
+// off stands for a SYN the client still retransmits, which the booted host answers: it is served
+// from then on.
 
 import net, { type Server, type Socket } from "node:net";
 import { listen } from "../util/listen.js";

@@ -315,7 +315,6 @@ export class SshPool implements RemoteShell {
             pooled.closed = true;
             reject(new NeverStarted(node, `cannot start \`${line}\`: ${reason}`));
           };
-          if (pooled.closed) return neverStarted("the connection closed before the command was sent");
           try {
             pooled.client.exec(wire, (error, opened) => {
               if (error) {

@@ -12,7 +12,7 @@ import type { LabOptions } from "../../src/lab/lab.js";
 import { changeCommand, readCommand } from "../../src/transport/remote-command.js";
 import { sshPoolFor } from "../../src/transport/from-config.js";
 import { PveClient, PveConnectionError } from "../../src/transport/pve.js";
-import { RemoteError, SshPool } from "../../src/transport/ssh.js";
+import { RemoteError, SshPool, type SshSettings } from "../../src/transport/ssh.js";
 import type { RunEvent } from "../../src/run/events.js";
 import { runCli, type CliRun } from "../helpers/cli.js";
 import { runEngine } from "../helpers/engine.js";
@@ -29,15 +29,17 @@ async function lab(options: Omit<LabOptions, "dir">): Promise<TestLab> {
   return t;
 }
 
-function pool(t: TestLab, commandTimeoutMs = 5_000): SshPool {
+/** rollgate's SSH pool with the lab's key and known_hosts; to the lab's nodes unless other targets are given. */
+function pool(t: TestLab, overrides: Partial<Pick<SshSettings, "connectTimeoutMs" | "commandTimeoutMs" | "targets">> = {}): SshPool {
   const c = t.loaded.config;
   const shell = new SshPool({
     user: "root",
     identityFile: c.ssh.identityFile,
     knownHostsFile: c.ssh.knownHostsFile,
     connectTimeoutMs: 1_000,
-    commandTimeoutMs,
+    commandTimeoutMs: 5_000,
     targets: c.nodes.map((n) => ({ node: n.name, host: n.address, port: t.lab.sshPort })),
+    ...overrides,
   });
   cleanups.push(() => shell.close());
   return shell;
@@ -182,17 +184,10 @@ describe("an sshd that hangs up during the handshake", () => {
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-    const t = await lab({});
-    const c = t.loaded.config;
-    const shell = new SshPool({
-      user: "root",
-      identityFile: c.ssh.identityFile,
-      knownHostsFile: c.ssh.knownHostsFile,
+    const shell = pool(await lab({}), {
       connectTimeoutMs: 5_000,
-      commandTimeoutMs: 5_000,
       targets: [{ node: "pve9", host: "127.0.0.1", port: (server.address() as net.AddressInfo).port }],
     });
-    cleanups.push(() => shell.close());
     const started = Date.now();
     const error = await shell.run("pve9", readCommand("hostname")).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RemoteError);
