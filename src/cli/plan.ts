@@ -62,7 +62,7 @@ export function planCommand(io: CliIo): Command {
 }
 
 /** What the major upgrade to PVE 9 starts behind, besides the playbook's own preflight gates. */
-const majorGates: GateName[] = ["latest-pve-8", "no-glusterfs-storage"];
+const majorGates: GateName[] = ["latest-pve-8", "no-glusterfs-storage", "pve8to9"];
 
 async function planMajor(
   io: CliIo,

@@ -28,4 +28,5 @@ export const apiFacets: ReadonlySet<Facet> = new Set<Facet>([
   "packages",
   "constraints",
   "storage",
+  "roles",
 ]);

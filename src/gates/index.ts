@@ -8,6 +8,7 @@ import { noGlusterfsStorageGate } from "./no-glusterfs-storage.js";
 import { nodesOnlineGate } from "./nodes-online.js";
 import { packageSourcesGate } from "./package-sources.js";
 import { permissionsGate } from "./permissions.js";
+import { pve8to9Gate } from "./pve8to9.js";
 import { privateNetworkGate } from "./private-network.js";
 import { quorumGate } from "./quorum.js";
 import { servicesGate } from "./services.js";
@@ -26,6 +27,7 @@ export const gates: Record<GateName, Gate> = {
   "private-network": privateNetworkGate,
   "latest-pve-8": latestPve8Gate,
   "no-glusterfs-storage": noGlusterfsStorageGate,
+  pve8to9: pve8to9Gate,
 };
 
 export const gateNames = Object.keys(gates) as GateName[];

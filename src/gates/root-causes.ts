@@ -54,11 +54,12 @@ export function groupRepeated(reasons: string[], config: Config): string[] {
   );
 }
 
-/** The verdicts with an unreachable node's consequences folded into one line about it, and repeats grouped. */
+/** The verdicts with an unreachable node's consequences folded into one line about it, and repeats (warnings too) grouped. */
 export function rootCausesFirst(config: Config, state: ClusterState, verdicts: Verdict[]): Verdict[] {
   const unreachable = unreachableNodes(config, state);
   const said = new Set<string>();
   return verdicts.map((v) => {
+    if (v.warnings) v = { ...v, warnings: groupRepeated(v.warnings, config) };
     if (v.pass) return v;
     let reasons = v.reasons;
     const causes: string[] = [];

@@ -16,7 +16,8 @@ export type GateName =
   | "services"
   | "private-network"
   | "latest-pve-8"
-  | "no-glusterfs-storage";
+  | "no-glusterfs-storage"
+  | "pve8to9";
 
 export interface GateInput {
   config: Config;

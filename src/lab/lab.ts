@@ -100,7 +100,11 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     pmxcfsLockTimeoutMs: Math.max(CFS_LOCK_TIMEOUT_MS, timeScale * 1_000),
   });
   const credentials = await makeCredentials(topology.clusterName, topology.nodes);
-  const access = await labAccess(topology.release, { ...credentials.token, missingPrivileges: cluster.faults.tokenMissingPrivileges });
+  const access = await labAccess(
+    topology.release,
+    { ...credentials.token, missingPrivileges: cluster.faults.tokenMissingPrivileges },
+    cluster.userConfig,
+  );
   const { servers, apiPort, sshPort } = await bindServers(cluster, credentials, access, options.apiPort ?? 0, options.sshPort ?? 0);
 
   const linkDown = new Set<string>();

@@ -4,6 +4,7 @@
 import type { ObserveContext } from "./context.js";
 import { readGluster, readPeersEach } from "./gluster.js";
 import { readHaConfig } from "./ha-config.js";
+import { readPve8to9, readRoles } from "./major-upgrade.js";
 import { readPermissions } from "./permissions.js";
 import { readAptUpdate, readGlusterMounts, readPackages, readPrivateNetwork, readReach, readServices, readVotes } from "./nodes.js";
 import { readGuestList, readStorage, readGuests, readHa, readMigrationConstraints, readPveCluster } from "./pve.js";
@@ -55,6 +56,11 @@ export async function collect(ctx: ObserveContext, facets: Iterable<Facet>, opti
       const entries = await Promise.all(perNode.map(async (n) => [n.name, await readPackages(ctx, n.name)] as const));
       state.packages = Object.fromEntries(entries);
     },
+    pve8to9: async () => {
+      const entries = await Promise.all(perNode.map(async (n) => [n.name, await readPve8to9(ctx, n.name)] as const));
+      state.pve8to9 = Object.fromEntries(entries);
+    },
+    roles: async () => void (state.roles = await readRoles(ctx)),
     constraints: async () => {
       state.constraints = await attempt(async () => {
         const running = (await guests()).filter((g) => g.status === "running" && !g.template);

@@ -6,6 +6,8 @@ import type { HealInfo, PeerStatus, VolumeInfo, VolumeStatus } from "../gluster/
 import type { HaConfig } from "./ha-config.js";
 import type { AptUpdate } from "./parsers/apt-update.js";
 import type { GlusterMount } from "./parsers/findmnt.js";
+import type { Pve8to9Report } from "../pve/pve8to9.js";
+import type { PveRole } from "./major-upgrade.js";
 import type { TokenPermissions } from "./permissions.js";
 
 export type Observed<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -43,7 +45,9 @@ export type Facet =
   | "privateNetwork"
   | "packages"
   | "constraints"
-  | "storage";
+  | "storage"
+  | "pve8to9"
+  | "roles";
 
 export interface PveNode {
   name: string;
@@ -208,4 +212,8 @@ export interface ClusterState {
   haConfig?: Observed<HaConfig>;
   /** The API token's effective privileges, and the PVE versions that decide which it needs. */
   permissions?: Observed<TokenPermissions>;
+  /** Per node, Proxmox's checklist for the major upgrade (`pve8to9 --full`). */
+  pve8to9?: Record<string, Observed<Pve8to9Report>>;
+  /** The roles of user.cfg, built-in and custom, with their privileges. */
+  roles?: Observed<PveRole[]>;
 }

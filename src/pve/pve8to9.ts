@@ -203,12 +203,12 @@ export interface Pve8to9Verdict {
   pass: boolean;
   /** Why it refuses, one line each: every FAIL quoted with its section, then what to do. Empty when it passes. */
   reasons: string[];
-  /** Every WARN line, quoted with its section: they do not refuse, a sysadmin should read them. */
+  /** Every WARN line, quoted with its section, and every excused FAIL with why: they do not refuse, a sysadmin should read them. */
   warnings: string[];
 }
 
 /** A logged message on one line: its continuation lines trimmed and joined. */
-function oneLine(text: string): string {
+export function oneLine(text: string): string {
   return text
     .split("\n")
     .map((l) => l.trim())
@@ -216,11 +216,14 @@ function oneLine(text: string): string {
     .join(" ");
 }
 
+/** Why a FAIL line does not stop the upgrade (it is about rollgate itself), or null when it does. */
+export type Pve8to9Excuse = (line: Pve8to9Line) => string | null;
+
 /**
  * Whether `node` may go on to the major upgrade: only a complete report from `pve8to9 --full` with
- * no FAIL does. Unknown means no: unreadable output refuses, quoting why.
+ * no FAIL but the excused ones does. Unknown means no: unreadable output refuses, quoting why.
  */
-export function pve8to9Verdict(node: string, report: Pve8to9Parsed): Pve8to9Verdict {
+export function pve8to9Verdict(node: string, report: Pve8to9Parsed, excuse: Pve8to9Excuse = () => null): Pve8to9Verdict {
   if ("error" in report)
     return {
       pass: false,
@@ -229,10 +232,15 @@ export function pve8to9Verdict(node: string, report: Pve8to9Parsed): Pve8to9Verd
     };
   const quoted = (l: Pve8to9Line) => `${node}: pve8to9 ${l.level.toUpperCase()} in "${l.section}": ${oneLine(l.text)}`;
   const warnings = report.lines.filter((l) => l.level === "warn").map(quoted);
-  const reasons = report.lines.filter((l) => l.level === "fail").map(quoted);
+  const reasons: string[] = [];
+  for (const line of report.lines.filter((l) => l.level === "fail")) {
+    const why = excuse(line);
+    if (why === null) reasons.push(quoted(line));
+    else warnings.push(`${quoted(line)}: ${why}`);
+  }
   if (reasons.length > 0)
     reasons.push(
-      `${node}: pve8to9 counted ${report.summary.failures} failure(s): fix each, then run \`pve8to9 --full\` again until it reports FAILURES: 0`,
+      `${node}: pve8to9 counted ${report.summary.failures} failure(s)${reasons.length < report.summary.failures ? ` (${report.summary.failures - reasons.length} about rollgate's own role, see the warnings)` : ""}: fix each, then run \`pve8to9 --full\` again until it reports no other FAIL`,
     );
   if (!report.fullChecks)
     reasons.push(

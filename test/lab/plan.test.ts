@@ -109,7 +109,29 @@ describe("rollgate plan --to 9", () => {
     expect(run.stdout).toContain(
       "pve1:/gv0 /mnt/pve/gv0 glusterfs defaults,_netdev,backup-volfile-servers=pve2:pve3,x-systemd.requires=glusterd.service 0 0",
     );
+    // pve8to9 --full on every node: its FAILs quoted, the one about rollgate's own role a warning with the command for later.
+    expect(run.stdout).toMatch(
+      /pve8to9\s+REFUSE\s+pve1: pve8to9 FAIL in "CHECKING CONFIGURED STORAGES": found 'glusterfs' storage 'gv0' \(the same for pve2, pve3\)/,
+    );
+    expect(run.stdout).toContain(
+      `warning: pve1: pve8to9 FAIL in "MISCELLANEOUS CHECKS": 1 custom role(s) use the to-be-dropped 'VM.Monitor' privilege and need to be adapted after the upgrade: that role is rollgate's own (RollgateUpgrade: PVE 8 checks VM.Monitor for the guest agent ping); once every node runs PVE 9, run \`pveum role modify RollgateUpgrade --privs "Sys.Audit,VM.Audit,VM.Migrate,VM.PowerMgmt,VM.GuestAgent.Audit,Datastore.Audit"\` (the same for pve2, pve3)`,
+    );
     expect(run.stdout).toContain("rollgate does not run the major upgrade itself yet");
+    expect(t.lab.status().record.mutations).toEqual([]);
+  });
+
+  it("pve8to9-fails: the FAIL pve8to9 reports on pve2 only is quoted, with the line it names", async () => {
+    const t = (current = await startTestLab({ pveVersion: "8.4", scenario: "pve8to9-fails" }));
+    const run = await runCli(["plan", "--to", "9", "-c", t.lab.files.config, "--json"]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const json = JSON.parse(run.stdout) as { ready: boolean; gates: Array<{ gate: string; reasons: string[] }> };
+    expect(json.ready).toBe(false);
+    const reasons = json.gates.find((g) => g.gate === "pve8to9")!.reasons;
+    expect(reasons.filter((r) => r.includes("mixed old and new package repository suites"))).toEqual([
+      expect.stringMatching(
+        /^pve2: pve8to9 FAIL in "MISCELLANEOUS CHECKS": Found mixed old and new .* found suite trixie at in \/etc\/apt\/sources\.list:9 /,
+      ),
+    ]);
     expect(t.lab.status().record.mutations).toEqual([]);
   });
 
@@ -121,6 +143,7 @@ describe("rollgate plan --to 9", () => {
     expect(json).toMatchObject({ to: "9", ready: true });
     expect(json.gates.find((g) => g.gate === "latest-pve-8")?.summary).toBe("pve1, pve2, pve3 on 9 already");
     expect(json.gates.find((g) => g.gate === "no-glusterfs-storage")?.pass).toBe(true);
+    expect(json.gates.find((g) => g.gate === "pve8to9")).toMatchObject({ pass: true, summary: "clean on pve1, pve2, pve3" });
   });
 
   it("refuses a release it does not know (exit 2)", async () => {

@@ -16,6 +16,7 @@ import { CFS_LOCK_TIMEOUT_MS, Pmxcfs } from "./pmxcfs.js";
 import { haConfigFor, selectServiceNode, sidOf, type HaConfig, type ServicePlacement } from "./ha.js";
 import { releaseProfile, type ReleaseProfile } from "./releases.js";
 import { initialAptFiles } from "./apt-files.js";
+import type { UserConfig } from "../pve/acl.js";
 import { newestKernel } from "../../util/kernel-version.js";
 
 /** An error the PVE API answers with: HTTP status, the reason pveproxy puts in the status line, and per-parameter `errors`. */
@@ -117,6 +118,8 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
   readonly profile: ReleaseProfile;
   /** /etc/pve/ha: resources, PVE 8's groups, PVE 9's rules. */
   readonly ha: HaConfig;
+  /** /etc/pve/user.cfg: the API's access checks (pve/access.ts) and pve8to9's role check read the same one. */
+  readonly userConfig: UserConfig = { roles: {}, users: {}, groups: {}, tokens: {} };
   readonly crm: CrmState;
   private lastAdvance = 0;
   private nextPid = 0x2f00;

@@ -1,6 +1,6 @@
 // The lab cluster's access control: /etc/pve/user.cfg (roles, users, groups, tokens and their
 // ACLs) and the token secrets of /etc/pve/priv/token.cfg, one for all nodes as pmxcfs shares it;
-// the token `rollgate lab up` hands out; and GET /access/permissions.
+// the token `rollgate lab up` hands out; and GET /access/permissions and /access/roles.
 
 import { allPrivileges, roleName, type PveMajor } from "../../pve/privileges.js";
 import {
@@ -18,10 +18,13 @@ import {
 import { loadApiSchema } from "./api-schema.js";
 
 export class LabAccess {
-  readonly config: UserConfig = { roles: {}, users: {}, groups: {}, tokens: {} };
   private readonly secrets = new Map<string, string>();
 
-  constructor(readonly release: PveRelease) {}
+  /** `config` is the cluster's user.cfg (LabCluster.userConfig), which its nodes' commands read too. */
+  constructor(
+    readonly release: PveRelease,
+    readonly config: UserConfig = { roles: {}, users: {}, groups: {}, tokens: {} },
+  ) {}
 
   /** `pveum role add NAME --privs …`: a privilege the release does not know is refused. */
   addRole(name: string, privileges: string[]): this {
@@ -84,6 +87,28 @@ export class LabAccess {
     if (path) return { [path]: permissions(this.config, this.release, userid, path) };
     return effectivePermissions(this.config, this.release, userid);
   }
+
+  /**
+   * GET /access/roles, pve-access-control src/PVE/API2/Role.pm index: every role of user.cfg, the
+   * built-in ones (userconfig_force_defaults) with special 1, each role's privileges sorted and joined.
+   */
+  rolesAnswer(): Array<{ roleid: string; privs: string; special: 0 | 1 }> {
+    const builtin = releaseRoles(this.release).builtin;
+    const entry = (roleid: string, privs: readonly string[], special: 0 | 1) => ({ roleid, privs: [...privs].sort().join(","), special });
+    return [
+      ...Object.entries(builtin).map(([id, privs]) => entry(id, privs, 1)),
+      ...Object.entries(this.config.roles).map(([id, privs]) => entry(id, privs, 0)),
+    ];
+  }
+
+  /** Whether user.cfg answers this call rather than routes.ts. */
+  answers(method: string, path: string): boolean {
+    return method === "GET" && (path === "/access/permissions" || path === "/access/roles");
+  }
+
+  answer(path: string, authid: string, params: URLSearchParams): unknown {
+    return path === "/access/roles" ? this.rolesAnswer() : this.permissionsAnswer(authid, params);
+  }
 }
 
 export interface LabTokenOptions {
@@ -98,7 +123,7 @@ export interface LabTokenOptions {
  * granted on / to rollgate's token (privilege-separated, as `pveum user token add` makes it) and
  * to its user, since a privilege-separated token has only what its user also has.
  */
-export async function labAccess(release: PveRelease, token: LabTokenOptions): Promise<LabAccess> {
+export async function labAccess(release: PveRelease, token: LabTokenOptions, userConfig?: UserConfig): Promise<LabAccess> {
   const major = release.split(".")[0] as PveMajor;
   let privileges = allPrivileges(major);
   if (token.missingPrivileges) {
@@ -110,7 +135,7 @@ export async function labAccess(release: PveRelease, token: LabTokenOptions): Pr
   const user = splitTokenId(token.tokenId)?.[0];
   if (!user) throw new Error(`'${token.tokenId}' is not a valid token ID`);
   const grant: AclEntry[] = [{ path: "/", roles: [roleName], propagate: true }];
-  return new LabAccess(release)
+  return new LabAccess(release, userConfig)
     .addRole(roleName, privileges)
     .addUser(user, grant)
     .addToken(token.tokenId, token.secret, { privsep: true, acl: grant });

@@ -76,7 +76,7 @@ export class LabApiServer {
       if (flaky.fail) return this.reply(res, 500, "Can't connect to 127.0.0.1:85 (Connection refused)", null);
       const schema = await loadApiSchema(this.access.release);
       // The access calls are answered from the lab's user.cfg (access.ts), not from routes.ts.
-      const ownAnswer = apiRequest.method === "GET" && apiRequest.path === "/access/permissions";
+      const ownAnswer = this.access.answers(apiRequest.method, apiRequest.path);
       const match = ownAnswer ? null : matchRoute(this.cluster, apiRequest);
       if ((!match && !ownAnswer) || isAbsent(schema, apiRequest.method, apiRequest.path)) {
         return this.reply(res, 501, `Method '${apiRequest.method} ${apiPrefix}${apiRequest.path}' not implemented`, null);
@@ -102,7 +102,7 @@ export class LabApiServer {
         return this.reply(res, 595, "Errors during connection establishment, proxy handshake: No route to host", null);
       }
       this.cluster.advance();
-      const data = match ? match.handler() : this.access.permissionsAnswer(user, apiRequest.query);
+      const data = match ? match.handler() : this.access.answer(apiRequest.path, user, apiRequest.query);
       this.reply(res, 200, "OK", filterAnswer(name, data, ctx));
     } catch (error) {
       if (error instanceof LabApiError) return this.reply(res, error.status, error.message, null, error.errors);

@@ -1,9 +1,13 @@
 // The gates the major upgrade (PVE 8 → 9) starts behind: every node on 8.4 and up to date, and no
-// storage of type glusterfs left (PVE 9 has none), each refusal saying what to do for this cluster.
+// storage of type glusterfs left (PVE 9 has none), Proxmox's own checklist clean, each refusal
+// saying what to do for this cluster.
 
 import { describe, expect, it } from "vitest";
+import { roleAfterUpgrade } from "../../../src/gates/pve8to9.js";
+import type { PveRole } from "../../../src/observe/major-upgrade.js";
 import { failed, observed, type NodePackages } from "../../../src/observe/state.js";
-import { evaluate, expectPass, healthyState, NODES } from "./state-factory.js";
+import { allPrivileges, roleName } from "../../../src/pve/privileges.js";
+import { evaluate, expectPass, healthyState, NODES, pve8to9Report } from "./state-factory.js";
 
 const packages = (pveVersion: string | null, pending: NodePackages["pending"] = []): NodePackages => ({
   runningKernel: "6.8.12-11-pve",
@@ -104,5 +108,78 @@ describe("no-glusterfs-storage", () => {
     ]);
     state.storage = failed("GET /storage: HTTP 403 Permission check failed");
     expect(evaluate("no-glusterfs-storage", state).pass).toBe(false);
+  });
+});
+
+describe("pve8to9", () => {
+  const rollgateOnPve8: PveRole = { roleid: roleName, privileges: allPrivileges("8"), builtIn: false };
+  const builtIn: PveRole = { roleid: "PVEVMAdmin", privileges: ["VM.Audit", "VM.Monitor"], builtIn: true };
+  /** Every node answers pve84-full.txt: two glusterfs FAILs and the VM.Monitor one. */
+  const everyNode = (fixture: string, roles: PveRole[]) => {
+    const state = healthyState();
+    state.pve8to9 = Object.fromEntries(NODES.map((n) => [n, observed(pve8to9Report(fixture))]));
+    state.roles = observed(roles);
+    return state;
+  };
+
+  it("passes WARN-only reports, listing each WARN as a warning", () => {
+    const verdict = evaluate("pve8to9", healthyState());
+    expectPass(verdict);
+    expect(verdict.summary).toBe("clean on pve1, pve2, pve3");
+    expect(verdict.warnings).toContain(
+      'pve2: pve8to9 WARN in "VIRTUAL GUEST CHECKS": 2 running guest(s) detected - consider migrating or stopping them.',
+    );
+  });
+
+  it("the VM.Monitor FAIL about rollgate's own role alone is a warning with the command for after the upgrade; the others refuse, quoted", () => {
+    const verdict = evaluate("pve8to9", everyNode("pve84-full.txt", [builtIn, rollgateOnPve8]));
+    expect(verdict.pass).toBe(false);
+    expect(verdict.reasons.filter((r) => r.startsWith("pve1: "))).toEqual([
+      `pve1: pve8to9 FAIL in "CHECKING CONFIGURED STORAGES": found 'glusterfs' storage 'gv0'`,
+      expect.stringMatching(
+        /^pve1: pve8to9 FAIL in "CHECKING CONFIGURED STORAGES": Starting with Proxmox VE 9, native GlusterFS support will end\./,
+      ),
+      "pve1: pve8to9 counted 3 failure(s) (1 about rollgate's own role, see the warnings): fix each, then run `pve8to9 --full` again until it reports no other FAIL",
+    ]);
+    expect(verdict.warnings).toContain(
+      `pve1: pve8to9 FAIL in "MISCELLANEOUS CHECKS": 1 custom role(s) use the to-be-dropped 'VM.Monitor' privilege and need to be adapted after the upgrade: that role is rollgate's own (RollgateUpgrade: PVE 8 checks VM.Monitor for the guest agent ping); once every node runs PVE 9, run \`${roleAfterUpgrade}\``,
+    );
+    expect(roleAfterUpgrade).toBe(`pveum role modify RollgateUpgrade --privs "${allPrivileges("9").join(",")}"`);
+    expect(verdict.summary).toBe("failures on pve1, pve2, pve3");
+  });
+
+  it("another custom role holding VM.Monitor is the admin's to adapt: the FAIL refuses and names the roles", () => {
+    const theirs: PveRole = { roleid: "Monitoring", privileges: ["VM.Audit", "VM.Monitor"], builtIn: false };
+    const state = everyNode("pve84-full.txt", [builtIn, rollgateOnPve8, theirs]);
+    // pve84-full.txt counts one role; with two holders the count no longer matches and nothing is excused.
+    const verdict = evaluate("pve8to9", state);
+    expect(verdict.reasons).toContain(
+      `pve3: pve8to9 FAIL in "MISCELLANEOUS CHECKS": 1 custom role(s) use the to-be-dropped 'VM.Monitor' privilege and need to be adapted after the upgrade`,
+    );
+    expect(verdict.reasons).toContain(
+      `pve3: pve8to9 counted 3 failure(s): fix each, then run \`pve8to9 --full\` again until it reports no other FAIL`,
+    );
+    expect(verdict.reasons.at(-1)).toBe(
+      `custom roles holding VM.Monitor: RollgateUpgrade, Monitoring; adapt Monitoring yourself (VM.GuestAgent.* or Sys.Audit on PVE 9), and RollgateUpgrade with \`${roleAfterUpgrade}\` once every node runs 9`,
+    );
+  });
+
+  it("unknown means no: a node whose report did not parse, and roles not read", () => {
+    const state = healthyState();
+    state.pve8to9!["pve2"] = failed('pve2: pve8to9: no "= SUMMARY =" block: the checklist stopped before its end');
+    state.roles = failed("GET /access/roles: 500 Internal Server Error");
+    const verdict = evaluate("pve8to9", state);
+    expect(verdict.pass).toBe(false);
+    expect(verdict.reasons[0]).toMatch(/^the roles of user\.cfg \(\/access\/roles\): could not be observed \(GET \/access\/roles: 500/);
+    expect(verdict.reasons[1]).toMatch(/^pve8to9 --full on pve2: could not be observed \(pve2: pve8to9: no "= SUMMARY =" block/);
+    expect(verdict.summary).toBe("clean on pve1, pve3; unknown on pve2");
+  });
+
+  it("without the roles, rollgate's own VM.Monitor FAIL is not excused", () => {
+    const state = everyNode("pve84-full.txt", [builtIn, rollgateOnPve8]);
+    state.roles = failed("timeout");
+    expect(evaluate("pve8to9", state).reasons).toContain(
+      `pve1: pve8to9 FAIL in "MISCELLANEOUS CHECKS": 1 custom role(s) use the to-be-dropped 'VM.Monitor' privilege and need to be adapted after the upgrade`,
+    );
   });
 });

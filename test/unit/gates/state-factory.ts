@@ -2,11 +2,13 @@
 // celery on pve1, a private network) as the gates see it, and one small mutator per degradation.
 // `degraded(...)` returns a fresh healthy state with the mutators applied, so tests never share state.
 
+import { readFileSync } from "node:fs";
 import { expect } from "vitest";
 import { parseConfig, type Config } from "../../../src/config/index.js";
 import { gates, type GateName, type Verdict } from "../../../src/gates/index.js";
 import type { BrickProcessStatus, HealBrick, Peer } from "../../../src/gluster/types.js";
-import { allPrivileges, privilegeNeeds } from "../../../src/pve/privileges.js";
+import { allPrivileges, privilegeNeeds, roleName } from "../../../src/pve/privileges.js";
+import { parsePve8to9, type Pve8to9Report } from "../../../src/pve/pve8to9.js";
 import {
   failed,
   observed,
@@ -112,6 +114,13 @@ function healthyVolume(): GlusterVolume {
 
 const peer = (node: string): Peer => ({ uuid: peerIdOf(node), hostname: node, state: "Peer in Cluster", connected: true });
 
+/** `pve8to9 --full` of a PVE 8.4 node ready for its major upgrade (fixture): WARN lines only. */
+export function pve8to9Report(fixture = "pve84-warn-only.txt"): Pve8to9Report {
+  const report = parsePve8to9(readFileSync(new URL(`../../fixtures/pve8to9/${fixture}`, import.meta.url), "utf8"));
+  if ("error" in report) throw new Error(`state factory: fixture ${fixture}: ${report.error}`);
+  return report;
+}
+
 /** Every facet a gate can ask for, all healthy. */
 export function healthyState(target: string | null = null): ClusterState {
   const guests = [guest(100, "fw1", "pve1"), guest(101, "fw2", "pve2"), guest(200, "celery", "pve1"), guest(300, "dashboard", "pve3")];
@@ -151,6 +160,12 @@ export function healthyState(target: string | null = null): ClusterState {
       gluster: [{ storage: VOLUME, volume: VOLUME, server: "pve1", server2: "pve2" }],
     }),
     mounts: Object.fromEntries(NODES.map((node) => [node, observed([])])),
+    pve8to9: Object.fromEntries(NODES.map((node) => [node, observed(pve8to9Report())])),
+    roles: observed([
+      { roleid: "PVEAuditor", privileges: ["Sys.Audit", "VM.Audit"], builtIn: true },
+      { roleid: "PVEVMAdmin", privileges: ["VM.Audit", "VM.Monitor", "VM.PowerMgmt"], builtIn: true },
+      { roleid: roleName, privileges: allPrivileges("9"), builtIn: false },
+    ]),
     aptUpdate: Object.fromEntries(NODES.map((node) => [node, observed({ errors: [], warnings: [] })])),
     packages: Object.fromEntries(
       NODES.map((node) => [
@@ -478,6 +493,8 @@ const FACET_KEYS: Record<Facet, Array<keyof ClusterState>> = {
   packages: ["packages"],
   constraints: ["constraints"],
   storage: ["storage"],
+  pve8to9: ["pve8to9"],
+  roles: ["roles"],
 };
 
 /** The state as `collect` leaves it when asked only for `facets`. */

@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { LabCluster } from "../../../src/lab/model/cluster.js";
+import { labAccess } from "../../../src/lab/pve/access.js";
 import type { PveRelease } from "../../../src/lab/model/releases.js";
 import { faultsOf, scenarioReleases, type ScenarioName } from "../../../src/lab/model/scenarios.js";
 import { buildTopology } from "../../../src/lab/model/topology.js";
@@ -16,9 +17,13 @@ import { runOnNode } from "./lab-shell.js";
 let clock: ManualClock;
 afterEach(() => clock?.stop());
 
-function lab(release: PveRelease, scenario: ScenarioName = "healthy"): LabCluster {
+/** A lab cluster whose user.cfg holds rollgate's role, as `rollgate lab up` makes it. */
+async function lab(release: PveRelease, scenario: ScenarioName = "healthy"): Promise<LabCluster> {
   clock = manualClock();
-  return new LabCluster(buildTopology(3, release), faultsOf(scenario), clock);
+  const cluster = new LabCluster(buildTopology(3, release), faultsOf(scenario), clock);
+  const token = { tokenId: "rollgate@pve!upgrade", secret: "secret", missingPrivileges: cluster.faults.tokenMissingPrivileges };
+  await labAccess(release, token, cluster.userConfig);
+  return cluster;
 }
 
 /** Runs a line on `node`, moving model time on until it is done. */
@@ -39,13 +44,13 @@ const failTexts = (r: Pve8to9Report) => r.lines.filter((l) => l.level === "fail"
 
 describe("pve8to9 on a PVE 8.4 node", () => {
   it("writes the fixture's bytes, coloured without a terminal, plain with NO_COLOR, and exits 0 despite its FAILs", async () => {
-    const cluster = lab("8.4");
+    const cluster = await lab("8.4");
     expect(await sh(cluster, "pve8to9 --full")).toEqual({ status: 0, stdout: fixture("pve84-full.color.txt"), stderr: "" });
     expect(await sh(cluster, "NO_COLOR=1 pve8to9 --full")).toEqual({ status: 0, stdout: fixture("pve84-full.txt"), stderr: "" });
   });
 
   it("FAILs the native glusterfs storage and rollgate's VM.Monitor role, as the real tool would on this cluster", async () => {
-    const report = await checklist(lab("8.4"));
+    const report = await checklist(await lab("8.4"));
     expect(failTexts(report)).toEqual([
       "found 'glusterfs' storage 'gv0'",
       "Starting with Proxmox VE 9, native GlusterFS support will end. GlusterFS storage will therefore cease to work.",
@@ -54,8 +59,21 @@ describe("pve8to9 on a PVE 8.4 node", () => {
     expect(pve8to9Verdict("pve1", report).pass).toBe(false);
   });
 
+  it("counts every custom role of user.cfg holding VM.Monitor, not only rollgate's", async () => {
+    const cluster = await lab("8.4");
+    cluster.userConfig.roles["Monitoring"] = ["VM.Audit", "VM.Monitor"];
+    cluster.userConfig.roles["Backup"] = ["VM.Backup"];
+    expect(failTexts(await checklist(cluster)).at(-1)).toBe(
+      "2 custom role(s) use the to-be-dropped 'VM.Monitor' privilege and need to be adapted after the upgrade",
+    );
+    delete cluster.userConfig.roles["Monitoring"];
+    delete cluster.userConfig.roles["RollgateUpgrade"];
+    const report = await checklist(cluster);
+    expect(report.lines.find((l) => l.text.startsWith("none of the"))?.text).toBe("none of the 1 custom roles need handling");
+  });
+
   it("WARNs pending updates until the minor upgrade is installed", async () => {
-    const cluster = lab("8.4");
+    const cluster = await lab("8.4");
     const before = await checklist(cluster);
     expect(before.lines.find((l) => l.section === "CHECKING VERSION INFORMATION FOR PVE PACKAGES" && l.level === "warn")?.text).toMatch(
       /^updates for the following packages are available:\n {2}proxmox-kernel-6\.8, /,
@@ -67,7 +85,7 @@ describe("pve8to9 on a PVE 8.4 node", () => {
   });
 
   it("FAILs lost quorum and the nodes it cannot see", async () => {
-    const report = await checklist(lab("8.4", "quorum-lost"));
+    const report = await checklist(await lab("8.4", "quorum-lost"));
     const cluster = report.lines.filter((l) => l.section === "CHECKING CLUSTER HEALTH/SETTINGS" && l.level !== "info");
     expect(cluster.map((l) => `${l.level}: ${l.text}`)).toEqual([
       "pass: systemd unit 'pve-cluster.service' is in state 'active'",
@@ -81,7 +99,7 @@ describe("pve8to9 on a PVE 8.4 node", () => {
   });
 
   it("refuses arguments it does not model", async () => {
-    expect(await sh(lab("8.4"), "pve8to9 --frobnicate")).toEqual({
+    expect(await sh(await lab("8.4"), "pve8to9 --frobnicate")).toEqual({
       status: 255,
       stdout: "",
       stderr: "the lab models only 'pve8to9 [--full]'\n",
@@ -96,7 +114,7 @@ describe("pve8to9's APT check reads the node's own files", () => {
       .map((l) => `${l.level}: ${l.text.split("\n")[0]}`);
 
   it("a .list file on trixie beside bookworm ones is the mixed-suites FAIL; a pvetest one on bookworm a WARN", async () => {
-    const cluster = lab("8.4");
+    const cluster = await lab("8.4");
     cluster
       .node("pve1")
       .aptFiles.set("/etc/apt/sources.list.d/pvetest.list", "deb http://download.proxmox.com/debian/pve bookworm pvetest\n");
@@ -111,7 +129,7 @@ describe("pve8to9's APT check reads the node's own files", () => {
   });
 
   it("PVE 9's deb822 .sources files are not read: nothing to mismatch", async () => {
-    expect(aptLines(await checklist(lab("9.1")))).toEqual(["pass: found no suite mismatch"]);
+    expect(aptLines(await checklist(await lab("9.1")))).toEqual(["pass: found no suite mismatch"]);
   });
 });
 
@@ -121,7 +139,7 @@ describe("the pve8to9-fails scenario", () => {
   });
 
   it("adds the mixed-suites FAIL to pve2's report, and to no other node's", async () => {
-    const cluster = lab("8.4", "pve8to9-fails");
+    const cluster = await lab("8.4", "pve8to9-fails");
     expect((await sh(cluster, "NO_COLOR=1 pve8to9 --full", "pve2")).stdout).toBe(fixture("pve84-mixed-suites.txt"));
     const mixed = "Found mixed old and new package repository suites, fix before upgrading! Mismatches:";
     for (const node of ["pve1", "pve2", "pve3"]) {
@@ -137,7 +155,7 @@ describe("the pve8to9-fails scenario", () => {
 
 describe("pve8to9 on a PVE 9.1 node", () => {
   it("is still installed and reports the node as upgraded: no FAIL, the pending updates as its one WARN", async () => {
-    const cluster = lab("9.1");
+    const cluster = await lab("9.1");
     expect(await sh(cluster, "pve8to9 --full")).toEqual({ status: 0, stdout: fixture("pve91-full.color.txt"), stderr: "" });
     expect((await sh(cluster, "NO_COLOR=1 pve8to9", "pve2")).stdout).toBe(fixture("pve91-not-full.txt"));
     const report = await checklist(cluster);

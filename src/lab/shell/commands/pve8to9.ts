@@ -9,7 +9,6 @@
 import type { LabCluster } from "../../model/cluster.js";
 import type { NodeState } from "../../model/state.js";
 import { storageConfig } from "../../pve/routes.js";
-import { allPrivileges } from "../../../pve/privileges.js";
 import type { LabCommand } from "../context.js";
 
 type Level = "pass" | "info" | "skip" | "notice" | "warn" | "fail";
@@ -308,16 +307,18 @@ function checkMisc(c: Checklist, s: Seen): void {
   c.log("pass", "no CIFS credentials at outdated location found.");
   c.log("info", "Checking permission system changes..");
   c.log("info", "Checking custom role IDs");
-  // The lab's one custom role is rollgate's (src/lab/pve/access.ts labAccess); on PVE 8 it holds VM.Monitor for the agent ping.
-  const monitor = !s.upgraded && allPrivileges("8").includes("VM.Monitor") && !s.cluster.faults.tokenMissingPrivileges;
-  if (monitor) {
+  // check_custom_pool_roles: the roles user.cfg holds (built-in ones are not written there), those with VM.Monitor.
+  const custom = Object.values(s.cluster.userConfig.roles);
+  const needHandling = custom.filter((privileges) => privileges.includes("VM.Monitor")).length;
+  if (needHandling > 0) {
     c.log(
       "notice",
       "Proxmox VE 9 replaced the ambiguously named 'VM.Monitor' privilege with 'Sys.Audit' for QEMU HMP monitor access and new dedicated 'VM.GuestAgent.*' privileges for access to a VM's guest agent.\n" +
         "\tThe guest agent sub-privileges are 'Audit' for all informational commands, 'FileRead' and 'FileWrite' for file-read and file-write, 'FileSystemMgmt' for filesystem freeze, thaw and trim, and 'Unrestricted' for everything, including command execution. Operations that affect the VM runstate require 'VM.PowerMgmt' or 'VM.GuestAgent.Unrestricted'",
     );
-    c.log("fail", "1 custom role(s) use the to-be-dropped 'VM.Monitor' privilege and need to be adapted after the upgrade");
-  } else c.log("pass", "none of the 1 custom roles need handling");
+    c.log("fail", `${needHandling} custom role(s) use the to-be-dropped 'VM.Monitor' privilege and need to be adapted after the upgrade`);
+  } else if (custom.length > 0) c.log("pass", `none of the ${custom.length} custom roles need handling`);
+  else c.log("pass", "no custom roles defined");
   c.log("info", "Checking node and guest description/note length..");
   c.log("pass", "All node config descriptions fit in the new limit of 64 KiB");
   checkAptRepos(c, s);
