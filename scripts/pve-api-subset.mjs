@@ -33,7 +33,6 @@ const sources = [
 const calls = [
   "GET /version",
   "GET /access/permissions",
-  "GET /access/roles",
   "GET /cluster/status",
   "GET /cluster/resources",
   "GET /cluster/ha/resources",

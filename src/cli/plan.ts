@@ -3,7 +3,7 @@
 
 import { Command, Option } from "commander";
 import { evaluateGates, facetsFor } from "../gates/evaluate.js";
-import { loadPlaybook } from "../playbook/playbook.js";
+import { loadPlaybook, majorPlaybook } from "../playbook/playbook.js";
 import { collect } from "../observe/collect.js";
 import { buildPlan, planFacets } from "../plan/plan.js";
 import { lookForOtherRuns } from "../run/live-run.js";
@@ -31,8 +31,8 @@ export function planCommand(io: CliIo): Command {
     .option("--no-color", "plain output")
     .action(async (opts: { config: string; nodes?: string[]; to?: "9"; json?: boolean; color: boolean }) => {
       const loaded = await loadWithWarnings(opts.config, io);
+      if (opts.to) return planMajor(io, loaded, (await loadPlaybook(majorPlaybook)).preflightGates, opts);
       const playbook = await loadPlaybook(loaded.config.upgrade.playbook);
-      if (opts.to) return planMajor(io, loaded, [...playbook.preflightGates, ...majorGates], opts);
       const { preflightGates } = playbook;
       const only = opts.nodes
         ? validNodes(
@@ -61,9 +61,6 @@ export function planCommand(io: CliIo): Command {
     });
 }
 
-/** What the major upgrade to PVE 9 starts behind, besides the playbook's own preflight gates. */
-const majorGates: GateName[] = ["latest-pve-8", "no-glusterfs-storage", "pve8to9"];
-
 async function planMajor(
   io: CliIo,
   loaded: Awaited<ReturnType<typeof loadWithWarnings>>,
@@ -87,8 +84,7 @@ async function planMajor(
         "",
         renderVerdicts(verdicts, style, false),
         "",
-        // The major upgrade's own steps (sources to trixie, pve8to9 after, Gluster 11's op-version) are not in rollgate yet.
-        "rollgate does not run the major upgrade itself yet: follow Proxmox's upgrade guide (8 to 9) one node at a time, and run `rollgate check` before each node.",
+        `\`rollgate upgrade --to 9\` runs it (playbook ${majorPlaybook.name}), one node at a time, behind these gates.`,
       ].join("\n"),
     );
   } finally {

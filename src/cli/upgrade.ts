@@ -2,14 +2,14 @@
 
 import os from "node:os";
 import path from "node:path";
-import { Command, InvalidArgumentError } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import type { LoadedConfig } from "../config/index.js";
 import { evaluateGates } from "../gates/evaluate.js";
 import { notify } from "../notify/index.js";
 import { collect } from "../observe/collect.js";
 import type { Facet } from "../observe/state.js";
 import { buildPlan, planFacets } from "../plan/plan.js";
-import { entryName, entryTitle, loadPlaybook, type Playbook } from "../playbook/playbook.js";
+import { entryName, entryTitle, loadPlaybook, majorPlaybook, type Playbook } from "../playbook/playbook.js";
 import { Engine, nodeVerifiedEntry, type ResumeState, type RunResult } from "../run/engine.js";
 import type { RunEvent, RunEventBody } from "../run/events.js";
 import { Journal, newRunId } from "../run/journal.js";
@@ -44,6 +44,8 @@ export interface UpgradeOptions {
   json?: boolean;
   verbose?: boolean;
   color: boolean;
+  /** The major upgrade to this PVE release: playbook proxmox-major-9 instead of cluster.yaml's. */
+  to?: "9";
 }
 
 function count(value: string): number {
@@ -68,7 +70,13 @@ async function confirm(
   const session = await openSession(loaded, io, { readOnly: true, facets: facetsOfPlan });
   try {
     const state = await collect(session.observeContext(null), facetsOfPlan);
-    const plan = buildPlan(loaded.config, state, evaluateGates(loaded.config, state, playbook.preflightGates), options.nodes ?? null);
+    const plan = buildPlan(
+      loaded.config,
+      state,
+      evaluateGates(loaded.config, state, playbook.preflightGates),
+      options.nodes ?? null,
+      playbook.upgradesTo,
+    );
     println(io.stderr, renderPlan(plan, styleFor(io.stderr, io.env, options.color)));
     const pending = plan.nodes.filter((n) => !n.upToDate).length;
     // Nothing to upgrade is still a run to confirm: it checks the cluster and journals that it found nothing.
@@ -83,6 +91,18 @@ async function confirm(
   }
 }
 
+/** A run resumes through the playbook it started with: the major upgrade's steps are not the minor one's. */
+function samePlaybook(resume: ResumeState, playbook: Playbook): void {
+  const start = resume.events.find((e) => e.type === "run-start");
+  const started = start?.type === "run-start" ? start.playbook : null;
+  if (started === null || started === playbook.name) return;
+  const how = (name: string) =>
+    name === majorPlaybook.name ? "`rollgate upgrade --to 9 --resume`" : "`rollgate upgrade --resume` without --to";
+  throw new UsageError(
+    `the run to resume used playbook ${started}, not ${playbook.name}: resume it with ${how(started)} (or start over with --fresh)`,
+  );
+}
+
 export async function runUpgradeCommand(io: CliIo, opts: UpgradeOptions): Promise<number> {
   if (opts.resume && opts.fresh) throw new UsageError("--resume and --fresh exclude each other");
   const unattended = !io.stdinIsTTY;
@@ -95,7 +115,7 @@ export async function runUpgradeCommand(io: CliIo, opts: UpgradeOptions): Promis
   const unknownNodes = (opts.nodes ?? []).filter((n) => !known.includes(n));
   if (unknownNodes.length > 0)
     throw new UsageError(`--nodes: no node ${unknownNodes.join(", ")} in ${opts.config} (known: ${known.join(", ")})`);
-  const playbook = await loadPlaybook(config.upgrade.playbook);
+  const playbook = await loadPlaybook(opts.to ? majorPlaybook : config.upgrade.playbook);
   const journalDir = opts.journalDir ?? config.journal.dir;
   const facets = planFacets(config, playbook.preflightGates);
 
@@ -119,6 +139,7 @@ export async function runUpgradeCommand(io: CliIo, opts: UpgradeOptions): Promis
   try {
     const { resume, notice } = await nextRun(journalDir, opts.fresh ? "fresh" : opts.resume ? "resume" : "upgrade");
     if (notice !== null) println(io.stderr, `rollgate: ${notice}`);
+    if (resume) samePlaybook(resume, playbook);
     if (!unattended && !opts.yes && !resume && !(await confirm(io, loaded, playbook, opts, facets))) {
       println(io.stderr, "rollgate: not confirmed; nothing was changed");
       return ExitCode.ok;
@@ -277,5 +298,10 @@ export function upgradeCommand(io: CliIo, setExit: (code: number) => void): Comm
     .option("--json", "JSON lines of every event on stdout")
     .option("-v, --verbose", "also show command output")
     .option("--no-color", "plain output")
+    .addOption(
+      new Option("--to <major>", "the major upgrade to this PVE release (playbook proxmox-major-9; see `rollgate plan --to 9`)").choices([
+        "9",
+      ]),
+    )
     .action(async (opts: UpgradeOptions) => setExit(await runUpgradeCommand(io, opts)));
 }

@@ -28,5 +28,4 @@ export const apiFacets: ReadonlySet<Facet> = new Set<Facet>([
   "packages",
   "constraints",
   "storage",
-  "roles",
 ]);

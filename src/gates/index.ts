@@ -9,6 +9,7 @@ import { nodesOnlineGate } from "./nodes-online.js";
 import { packageSourcesGate } from "./package-sources.js";
 import { permissionsGate } from "./permissions.js";
 import { pve8to9Gate } from "./pve8to9.js";
+import { runsPve9Gate } from "./runs-pve-9.js";
 import { privateNetworkGate } from "./private-network.js";
 import { quorumGate } from "./quorum.js";
 import { servicesGate } from "./services.js";
@@ -28,6 +29,7 @@ export const gates: Record<GateName, Gate> = {
   "latest-pve-8": latestPve8Gate,
   "no-glusterfs-storage": noGlusterfsStorageGate,
   pve8to9: pve8to9Gate,
+  "runs-pve-9": runsPve9Gate,
 };
 
 export const gateNames = Object.keys(gates) as GateName[];

@@ -4,7 +4,12 @@
 // gate that reads an empty list must never pass for it: this gate names what is missing, before
 // anything is touched, with the pveum commands that grant it.
 
-import { grantCommands, privilegeNeeds, roleName } from "../pve/privileges.js";
+import { allPrivileges, grantCommands, privilegeNeeds, roleName } from "../pve/privileges.js";
+
+/** The user.cfg line of rollgate's role that both majors read, each taking what it knows (privileges sorted, as pveum writes them). */
+export function mixedRoleLine(): string {
+  return `role:${roleName}:${[...new Set([...allPrivileges("8"), ...allPrivileges("9")])].sort().join(",")}:`;
+}
 import { unobserved, verdict, type Gate } from "./types.js";
 
 /** "token … holds every privilege the run needs (19 checked on 5 paths, PVE 8)", or how many it lacks. */
@@ -40,6 +45,11 @@ export const permissionsGate: Gate = {
     let lacking = 0;
     const paths = new Set<string>();
     for (const major of majors) {
+      const held = effective[major];
+      if (!held) {
+        reasons.push(unobserved(`the token's privileges as a PVE ${major} node computes them`, undefined));
+        continue;
+      }
       // A critical guest may carry an ACL of its own that takes away what /vms grants.
       const vmNeed = privilegeNeeds(major).find((n) => n.path === "/vms");
       const needs = [
@@ -53,7 +63,7 @@ export const permissionsGate: Gate = {
         ),
       ];
       const missing = needs.flatMap((need) => {
-        const lacks = need.privileges.filter((p) => !(effective[need.path] ?? []).includes(p));
+        const lacks = need.privileges.filter((p) => !(held[need.path] ?? []).includes(p));
         needed += need.privileges.length;
         lacking += lacks.length;
         paths.add(need.path);
@@ -61,6 +71,12 @@ export const permissionsGate: Gate = {
       });
       if (missing.length === 0) {
         checked.push(`token ${tokenId} holds every privilege PVE ${major} checks (${needs.length} paths)`);
+        continue;
+      }
+      if (majors.length > 1) {
+        reasons.push(
+          `token ${tokenId} lacks ${missing.join("; ")} on PVE ${major}: while the cluster runs PVE 8 and 9, neither pveum can grant it (PVE 8's refuses PVE 9's privileges; PVE 9's rewrites the role without VM.Monitor). Edit /etc/pve/user.cfg on one node so the role's line holds both: \`${mixedRoleLine()}\` (each major ignores the privileges it does not know)`,
+        );
         continue;
       }
       const [addRole, ...grants] = grantCommands(major, tokenId);

@@ -4,8 +4,9 @@
 // guest agent ping, PVE 9 drops it, and pve8to9 counts every custom role holding it
 // (docs/domain/pve8to9.md, "Permissions").
 
-import type { PveRole } from "../observe/major-upgrade.js";
-import { allPrivileges, roleName } from "../pve/privileges.js";
+import type { PveRole } from "../pve/user-cfg.js";
+import { agentPrivilege, allPrivileges, roleName } from "../pve/privileges.js";
+import { mixedRoleLine } from "./permissions.js";
 import { oneLine, pve8to9Verdict, type Pve8to9Excuse } from "../pve/pve8to9.js";
 import { listed, unobserved, verdict, type Gate } from "./types.js";
 
@@ -19,7 +20,7 @@ export const roleAfterUpgrade = `pveum role modify ${roleName} --privs "${allPri
  * Excuses the VM.Monitor FAIL when the custom roles holding VM.Monitor are rollgate's role and no
  * other, as many as pve8to9 counted; any other holder is the admin's to adapt, and refuses.
  */
-function ownRoleExcuse(roles: PveRole[]): Pve8to9Excuse {
+export function ownRoleExcuse(roles: PveRole[]): Pve8to9Excuse {
   const holders = monitorHolders(roles);
   return (line) => {
     const count = MONITOR_FAIL.exec(oneLine(line.text));
@@ -75,6 +76,12 @@ export const pve8to9Gate: Gate = {
     }
     const note = roles?.ok && roleFails ? holdersNote(roles.value) : null;
     if (note) reasons.push(note);
+    const probing = config.critical.filter((g) => g.probes.some((p) => p.kind === "agent")).map((g) => g.group);
+    const own = roles?.ok ? roles.value.find((r) => r.roleid === roleName) : undefined;
+    if (probing.length > 0 && own && !own.privileges.includes(agentPrivilege("9")))
+      reasons.push(
+        `${roleName} lacks ${agentPrivilege("9")}, which PVE 9 nodes check for the guest agent probe of ${listed(probing)} once the first node runs 9: PVE 8's pveum refuses that privilege, so edit /etc/pve/user.cfg on one node to make the role's line \`${mixedRoleLine()}\` (each major ignores the privilege it does not know)`,
+      );
     const summary = [
       ...(clean.length > 0 ? [`clean on ${listed(clean)}`] : []),
       ...(failing.length > 0 ? [`failures on ${listed(failing)}`] : []),

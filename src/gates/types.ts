@@ -17,7 +17,8 @@ export type GateName =
   | "private-network"
   | "latest-pve-8"
   | "no-glusterfs-storage"
-  | "pve8to9";
+  | "pve8to9"
+  | "runs-pve-9";
 
 export interface GateInput {
   config: Config;

@@ -14,6 +14,7 @@ import type { LabRecordSnapshot } from "./model/record.js";
 import { makeCredentials, type LabCredentials } from "./credentials.js";
 import { LabApiServer } from "./pve/server.js";
 import { labAccess, type LabAccess } from "./pve/access.js";
+import { agentPrivilege, roleName } from "../pve/privileges.js";
 import { LabSshServer } from "./ssh/server.js";
 import type { PowerOff } from "./power-switch.js";
 import { labClusterYaml, type LabTimeout } from "./cluster-yaml.js";
@@ -105,6 +106,8 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     { ...credentials.token, missingPrivileges: cluster.faults.tokenMissingPrivileges },
     cluster.userConfig,
   );
+  // ready-for-9: the admin added the PVE 9 agent privilege to the role's line by hand (PVE 8's pveum refuses it; each major ignores the other's).
+  if (cluster.faults.readyFor9) cluster.userConfig.roles[roleName]!.push(agentPrivilege("9"));
   const { servers, apiPort, sshPort } = await bindServers(cluster, credentials, access, options.apiPort ?? 0, options.sshPort ?? 0);
 
   const linkDown = new Set<string>();

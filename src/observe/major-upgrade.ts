@@ -1,29 +1,13 @@
-// Reads for the major upgrade to PVE 9: Proxmox's own checklist on every node, and the custom roles
-// of user.cfg, which decide whether pve8to9's VM.Monitor FAIL is about rollgate's own role
+// Reads for the major upgrade to PVE 9: Proxmox's own checklist on every node, and the roles of
+// user.cfg, which decide whether pve8to9's VM.Monitor FAIL is about rollgate's own role
 // (docs/domain/pve8to9.md, "Permissions").
 
-import { z } from "zod";
 import { parsePve8to9, type Pve8to9Report } from "../pve/pve8to9.js";
 import { readCommand } from "../transport/remote-command.js";
-import { avoidTarget, type ObserveContext } from "./context.js";
-import { validated } from "./pve-schemas.js";
+import { parseUserCfgRoles, type PveRole } from "../pve/user-cfg.js";
+import { vantageNodes, type ObserveContext } from "./context.js";
+import { runChecked } from "./nodes.js";
 import { attempt, type Observed } from "./state.js";
-
-export interface PveRole {
-  roleid: string;
-  privileges: string[];
-  /** Built in (PVE*, Administrator, NoAccess): PVE adapts those itself on upgrade. */
-  builtIn: boolean;
-}
-
-// pve-access-control src/PVE/API2/Role.pm index: privs joined with ",", special from role_is_special (0 or 1).
-const rolesSchema = z.array(
-  z.looseObject({
-    roleid: z.string(),
-    privs: z.string().optional(),
-    special: z.union([z.literal(0), z.literal(1)]).optional(),
-  }),
-);
 
 /** `pve8to9 --full` on one node; the exit status says nothing (docs/domain/pve8to9.md, "It does not fail"). */
 export function readPve8to9(ctx: ObserveContext, node: string): Promise<Observed<Pve8to9Report>> {
@@ -41,15 +25,17 @@ export function readPve8to9(ctx: ObserveContext, node: string): Promise<Observed
   });
 }
 
-export function readRoles(ctx: ObserveContext): Promise<Observed<PveRole[]>> {
-  return attempt(async () => {
-    const roles = validated(rolesSchema, await ctx.pve.get("/access/roles", undefined, avoidTarget(ctx)), "/access/roles");
-    // Every PVE has its built-in roles: an empty list is no answer.
-    if (!roles.some((r) => r.special === 1)) throw new Error("/access/roles listed no built-in role: the answer is not PVE's role index");
-    return roles.map((r) => ({
-      roleid: r.roleid,
-      privileges: (r.privs ?? "").split(",").filter((p) => p !== ""),
-      builtIn: r.special === 1,
-    }));
-  });
+/** The roles of user.cfg, from the first node (not the target) that answers: pmxcfs shows every node the same file. */
+export async function readRoles(ctx: ObserveContext): Promise<Observed<PveRole[]>> {
+  const errors: string[] = [];
+  for (const node of vantageNodes(ctx)) {
+    const read = await attempt(async () => {
+      const parsed = parseUserCfgRoles((await runChecked(ctx, node, ["cat", "/etc/pve/user.cfg"])).stdout);
+      if (!parsed.ok) throw new Error(`${node}: ${parsed.error}`);
+      return parsed.roles;
+    });
+    if (read.ok) return read;
+    errors.push(read.error);
+  }
+  return { ok: false, error: errors.join("; ") };
 }

@@ -13,8 +13,11 @@ export interface TokenPermissions {
   tokenId: string;
   /** The PVE major versions the cluster's nodes run (two during a major upgrade). */
   majors: PveMajor[];
-  /** Effective privileges at each path asked (empty: none at all). */
-  effective: Record<string, string[]>;
+  /**
+   * Per major, effective privileges at each path asked (empty: none at all), as a node of that
+   * major computes them: each major ignores the privileges of user.cfg it does not know.
+   */
+  effective: Partial<Record<PveMajor, Record<string, string[]>>>;
 }
 
 const permissionsSchema = z.record(z.string(), z.record(z.string(), z.union([z.literal(0), z.literal(1)])));
@@ -33,27 +36,40 @@ export function readPermissions(ctx: ObserveContext): Promise<Observed<TokenPerm
     const versions = await Promise.all(
       ctx.config.nodes.map((n) =>
         get(`/nodes/${n.name}/version`).then(
-          (v) => validated(versionSchema, v, `/nodes/${n.name}/version`).version,
+          (v) => ({ node: n.name, version: validated(versionSchema, v, `/nodes/${n.name}/version`).version }),
           () => null,
         ),
       ),
     );
-    const known = versions.filter((v): v is string => v !== null);
+    const known = versions.filter((v) => v !== null);
     if (known.length === 0) throw new Error("no node answered /nodes/NODE/version");
-    const unknown = known.filter((v) => majorOf(v) === null);
+    const unknown = known.filter((v) => majorOf(v.version) === null).map((v) => v.version);
     if (unknown.length > 0) throw new Error(`the nodes run PVE ${unknown.join(", ")}, which rollgate does not know (it knows 8.4 and 9.x)`);
-    const majors = [...new Set(known.map((v) => majorOf(v)!))].sort();
-    const paths = [
-      ...new Set([
-        ...majors.flatMap((m) => privilegeNeeds(m).map((n) => n.path)),
-        ...ctx.config.critical.flatMap((g) => g.vms.map((vmid) => `/vms/${vmid}`)),
-      ]),
-    ];
-    const effective: Record<string, string[]> = {};
+    const majors = [...new Set(known.map((v) => majorOf(v.version)!))].sort();
+    const effective: TokenPermissions["effective"] = {};
     await Promise.all(
-      paths.map(async (path) => {
-        const answer = validated(permissionsSchema, await get("/access/permissions", { path }), `/access/permissions?path=${path}`);
-        effective[path] = Object.keys(answer[path] ?? {});
+      majors.map(async (major) => {
+        // Asked of a node of that major only: /access/permissions is answered by the node asked, not proxied.
+        const others = known.filter((v) => majorOf(v.version) !== major).map((v) => v.node);
+        const avoid = [...avoidTarget(ctx).avoid, ...others];
+        const paths = [
+          ...new Set([
+            ...privilegeNeeds(major).map((n) => n.path),
+            ...ctx.config.critical.flatMap((g) => g.vms.map((vmid) => `/vms/${vmid}`)),
+          ]),
+        ];
+        const byPath: Record<string, string[]> = {};
+        await Promise.all(
+          paths.map(async (path) => {
+            const answer = validated(
+              permissionsSchema,
+              await ctx.pve.get("/access/permissions", { path }, { avoid }),
+              `/access/permissions?path=${path}`,
+            );
+            byPath[path] = Object.keys(answer[path] ?? {});
+          }),
+        );
+        effective[major] = byPath;
       }),
     );
     return { tokenId: ctx.config.proxmox.tokenId, majors, effective };

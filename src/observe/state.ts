@@ -7,7 +7,7 @@ import type { HaConfig } from "./ha-config.js";
 import type { AptUpdate } from "./parsers/apt-update.js";
 import type { GlusterMount } from "./parsers/findmnt.js";
 import type { Pve8to9Report } from "../pve/pve8to9.js";
-import type { PveRole } from "./major-upgrade.js";
+import type { PveRole } from "../pve/user-cfg.js";
 import type { TokenPermissions } from "./permissions.js";
 
 export type Observed<T> = { ok: true; value: T } | { ok: false; error: string };

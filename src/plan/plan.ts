@@ -7,7 +7,7 @@ import { glusterStorageGate } from "../gates/gluster-storage.js";
 import { haRuleFindings } from "../gates/ha-rules.js";
 import type { GateName, Verdict } from "../gates/index.js";
 import { facetsFor } from "../gates/evaluate.js";
-import type { ClusterState, Facet, Guest, MigrationConstraints, PendingPackage } from "../observe/state.js";
+import type { ClusterState, Facet, Guest, MigrationConstraints, NodePackages, PendingPackage } from "../observe/state.js";
 import { upgradeOrder } from "./order.js";
 import { placeGuests, type GuestMove } from "./placement.js";
 import { predictReboot, type RebootPrediction } from "./reboot.js";
@@ -81,7 +81,22 @@ export function planFacets(config: Config, preflightGates: readonly GateName[]):
   ]);
 }
 
-export function buildPlan(config: Config, state: ClusterState, verdicts: Verdict[], only: readonly string[] | null = null): Plan {
+/**
+ * Nothing left to do on the node: nothing pending, the newest kernel running, and for a major
+ * upgrade (`upgradesTo`) the release reached. An 8.4 node fully updated is not done with the upgrade to 9.
+ */
+export function upToDate(packages: NodePackages, upgradesTo: number | null): boolean {
+  const major = Number(/^(\d+)\./.exec(packages.pveVersion ?? "")?.[1] ?? Number.NaN);
+  return packages.pending.length === 0 && !predictReboot(packages).needed && (upgradesTo === null || major >= upgradesTo);
+}
+
+export function buildPlan(
+  config: Config,
+  state: ClusterState,
+  verdicts: Verdict[],
+  only: readonly string[] | null = null,
+  upgradesTo: number | null = null,
+): Plan {
   const warnings: string[] = [];
   const guestsView = state.guests?.ok ? state.guests.value : null;
   if (!guestsView)
@@ -106,9 +121,9 @@ export function buildPlan(config: Config, state: ClusterState, verdicts: Verdict
     if (packages && !packages.ok) notes.push(`packages unknown: ${packages.error}`);
     const pending = known?.pending ?? null;
     const reboot = known ? predictReboot(known) : null;
-    const upToDate = known !== null && pending!.length === 0 && reboot?.needed === false;
+    const done = known !== null && upToDate(known, upgradesTo);
     const placement =
-      guestsView && !upToDate
+      guestsView && !done
         ? placeGuests({
             config,
             guests,
@@ -134,8 +149,8 @@ export function buildPlan(config: Config, state: ClusterState, verdicts: Verdict
       reboot,
       pveVersion: { now: known?.pveVersion ?? null, after },
       moves: placement.moves,
-      upToDate,
-      estimateSeconds: upToDate ? 0 : estimateNode(config, placement.moves, guests, pending, reboot),
+      upToDate: done,
+      estimateSeconds: done ? 0 : estimateNode(config, placement.moves, guests, pending, reboot),
       notes,
     });
     guests = placement.after;

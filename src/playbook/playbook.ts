@@ -39,6 +39,8 @@ export interface Playbook {
   finally: PlaybookEntry[];
   /** The gates the preflight list names, in order: what `gates: preflight` means. */
   preflightGates: GateName[];
+  /** The PVE major release a node must run to be done (a major upgrade's playbook); null: any, once nothing is pending. */
+  upgradesTo: number | null;
 }
 
 const strict = <S extends z.ZodRawShape>(shape: S) => z.strictObject(shape);
@@ -105,6 +107,7 @@ const preflightGate = strict({ gate: z.enum(gateNames) }).transform((e): EntryBo
 
 const playbookSchema = strict({
   description: z.string().default(""),
+  upgradesTo: z.literal(9).optional(),
   preflight: z.array(entry({ gate: preflightGate, run: runEntry })).default([]),
   node: z.array(entry({ gate: gateEntry, gates: preflightGatesEntry, step: stepEntry, run: runEntry })).min(1),
   finally: z.array(entry({ step: stepEntry, run: runEntry })).default([]),
@@ -162,8 +165,12 @@ export function parsePlaybook(text: string, file: string, name: string): Playboo
     node: withIds("node", parsed.node),
     finally: withIds("finally", parsed.finally),
     preflightGates: preflight.flatMap((e) => (e.kind === "gate" ? [e.gate] : [])),
+    upgradesTo: parsed.upgradesTo ?? null,
   };
 }
+
+/** The playbook of the major upgrade to PVE 9 (`upgrade --to 9`, `plan --to 9`). */
+export const majorPlaybook = { kind: "builtin", name: "proxmox-major-9" } as const satisfies PlaybookRef;
 
 export async function loadPlaybook(ref: PlaybookRef): Promise<Playbook> {
   const file = ref.kind === "builtin" ? path.join(packageRoot(), "playbooks", `${ref.name}.yaml`) : ref.path;
@@ -172,7 +179,7 @@ export async function loadPlaybook(ref: PlaybookRef): Promise<Playbook> {
   try {
     ({ text, bytes } = await readAtMost(file, MAX_YAML_BYTES));
   } catch (error) {
-    const known = ref.kind === "builtin" ? ` (built-in playbooks: proxmox-gluster, proxmox-only)` : "";
+    const known = ref.kind === "builtin" ? ` (built-in playbooks: proxmox-gluster, proxmox-only, proxmox-major-9)` : "";
     throw new ConfigError(
       null,
       "upgrade.playbook",

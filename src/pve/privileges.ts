@@ -14,14 +14,18 @@ export interface PrivilegeNeed {
 }
 
 /** The guest agent ping: VM.Monitor on PVE 8; PVE 9 dropped VM.Monitor for VM.GuestAgent.* (pve-access-control 0706945). */
-const agentPrivilege: Record<PveMajor, string> = { "8": "VM.Monitor", "9": "VM.GuestAgent.Audit" };
+const agentPrivileges: Record<PveMajor, string> = { "8": "VM.Monitor", "9": "VM.GuestAgent.Audit" };
+
+export function agentPrivilege(major: PveMajor): string {
+  return agentPrivileges[major];
+}
 
 export function privilegeNeeds(major: PveMajor): PrivilegeNeed[] {
   return [
     { path: "/", privileges: ["Sys.Audit"], why: "cluster and HA status, node status, tasks" },
     {
       path: "/vms",
-      privileges: ["VM.Audit", "VM.Migrate", "VM.PowerMgmt", agentPrivilege[major]],
+      privileges: ["VM.Audit", "VM.Migrate", "VM.PowerMgmt", agentPrivilege(major)],
       why: "guest status, migrations, shutdown/start, the guest agent probe",
     },
     { path: "/storage", privileges: ["Datastore.Audit"], why: "storage definitions (an unprivileged token sees an empty list)" },

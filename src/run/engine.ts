@@ -13,8 +13,7 @@ import { collect } from "../observe/collect.js";
 import { readGuestList } from "../observe/pve.js";
 import type { ClusterState, Facet } from "../observe/state.js";
 import { upgradeOrder } from "../plan/order.js";
-import { buildPlan, planFacets } from "../plan/plan.js";
-import { predictReboot } from "../plan/reboot.js";
+import { buildPlan, planFacets, upToDate } from "../plan/plan.js";
 import { entryName, entryTitle, waitMs, type Playbook, type PlaybookEntry } from "../playbook/playbook.js";
 import { emptyFacts, type ObserveOptions, type RunFacts, type Step, type StepContext, type TakeDown } from "../steps/contract.js";
 import { Refusal, StepFailure, StopRequested } from "../steps/failures.js";
@@ -151,6 +150,7 @@ export class Engine {
       stop: o.stop,
       facts: this.facts,
       simulation: this.simulation,
+      upgradesTo: this.o.playbook.upgradesTo,
       progress: (message, metrics) => o.emit({ type: "step-progress", node, step, entry, message, ...(metrics ? { metrics } : {}) }),
       output: (stream, text) => o.emit({ type: "step-output", node, step, entry, stream, text }),
       action: async (action, detail, change) => {
@@ -325,7 +325,13 @@ export class Engine {
       }
       o.emit({ type: "node-start", node, index: index + 1, total: order.length });
       if (node !== resumeNode && (await this.upToDate(node))) {
-        o.emit({ type: "node-end", node, status: "skipped", message: "up to date: no packages pending, running the newest kernel" });
+        const reached = o.playbook.upgradesTo === null ? "" : `, on PVE ${o.playbook.upgradesTo}`;
+        o.emit({
+          type: "node-end",
+          node,
+          status: "skipped",
+          message: `up to date: no packages pending, running the newest kernel${reached}`,
+        });
         this.facts.upToDate.push(node);
         continue;
       }
@@ -365,7 +371,7 @@ export class Engine {
   private async upToDate(node: string): Promise<boolean> {
     const state = await this.observe(null, this.o.pve, ["packages"], { nodes: [node] });
     const packages = state.packages?.[node];
-    return packages?.ok === true && packages.value.pending.length === 0 && !predictReboot(packages.value).needed;
+    return packages?.ok === true && upToDate(packages.value, this.o.playbook.upgradesTo);
   }
 
   /**
@@ -376,7 +382,7 @@ export class Engine {
   private async refuseWhatPlanKnows(nodes: string[]): Promise<void> {
     if (nodes.length === 0) return;
     const state = await this.observe(null, this.o.pve, planFacets(this.o.config, this.o.playbook.preflightGates));
-    const plan = buildPlan(this.o.config, state, [], nodes);
+    const plan = buildPlan(this.o.config, state, [], nodes, this.o.playbook.upgradesTo);
     const blocked = plan.nodes.filter((n) => n.notes.length > 0);
     if (blocked.length === 0) return;
     const others = this.o.config.nodes.map((n) => n.name).filter((n) => !blocked.some((b) => b.node === n));

@@ -14,12 +14,13 @@ const distUpgrade = changeCommand(
   ["apt-get", "-y", "-o", "Dpkg::Options::=--force-confdef", "-o", "Dpkg::Options::=--force-confold", "dist-upgrade"],
   { DEBIAN_FRONTEND: "noninteractive" },
 );
-const commands: Array<{ name: string; command: RemoteCommand }> = [
+/** The refresh and the noninteractive dist-upgrade keeping the admin's conffiles: the minor and the major upgrade send the same. */
+export const aptCommands: Array<{ name: string; command: RemoteCommand }> = [
   { name: "apt-get update", command: update },
   { name: "apt-get dist-upgrade", command: distUpgrade },
 ];
 
-async function pendingOn(ctx: StepContext, node: string): Promise<PendingPackage[]> {
+export async function pendingOn(ctx: StepContext, node: string): Promise<PendingPackage[]> {
   const state = await ctx.observe(["packages"], { nodes: [node] });
   const packages = state.packages?.[node];
   if (!packages?.ok)
@@ -30,7 +31,7 @@ async function pendingOn(ctx: StepContext, node: string): Promise<PendingPackage
   return packages.value.pending;
 }
 
-async function runApt(ctx: StepContext, node: string, name: string, command: RemoteCommand): Promise<void> {
+export async function runApt(ctx: StepContext, node: string, name: string, command: RemoteCommand): Promise<void> {
   const humanAction = `On ${node}: read the apt output in the journal (\`rollgate status\`), repair (\`dpkg --configure -a\`, \`apt-get -f install\`), then \`rollgate upgrade --resume\`. ${node} stays in maintenance with its guests elsewhere.`;
   await ctx.action(name, { node }, async () => {
     try {
@@ -62,11 +63,11 @@ export const aptUpgrade: Step<PendingPackage[]> = {
   describe(ctx, pending) {
     const node = targetOf(ctx);
     const what = `${pending.length} packages pending now (${pending.map((p) => p.name).join(", ")})`;
-    return commands.map(({ command }, i) => `${commandLine(command)} on ${node}${i === commands.length - 1 ? `: ${what}` : ""}`);
+    return aptCommands.map(({ command }, i) => `${commandLine(command)} on ${node}${i === aptCommands.length - 1 ? `: ${what}` : ""}`);
   },
   async act(ctx) {
     const node = targetOf(ctx);
-    for (const { name, command } of commands) await runApt(ctx, node, name, command);
+    for (const { name, command } of aptCommands) await runApt(ctx, node, name, command);
   },
   async verify(ctx, before) {
     const node = targetOf(ctx);

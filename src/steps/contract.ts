@@ -70,6 +70,8 @@ export interface StepContext {
   config: Config;
   /** The node being upgraded (null for preflight and finally). */
   node: string | null;
+  /** The PVE major the playbook upgrades to (`upgradesTo`), or null: a node is done once nothing is pending. */
+  upgradesTo: number | null;
   /** The playbook entry's id, from its position: `node[3]`. */
   entry: string;
   /** Read-only in a dry run: a mutation throws before anything is sent. */

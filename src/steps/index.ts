@@ -7,14 +7,18 @@ import { glusterHeal } from "./gluster-heal.js";
 import { maintenanceOff } from "./maintenance-off.js";
 import { maintenanceOn } from "./maintenance-on.js";
 import { rebootIfNeeded } from "./reboot-if-needed.js";
+import { sourcesTrixie } from "./sources-trixie.js";
 import { startGuests } from "./start-guests.js";
 import { summary } from "./summary.js";
+import { upgradeToPve9 } from "./upgrade-to-9.js";
 import { waitOnline } from "./wait-online.js";
 
 export const steps = {
   evacuate,
   "maintenance-on": maintenanceOn,
   "apt-upgrade": aptUpgrade,
+  "upgrade-to-9": upgradeToPve9,
+  "sources-trixie": sourcesTrixie,
   "reboot-if-needed": rebootIfNeeded,
   "wait-online": waitOnline,
   "maintenance-off": maintenanceOff,

@@ -14,6 +14,8 @@ export class Simulation {
   private readonly maintenance = new Map<string, boolean>();
   private readonly upgraded = new Set<string>();
   private readonly rebooted = new Set<string>();
+  /** Nodes whose major upgrade the dry run went through: their packages cannot be listed before the sources change. */
+  private readonly majorUpgraded = new Map<string, string>();
 
   moveGuest(vmid: number, to: string): void {
     this.guestNode.set(vmid, to);
@@ -29,6 +31,11 @@ export class Simulation {
 
   installPackages(node: string): void {
     this.upgraded.add(node);
+  }
+
+  /** The node runs `major` after the dist-upgrade, its new kernel unknown until it boots (so a reboot is due). */
+  upgradeToMajor(node: string, major: string): void {
+    this.majorUpgraded.set(node, major);
   }
 
   reboot(node: string): void {
@@ -91,14 +98,17 @@ export class Simulation {
   private packagesOf(node: string, observed: Observed<NodePackages>): Observed<NodePackages> {
     if (!observed.ok) return observed;
     const live = observed.value;
-    const installed: NodePackages = this.upgraded.has(node)
-      ? {
-          ...live,
-          installedKernels: kernelsAfterUpgrade(live),
-          pending: [],
-          pveVersion: live.pending.find((p) => p.name === "pve-manager")?.to ?? live.pveVersion,
-        }
-      : live;
+    const major = this.majorUpgraded.get(node);
+    const installed: NodePackages = major
+      ? { ...live, pending: [], pveVersion: `${major}.x`, rebootRequiredFile: true }
+      : this.upgraded.has(node)
+        ? {
+            ...live,
+            installedKernels: kernelsAfterUpgrade(live),
+            pending: [],
+            pveVersion: live.pending.find((p) => p.name === "pve-manager")?.to ?? live.pveVersion,
+          }
+        : live;
     if (!this.rebooted.has(node)) return { ok: true, value: installed };
     return { ok: true, value: { ...installed, runningKernel: predictReboot(installed).kernelAfter, rebootRequiredFile: false } };
   }

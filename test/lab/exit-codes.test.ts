@@ -80,7 +80,7 @@ describe("exit 2: a configuration error, found before anything is contacted", ()
       const run = await runCli([command, "-c", config, "--yes"].slice(0, command === "upgrade" ? 4 : 3));
       expect(run.exitCode, command).toBe(2);
       expect(run.stderr).toContain("upgrade.playbook: cannot read playbook");
-      expect(run.stderr).toContain("(built-in playbooks: proxmox-gluster, proxmox-only)");
+      expect(run.stderr).toContain("(built-in playbooks: proxmox-gluster, proxmox-only, proxmox-major-9)");
     }
   });
 

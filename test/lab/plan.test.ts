@@ -116,7 +116,7 @@ describe("rollgate plan --to 9", () => {
     expect(run.stdout).toContain(
       `warning: pve1: pve8to9 FAIL in "MISCELLANEOUS CHECKS": 1 custom role(s) use the to-be-dropped 'VM.Monitor' privilege and need to be adapted after the upgrade: that role is rollgate's own (RollgateUpgrade: PVE 8 checks VM.Monitor for the guest agent ping); once every node runs PVE 9, run \`pveum role modify RollgateUpgrade --privs "Sys.Audit,VM.Audit,VM.Migrate,VM.PowerMgmt,VM.GuestAgent.Audit,Datastore.Audit"\` (the same for pve2, pve3)`,
     );
-    expect(run.stdout).toContain("rollgate does not run the major upgrade itself yet");
+    expect(run.stdout).toContain("`rollgate upgrade --to 9` runs it (playbook proxmox-major-9), one node at a time, behind these gates.");
     expect(t.lab.status().record.mutations).toEqual([]);
   });
 

@@ -13,8 +13,8 @@ import type { GuestState, NodeState, TaskState, VolumeState, UnitState } from ".
 import { EntryNames, drain, emptyIndex, recordWrites } from "./heal.js";
 import { LabRecord } from "./record.js";
 import { CFS_LOCK_TIMEOUT_MS, Pmxcfs } from "./pmxcfs.js";
-import { haConfigFor, selectServiceNode, sidOf, type HaConfig, type ServicePlacement } from "./ha.js";
-import { releaseProfile, type ReleaseProfile } from "./releases.js";
+import { haConfigFor, migrateGroupsToRules, selectServiceNode, sidOf, type HaConfig, type ServicePlacement } from "./ha.js";
+import { releaseOf, releaseProfile, type PveRelease, type ReleaseProfile } from "./releases.js";
 import { initialAptFiles } from "./apt-files.js";
 import type { UserConfig } from "../pve/acl.js";
 import { newestKernel } from "../../util/kernel-version.js";
@@ -115,7 +115,13 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
   /** /etc/pve, one tree for every node. */
   readonly pmxcfs: Pmxcfs;
   readonly entryNames: EntryNames;
-  readonly profile: ReleaseProfile;
+  /**
+   * The Gluster volume is mounted from /etc/fstab and PVE uses it as a `dir` storage (PVE 9, or a
+   * PVE 8 cluster converted for the major upgrade); otherwise PVE 8's glusterfs storage mounts it.
+   */
+  readonly storageOnFstab: boolean;
+  /** pve-ha-manager src/PVE/HA/Manager.pm new: group_migration_round starts at 3, "wait a little bit". */
+  private groupMigrationRound = 3;
   /** /etc/pve/ha: resources, PVE 8's groups, PVE 9's rules. */
   readonly ha: HaConfig;
   /** /etc/pve/user.cfg: the API's access checks (pve/access.ts) and pve8to9's role check read the same one. */
@@ -148,7 +154,7 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
   ) {
     super();
     this.faultNode = faults.faultNode;
-    this.profile = releaseProfile(topology.release);
+    this.storageOnFstab = topology.release === "9.1" || faults.readyFor9;
     this.record = new LabRecord(() => clock.now());
     // pve-cluster src/pmxcfs/dcdb.c: a node outside the quorate partition takes no writes.
     this.pmxcfs = new Pmxcfs({
@@ -226,6 +232,9 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
 
   private freshNode(spec: NodeSpec): NodeState {
     const t = this.topology;
+    // ready-for-9: the minor upgrade was installed and its kernel booted.
+    const updated = this.faults.readyFor9;
+    const installedKernels = updated ? [...t.installedKernels, t.pendingKernel] : [...t.installedKernels];
     return {
       spec,
       power: "up",
@@ -233,10 +242,10 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
       upSince: -86_400_000 * 30,
       downSince: null,
       clusterJoined: true,
-      runningKernel: t.runningKernel,
-      installedKernels: [...t.installedKernels],
-      pending: [...t.pendingPackages],
-      pveVersion: t.pveVersion.from,
+      runningKernel: updated ? t.pendingKernel : t.runningKernel,
+      installedKernels,
+      pending: updated ? [] : [...t.pendingPackages],
+      pveVersion: updated ? t.pveVersion.to : t.pveVersion.from,
       privateNetworkUp: true,
       glusterdUp: true,
       brickUp: true,
@@ -250,7 +259,7 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
       dpkgInterrupted: false,
       rebootRequiredFile: false,
       aptFiles: initialAptFiles(t.release, this.faults.enterpriseRepo401),
-      aptLists: this.profile.codename,
+      aptLists: releaseProfile(t.release).codename,
       glusterMount: null,
       lrmState: "wait_for_agent_lock",
       lrmMode: "active",
@@ -430,6 +439,15 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
       // Each self-heal daemon crawls the index of its own node's brick only (afr-self-heald.c afr_shd_is_subvol_local).
       for (const n of names) if (this.shdRuns(n)) drain(volume.heal.get(n)!, this.faults.healRatePerSecond * seconds);
     }
+  }
+
+  /** The release `name`'s installed pve-manager belongs to: a node of an 8.4 lab runs 9.1 once its major upgrade is installed. */
+  releaseOf(name: string): PveRelease {
+    return releaseOf(this.node(name).pveVersion);
+  }
+
+  profileOf(name: string): ReleaseProfile {
+    return releaseProfile(this.releaseOf(name));
   }
 
   /** The volume called `name`, if the pool has it. */
@@ -710,7 +728,7 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
    */
   private mountAttempt(name: string): { source: string } | null {
     const spec = this.mountSpec();
-    if (this.topology.release === "9.1") {
+    if (this.storageOnFstab) {
       return spec.servers.some((s) => this.glusterdAnswers(name, s)) ? { source: spec.source } : null;
     }
     const server = spec.servers.find((s) => this.glusterdAnswers(name, s));
@@ -720,7 +738,7 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
   /** The mount every node is configured with: source and the volfile servers it tries, in order. */
   mountSpec(): { source: string; servers: string[]; backups: string[] } {
     const [first, second] = this.topology.nodes;
-    if (this.topology.release === "8.4") {
+    if (!this.storageOnFstab) {
       const servers = [first!.name, ...(this.faults.storageWithoutServer2 ? [] : [second!.name])];
       return { source: `${first!.name}:${this.volume.name}`, servers, backups: [] };
     }
@@ -746,7 +764,7 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
   /** What apt would install: the repository's minor upgrade, or the next major release's set once the lists are its suite. */
   pendingOn(name: string): PackageUpgrade[] {
     const node = this.node(name);
-    const major = this.profile.majorUpgrade;
+    const major = this.profileOf(name).majorUpgrade;
     if (!major || node.aptLists !== major.codename) return [...node.pending];
     return major.packages.map((p) => ({
       ...p,
@@ -762,10 +780,15 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
     this.change(() => (this.node(name).dpkgBusy = true));
   }
 
-  finishDistUpgrade(name: string): void {
+  /**
+   * dpkg set up everything the dist-upgrade planned (`pendingOn`): after the major upgrade's set,
+   * pve-manager 9 runs (its services restarted by the packages), the new kernel only after a reboot,
+   * and the release's repository offers nothing more (its set is that snapshot's newest).
+   */
+  finishDistUpgrade(name: string, installed: PackageUpgrade[] = this.pendingOn(name)): void {
     const node = this.node(name);
     this.change(() => {
-      for (const pkg of node.pending) {
+      for (const pkg of installed) {
         if (pkg.kernel && !node.installedKernels.includes(pkg.kernel)) node.installedKernels.push(pkg.kernel);
         if (pkg.name === "pve-manager") node.pveVersion = pkg.to;
       }
@@ -787,7 +810,7 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
       if (unpacked.length === 0) return;
       node.dpkgInterrupted = true;
       this.unconfigured.set(name, [...(this.unconfigured.get(name) ?? []), ...unpacked]);
-      node.pending = node.pending.filter((p) => !unpacked.includes(p));
+      node.pending = node.pending.filter((p) => !unpacked.some((u) => u.name === p.name));
     });
   }
 
@@ -869,11 +892,26 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
     this.crm.writtenAt = now;
     this.crm.statusMaster = this.crm.master;
     this.updateNodeStatus();
+    if (this.ha.groups.length > 0 && this.releaseOf(this.crm.master) === "9.1") this.tryGroupMigration();
     // Manager.pm manage: new services are added before update_crm_commands reads the queue.
     for (const resource of this.ha.resources) this.crm.known.add(resource.sid);
     for (const command of this.crm.commands.splice(0)) this.crmCommand(command);
     for (const guest of this.guests.values()) this.manageService(guest);
     for (const node of this.nodes.values()) this.updateLrm(node);
+  }
+
+  /**
+   * pve-ha-manager 5 src/PVE/HA/Manager.pm try_persistent_group_migration: a PVE 9 master tries
+   * every 6th round (the first after 3) and migrates only when every node is online, its LRM in
+   * mode active, and its pve-manager 9 ($assert_cluster_can_migrate_ha_groups).
+   */
+  private tryGroupMigration(): void {
+    if (--this.groupMigrationRound > 0) return;
+    this.groupMigrationRound = 6;
+    const ready = [...this.nodes.values()].every(
+      (n) => this.isOnline(n.spec.name) && n.haStatus === "online" && n.lrmMode === "active" && this.releaseOf(n.spec.name) === "9.1",
+    );
+    if (ready) migrateGroupsToRules(this.ha);
   }
 
   // pve-ha-manager src/PVE/HA/NodeStatus.pm update: an online node follows its LRM's mode; a node
@@ -932,7 +970,7 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
     }
     const online = [...this.nodes.values()].filter((n) => n.haStatus === "online" && this.isOnline(n.spec.name)).map((n) => n.spec.name);
     const target = selectServiceNode({
-      release: this.topology.release,
+      release: this.ha.groups.length > 0 ? "8.4" : "9.1",
       config: this.ha,
       sid,
       current: guest.node,
@@ -1070,7 +1108,7 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
   blockingResources(guest: GuestState): Record<string, Array<{ sid: string; cause: "resource-affinity" }>> {
     const sid = sidOf(guest.spec);
     const result: Record<string, Array<{ sid: string; cause: "resource-affinity" }>> = {};
-    if (this.topology.release !== "9.1" || !guest.spec.haManaged) return result;
+    if (!guest.spec.haManaged) return result;
     const separate = new Set(
       this.ha.rules.flatMap((r) =>
         r.type === "resource-affinity" && r.affinity === "negative" && r.resources.includes(sid)

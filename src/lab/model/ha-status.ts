@@ -125,7 +125,7 @@ export function statusCurrent(cluster: LabCluster, via: string): Array<Record<st
       timestamp,
     });
   }
-  const release = cluster.topology.release;
+  const release = cluster.releaseOf(via);
   const services = [...haGuests(cluster).filter((g) => known(cluster, g)), ...haGuests(cluster).filter((g) => !known(cluster, g))];
   for (const guest of services) {
     const sid = sidOf(guest.spec);
@@ -141,7 +141,7 @@ export function statusCurrent(cluster: LabCluster, via: string): Array<Record<st
       status: `${sid} (${guest.node}, ${state})`,
       request_state: cluster.crm.requested.get(sid) ?? "started",
       // Config.pm read_and_check_resources_config fills in max_restart, max_relocate and (PVE 9) failback.
-      ...(release === "8.4" && resource?.group ? { group: resource.group } : {}),
+      ...(resource?.group ? { group: resource.group } : {}),
       max_restart: 1,
       max_relocate: 1,
       ...(release === "9.1" ? { failback: flag(resource?.failback ?? true) } : {}),
@@ -157,7 +157,8 @@ export function statusCurrent(cluster: LabCluster, via: string): Array<Record<st
 export function guestHaStatus(cluster: LabCluster, guest: GuestState) {
   if (!guest.spec.haManaged) return { managed: 0 };
   const state = known(cluster, guest) ? guest.haState : null;
-  if (cluster.topology.release === "9.1") return { managed: 1, state };
+  // status/current is proxied to the guest's node: its own pve-ha-manager answers.
+  if (cluster.releaseOf(guest.node) === "9.1") return { managed: 1, state };
   const group = cluster.ha.resources.find((r) => r.sid === sidOf(guest.spec))?.group ?? null;
   return { managed: 1, group, state };
 }

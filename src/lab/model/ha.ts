@@ -109,6 +109,35 @@ export function encodeNodes(nodes: NodePriority[]): string {
   return nodes.map((n) => (n.priority ? `${n.node}:${n.priority}` : n.node)).join(",");
 }
 
+/**
+ * PVE 9's one-time migration of HA groups (pve-ha-manager src/PVE/HA/Groups.pm
+ * migrate_groups_to_rules and migrate_groups_to_resources): each group with resources becomes a
+ * node-affinity rule `ha-group-NAME` (restricted → strict), each resource's nofailback its
+ * `failback`, and groups.cfg is deleted. No group expresses anti-affinity: none comes out of it.
+ */
+export function migrateGroupsToRules(config: HaConfig): void {
+  for (const group of config.groups) {
+    const members = config.resources.filter((r) => r.group === group.group).map((r) => r.sid);
+    if (members.length === 0) continue;
+    config.rules.push({
+      rule: `ha-group-${group.group}`,
+      type: "node-affinity",
+      resources: members,
+      nodes: group.nodes.map((n) => ({ ...n })),
+      strict: group.restricted,
+      comment: `Generated from HA group '${group.group}'.`,
+    });
+  }
+  for (const resource of config.resources) {
+    const group = config.groups.find((g) => g.group === resource.group);
+    if (!resource.group) continue;
+    // $migrate_group_persistently writes failback only where it is 0 (the default is 1).
+    if (group?.nofailback) resource.failback = false;
+    delete resource.group;
+  }
+  config.groups.splice(0);
+}
+
 /** What the CRM knows of one service (manager_status service_status). */
 export interface ServicePlacement {
   sid: string;

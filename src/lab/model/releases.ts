@@ -34,8 +34,8 @@ export interface ReleaseProfile {
   /** man-db of the suite, named in dpkg's trigger lines. */
   manDb: string;
   /**
-   * What `apt-get -s dist-upgrade` offers once the sources name the next Debian suite and
-   * `apt-get update` fetched it (the lab shows it; it does not model the dist-upgrade itself).
+   * What `apt-get dist-upgrade` installs once the sources name the next Debian suite and
+   * `apt-get update` fetched it: the node then runs that release.
    */
   majorUpgrade?: { release: PveRelease; codename: "trixie"; packages: PackageUpgrade[] };
 }
@@ -111,8 +111,14 @@ export function releaseProfile(release: PveRelease): ReleaseProfile {
   return profiles[release];
 }
 
-/** `uname -v` of a kernel the lab knows (any other gets the running build's stamp format with no date). */
-export function kernelVersionString(profile: ReleaseProfile, kernel: string): string {
+/** The release whose packages a node runs, from its pve-manager version (9.1.4 → 9.1). */
+export function releaseOf(pveVersion: string): PveRelease {
+  return pveVersion.startsWith("9.") ? "9.1" : "8.4";
+}
+
+/** `uname -v` of a kernel the lab knows, of either release (an 8.4 kernel still runs on a node upgraded to 9.1 until it reboots). */
+export function kernelVersionString(kernel: string): string {
   const build = kernel.replace(/-pve$/, "");
-  return `#1 SMP PREEMPT_DYNAMIC PMX ${build} (${profile.kernelBuilds[kernel] ?? "unknown"})`;
+  const stamp = pveReleases.map((r) => profiles[r].kernelBuilds[kernel]).find((s) => s !== undefined);
+  return `#1 SMP PREEMPT_DYNAMIC PMX ${build} (${stamp ?? "unknown"})`;
 }

@@ -103,6 +103,12 @@ export interface Faults {
    * Only pve8to9 reads it; apt-get's emulation is unchanged.
    */
   mixedAptSuitesOn: string | null;
+  /**
+   * A PVE 8.4 cluster prepared for its major upgrade as `rollgate plan --to 9` says: the minor
+   * upgrade installed and booted, the Gluster volume a `dir` storage on an fstab FUSE mount, and
+   * rollgate's role given VM.GuestAgent.Audit beside VM.Monitor in user.cfg.
+   */
+  readyFor9: boolean;
 }
 
 export const healthyFaults: Faults = {
@@ -145,6 +151,7 @@ export const healthyFaults: Faults = {
   sshSilent: false,
   sshResets: false,
   mixedAptSuitesOn: null,
+  readyFor9: false,
 };
 
 export const scenarios = {
@@ -205,6 +212,8 @@ export const scenarios = {
   "ssh-resets": { sshResets: true, faultNode: "pve2" },
   // pve-manager PVE/CLI/pve8to9.pm check_apt_repos: a .list file on another suite than the rest is a FAIL (docs/domain/pve8to9.md).
   "pve8to9-fails": { mixedAptSuitesOn: "pve2" },
+  // pve-manager PVE/CLI/pve8to9.pm check_glusterfs_storage_usage, Proxmox wiki "Upgrade from 8 to 9": what a cluster looks like before its first node.
+  "ready-for-9": { readyFor9: true },
 } satisfies Record<string, Partial<Faults>>;
 
 /**
@@ -218,6 +227,7 @@ export const scenarioReleases: Partial<Record<keyof typeof scenarios, readonly P
   "mount-without-backup-volfile": ["9.1"],
   // pve8to9 reads *.list files only; PVE 9's deb822 .sources are not checked, so the FAIL exists before the upgrade only.
   "pve8to9-fails": ["8.4"],
+  "ready-for-9": ["8.4"],
 };
 
 export type ScenarioName = keyof typeof scenarios;

@@ -1,6 +1,6 @@
 // The lab cluster's access control: /etc/pve/user.cfg (roles, users, groups, tokens and their
 // ACLs) and the token secrets of /etc/pve/priv/token.cfg, one for all nodes as pmxcfs shares it;
-// the token `rollgate lab up` hands out; and GET /access/permissions and /access/roles.
+// the token `rollgate lab up` hands out; and GET /access/permissions.
 
 import { allPrivileges, roleName, type PveMajor } from "../../pve/privileges.js";
 import {
@@ -76,38 +76,16 @@ export class LabAccess {
    * caller's own (or its tokens'), another's only with Sys.Audit on /access; one path, or every
    * path where there is something.
    */
-  permissionsAnswer(authid: string, params: URLSearchParams): Record<string, Privileges> {
+  permissionsAnswer(authid: string, params: URLSearchParams, release: PveRelease = this.release): Record<string, Privileges> {
     const userid = params.get("userid") ?? authid;
     const owner = splitTokenId(userid)?.[0];
     if (userid !== authid && owner !== authid) {
-      const refused = refusal(this.config, this.release, authid, "/access", ["Sys.Audit"]);
+      const refused = refusal(this.config, release, authid, "/access", ["Sys.Audit"]);
       if (refused) throw refused;
     }
     const path = params.get("path");
-    if (path) return { [path]: permissions(this.config, this.release, userid, path) };
-    return effectivePermissions(this.config, this.release, userid);
-  }
-
-  /**
-   * GET /access/roles, pve-access-control src/PVE/API2/Role.pm index: every role of user.cfg, the
-   * built-in ones (userconfig_force_defaults) with special 1, each role's privileges sorted and joined.
-   */
-  rolesAnswer(): Array<{ roleid: string; privs: string; special: 0 | 1 }> {
-    const builtin = releaseRoles(this.release).builtin;
-    const entry = (roleid: string, privs: readonly string[], special: 0 | 1) => ({ roleid, privs: [...privs].sort().join(","), special });
-    return [
-      ...Object.entries(builtin).map(([id, privs]) => entry(id, privs, 1)),
-      ...Object.entries(this.config.roles).map(([id, privs]) => entry(id, privs, 0)),
-    ];
-  }
-
-  /** Whether user.cfg answers this call rather than routes.ts. */
-  answers(method: string, path: string): boolean {
-    return method === "GET" && (path === "/access/permissions" || path === "/access/roles");
-  }
-
-  answer(path: string, authid: string, params: URLSearchParams): unknown {
-    return path === "/access/roles" ? this.rolesAnswer() : this.permissionsAnswer(authid, params);
+    if (path) return { [path]: permissions(this.config, release, userid, path) };
+    return effectivePermissions(this.config, release, userid);
   }
 }
 

@@ -237,7 +237,9 @@ export function roles(cfg: UserConfig, release: PveRelease, authid: string, path
 
 function rolePrivileges(cfg: UserConfig, release: PveRelease, role: string): readonly string[] {
   if (role.startsWith("privileges:")) return role.slice("privileges:".length).split(",").filter(Boolean);
-  return releaseRoles(release).builtin[role] ?? cfg.roles[role] ?? [];
+  const { builtin, valid } = releaseRoles(release);
+  // pve-access-control src/PVE/AccessControl.pm parse_user_config: "ignore invalid privilege" (user.cfg written by the other major).
+  return builtin[role] ?? (cfg.roles[role] ?? []).filter((p) => valid.has(p));
 }
 
 /**
@@ -333,4 +335,49 @@ export function effectivePermissions(cfg: UserConfig, release: PveRelease, authi
     if (Object.keys(privs).length > 0) result[path] = privs;
   }
   return result;
+}
+
+/**
+ * /etc/pve/user.cfg as pve-access-control src/PVE/AccessControl.pm write_user_config writes it:
+ * users (root@pam first by name order) each followed by its tokens, groups, pools, the custom roles
+ * with their privileges sorted, then the ACL lines, each section ended by a blank line. Roles
+ * keep every privilege written, known to the reading release or not: parse_user_config drops the
+ * unknown ones only when it reads them.
+ */
+export function userConfigText(cfg: UserConfig): string {
+  const users = { "root@pam": {}, ...cfg.users };
+  let text = "";
+  for (const user of Object.keys(users).sort()) {
+    text += `user:${user}:1:0:::${user === "root@pam" ? "root@localhost" : ""}:::\n`;
+    for (const token of Object.keys(cfg.tokens)
+      .filter((t) => splitTokenId(t)?.[0] === user)
+      .sort())
+      text += `token:${token}:0:${cfg.tokens[token]!.privsep === false ? 0 : 1}::\n`;
+  }
+  text += "\n";
+  for (const group of Object.keys(cfg.groups).sort()) text += `group:${group}:${[...cfg.groups[group]!.members].sort().join(",")}::\n`;
+  text += "\n\n";
+  for (const role of Object.keys(cfg.roles).sort()) text += `role:${role}:${[...new Set(cfg.roles[role])].sort().join(",")}:\n`;
+  text += "\n";
+  // collect_rolelist_members: per path and propagate flag, the members holding the same role list.
+  const byPath = new Map<string, Map<string, Set<string>>>();
+  const collect = (member: string, acl: readonly AclEntry[] | undefined) => {
+    for (const entry of acl ?? []) {
+      const roles = [...(entry.roles ?? [])].sort().join(",");
+      if (roles === "") continue;
+      const key = `${entry.propagate === false ? 0 : 1}:${normalizePath(entry.path) ?? entry.path}`;
+      const lists = byPath.get(key) ?? new Map<string, Set<string>>();
+      lists.set(roles, (lists.get(roles) ?? new Set()).add(member));
+      byPath.set(key, lists);
+    }
+  };
+  for (const [group, g] of Object.entries(cfg.groups)) collect(`@${group}`, g.acl);
+  for (const [user, u] of Object.entries(cfg.users)) collect(user, u.acl);
+  for (const [token, t] of Object.entries(cfg.tokens)) collect(token, t.acl);
+  for (const key of [...byPath.keys()].sort((a, b) => a.slice(2).localeCompare(b.slice(2)) || a.localeCompare(b))) {
+    const [propagate, path] = [key.slice(0, 1), key.slice(2)];
+    for (const [roles, members] of [...byPath.get(key)!].sort(([a], [b]) => a.localeCompare(b)))
+      text += `acl:${propagate}:${path}:${[...members].sort().join(",")}:${roles}:\n`;
+  }
+  return text;
 }

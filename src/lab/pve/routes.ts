@@ -5,7 +5,7 @@
 import { LabApiError, parameterError, restrictedStorage, type LabCluster } from "../model/cluster.js";
 import { encodeNodes, sidOf } from "../model/ha.js";
 import { guestHaStatus, managerStatus, statusCurrent } from "../model/ha-status.js";
-import { kernelVersionString } from "../model/releases.js";
+import { kernelVersionString, releaseOf, releaseProfile } from "../model/releases.js";
 import type { GuestState, NodeState, TaskState } from "../model/state.js";
 
 export interface ApiRequest {
@@ -122,7 +122,8 @@ function guestResource(cluster: LabCluster, guest: GuestState) {
 
 function guestStatus(cluster: LabCluster, guest: GuestState) {
   const running = guest.status === "running";
-  const qemu = cluster.profile.qemu;
+  // The QEMU of the guest's node: a node is emptied before its upgrade, so every guest there started (or arrived) on it.
+  const qemu = cluster.profileOf(guest.node).qemu;
   return {
     vmid: guest.spec.vmid,
     name: guest.spec.name,
@@ -156,7 +157,11 @@ function guestOf(cluster: LabCluster, node: string, vmid: string, type: "qemu" |
 
 /** pve-manager PVE/API2.pm version: pvecfg's version, release and repoid. */
 function versionOf(cluster: LabCluster, version: string) {
-  return { version, release: version.split(".").slice(0, 2).join("."), repoid: cluster.profile.repoid[version] ?? "0000000000000000" };
+  return {
+    version,
+    release: version.split(".").slice(0, 2).join("."),
+    repoid: releaseProfile(releaseOf(version)).repoid[version] ?? "0000000000000000",
+  };
 }
 
 route("GET", "/version", (cluster, req) => versionOf(cluster, cluster.node(req.via).pveVersion));
@@ -191,19 +196,18 @@ route("GET", "/cluster/status", (cluster, req) => {
 export function storageConfig(cluster: LabCluster): Array<Record<string, unknown>> {
   const volume = cluster.volume.name;
   const mount = cluster.mountSpec();
-  const gluster =
-    cluster.topology.release === "8.4"
-      ? {
-          storage: volume,
-          type: "glusterfs",
-          volume,
-          server: mount.servers[0],
-          ...(mount.servers[1] ? { server2: mount.servers[1] } : {}),
-          content: "images",
-          shared: 1,
-        }
-      : // libpve-storage-perl 9.0.1 dropped the glusterfs type: the volume is FUSE-mounted and used as a dir storage.
-        { storage: volume, type: "dir", path: `/mnt/pve/${volume}`, content: "images", shared: 1, is_mountpoint: "yes" };
+  const gluster = !cluster.storageOnFstab
+    ? {
+        storage: volume,
+        type: "glusterfs",
+        volume,
+        server: mount.servers[0],
+        ...(mount.servers[1] ? { server2: mount.servers[1] } : {}),
+        content: "images",
+        shared: 1,
+      }
+    : // libpve-storage-perl 9.0.1 dropped the glusterfs type: the volume is FUSE-mounted and used as a dir storage.
+      { storage: volume, type: "dir", path: `/mnt/pve/${volume}`, content: "images", shared: 1, is_mountpoint: "yes" };
   const restricted = cluster.faults.storageRestrictedNodes
     ? [
         {
@@ -268,7 +272,7 @@ route("GET", "/nodes", (cluster) =>
 route("GET", "/nodes/{node}/status", (cluster, _req, p) => {
   const node = cluster.node(p["node"]!);
   const release = node.runningKernel;
-  const version = kernelVersionString(cluster.profile, release);
+  const version = kernelVersionString(release);
   return {
     uptime: seconds(cluster.clock.now() - node.upSince),
     idle: 0,
@@ -361,7 +365,8 @@ route("GET", "/nodes/{node}/qemu/{vmid}/migrate", (cluster, _req, p) => {
   if (guest.lock) throw new LabApiError(500, `VM is locked (${guest.lock})`);
   const notAllowedNodes = notAllowed(cluster, guest);
   const others = [...cluster.nodes.keys()].filter((n) => n !== guest.node);
-  const pve9 = cluster.topology.release === "9.1";
+  // A /nodes/NODE call is proxied to NODE: its own qemu-server answers.
+  const pve9 = cluster.releaseOf(guest.node) === "9.1";
   return {
     running: flag(guest.status === "running"),
     allowed_nodes: others.filter((n) => !notAllowedNodes[n]),
@@ -477,22 +482,24 @@ route("GET", "/nodes/{node}/tasks/{upid}/log", (cluster, req, p) => {
 });
 
 // pve-ha-manager src/PVE/API2/HA/Resources.pm index: each resource's config as written (the GUI
-// leaves defaults out), its sid and the file's digest; PVE 9 hides `group` once groups are migrated.
-route("GET", "/cluster/ha/resources", (cluster) =>
+// leaves defaults out), its sid and the file's digest; the group migration deletes `group` (Manager.pm
+// $migrate_group_persistently), and only PVE 9 knows `failback`.
+route("GET", "/cluster/ha/resources", (cluster, req) =>
   cluster.ha.resources.map((r) => ({
     sid: r.sid,
     type: r.sid.split(":")[0],
     state: cluster.crm.requested.get(r.sid) ?? "started",
-    ...(cluster.topology.release === "8.4" && r.group ? { group: r.group } : {}),
-    ...(cluster.topology.release === "9.1" && r.failback !== undefined ? { failback: flag(r.failback) } : {}),
+    ...(r.group ? { group: r.group } : {}),
+    ...(cluster.releaseOf(req.via) === "9.1" && r.failback !== undefined ? { failback: flag(r.failback) } : {}),
     digest,
   })),
 );
 
-route("GET", "/cluster/ha/groups", (cluster) => {
+route("GET", "/cluster/ha/groups", (cluster, req) => {
   // pve-ha-manager 5 src/PVE/API2/HA/Groups.pm index: refused once groups are migrated to rules,
   // which have_groups_been_migrated also says of a cluster without groups.cfg.
-  if (cluster.topology.release === "9.1") throw new LabApiError(500, "cannot index groups: ha groups have been migrated to rules");
+  if (cluster.releaseOf(req.via) === "9.1" && cluster.ha.groups.length === 0)
+    throw new LabApiError(500, "cannot index groups: ha groups have been migrated to rules");
   // pve-ha-manager 4 src/PVE/API2/HA/Groups.pm index: the config, nodes encoded as `node:priority,…`.
   return cluster.ha.groups.map((g) => ({
     group: g.group,

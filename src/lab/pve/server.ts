@@ -74,9 +74,11 @@ export class LabApiServer {
       // wall time each would be five model minutes and no API is that slow).
       if (flaky.slowMs > 0) await new Promise<void>((resolve) => this.cluster.clock.after(flaky.slowMs, resolve));
       if (flaky.fail) return this.reply(res, 500, "Can't connect to 127.0.0.1:85 (Connection refused)", null);
-      const schema = await loadApiSchema(this.access.release);
+      // The node asked answers with its own pve-manager: during a major upgrade the nodes differ.
+      const release = this.cluster.releaseOf(this.node);
+      const schema = await loadApiSchema(release);
       // The access calls are answered from the lab's user.cfg (access.ts), not from routes.ts.
-      const ownAnswer = this.access.answers(apiRequest.method, apiRequest.path);
+      const ownAnswer = apiRequest.method === "GET" && apiRequest.path === "/access/permissions";
       const match = ownAnswer ? null : matchRoute(this.cluster, apiRequest);
       if ((!match && !ownAnswer) || isAbsent(schema, apiRequest.method, apiRequest.path)) {
         return this.reply(res, 501, `Method '${apiRequest.method} ${apiPrefix}${apiRequest.path}' not implemented`, null);
@@ -84,7 +86,7 @@ export class LabApiServer {
       const call = findMethod(schema, apiRequest.method, apiRequest.path);
       if (!call)
         throw new Error(
-          `lab: ${apiRequest.method} ${apiRequest.path} is not in PVE ${this.access.release}'s API schema subset (add it in scripts/pve-api-subset.mjs, npm run pve-api)`,
+          `lab: ${apiRequest.method} ${apiRequest.path} is not in PVE ${release}'s API schema subset (add it in scripts/pve-api-subset.mjs, npm run pve-api)`,
         );
       const name = `${apiRequest.method} ${call.template}`;
       const description = call.method.permissions?.description;
@@ -92,7 +94,7 @@ export class LabApiServer {
       // pve-manager PVE/HTTPServer.pm rest_handler: the path's parameters join the request's, then the check, then the proxy.
       const ctx: PermissionContext = {
         cfg: this.access.config,
-        release: this.access.release,
+        release,
         authid: user,
         params: { ...Object.fromEntries(apiRequest.query), ...Object.fromEntries(apiRequest.body), ...call.params },
       };
@@ -102,7 +104,7 @@ export class LabApiServer {
         return this.reply(res, 595, "Errors during connection establishment, proxy handshake: No route to host", null);
       }
       this.cluster.advance();
-      const data = match ? match.handler() : this.access.answer(apiRequest.path, user, apiRequest.query);
+      const data = match ? match.handler() : this.access.permissionsAnswer(user, apiRequest.query, release);
       this.reply(res, 200, "OK", filterAnswer(name, data, ctx));
     } catch (error) {
       if (error instanceof LabApiError) return this.reply(res, error.status, error.message, null, error.errors);

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from "vitest";
 import { roleAfterUpgrade } from "../../../src/gates/pve8to9.js";
-import type { PveRole } from "../../../src/observe/major-upgrade.js";
+import type { PveRole } from "../../../src/pve/user-cfg.js";
 import { failed, observed, type NodePackages } from "../../../src/observe/state.js";
 import { allPrivileges, roleName } from "../../../src/pve/privileges.js";
 import { evaluate, expectPass, healthyState, NODES, pve8to9Report } from "./state-factory.js";
@@ -159,9 +159,18 @@ describe("pve8to9", () => {
     expect(verdict.reasons).toContain(
       `pve3: pve8to9 counted 3 failure(s): fix each, then run \`pve8to9 --full\` again until it reports no other FAIL`,
     );
-    expect(verdict.reasons.at(-1)).toBe(
+    expect(verdict.reasons).toContain(
       `custom roles holding VM.Monitor: RollgateUpgrade, Monitoring; adapt Monitoring yourself (VM.GuestAgent.* or Sys.Audit on PVE 9), and RollgateUpgrade with \`${roleAfterUpgrade}\` once every node runs 9`,
     );
+  });
+
+  it("refuses while rollgate's role lacks PVE 9's agent privilege and a group probes the agent, with the user.cfg line both majors read", () => {
+    const verdict = evaluate("pve8to9", everyNode("pve84-warn-only.txt", [rollgateOnPve8]));
+    expect(verdict.reasons).toEqual([
+      "RollgateUpgrade lacks VM.GuestAgent.Audit, which PVE 9 nodes check for the guest agent probe of routers once the first node runs 9: PVE 8's pveum refuses that privilege, so edit /etc/pve/user.cfg on one node to make the role's line `role:RollgateUpgrade:Datastore.Audit,Sys.Audit,VM.Audit,VM.GuestAgent.Audit,VM.Migrate,VM.Monitor,VM.PowerMgmt:` (each major ignores the privilege it does not know)",
+    ]);
+    const both: PveRole = { ...rollgateOnPve8, privileges: [...rollgateOnPve8.privileges, "VM.GuestAgent.Audit"] };
+    expectPass(evaluate("pve8to9", everyNode("pve84-warn-only.txt", [both])));
   });
 
   it("unknown means no: a node whose report did not parse, and roles not read", () => {
@@ -181,5 +190,58 @@ describe("pve8to9", () => {
     expect(evaluate("pve8to9", state).reasons).toContain(
       `pve1: pve8to9 FAIL in "MISCELLANEOUS CHECKS": 1 custom role(s) use the to-be-dropped 'VM.Monitor' privilege and need to be adapted after the upgrade`,
     );
+  });
+});
+
+describe("runs-pve-9", () => {
+  const on9 = (node: string, over: Partial<NodePackages> = {}) =>
+    observed({
+      ...packages("9.1.4"),
+      runningKernel: "6.17.4-2-pve",
+      installedKernels: ["6.8.12-11-pve", "6.17.4-2-pve"],
+      ...over,
+      pveVersion: over.pveVersion ?? "9.1.4",
+    });
+  const upgraded = () => {
+    const state = healthyState("pve3");
+    state.packages = { ...state.packages, pve3: on9("pve3") };
+    state.pve8to9 = { ...state.pve8to9, pve3: observed(pve8to9Report("pve91-clean.txt")) };
+    return state;
+  };
+
+  it("passes the node just upgraded: PVE 9, its newest kernel running, pve8to9 clean there (the 8.4 nodes are not asked)", () => {
+    const verdict = evaluate("runs-pve-9", upgraded());
+    expectPass(verdict);
+    expect(verdict.summary).toBe("pve3 on PVE 9, new kernel, pve8to9 clean");
+  });
+
+  it("refuses a node still on 8, or on its old kernel, saying what to do", () => {
+    const state = upgraded();
+    state.packages!["pve3"] = observed(packages("8.4.2"));
+    expect(evaluate("runs-pve-9", state).reasons).toEqual([
+      "pve3 runs PVE 8.4.2, not 9: its major upgrade is not done (`pveversion -v` on pve3)",
+    ]);
+    state.packages!["pve3"] = on9("pve3", { runningKernel: "6.8.12-11-pve" });
+    expect(evaluate("runs-pve-9", state).reasons).toEqual([
+      "pve3 runs kernel 6.8.12-11-pve, not its newest 6.17.4-2-pve: reboot it into the PVE 9 kernel",
+    ]);
+  });
+
+  it("refuses pve8to9's post-upgrade FAILs on the node, quoted; unknown means no", () => {
+    const state = upgraded();
+    state.pve8to9!["pve3"] = observed(pve8to9Report("pve84-full.txt"));
+    expect(evaluate("runs-pve-9", state).reasons[0]).toBe(
+      `pve3: pve8to9 FAIL in "CHECKING CONFIGURED STORAGES": found 'glusterfs' storage 'gv0'`,
+    );
+    state.pve8to9!["pve3"] = failed("pve3: pve8to9: no output at all");
+    expect(evaluate("runs-pve-9", state).reasons).toEqual([
+      "pve8to9 --full on pve3: could not be observed (pve3: pve8to9: no output at all); refusing until it can be",
+    ]);
+  });
+
+  it("without a node, asks it of every node: the whole cluster is on 9", () => {
+    const verdict = evaluate("runs-pve-9", upgraded(), { target: null });
+    expect(verdict.pass).toBe(false);
+    expect(verdict.summary).toBe("pve3 on PVE 9, new kernel, pve8to9 clean; pve1, pve2 not (yet) on PVE 9 as it should be");
   });
 });

@@ -6,9 +6,18 @@ import { observed } from "../../../src/observe/state.js";
 import { allPrivileges, privilegeNeeds } from "../../../src/pve/privileges.js";
 import { evaluate, expectPass, healthyState } from "./state-factory.js";
 
-function withEffective(majors: Array<"8" | "9">, effective: Record<string, string[]>) {
+/** What the nodes of each major compute for the token: the same privileges unless `byMajor` says otherwise. */
+function withEffective(
+  majors: Array<"8" | "9">,
+  effective: Record<string, string[]>,
+  byMajor: Partial<Record<"8" | "9", Record<string, string[]>>> = {},
+) {
   const state = healthyState();
-  state.permissions = observed({ tokenId: "rollgate@pve!upgrade", majors, effective });
+  state.permissions = observed({
+    tokenId: "rollgate@pve!upgrade",
+    majors,
+    effective: Object.fromEntries(majors.map((m) => [m, byMajor[m] ?? effective])),
+  });
   return state;
 }
 
@@ -43,11 +52,24 @@ describe("permissions", () => {
     ]);
   });
 
-  it("asks PVE 8 for VM.Monitor and PVE 9 for VM.GuestAgent.Audit, both while the cluster is mixed", () => {
+  it("asks PVE 8 for VM.Monitor and PVE 9 for VM.GuestAgent.Audit, both while the cluster is mixed, and says how to grant both", () => {
     const v = evaluate("permissions", withEffective(["8", "9"], everything("8")));
     expect(v.reasons).toHaveLength(1);
     expect(v.reasons[0]).toContain("lacks VM.GuestAgent.Audit on /vms");
-    expect(v.reasons[0]).toContain("on PVE 9");
+    expect(v.reasons[0]).toContain("on PVE 9: while the cluster runs PVE 8 and 9, neither pveum can grant it");
+    expect(v.reasons[0]).toContain(
+      "`role:RollgateUpgrade:Datastore.Audit,Sys.Audit,VM.Audit,VM.GuestAgent.Audit,VM.Migrate,VM.Monitor,VM.PowerMgmt:`",
+    );
+    // Each major's nodes computed their own answer: both hold what they check, the gate passes.
+    expectPass(evaluate("permissions", withEffective(["8", "9"], {}, { "8": everything("8"), "9": everything("9") })));
+  });
+
+  it("unknown means no: a major whose nodes were not asked", () => {
+    const state = withEffective(["8", "9"], everything("8"));
+    if (state.permissions?.ok) delete state.permissions.value.effective["9"];
+    expect(evaluate("permissions", state).reasons).toEqual([
+      "the token's privileges as a PVE 9 node computes them: could not be observed (not collected); refusing until it can be",
+    ]);
   });
 
   it("says the privileges are unknown when they could not be read", () => {

@@ -146,10 +146,12 @@ export function healthyState(target: string | null = null): ClusterState {
     permissions: observed({
       tokenId: "rollgate@pve!upgrade",
       majors: ["8"],
-      effective: Object.fromEntries([
-        ...privilegeNeeds("8").map((n) => [n.path, allPrivileges("8")] as const),
-        ...[100, 101].map((vmid) => [`/vms/${vmid}`, allPrivileges("8")] as const),
-      ]),
+      effective: {
+        "8": Object.fromEntries([
+          ...privilegeNeeds("8").map((n) => [n.path, allPrivileges("8")] as const),
+          ...[100, 101].map((vmid) => [`/vms/${vmid}`, allPrivileges("8")] as const),
+        ]),
+      },
     }),
     gluster: { [VOLUME]: observed(healthyVolume()) },
     storage: observed({

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { gateNames, gates } from "../../../src/gates/index.js";
 import type { GateName } from "../../../src/gates/index.js";
 import { observed } from "../../../src/observe/state.js";
-import { clusterConfig, evaluate, expectPass, healthyState, onlyFacets } from "./state-factory.js";
+import { clusterConfig, evaluate, expectPass, healthyState, onlyFacets, pve8to9Report } from "./state-factory.js";
 
 /** The healthy cluster as each gate asks about it: the major upgrade's want it ready for PVE 9 (its Gluster storage converted). */
 function healthyFor(name: GateName) {
@@ -18,7 +18,17 @@ function healthyFor(name: GateName) {
       ],
       gluster: [],
     });
+  if (name === "runs-pve-9") {
+    state.packages!["pve3"] = observed({ ...pve3Packages(state), pveVersion: "9.1.4" });
+    state.pve8to9!["pve3"] = observed(pve8to9Report("pve91-clean.txt"));
+  }
   return state;
+}
+
+function pve3Packages(state: ReturnType<typeof healthyState>) {
+  const seen = state.packages?.["pve3"];
+  if (!seen?.ok) throw new Error("state factory: pve3's packages not observed");
+  return seen.value;
 }
 
 describe("every gate in the registry", () => {

@@ -153,11 +153,6 @@ describe("apt-get update follows the files", () => {
     expect(simulated.stdout).toContain("Inst pve-manager [8.4.1] (9.1.4 Proxmox:9.1/pve-no-subscription [all])\n");
     expect(simulated.stdout).toContain("Inst qemu-server [8.3.12] (9.1.3 ");
     expect(simulated.stdout).toContain("Inst proxmox-kernel-6.17.4-2-pve-signed (6.17.4-2 ");
-    // The upgrade itself is not modelled: the lab says so instead of half-upgrading an 8.4 node.
-    const real = await sh(c, "apt-get -y dist-upgrade");
-    expect(real.status).toBe(100);
-    expect(real.stderr).toContain("the lab does not model the dist-upgrade to PVE 9.1");
-
     // Back on bookworm, the minor upgrade is offered again.
     for (const backup of plan.backups)
       await writeAtomically(c, { path: backup.path.replace(/\.bookworm\.bak$/, ""), content: backup.content });
@@ -166,5 +161,22 @@ describe("apt-get update follows the files", () => {
     expect((await sh(c, "apt-get -s dist-upgrade")).stdout).toContain(
       "Inst pve-manager [8.4.1] (8.4.2 Proxmox:8.4/pve-no-subscription [all])\n",
     );
+  });
+
+  it("8.4 on trixie lists: the dist-upgrade installs PVE 9.1, whose kernel runs after the reboot", async () => {
+    const c = lab("8.4");
+    const plan = planTrixieSources(await readSources(c), { subscription: false });
+    if (!plan.ok) throw new Error(plan.refusals.join("\n"));
+    for (const file of [...plan.backups, ...plan.writes]) await writeAtomically(c, file);
+    for (const path of plan.removes) await sh(c, `rm -f ${path}`);
+    expect((await sh(c, "apt-get update")).status).toBe(0);
+    const upgrade = await sh(c, "DEBIAN_FRONTEND=noninteractive apt-get -y dist-upgrade");
+    expect(upgrade.status, upgrade.stderr).toBe(0);
+    expect(upgrade.stdout).toContain("Get:1 http://download.proxmox.com/debian/pve trixie/pve-no-subscription amd64 ");
+    expect(upgrade.stdout).toContain("Processing triggers for pve-manager (9.1.4) ...\n");
+    expect((await sh(c, "pveversion")).stdout).toMatch(/^pve-manager\/9\.1\.4\/5ac30304265fbd8e \(running kernel: 6\.8\.12-9-pve\)\n$/);
+    expect((await sh(c, "gluster --version")).stdout).toMatch(/^glusterfs 11\.1\n/);
+    expect((await sh(c, "test -e /run/reboot-required")).status).toBe(0);
+    expect((await sh(c, "apt-get -s dist-upgrade")).stdout).toContain("0 upgraded, 0 newly installed");
   });
 });

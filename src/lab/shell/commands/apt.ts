@@ -4,6 +4,7 @@
 
 import { enabledSources, fetchedSuite } from "../../model/apt-files.js";
 import { timings } from "../../model/cluster.js";
+import { releaseProfile, type ReleaseProfile } from "../../model/releases.js";
 import type { PackageUpgrade } from "../../model/topology.js";
 import { modelDelay, printLines, type CommandContext, type LabCommand } from "../context.js";
 
@@ -15,9 +16,13 @@ const dpkgInterrupted = "E: dpkg was interrupted, you must manually run 'dpkg --
 
 /** apt-get -s's release string of the no-subscription repository (apt-pkg/pkgcache.cc RelStr: Label:Version/Archive). */
 function repo(ctx: CommandContext): string {
-  const major = ctx.cluster.profile.majorUpgrade;
-  const fetched = ctx.cluster.node(ctx.node).aptLists;
-  return `Proxmox:${major && fetched === major.codename ? major.release : ctx.cluster.topology.release}/pve-no-subscription`;
+  return `Proxmox:${offered(ctx).release}/pve-no-subscription`;
+}
+
+/** The release whose repository the node's fetched lists are: its own, or the next one once `apt-get update` fetched trixie. */
+function offered(ctx: CommandContext): ReleaseProfile {
+  const major = ctx.cluster.profileOf(ctx.node).majorUpgrade;
+  return major && ctx.cluster.node(ctx.node).aptLists === major.codename ? releaseProfile(major.release) : ctx.cluster.profileOf(ctx.node);
 }
 
 function arch(pkg: PackageUpgrade): string {
@@ -80,7 +85,7 @@ async function update(ctx: CommandContext): Promise<number> {
   const downloaded = fetched.some((s) => s.uri.startsWith("http://download.proxmox.com/"));
   await printLines(ctx, [...lines, ...failed, ...(downloaded ? ["Fetched 2,768 B in 1s (3,512 B/s)"] : []), "Reading package lists..."]);
   if (failing.length === 0) {
-    ctx.cluster.aptListsFetched(ctx.node, fetchedSuite(read.sources, ctx.cluster.profile.codename));
+    ctx.cluster.aptListsFetched(ctx.node, fetchedSuite(read.sources, ctx.cluster.profileOf(ctx.node).codename));
     return 0;
   }
   // apt-pkg/acquire-item.cc: an InRelease that fails with an HTTP error does not fall back to
@@ -124,13 +129,6 @@ async function distUpgrade(ctx: CommandContext, assumeYes: boolean, simulate: bo
     return 0;
   }
   if (pending.length === 0) return 0;
-  const major = ctx.cluster.profile.majorUpgrade;
-  if (major && node.aptLists === major.codename) {
-    ctx.out.stderr(
-      `E: the lab does not model the dist-upgrade to PVE ${major.release} (${major.codename} sources on a PVE ${ctx.cluster.topology.release} node); apt-get -s dist-upgrade shows it\n`,
-    );
-    return 100;
-  }
   if (!assumeYes) {
     // Without a terminal apt cannot ask, so it aborts (what a cron job without -y gets).
     await ctx.out.stdout(
@@ -142,7 +140,8 @@ async function distUpgrade(ctx: CommandContext, assumeYes: boolean, simulate: bo
   await printLines(ctx, ["Need to get 112 MB of archives.", "After this operation, 541 MB of additional disk space will be used."]);
   const drops = ctx.cluster.sshDropsDuringApt(ctx.node);
   const step = timings.distUpgrade / (pending.length * 2);
-  const suite = ctx.cluster.profile.codename;
+  const target = offered(ctx);
+  const suite = target.codename;
   // How many packages dpkg has begun to unpack: a session that closes from then on (the client
   // killed, the connection lost: sshd hangs up, apt and dpkg die on SIGHUP or SIGPIPE) leaves
   // them unpacked but unconfigured and dpkg interrupted; one that closes while apt downloads
@@ -177,10 +176,10 @@ async function distUpgrade(ctx: CommandContext, assumeYes: boolean, simulate: bo
   const manager = pending.find((p) => p.name === "pve-manager")?.to ?? node.pveVersion;
   await printLines(ctx, [
     ...pending.map((p) => `Setting up ${p.name} (${p.to}) ...`),
-    `Processing triggers for man-db (${ctx.cluster.profile.manDb}) ...`,
+    `Processing triggers for man-db (${target.manDb}) ...`,
     `Processing triggers for pve-manager (${manager}) ...`,
   ]);
-  ctx.cluster.finishDistUpgrade(ctx.node);
+  ctx.cluster.finishDistUpgrade(ctx.node, pending);
   return 0;
 }
 
@@ -221,7 +220,7 @@ export const dpkg: LabCommand = async (ctx, args) => {
   const unpacked = ctx.cluster.unconfiguredOn(ctx.node);
   ctx.cluster.configurePending(ctx.node, ctx.source);
   const lines = unpacked.map((p) => `Setting up ${p.name} (${p.to}) ...`);
-  if (unpacked.length > 0) lines.push(`Processing triggers for man-db (${ctx.cluster.profile.manDb}) ...`);
+  if (unpacked.length > 0) lines.push(`Processing triggers for man-db (${ctx.cluster.profileOf(ctx.node).manDb}) ...`);
   await printLines(ctx, lines);
   return 0;
 };

@@ -15,7 +15,7 @@ export const gluster: LabCommand = async (ctx, args) => {
   const at = args.indexOf("--version");
   // Options are read in order: an unknown one before --version fails first (cli.c parse_cmdline).
   if (at >= 0 && parseArguments(args.slice(0, at)).kind === "words" && !args.slice(0, at).includes("--")) {
-    await ctx.out.stdout(versionText(ctx.cluster.profile.glusterfs));
+    await ctx.out.stdout(versionText(ctx.cluster.profileOf(ctx.node).glusterfs));
     return 0;
   }
   const result = runGluster(args, glusterViewFrom(ctx.cluster, ctx.node));

@@ -21,7 +21,7 @@ interface Filesystem {
  * hyper-converged node.
  */
 function glusterFstab(cluster: LabCluster): Filesystem | null {
-  if (cluster.topology.release === "8.4") return null;
+  if (!cluster.storageOnFstab) return null;
   const { source, backups } = cluster.mountSpec();
   const options = [
     "defaults",

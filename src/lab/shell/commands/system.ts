@@ -1,5 +1,6 @@
 // Kernel, boot and systemd commands of a Proxmox VE node, and reading its files.
 
+import { userConfigText } from "../../pve/acl.js";
 import { kernelVersionString } from "../../model/releases.js";
 import { isPmxcfsPath, PmxcfsError, strerror, type Errno } from "../../model/pmxcfs.js";
 import { AptFiles, AptFsError, isAptPath } from "../../model/apt-files.js";
@@ -17,13 +18,11 @@ export const uname: LabCommand = async (ctx, args) => {
     return 0;
   }
   if (args.length === 1 && args[0] === "-v") {
-    await printLines(ctx, [kernelVersionString(ctx.cluster.profile, node.runningKernel)]);
+    await printLines(ctx, [kernelVersionString(node.runningKernel)]);
     return 0;
   }
   if (args.length === 1 && args[0] === "-a") {
-    await printLines(ctx, [
-      `Linux ${ctx.node} ${node.runningKernel} ${kernelVersionString(ctx.cluster.profile, node.runningKernel)} x86_64 GNU/Linux`,
-    ]);
+    await printLines(ctx, [`Linux ${ctx.node} ${node.runningKernel} ${kernelVersionString(node.runningKernel)} x86_64 GNU/Linux`]);
     return 0;
   }
   ctx.out.stderr(`uname: invalid option -- '${(args[0] ?? "").replace(/^-+/, "")}'\nTry 'uname --help' for more information.\n`);
@@ -38,7 +37,7 @@ export const pveversion: LabCommand = async (ctx, args) => {
   }
   const node = ctx.cluster.node(ctx.node);
   await printLines(ctx, [
-    `pve-manager/${node.pveVersion}/${ctx.cluster.profile.repoid[node.pveVersion] ?? "0000000000000000"} (running kernel: ${node.runningKernel})`,
+    `pve-manager/${node.pveVersion}/${ctx.cluster.profileOf(ctx.node).repoid[node.pveVersion] ?? "0000000000000000"} (running kernel: ${node.runningKernel})`,
   ]);
   return 0;
 };
@@ -52,6 +51,8 @@ type FileRead = { content: string } | { errno: Errno };
 
 /** A node's own files (boot id, hostname, reboot-required) and the cluster's /etc/pve. */
 function readFile(ctx: CommandContext, path: string): FileRead {
+  // The lab keeps user.cfg as data beside the pmxcfs tree (the API's access checks read it).
+  if (path === "/etc/pve/user.cfg") return { content: userConfigText(ctx.cluster.userConfig) };
   if (isPmxcfsPath(path)) {
     try {
       return { content: ctx.cluster.pmxcfs.read(path) };

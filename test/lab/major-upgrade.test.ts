@@ -1,0 +1,86 @@
+// `rollgate upgrade --to 9` against a PVE 8.4 lab: a cluster prepared as `plan --to 9` asks
+// (ready-for-9) is carried to 9.1 one node at a time, routers never both down; one that is not
+// ready is refused before any node is touched, saying what to fix; a run resumes only through
+// the playbook it started with.
+
+import { afterEach, describe, expect, it } from "vitest";
+import type { LabOptions } from "../../src/lab/lab.js";
+import { runCli } from "../helpers/cli.js";
+import { eventually, startTestLab, type TestLab } from "../helpers/lab.js";
+
+let current: TestLab | null = null;
+afterEach(async () => {
+  await current?.stop();
+  current = null;
+});
+
+async function lab(options: Omit<LabOptions, "dir"> = {}): Promise<TestLab> {
+  current = await startTestLab({ timeScale: 200, pveVersion: "8.4", ...options });
+  return current;
+}
+
+const upgrade = (t: TestLab, ...args: string[]) => runCli(["upgrade", "-c", t.lab.files.config, ...args]);
+
+describe("rollgate upgrade --to 9", () => {
+  it("carries a prepared 8.4 cluster to 9.1 node by node: new kernel, Gluster 11.1, routers never both down", async () => {
+    const t = await lab({ scenario: "ready-for-9" });
+    const run = await upgrade(t, "--to", "9", "--yes", "--no-color");
+    expect(run.exitCode, run.stdout.slice(-2000)).toBe(0);
+    expect(run.stdout).toContain("playbook proxmox-major-9; nodes pve3 → pve1 → pve2");
+    for (const node of ["pve1", "pve2", "pve3"]) {
+      expect(t.lab.cluster.node(node).pveVersion).toBe("9.1.4");
+      expect(t.lab.cluster.node(node).runningKernel).toBe("6.17.4-2-pve");
+      expect(t.lab.cluster.profileOf(node).glusterfs).toBe("11.1");
+      // sources-trixie kept the originals.
+      expect([...t.lab.cluster.node(node).aptFiles.keys()]).toContain("/etc/apt/sources.list.bookworm.bak");
+    }
+    const record = t.lab.status().record;
+    expect(record.unsafeTakeDowns).toEqual([]);
+    expect(record.maxOutOfService).toBe(1);
+    expect(record.criticalBreaches).toEqual([]);
+    // Each node: sources, then the dist-upgrade, then the reboot into the new kernel, each after the node was emptied.
+    const pve3 = record.mutations.filter((m) => m.action.includes("pve3")).map((m) => m.action);
+    expect(pve3.indexOf("apt-get dist-upgrade on pve3")).toBeLessThan(pve3.indexOf("reboot pve3"));
+    // With every node on 9, PVE's HA manager migrates the groups to rules by itself (a few CRM rounds later).
+    await eventually("HA groups migrated to rules", () => t.lab.cluster.ha.groups.length === 0, 30_000);
+    expect(t.lab.cluster.ha.rules.map((r) => r.rule)).toEqual(["ha-group-routers"]);
+  }, 120_000);
+
+  it("a dry run walks the major upgrade's steps and changes nothing", async () => {
+    const t = await lab({ scenario: "ready-for-9" });
+    const run = await upgrade(t, "--to", "9", "--dry-run", "--no-color");
+    expect(run.exitCode, run.stdout.slice(-2000)).toBe(0);
+    expect(run.stdout).toMatch(/would: back up \/etc\/apt\/sources\.list as \/etc\/apt\/sources\.list\.bookworm\.bak .* on pve3/);
+    expect(run.stdout).toContain(
+      "would: DEBIAN_FRONTEND=noninteractive apt-get -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold dist-upgrade on pve3: PVE 8.4.2 to 9",
+    );
+    expect(t.lab.status().record.mutations).toEqual([]);
+  }, 60_000);
+
+  it("on an 8.4 cluster not prepared: refused before any node is touched, each thing to fix named", async () => {
+    const t = await lab();
+    const run = await upgrade(t, "--to", "9", "--yes", "--no-color");
+    expect(run.exitCode).toBe(3);
+    expect(run.stdout).toMatch(/latest-pve-8: .*run the minor upgrade first/);
+    expect(t.lab.status().record.mutations).toEqual([]);
+  });
+
+  it("a run stopped mid-node resumes only through the playbook it started with, and then finishes on 9", async () => {
+    const t = await lab({ scenario: "ready-for-9" });
+    let signal: (name: NodeJS.Signals) => void = () => {};
+    const interrupted = runCli(["upgrade", "-c", t.lab.files.config, "--to", "9", "--yes"], { onStart: (send) => (signal = send) });
+    await eventually("pve3's dist-upgrade", () => t.lab.status().record.mutations.some((m) => m.action === "apt-get dist-upgrade on pve3"));
+    signal("SIGTERM");
+    expect((await interrupted).exitCode).toBe(6);
+    const minor = await upgrade(t, "--yes", "--resume");
+    expect(minor.exitCode).toBe(2);
+    expect(minor.stderr).toContain(
+      "the run to resume used playbook proxmox-major-9, not proxmox-gluster: resume it with `rollgate upgrade --to 9 --resume` (or start over with --fresh)",
+    );
+    const resumed = await upgrade(t, "--to", "9", "--yes", "--resume");
+    expect(resumed.exitCode, resumed.stdout.slice(-1500)).toBe(0);
+    expect([...t.lab.cluster.nodes.values()].map((n) => n.pveVersion)).toEqual(["9.1.4", "9.1.4", "9.1.4"]);
+    expect(t.lab.status().record.mutations.filter((m) => m.action === "reboot pve3")).toHaveLength(1);
+    expect(t.lab.status().record.maxOutOfService).toBe(1);
+  }, 120_000);
+});
