@@ -16,6 +16,7 @@ export { SAMPLE_SIZE } from "./heal-tally.js";
 export { parseHealCount } from "./heal-count.js";
 export { parseHealTrigger, type HealLaunch } from "./heal-trigger.js";
 export { parsePeerStatusText, parsePeerStatusXml } from "./peer-status.js";
+export { parseOpVersion, type OpVersionRead } from "./op-version.js";
 export { parsePoolListText, parsePoolListXml } from "./pool-list.js";
 export { parseVolumeInfoText } from "./volume-info-text.js";
 export { parseVolumeInfoXml } from "./volume-info-xml.js";

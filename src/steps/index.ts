@@ -4,6 +4,7 @@ import { aptUpgrade } from "./apt-upgrade.js";
 import type { Step } from "./contract.js";
 import { evacuate } from "./evacuate.js";
 import { glusterHeal } from "./gluster-heal.js";
+import { glusterOpVersion } from "./gluster-op-version.js";
 import { maintenanceOff } from "./maintenance-off.js";
 import { maintenanceOn } from "./maintenance-on.js";
 import { rebootIfNeeded } from "./reboot-if-needed.js";
@@ -23,6 +24,7 @@ export const steps = {
   "wait-online": waitOnline,
   "maintenance-off": maintenanceOff,
   "gluster-heal": glusterHeal,
+  "gluster-op-version": glusterOpVersion,
   "start-guests": startGuests,
   summary,
 } satisfies Record<string, Step<unknown>>;

@@ -41,6 +41,10 @@ describe("rollgate upgrade --to 9", () => {
     // Each node: sources, then the dist-upgrade, then the reboot into the new kernel, each after the node was emptied.
     const pve3 = record.mutations.filter((m) => m.action.includes("pve3")).map((m) => m.action);
     expect(pve3.indexOf("apt-get dist-upgrade on pve3")).toBeLessThan(pve3.indexOf("reboot pve3"));
+    // Gluster's op-version only after the last server runs 11.
+    const raise = record.mutations.findIndex((m) => m.action === "gluster volume set all cluster.op-version 110000");
+    expect(raise).toBeGreaterThan(record.mutations.findIndex((m) => m.action === "reboot pve2"));
+    expect(t.lab.cluster.glusterOpVersion).toBe(110000);
     // With every node on 9, PVE's HA manager migrates the groups to rules by itself (a few CRM rounds later).
     await eventually("HA groups migrated to rules", () => t.lab.cluster.ha.groups.length === 0, 30_000);
     expect(t.lab.cluster.ha.rules.map((r) => r.rule)).toEqual(["ha-group-routers"]);
@@ -55,6 +59,16 @@ describe("rollgate upgrade --to 9", () => {
       "would: DEBIAN_FRONTEND=noninteractive apt-get -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold dist-upgrade on pve3: PVE 8.4.2 to 9",
     );
     expect(t.lab.status().record.mutations).toEqual([]);
+  }, 60_000);
+
+  it("a run of some nodes only leaves the op-version where it is, saying why", async () => {
+    const t = await lab({ scenario: "ready-for-9" });
+    const run = await upgrade(t, "--to", "9", "--yes", "--nodes", "pve3", "--no-color");
+    expect(run.exitCode, run.stdout.slice(-1500)).toBe(0);
+    expect(run.stdout).toMatch(
+      /gluster-op-version: skipped \(kept at 100000: pve1 runs glusterfs 10\.3, pve2 runs glusterfs 10\.3; raise it once every server runs 11\)/,
+    );
+    expect(t.lab.cluster.glusterOpVersion).toBe(100000);
   }, 60_000);
 
   it("on an 8.4 cluster not prepared: refused before any node is touched, each thing to fix named", async () => {

@@ -8,6 +8,7 @@ import { HEAL_PATTERN, parseHealCommand } from "./heal-command.js";
 import { healInfo } from "./heal-info.js";
 import { healCount, triggerIndexHeal } from "./heal-ops.js";
 import { CLI_USAGE, commandUsage, CONNECTION_FAILED } from "./messages.js";
+import { volumeGet, volumeSet } from "./op-version.js";
 import { peerStatus, poolList } from "./peers.js";
 import { commandResult, lines, notEmulated } from "./result.js";
 import type { GlusterCommandResult, GlusterNodeView } from "./view.js";
@@ -23,6 +24,8 @@ const HANDLERS: Record<string, CommandHandler> = {
   "volume heal": volumeHeal,
   "peer status": peerStatus,
   "pool list": poolList,
+  "volume get": (view, words, xml) => volumeGet(view, words, xml),
+  "volume set": (view, words, xml) => volumeSet(view, words, xml),
 };
 
 export function runGluster(args: string[], view: GlusterNodeView): GlusterCommandResult {

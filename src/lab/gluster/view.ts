@@ -77,12 +77,18 @@ export interface GlusterNodeView {
   /** Every other peer of the pool. */
   peers: PeerView[];
   volumes: VolumeView[];
+  /** The pool's `cluster.op-version`. */
+  opVersion: number;
+  /** `cluster.max-op-version`: the lowest GD_OP_VERSION_MAX of this glusterd and the peers it reaches. */
+  maxOpVersion: number;
 }
 
 export type GlusterEffect =
   | { kind: "heal-trigger"; volume: string }
   /** A transaction took the volume's lock and will not release it before `forMs` (model ms). */
-  | { kind: "volume-lock"; volume: string; forMs: number };
+  | { kind: "volume-lock"; volume: string; forMs: number }
+  /** `volume set all cluster.op-version N` succeeded. */
+  | { kind: "op-version"; to: number };
 
 export interface GlusterCommandResult {
   /** Chunks of stdout, produced lazily so a huge heal info can be streamed. */

@@ -120,6 +120,8 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
    * PVE 8 cluster converted for the major upgrade); otherwise PVE 8's glusterfs storage mounts it.
    */
   readonly storageOnFstab: boolean;
+  /** The Gluster pool's cluster.op-version: a new pool starts at its glusterd's maximum (glusterd-store.c), an upgraded one keeps its old one until raised. */
+  glusterOpVersion: number;
   /** pve-ha-manager src/PVE/HA/Manager.pm new: group_migration_round starts at 3, "wait a little bit". */
   private groupMigrationRound = 3;
   /** /etc/pve/ha: resources, PVE 8's groups, PVE 9's rules. */
@@ -155,6 +157,7 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
     super();
     this.faultNode = faults.faultNode;
     this.storageOnFstab = topology.release === "9.1" || faults.readyFor9;
+    this.glusterOpVersion = releaseProfile(topology.release).glusterMaxOpVersion;
     this.record = new LabRecord(() => clock.now());
     // pve-cluster src/pmxcfs/dcdb.c: a node outside the quorate partition takes no writes.
     this.pmxcfs = new Pmxcfs({
@@ -744,6 +747,11 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
     }
     const backups = this.faults.mountWithoutBackupVolfile ? [] : this.topology.nodes.slice(1).map((n) => n.name);
     return { source: `${first!.name}:/${this.volume.name}`, servers: [first!.name, ...backups], backups };
+  }
+
+  setGlusterOpVersion(to: number, source: string): void {
+    this.record.mutation(source, `gluster volume set all cluster.op-version ${to}`);
+    this.change(() => (this.glusterOpVersion = to));
   }
 
   triggerHeal(volume: string, source: string): void {

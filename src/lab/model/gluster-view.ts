@@ -73,5 +73,12 @@ export function glusterViewFrom(cluster: LabCluster, viewer: string): GlusterNod
       return { hostname: known(name), uuid: node.spec.glusterUuid, connected: glusterdAnswers(name) || stale, state: "Peer in Cluster" };
     }),
     volumes: cluster.volumes.map(volumeView),
+    opVersion: cluster.glusterOpVersion,
+    // glusterfs xlators/mgmt/glusterd/src/glusterd-utils.c glusterd_get_global_max_op_version: a mgmt_v3 round over the connected peers, the lowest answer.
+    maxOpVersion: Math.min(
+      ...[...cluster.nodes.values()]
+        .filter((n) => glusterdAnswers(n.spec.name))
+        .map((n) => cluster.profileOf(n.spec.name).glusterMaxOpVersion),
+    ),
   };
 }

@@ -29,6 +29,8 @@ export interface ReleaseProfile {
   pendingPackages: PackageUpgrade[];
   /** Debian's glusterfs-server of that suite. */
   glusterfs: "10.3" | "11.1";
+  /** Its glusterd's GD_OP_VERSION_MAX (glusterfs libglusterfs/src/glusterfs/globals.h: GD_OP_VERSION_10_0 on release-10, GD_OP_VERSION_11_0 on release-11). */
+  glusterMaxOpVersion: number;
   /** pve-qemu-kvm's QEMU and the machine type a VM started on it gets (qemu-server PVE/QemuServer/Machine.pm $PVE_MACHINE_VERSION). */
   qemu: { version: string; machine: string };
   /** man-db of the suite, named in dpkg's trigger lines. */
@@ -61,6 +63,7 @@ const profiles: Record<PveRelease, ReleaseProfile> = {
       { name: "pve-qemu-kvm", from: "9.2.0-5", to: "9.2.0-6" },
     ],
     glusterfs: "10.3",
+    glusterMaxOpVersion: 100000,
     qemu: { version: "9.2.0", machine: "pc-i440fx-9.2+pve1" },
     manDb: "2.11.2-2",
     // The 9.1 repository of the snapshot below (its pendingPackages' targets), seen from 8.4.2;
@@ -101,6 +104,7 @@ const profiles: Record<PveRelease, ReleaseProfile> = {
     ],
     // Debian trixie ships glusterfs 11.1 (bookworm 10.3); only `gluster --version` tells them apart here.
     glusterfs: "11.1",
+    glusterMaxOpVersion: 110000,
     // QEMU 10.1 has no entry in qemu-server 9.1's $PVE_MACHINE_VERSION: revision +pve0.
     qemu: { version: "10.1.2", machine: "pc-i440fx-10.1+pve0" },
     manDb: "2.13.1-1",

@@ -214,5 +214,8 @@ export function nodeView(state: ClusterState, entries: ReadonlyArray<readonly He
         selfHealDaemons: daemons,
       },
     ],
+    // The captures are of GlusterFS 10.3 pools (GD_OP_VERSION_10_0).
+    opVersion: 100000,
+    maxOpVersion: 100000,
   };
 }

@@ -25,5 +25,6 @@ export const gluster: LabCommand = async (ctx, args) => {
   for (const chunk of result.stdout) await ctx.out.stdout(chunk);
   if (result.stderr) ctx.out.stderr(result.stderr);
   if (result.exitCode === 0 && result.effect?.kind === "heal-trigger") ctx.cluster.triggerHeal(result.effect.volume, ctx.source);
+  if (result.exitCode === 0 && result.effect?.kind === "op-version") ctx.cluster.setGlusterOpVersion(result.effect.to, ctx.source);
   return result.exitCode;
 };
