@@ -59,6 +59,7 @@ const alone: Record<ScenarioName, 0 | 3 | 4> = {
   // The minor-upgrade run does not run pve8to9 (only the 8 → 9 major upgrade does): the run is unaffected.
   "pve8to9-fails": 0,
   "ready-for-9": 0,
+  "glusterfs-storage": 0,
 };
 
 interface Cell {

@@ -5,6 +5,7 @@
 
 import { afterEach, describe, expect, it } from "vitest";
 import type { LabOptions } from "../../src/lab/lab.js";
+import type { ScenarioName } from "../../src/lab/model/scenarios.js";
 import { runCli } from "../helpers/cli.js";
 import { eventually, startTestLab, type TestLab } from "../helpers/lab.js";
 
@@ -70,6 +71,23 @@ describe("rollgate upgrade --to 9", () => {
     );
     expect(t.lab.cluster.glusterOpVersion).toBe(100000);
   }, 60_000);
+
+  it.each<[readonly ScenarioName[], RegExp]>([
+    [
+      ["glusterfs-storage"],
+      /no-glusterfs-storage: storage gv0 is of type glusterfs .*add to \/etc\/fstab `pve1:\/gv0 \/mnt\/pve\/gv0 glusterfs /,
+    ],
+    [
+      ["ready-for-9", "pve8to9-fails"],
+      /pve8to9: pve2: pve8to9 FAIL in "MISCELLANEOUS CHECKS": Found mixed old and new package repository suites/,
+    ],
+  ])("%s: refused before any node is touched, quoting what to fix", async (scenario, said) => {
+    const t = await lab({ scenario });
+    const run = await upgrade(t, "--to", "9", "--yes", "--no-color");
+    expect(run.exitCode).toBe(3);
+    expect(run.stdout).toMatch(said);
+    expect(t.lab.status().record.mutations).toEqual([]);
+  });
 
   it("on an 8.4 cluster not prepared: refused before any node is touched, each thing to fix named", async () => {
     const t = await lab();

@@ -156,7 +156,7 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
   ) {
     super();
     this.faultNode = faults.faultNode;
-    this.storageOnFstab = topology.release === "9.1" || faults.readyFor9;
+    this.storageOnFstab = topology.release === "9.1" || (faults.readyFor9 && !faults.glusterfsStorageKept);
     this.glusterOpVersion = releaseProfile(topology.release).glusterMaxOpVersion;
     this.record = new LabRecord(() => clock.now());
     // pve-cluster src/pmxcfs/dcdb.c: a node outside the quorate partition takes no writes.

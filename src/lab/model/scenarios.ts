@@ -109,6 +109,8 @@ export interface Faults {
    * rollgate's role given VM.GuestAgent.Audit beside VM.Monitor in user.cfg.
    */
   readyFor9: boolean;
+  /** The Gluster volume stays PVE 8's `glusterfs` storage (a PVE 8.4 lab's default), even where readyFor9 converted the rest. */
+  glusterfsStorageKept: boolean;
 }
 
 export const healthyFaults: Faults = {
@@ -152,6 +154,7 @@ export const healthyFaults: Faults = {
   sshResets: false,
   mixedAptSuitesOn: null,
   readyFor9: false,
+  glusterfsStorageKept: false,
 };
 
 export const scenarios = {
@@ -214,6 +217,8 @@ export const scenarios = {
   "pve8to9-fails": { mixedAptSuitesOn: "pve2" },
   // pve-manager PVE/CLI/pve8to9.pm check_glusterfs_storage_usage, Proxmox wiki "Upgrade from 8 to 9": what a cluster looks like before its first node.
   "ready-for-9": { readyFor9: true },
+  // pve-manager PVE/CLI/pve8to9.pm check_glusterfs_storage_usage: prepared for 9 in every way but the storage, still `glusterfs:`.
+  "glusterfs-storage": { readyFor9: true, glusterfsStorageKept: true },
 } satisfies Record<string, Partial<Faults>>;
 
 /**
@@ -228,6 +233,7 @@ export const scenarioReleases: Partial<Record<keyof typeof scenarios, readonly P
   // pve8to9 reads *.list files only; PVE 9's deb822 .sources are not checked, so the FAIL exists before the upgrade only.
   "pve8to9-fails": ["8.4"],
   "ready-for-9": ["8.4"],
+  "glusterfs-storage": ["8.4"],
 };
 
 export type ScenarioName = keyof typeof scenarios;
