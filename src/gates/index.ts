@@ -10,6 +10,7 @@ import { packageSourcesGate } from "./package-sources.js";
 import { permissionsGate } from "./permissions.js";
 import { pve8to9Gate } from "./pve8to9.js";
 import { runsPve9Gate } from "./runs-pve-9.js";
+import { haSpreadGate } from "./ha-spread.js";
 import { privateNetworkGate } from "./private-network.js";
 import { quorumGate } from "./quorum.js";
 import { servicesGate } from "./services.js";
@@ -30,6 +31,7 @@ export const gates: Record<GateName, Gate> = {
   "no-glusterfs-storage": noGlusterfsStorageGate,
   pve8to9: pve8to9Gate,
   "runs-pve-9": runsPve9Gate,
+  "ha-spread": haSpreadGate,
 };
 
 export const gateNames = Object.keys(gates) as GateName[];

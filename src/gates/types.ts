@@ -18,7 +18,8 @@ export type GateName =
   | "latest-pve-8"
   | "no-glusterfs-storage"
   | "pve8to9"
-  | "runs-pve-9";
+  | "runs-pve-9"
+  | "ha-spread";
 
 export interface GateInput {
   config: Config;

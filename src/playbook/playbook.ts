@@ -110,7 +110,7 @@ const playbookSchema = strict({
   upgradesTo: z.literal(9).optional(),
   preflight: z.array(entry({ gate: preflightGate, run: runEntry })).default([]),
   node: z.array(entry({ gate: gateEntry, gates: preflightGatesEntry, step: stepEntry, run: runEntry })).min(1),
-  finally: z.array(entry({ step: stepEntry, run: runEntry })).default([]),
+  finally: z.array(entry({ gate: preflightGate, step: stepEntry, run: runEntry })).default([]),
 });
 
 const withIds = (phase: string, entries: EntryBody[]): PlaybookEntry[] => entries.map((e, index) => ({ ...e, id: `${phase}[${index}]` }));

@@ -237,16 +237,16 @@ export class Engine {
     const result = await this.walk(order, resumeNode).catch((error: unknown) => this.stopFor(error, null));
     o.nodeInFlight?.(null);
     this.facts.ending = { outcome: result.outcome, order };
-    await this.finally();
+    const ended = await this.finally(result);
     o.emit({
       type: "run-end",
-      outcome: result.outcome,
-      exitCode: result.exitCode,
-      message: result.message,
-      humanAction: result.humanAction,
-      maintenanceLeftOn: result.maintenanceLeftOn,
+      outcome: ended.outcome,
+      exitCode: ended.exitCode,
+      message: ended.message,
+      humanAction: ended.humanAction,
+      maintenanceLeftOn: ended.maintenanceLeftOn,
     });
-    return result;
+    return ended;
   }
 
   private result(outcome: Outcome, exitCode: number, message: string, humanAction: string | null): RunResult {
@@ -569,16 +569,27 @@ export class Engine {
     }
   }
 
-  private async finally(): Promise<void> {
+  /**
+   * The finally steps, each whatever the others did. A run that failed keeps its outcome (its
+   * finally steps are reported by their own events); one that succeeded is not called done while a
+   * finally step says something is still to do (every node upgraded, but HA would put the routers
+   * on one node): refused, exit 3, every node in service, with what to do.
+   */
+  private async finally(result: RunResult): Promise<RunResult> {
     const o = this.o;
-    if (o.playbook.finally.length === 0) return;
+    if (o.playbook.finally.length === 0) return result;
     o.emit({ type: "phase", phase: "finally" });
+    let ended = result;
     for (const entry of o.playbook.finally) {
       try {
         await this.runEntry(entry, null, null);
-      } catch {
-        // The run's outcome is already decided; a failing finally step is reported by its own events.
+      } catch (error) {
+        if (ended.outcome !== "success") continue;
+        const why = error instanceof Error ? error.message : String(error);
+        const action = error instanceof StepFailure ? error.humanAction : null;
+        ended = this.result("refused", ExitCode.refused, `every node is upgraded, but not done: ${why}`, action);
       }
     }
+    return ended;
   }
 }

@@ -26,8 +26,13 @@ describe("rollgate upgrade --to 9", () => {
   it("carries a prepared 8.4 cluster to 9.1 node by node: new kernel, Gluster 11.1, routers never both down", async () => {
     const t = await lab({ scenario: "ready-for-9" });
     const run = await upgrade(t, "--to", "9", "--yes", "--no-color");
-    expect(run.exitCode, run.stdout.slice(-2000)).toBe(0);
+    // Every node upgraded, yet not done: PVE's HA migration made no rule that keeps the routers apart.
+    expect(run.exitCode, run.stdout.slice(-2000)).toBe(3);
     expect(run.stdout).toContain("playbook proxmox-major-9; nodes pve3 → pve1 → pve2");
+    expect(run.stdout).toContain(
+      "run ended: REFUSED (exit 3): every node is upgraded, but not done: ha-spread: group routers is spread in cluster.yaml, but no HA rule keeps vm:100 and vm:101 apart",
+    );
+    expect(run.stdout).toContain("`ha-manager rules add resource-affinity routers-apart --resources vm:100,vm:101 --affinity negative`");
     for (const node of ["pve1", "pve2", "pve3"]) {
       expect(t.lab.cluster.node(node).pveVersion).toBe("9.1.4");
       expect(t.lab.cluster.node(node).runningKernel).toBe("6.17.4-2-pve");
@@ -49,6 +54,18 @@ describe("rollgate upgrade --to 9", () => {
     // With every node on 9, PVE's HA manager migrates the groups to rules by itself (a few CRM rounds later).
     await eventually("HA groups migrated to rules", () => t.lab.cluster.ha.groups.length === 0, 30_000);
     expect(t.lab.cluster.ha.rules.map((r) => r.rule)).toEqual(["ha-group-routers"]);
+
+    // The admin adds the rule the run named (as `ha-manager rules add` writes rules.cfg): now it is done.
+    t.lab.cluster.ha.rules.push({
+      rule: "routers-apart",
+      type: "resource-affinity",
+      resources: ["vm:100", "vm:101"],
+      affinity: "negative",
+    });
+    expect((await runCli(["check", "-c", t.lab.files.config, "--gate", "ha-spread"])).exitCode).toBe(0);
+    const again = await upgrade(t, "--to", "9", "--yes", "--no-color");
+    expect(again.exitCode, again.stdout.slice(-1500)).toBe(0);
+    expect(again.stdout).toContain("nothing to do: every node is up to date");
   }, 120_000);
 
   it("a dry run walks the major upgrade's steps and changes nothing", async () => {
@@ -110,7 +127,9 @@ describe("rollgate upgrade --to 9", () => {
       "the run to resume used playbook proxmox-major-9, not proxmox-gluster: resume it with `rollgate upgrade --to 9 --resume` (or start over with --fresh)",
     );
     const resumed = await upgrade(t, "--to", "9", "--yes", "--resume");
-    expect(resumed.exitCode, resumed.stdout.slice(-1500)).toBe(0);
+    // Every node on 9; only the HA rule the run names is left (see the first test).
+    expect(resumed.exitCode, resumed.stdout.slice(-1500)).toBe(3);
+    expect(resumed.stdout).toContain("every node is upgraded, but not done: ha-spread");
     expect([...t.lab.cluster.nodes.values()].map((n) => n.pveVersion)).toEqual(["9.1.4", "9.1.4", "9.1.4"]);
     expect(t.lab.status().record.mutations.filter((m) => m.action === "reboot pve3")).toHaveLength(1);
     expect(t.lab.status().record.maxOutOfService).toBe(1);

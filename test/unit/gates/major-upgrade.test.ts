@@ -4,6 +4,7 @@
 
 import { describe, expect, it } from "vitest";
 import { roleAfterUpgrade } from "../../../src/gates/pve8to9.js";
+import type { HaConfig } from "../../../src/observe/ha-config.js";
 import type { PveRole } from "../../../src/pve/user-cfg.js";
 import { failed, observed, type NodePackages } from "../../../src/observe/state.js";
 import { allPrivileges, roleName } from "../../../src/pve/privileges.js";
@@ -243,5 +244,41 @@ describe("runs-pve-9", () => {
     const verdict = evaluate("runs-pve-9", upgraded(), { target: null });
     expect(verdict.pass).toBe(false);
     expect(verdict.summary).toBe("pve3 on PVE 9, new kernel, pve8to9 clean; pve1, pve2 not (yet) on PVE 9 as it should be");
+  });
+});
+
+describe("ha-spread", () => {
+  const allOn9 = (state: ReturnType<typeof healthyState>) => {
+    state.packages = Object.fromEntries(NODES.map((n) => [n, observed(packages("9.1.4"))]));
+    return state;
+  };
+  const withRules = (affinityRules: HaConfig["affinityRules"]) => {
+    const state = allOn9(healthyState());
+    state.haConfig = observed({ source: "rules", resources: [], nodeRules: [], affinityRules });
+    return state;
+  };
+
+  it("on PVE 9, refuses a spread group HA does not keep apart, with the rule to add", () => {
+    const verdict = evaluate("ha-spread", withRules([]));
+    expect(verdict.pass).toBe(false);
+    expect(verdict.reasons[0]).toContain(
+      "group routers is spread in cluster.yaml, but no HA rule keeps vm:100 and vm:101 apart: HA's own placement (maintenance, a failed node) may put them on one node. To agree: `ha-manager rules add resource-affinity routers-apart --resources vm:100,vm:101 --affinity negative`",
+    );
+    const apart = {
+      name: "rule routers-apart",
+      affinity: "negative" as const,
+      resources: ["vm:100", "vm:101"],
+      disabled: false,
+      errors: [],
+    };
+    expectPass(evaluate("ha-spread", withRules([apart])));
+  });
+
+  it("is judged once every node runs 9: a mixed cluster's answer depends on the node asked", () => {
+    const state = withRules([]);
+    state.packages!["pve2"] = observed(packages("8.4.2"));
+    const verdict = evaluate("ha-spread", state);
+    expectPass(verdict);
+    expect(verdict.summary).toBe("judged once every node runs PVE 9 (pve2 not yet)");
   });
 });

@@ -1,0 +1,52 @@
+// ha-spread: on PVE 9, every critical group cluster.yaml spreads is kept apart by HA itself, with
+// a negative resource-affinity rule. PVE 8's HA groups cannot say "never on one node", and PVE 9's
+// migration of groups makes node-affinity rules only (docs/domain/major-upgrade.md, "HA groups
+// become rules"): after the major upgrade such a rule exists only if the admin adds one. Without
+// it, HA's own placement (a node failing, maintenance) may put both routers on one node.
+
+import { haRuleFindings } from "./ha-rules.js";
+import { unobserved, verdict, type Gate } from "./types.js";
+
+export const haSpreadGate: Gate = {
+  name: "ha-spread",
+  title: "HA keeps each spread critical group apart itself (a negative resource-affinity rule, PVE 9)",
+  needs: () => ["haConfig", "packages"],
+  evaluate({ config, state }) {
+    // While some node runs 8, which HA answers (groups or rules) depends on the node asked: judged once every node runs 9.
+    const versions = config.nodes.map((n) => [n.name, state.packages?.[n.name]] as const);
+    const unread = versions.filter(([, p]) => !p?.ok);
+    if (unread.length > 0)
+      return verdict(
+        this,
+        `unknown on ${unread.map(([name]) => name).join(", ")}`,
+        unread.map(([name, p]) => unobserved(`${name}'s PVE version`, p?.ok === false ? p.error : undefined)),
+        [],
+      );
+    const older = versions.filter(([, p]) => p?.ok && !/^9\./.test(p.value.pveVersion ?? "")).map(([name]) => name);
+    if (older.length > 0) return verdict(this, `judged once every node runs PVE 9 (${older.join(", ")} not yet)`, [], []);
+    const seen = state.haConfig;
+    if (!seen?.ok)
+      return verdict(
+        this,
+        "HA's rules unknown",
+        [unobserved("HA's rules (/cluster/ha/rules)", seen?.ok === false ? seen.error : undefined)],
+        [],
+      );
+    const spread = config.critical.filter((g) => g.spread);
+    if (seen.value.source === "groups")
+      return verdict(this, "PVE 8's HA groups have no anti-affinity: rollgate's placement keeps the groups apart", [], []);
+    // haRuleFindings words a spread group HA does not keep apart as "… is spread in cluster.yaml, but no HA rule keeps …".
+    const missing = haRuleFindings(config, seen.value).filter((f) =>
+      spread.some((g) => f.startsWith(`group ${g.group} is spread in cluster.yaml`)),
+    );
+    const kept = spread.length - missing.length;
+    return verdict(
+      this,
+      spread.length === 0 ? "no critical group is spread" : `${kept} of ${spread.length} spread group(s) kept apart by an HA rule`,
+      missing,
+      spread
+        .filter((g) => !missing.some((f) => f.startsWith(`group ${g.group} `)))
+        .map((g) => `group ${g.group}: HA keeps its members apart`),
+    );
+  },
+};
