@@ -157,7 +157,10 @@ export function buildPlan(
     upgraded.push(node);
   }
   const majors = new Set(nodes.map((n) => n.pveVersion.now?.split(".")[0]).filter((m): m is string => m !== undefined));
-  if (majors.size > 1) warnings.push(`nodes run different PVE major versions (${[...majors].join(", ")}): finish the major upgrade first`);
+  if (majors.size > 1)
+    warnings.push(
+      `nodes run different PVE major versions (${[...majors].join(", ")}): finish the major upgrade first (\`rollgate upgrade --to 9\`)`,
+    );
   const movable = nodes.every((n) => n.moves.every((m) => m.problem === null) && n.notes.length === 0);
   return {
     cluster: config.cluster,
