@@ -5,6 +5,7 @@ import type { Step } from "./contract.js";
 import { evacuate } from "./evacuate.js";
 import { glusterHeal } from "./gluster-heal.js";
 import { glusterOpVersion } from "./gluster-op-version.js";
+import { glusterRejoin } from "./gluster-rejoin.js";
 import { maintenanceOff } from "./maintenance-off.js";
 import { maintenanceOn } from "./maintenance-on.js";
 import { rebootIfNeeded } from "./reboot-if-needed.js";
@@ -25,6 +26,7 @@ export const steps = {
   "maintenance-off": maintenanceOff,
   "gluster-heal": glusterHeal,
   "gluster-op-version": glusterOpVersion,
+  "gluster-rejoin": glusterRejoin,
   "start-guests": startGuests,
   summary,
 } satisfies Record<string, Step<unknown>>;

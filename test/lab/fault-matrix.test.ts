@@ -60,6 +60,7 @@ const alone: Record<ScenarioName, 0 | 3 | 4> = {
   "pve8to9-fails": 0,
   "ready-for-9": 0,
   "glusterfs-storage": 0,
+  "peer-rejected-after-upgrade": 0,
 };
 
 interface Cell {

@@ -68,6 +68,34 @@ describe("rollgate upgrade --to 9", () => {
     expect(again.stdout).toContain("nothing to do: every node is up to date");
   }, 120_000);
 
+  it("peer-rejected-after-upgrade: the first node back on GlusterFS 11 is Peer Rejected; one glusterd restart brings it back, then the run goes on", async () => {
+    const t = await lab({ scenario: "peer-rejected-after-upgrade" });
+    const run = await upgrade(t, "--to", "9", "--yes", "--no-color");
+    expect(run.stdout).toContain(
+      'pve3 gluster-rejoin: ok (pve3 is back in the pool after one restart of its glusterd (was: pve1 sees pve3 as "Peer Rejected"',
+    );
+    const record = t.lab.status().record;
+    expect(record.mutations.filter((m) => m.action === "systemctl restart glusterd.service on pve3")).toHaveLength(1);
+    expect(record.faults.map((f) => f.what)).toEqual(["pve3 Peer Rejected after its upgrade to GlusterFS 11"]);
+    expect(record.unsafeTakeDowns).toEqual([]);
+    // Every node upgraded; only the HA rule is left (see the first test).
+    expect(run.stdout).toContain("every node is upgraded, but not done: ha-spread");
+  }, 120_000);
+
+  it("a rejection one glusterd restart does not mend stops the run there, the node in maintenance, after that one restart", async () => {
+    const t = await lab({ scenario: "peer-rejected-after-upgrade" });
+    // A volume configuration that really differs: restarting glusterd changes nothing.
+    t.lab.cluster.restartGlusterd = () => {};
+    const run = await upgrade(t, "--to", "9", "--yes", "--no-color");
+    expect(run.exitCode).toBe(4);
+    expect(run.stdout).toContain('pve3 is still rejected after its glusterd was restarted once: pve1 sees pve3 as "Peer Rejected"');
+    expect(run.stdout).toContain('look for "Version of Cksums … differ" in /var/log/glusterfs/glusterd.log');
+    const record = t.lab.status().record;
+    expect(record.mutations.filter((m) => m.action.startsWith("systemctl restart glusterd"))).toHaveLength(1);
+    expect(t.lab.cluster.node("pve3").haStatus).toBe("maintenance");
+    expect(record.takeDowns.map((d) => d.node).every((n) => n === "pve3")).toBe(true);
+  }, 120_000);
+
   it("a dry run walks the major upgrade's steps and changes nothing", async () => {
     const t = await lab({ scenario: "ready-for-9" });
     const run = await upgrade(t, "--to", "9", "--dry-run", "--no-color");

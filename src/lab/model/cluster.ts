@@ -122,6 +122,9 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
   readonly storageOnFstab: boolean;
   /** The Gluster pool's cluster.op-version: a new pool starts at its glusterd's maximum (glusterd-store.c), an upgraded one keeps its old one until raised. */
   glusterOpVersion: number;
+  /** peer-rejected-after-upgrade: the node its peers (and it, them) see as "Peer Rejected" until its glusterd restarts. */
+  rejectedPeer: string | null = null;
+  private peerRejectionStruck = false;
   /** pve-ha-manager src/PVE/HA/Manager.pm new: group_migration_round starts at 3, "wait a little bit". */
   private groupMigrationRound = 3;
   /** /etc/pve/ha: resources, PVE 8's groups, PVE 9's rules. */
@@ -318,7 +321,15 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
   /** Bricks take writes only when their node runs, the brick process runs and the private network carries the traffic. */
   brickAvailable(name: string): boolean {
     const node = this.node(name);
-    return node.power === "up" && node.brickUp && node.glusterdUp && node.privateNetworkUp && this.serverQuorumMet(name);
+    // A rejected peer's bricks get no volfile from the pool: clients cannot reach them (glusterdocs troubleshooting-glusterd.md).
+    return (
+      node.power === "up" &&
+      node.brickUp &&
+      node.glusterdUp &&
+      node.privateNetworkUp &&
+      this.serverQuorumMet(name) &&
+      this.rejectedPeer !== name
+    );
   }
 
   /**
@@ -681,6 +692,12 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
         for (const volume of this.volumes) {
           const process = volume.brickProcesses?.get(name);
           if (process) process.pid = this.allocatePid();
+        }
+        // glusterdocs upgrade-to-11.md: an 11 glusterd's volume checksums differ from the 10.3 peers' (nfs options made optional).
+        if (fault && this.faults.peerRejectedAfterUpgrade && !this.peerRejectionStruck && this.releaseOf(name) === "9.1") {
+          this.peerRejectionStruck = true;
+          this.rejectedPeer = name;
+          this.record.fault(`${name} Peer Rejected after its upgrade to GlusterFS 11`);
         }
         // PVE 9: the fstab mount waits for glusterd (x-systemd.requires); PVE 8: pvestatd activates the storage.
         node.glusterMount = this.mountAttempt(name);
@@ -1297,6 +1314,13 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
   }
 
   /** Lab control for tests and demos (not a rollgate action): a unit fails or is stopped by hand. */
+  /** `systemctl restart glusterd`: it handshakes with its peers again; a rejection from checksums of an upgrade ends (upgrade-to-11.md). */
+  restartGlusterd(name: string): void {
+    this.change(() => {
+      if (this.rejectedPeer === name) this.rejectedPeer = null;
+    });
+  }
+
   setUnit(node: string, unit: string, state: UnitState): void {
     this.change(() => this.node(node).units.set(unit, state));
   }

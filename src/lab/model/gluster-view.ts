@@ -70,7 +70,13 @@ export function glusterViewFrom(cluster: LabCluster, viewer: string): GlusterNod
       const name = node.spec.name;
       // A peer that lost power keeps reading Connected until glusterd's ping timeout fires.
       const stale = node.downSince !== null && now - node.downSince < timings.peerStaleAfterDown;
-      return { hostname: known(name), uuid: node.spec.glusterUuid, connected: glusterdAnswers(name) || stale, state: "Peer in Cluster" };
+      const rejected = cluster.rejectedPeer !== null && (cluster.rejectedPeer === name || cluster.rejectedPeer === viewer);
+      return {
+        hostname: known(name),
+        uuid: node.spec.glusterUuid,
+        connected: glusterdAnswers(name) || stale,
+        state: rejected ? "Peer Rejected" : "Peer in Cluster",
+      };
     }),
     volumes: cluster.volumes.map(volumeView),
     opVersion: cluster.glusterOpVersion,

@@ -111,6 +111,8 @@ export interface Faults {
   readyFor9: boolean;
   /** The Gluster volume stays PVE 8's `glusterfs` storage (a PVE 8.4 lab's default), even where readyFor9 converted the rest. */
   glusterfsStorageKept: boolean;
+  /** The first node to boot on GlusterFS 11 is "Peer Rejected" (volume checksums differ) until its glusterd is restarted. */
+  peerRejectedAfterUpgrade: boolean;
 }
 
 export const healthyFaults: Faults = {
@@ -155,6 +157,7 @@ export const healthyFaults: Faults = {
   mixedAptSuitesOn: null,
   readyFor9: false,
   glusterfsStorageKept: false,
+  peerRejectedAfterUpgrade: false,
 };
 
 export const scenarios = {
@@ -219,6 +222,8 @@ export const scenarios = {
   "ready-for-9": { readyFor9: true },
   // pve-manager PVE/CLI/pve8to9.pm check_glusterfs_storage_usage: prepared for 9 in every way but the storage, still `glusterfs:`.
   "glusterfs-storage": { readyFor9: true, glusterfsStorageKept: true },
+  // gluster/glusterdocs docs/Upgrade-Guide/upgrade-to-11.md: an online upgrade meets "Peer Rejected"; stopping and starting the server's glusterd fixes it.
+  "peer-rejected-after-upgrade": { readyFor9: true, peerRejectedAfterUpgrade: true },
 } satisfies Record<string, Partial<Faults>>;
 
 /**
@@ -234,6 +239,7 @@ export const scenarioReleases: Partial<Record<keyof typeof scenarios, readonly P
   "pve8to9-fails": ["8.4"],
   "ready-for-9": ["8.4"],
   "glusterfs-storage": ["8.4"],
+  "peer-rejected-after-upgrade": ["8.4"],
 };
 
 export type ScenarioName = keyof typeof scenarios;

@@ -159,6 +159,7 @@ export const systemctl: LabCommand = async (ctx, args) => {
           return 5;
         }
         ctx.cluster.setUnit(ctx.node, withSuffix(unit), "active");
+        if (withSuffix(unit) === "glusterd.service") ctx.cluster.restartGlusterd(ctx.node);
       }
       return 0;
     default:
