@@ -33,10 +33,11 @@ export const haSpreadGate: Gate = {
         [],
       );
     const spread = config.critical.filter((g) => g.spread);
-    if (seen.value.source === "groups")
-      return verdict(this, "PVE 8's HA groups have no anti-affinity: rollgate's placement keeps the groups apart", [], []);
+    // Groups seen with every node on 9: a dry run's simulated upgrade. PVE will migrate them to
+    // node-affinity rules only (Groups.pm migrate_groups_to_rules): no rule will keep a group apart.
+    const ha = seen.value.source === "groups" ? { ...seen.value, source: "rules" as const, affinityRules: [] } : seen.value;
     // haRuleFindings words a spread group HA does not keep apart as "… is spread in cluster.yaml, but no HA rule keeps …".
-    const missing = haRuleFindings(config, seen.value).filter((f) =>
+    const missing = haRuleFindings(config, ha).filter((f) =>
       spread.some((g) => f.startsWith(`group ${g.group} is spread in cluster.yaml`)),
     );
     const kept = spread.length - missing.length;

@@ -587,7 +587,8 @@ export class Engine {
         if (ended.outcome !== "success") continue;
         const why = error instanceof Error ? error.message : String(error);
         const action = error instanceof StepFailure ? error.humanAction : null;
-        ended = this.result("refused", ExitCode.refused, `every node is upgraded, but not done: ${why}`, action);
+        const upgraded = o.dryRun ? "every node would be upgraded, but the run would not be done" : "every node is upgraded, but not done";
+        ended = this.result("refused", ExitCode.refused, `${upgraded}: ${why}`, action);
       }
     }
     return ended;
