@@ -5,20 +5,34 @@
 import type { Config } from "../config/index.js";
 import { sidOf, type HaConfig } from "../observe/ha-config.js";
 
+type CriticalGroup = Config["critical"][number];
+
+// Guests of the critical groups: containers and VMs share the vmid space; HA says which it is.
+const sidsOf = (ha: HaConfig, vms: number[]) => vms.map((vmid) => ha.resources.find((r) => r.vmid === vmid)?.sid ?? sidOf(vmid, "qemu"));
+
+/** The active negative resource-affinity rules that keep every member of the group apart. */
+function keptApartBy(ha: HaConfig, sids: string[]) {
+  return ha.affinityRules.filter(
+    (r) => r.affinity === "negative" && sids.every((sid) => r.resources.includes(sid)) && !r.disabled && r.errors.length === 0,
+  );
+}
+
+/** On PVE 9, a group cluster.yaml spreads that no HA rule keeps apart: the finding, with the rule to add; else null. */
+export function unkeptSpread(group: CriticalGroup, ha: HaConfig): string | null {
+  if (ha.source !== "rules" || !group.spread) return null;
+  const sids = sidsOf(ha, group.vms);
+  if (keptApartBy(ha, sids).length > 0) return null;
+  return `group ${group.group} is spread in cluster.yaml, but no HA rule keeps ${sids.join(" and ")} apart: HA's own placement (maintenance, a failed node) may put them on one node. To agree: \`ha-manager rules add resource-affinity ${group.group}-apart --resources ${sids.join(",")} --affinity negative\``;
+}
+
 /** Findings a sysadmin should act on; none means HA and cluster.yaml agree. */
 export function haRuleFindings(config: Config, ha: HaConfig): string[] {
   const findings: string[] = [];
-  // Guests of the critical groups: containers and VMs share the vmid space; HA says which it is.
-  const sidsOf = (vms: number[]) => vms.map((vmid) => ha.resources.find((r) => r.vmid === vmid)?.sid ?? sidOf(vmid, "qemu"));
   for (const group of config.critical) {
-    const sids = sidsOf(group.vms);
-    const covering = ha.affinityRules.filter((r) => r.affinity === "negative" && sids.every((sid) => r.resources.includes(sid)));
-    const active = covering.filter((r) => !r.disabled && r.errors.length === 0);
-    if (ha.source === "rules" && group.spread && active.length === 0) {
-      findings.push(
-        `group ${group.group} is spread in cluster.yaml, but no HA rule keeps ${sids.join(" and ")} apart: HA's own placement (maintenance, a failed node) may put them on one node. To agree: \`ha-manager rules add resource-affinity ${group.group}-apart --resources ${sids.join(",")} --affinity negative\``,
-      );
-    }
+    const sids = sidsOf(ha, group.vms);
+    const active = keptApartBy(ha, sids);
+    const unkept = unkeptSpread(group, ha);
+    if (unkept) findings.push(unkept);
     if (!group.spread && active.length > 0) {
       findings.push(
         `HA keeps ${sids.join(" and ")} apart (${active.map((r) => r.name).join(", ")}), but group ${group.group} has spread: false in cluster.yaml: set spread: true so rollgate places them as HA does`,

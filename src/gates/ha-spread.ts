@@ -4,7 +4,8 @@
 // become rules"): after the major upgrade such a rule exists only if the admin adds one. Without
 // it, HA's own placement (a node failing, maintenance) may put both routers on one node.
 
-import { haRuleFindings } from "./ha-rules.js";
+import { majorOf } from "../observe/permissions.js";
+import { unkeptSpread } from "./ha-rules.js";
 import { unobserved, verdict, type Gate } from "./types.js";
 
 export const haSpreadGate: Gate = {
@@ -22,7 +23,7 @@ export const haSpreadGate: Gate = {
         unread.map(([name, p]) => unobserved(`${name}'s PVE version`, p?.ok === false ? p.error : undefined)),
         [],
       );
-    const older = versions.filter(([, p]) => p?.ok && !/^9\./.test(p.value.pveVersion ?? "")).map(([name]) => name);
+    const older = versions.filter(([, p]) => p?.ok && majorOf(p.value.pveVersion ?? "") !== "9").map(([name]) => name);
     if (older.length > 0) return verdict(this, `judged once every node runs PVE 9 (${older.join(", ")} not yet)`, [], []);
     const seen = state.haConfig;
     if (!seen?.ok)
@@ -36,18 +37,15 @@ export const haSpreadGate: Gate = {
     // Groups seen with every node on 9: a dry run's simulated upgrade. PVE will migrate them to
     // node-affinity rules only (Groups.pm migrate_groups_to_rules): no rule will keep a group apart.
     const ha = seen.value.source === "groups" ? { ...seen.value, source: "rules" as const, affinityRules: [] } : seen.value;
-    // haRuleFindings words a spread group HA does not keep apart as "… is spread in cluster.yaml, but no HA rule keeps …".
-    const missing = haRuleFindings(config, ha).filter((f) =>
-      spread.some((g) => f.startsWith(`group ${g.group} is spread in cluster.yaml`)),
-    );
-    const kept = spread.length - missing.length;
+    const unkept = spread.map((g) => [g, unkeptSpread(g, ha)] as const);
+    const missing = unkept.flatMap(([, finding]) => (finding ? [finding] : []));
     return verdict(
       this,
-      spread.length === 0 ? "no critical group is spread" : `${kept} of ${spread.length} spread group(s) kept apart by an HA rule`,
+      spread.length === 0
+        ? "no critical group is spread"
+        : `${spread.length - missing.length} of ${spread.length} spread group(s) kept apart by an HA rule`,
       missing,
-      spread
-        .filter((g) => !missing.some((f) => f.startsWith(`group ${g.group} `)))
-        .map((g) => `group ${g.group}: HA keeps its members apart`),
+      unkept.flatMap(([g, finding]) => (finding ? [] : [`group ${g.group}: HA keeps its members apart`])),
     );
   },
 };

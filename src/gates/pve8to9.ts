@@ -4,6 +4,7 @@
 // guest agent ping, PVE 9 drops it, and pve8to9 counts every custom role holding it
 // (docs/domain/pve8to9.md, "Permissions").
 
+import type { Observed } from "../observe/state.js";
 import type { PveRole } from "../pve/user-cfg.js";
 import { agentPrivilege, allPrivileges, roleName } from "../pve/privileges.js";
 import { mixedRoleLine } from "./permissions.js";
@@ -27,6 +28,11 @@ export function ownRoleExcuse(roles: PveRole[]): Pve8to9Excuse {
     if (!count || Number(count[1]) !== holders.length || holders.join() !== roleName) return null;
     return `that role is rollgate's own (${roleName}: PVE 8 checks VM.Monitor for the guest agent ping); once every node runs PVE 9, run \`${roleAfterUpgrade}\``;
   };
+}
+
+/** The refusal when the roles of user.cfg were not read (the excuse above needs them). */
+export function rolesUnobserved(roles: Observed<PveRole[]> | undefined): string {
+  return unobserved("the roles of /etc/pve/user.cfg", roles?.ok === false ? roles.error : undefined);
 }
 
 /** The custom roles pve8to9 counts: PVE adapts its built-in ones itself. */
@@ -54,7 +60,7 @@ export const pve8to9Gate: Gate = {
     const failing: string[] = [];
     const unknown: string[] = [];
     const roles = state.roles;
-    if (!roles?.ok) reasons.push(unobserved("the roles of user.cfg (/access/roles)", roles?.ok === false ? roles.error : undefined));
+    if (!roles?.ok) reasons.push(rolesUnobserved(roles));
     const excuse: Pve8to9Excuse = roles?.ok ? ownRoleExcuse(roles.value) : () => null;
     let roleFails = false;
     for (const node of config.nodes.map((n) => n.name)) {

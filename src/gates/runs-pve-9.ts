@@ -5,7 +5,8 @@
 
 import { newestKernel } from "../util/kernel-version.js";
 import { pve8to9Verdict } from "../pve/pve8to9.js";
-import { ownRoleExcuse } from "./pve8to9.js";
+import { majorOf } from "../observe/permissions.js";
+import { ownRoleExcuse, rolesUnobserved } from "./pve8to9.js";
 import { listed, unobserved, verdict, type Gate } from "./types.js";
 
 export const runsPve9Gate: Gate = {
@@ -20,7 +21,7 @@ export const runsPve9Gate: Gate = {
     const ready: string[] = [];
     const unknown: string[] = [];
     const roles = state.roles;
-    if (!roles?.ok) reasons.push(unobserved("the roles of user.cfg", roles?.ok === false ? roles.error : undefined));
+    if (!roles?.ok) reasons.push(rolesUnobserved(roles));
     for (const node of nodes) {
       const seen = state.packages?.[node];
       const report = state.pve8to9?.[node];
@@ -31,7 +32,7 @@ export const runsPve9Gate: Gate = {
       }
       const { pveVersion, runningKernel, installedKernels } = seen.value;
       const before = reasons.length;
-      if (!/^9\./.test(pveVersion ?? ""))
+      if (majorOf(pveVersion ?? "") !== "9")
         reasons.push(`${node} runs PVE ${pveVersion ?? "unknown"}, not 9: its major upgrade is not done (\`pveversion -v\` on ${node})`);
       const newest = newestKernel(installedKernels);
       if (newest !== undefined && newest !== runningKernel)

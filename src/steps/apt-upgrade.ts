@@ -20,7 +20,7 @@ export const aptCommands: Array<{ name: string; command: RemoteCommand }> = [
   { name: "apt-get dist-upgrade", command: distUpgrade },
 ];
 
-export async function pendingOn(ctx: StepContext, node: string): Promise<PendingPackage[]> {
+async function pendingOn(ctx: StepContext, node: string): Promise<PendingPackage[]> {
   const state = await ctx.observe(["packages"], { nodes: [node] });
   const packages = state.packages?.[node];
   if (!packages?.ok)

@@ -4,13 +4,14 @@
 // (docs/domain/major-upgrade.md, "Configuration files"). It refuses to start unless apt offers
 // pve-manager 9, so a switch that did not take never turns into a bookworm dist-upgrade.
 
+import { majorOf } from "../observe/permissions.js";
 import type { NodePackages, PendingPackage } from "../observe/state.js";
 import { commandLine } from "../transport/remote-command.js";
 import { aptCommands, runApt } from "./apt-upgrade.js";
 import { done, targetOf, toDo, type Step, type StepContext } from "./contract.js";
 import { StepFailure } from "./failures.js";
 
-const major = (version: string | null) => (version === null ? null : Number(/^(\d+)\./.exec(version)?.[1] ?? Number.NaN));
+const onPve9 = (version: string | null | undefined) => majorOf(version ?? "") === "9";
 
 async function packagesOf(ctx: StepContext, node: string): Promise<NodePackages> {
   const state = await ctx.observe(["packages"], { nodes: [node] });
@@ -32,7 +33,7 @@ export const upgradeToPve9: Step<{ from: string | null }> = {
   async satisfied(ctx) {
     const node = targetOf(ctx);
     const seen = await packagesOf(ctx, node);
-    if (major(seen.pveVersion) === 9 && seen.pending.length === 0) return done(`${node} runs PVE ${seen.pveVersion}, nothing pending`);
+    if (onPve9(seen.pveVersion) && seen.pending.length === 0) return done(`${node} runs PVE ${seen.pveVersion}, nothing pending`);
     return toDo({ from: seen.pveVersion });
   },
   describe(ctx, plan) {
@@ -48,7 +49,7 @@ export const upgradeToPve9: Step<{ from: string | null }> = {
     await runApt(ctx, node, update!.name, update!.command);
     // The lists now decide what dist-upgrade does: only a trixie set with pve-manager 9 is the major upgrade.
     const offered = managerOf((await packagesOf(ctx, node)).pending);
-    if (major(offered?.to ?? null) !== 9)
+    if (!onPve9(offered?.to))
       throw new StepFailure(
         `after apt-get update, ${node} is offered ${offered ? `pve-manager ${offered.to}` : "no pve-manager"}, not PVE 9: its sources do not name trixie's Proxmox repository`,
         `Nothing was installed. Check ${node}'s /etc/apt/sources.list.d (the pve-no-subscription or enterprise repository on trixie), \`apt-get update\`, then \`rollgate upgrade --to 9 --resume\`.`,
@@ -58,7 +59,7 @@ export const upgradeToPve9: Step<{ from: string | null }> = {
   async verify(ctx) {
     const node = targetOf(ctx);
     const after = await packagesOf(ctx, node);
-    if (major(after.pveVersion) !== 9)
+    if (!onPve9(after.pveVersion))
       throw new StepFailure(
         `the dist-upgrade ended but ${node} reports PVE ${after.pveVersion ?? "unknown"}, not 9`,
         `Read the apt output in the journal (\`rollgate status\`) and \`pveversion -v\` on ${node}, repair, then \`rollgate upgrade --to 9 --resume\`. ${node} stays in maintenance with its guests elsewhere.`,

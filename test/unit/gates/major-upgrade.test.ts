@@ -177,10 +177,12 @@ describe("pve8to9", () => {
   it("unknown means no: a node whose report did not parse, and roles not read", () => {
     const state = healthyState();
     state.pve8to9!["pve2"] = failed('pve2: pve8to9: no "= SUMMARY =" block: the checklist stopped before its end');
-    state.roles = failed("GET /access/roles: 500 Internal Server Error");
+    state.roles = failed("`cat /etc/pve/user.cfg` on pve1 exited 1: cat: /etc/pve/user.cfg: Transport endpoint is not connected");
     const verdict = evaluate("pve8to9", state);
     expect(verdict.pass).toBe(false);
-    expect(verdict.reasons[0]).toMatch(/^the roles of user\.cfg \(\/access\/roles\): could not be observed \(GET \/access\/roles: 500/);
+    expect(verdict.reasons[0]).toMatch(
+      /^the roles of \/etc\/pve\/user\.cfg: could not be observed \(`cat \/etc\/pve\/user\.cfg` on pve1 exited 1/,
+    );
     expect(verdict.reasons[1]).toMatch(/^pve8to9 --full on pve2: could not be observed \(pve2: pve8to9: no "= SUMMARY =" block/);
     expect(verdict.summary).toBe("clean on pve1, pve3; unknown on pve2");
   });
