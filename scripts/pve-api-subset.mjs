@@ -44,6 +44,7 @@ const calls = [
   "GET /nodes",
   "GET /nodes/{node}/status",
   "GET /nodes/{node}/version",
+  "GET /nodes/{node}/capabilities/qemu/machines",
   "GET /nodes/{node}/apt/update",
   "GET /nodes/{node}/apt/changelog",
   "GET /nodes/{node}/tasks",

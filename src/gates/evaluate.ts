@@ -27,5 +27,6 @@ export const apiFacets: ReadonlySet<Facet> = new Set<Facet>([
   "permissions",
   "packages",
   "constraints",
+  "qemu",
   "storage",
 ]);

@@ -1,6 +1,8 @@
 // The registry of gates, by the names playbooks and `rollgate check --gate` use.
 
 import { criticalHealthyElsewhereGate, criticalHealthyGate } from "./critical-healthy.js";
+import { diskSpaceGate } from "./disk-space.js";
+import { glusterRecordsGate } from "./gluster-records.js";
 import { glusterHealedGate } from "./gluster-healed.js";
 import { glusterStorageGate } from "./gluster-storage.js";
 import { latestPve8Gate } from "./latest-pve-8.js";
@@ -14,6 +16,7 @@ import { haSpreadGate } from "./ha-spread.js";
 import { privateNetworkGate } from "./private-network.js";
 import { quorumGate } from "./quorum.js";
 import { servicesGate } from "./services.js";
+import { trixieRepositoriesGate } from "./trixie-repositories.js";
 import type { Gate, GateName } from "./types.js";
 
 export const gates: Record<GateName, Gate> = {
@@ -30,6 +33,9 @@ export const gates: Record<GateName, Gate> = {
   "latest-pve-8": latestPve8Gate,
   "no-glusterfs-storage": noGlusterfsStorageGate,
   pve8to9: pve8to9Gate,
+  "disk-space": diskSpaceGate,
+  "gluster-records": glusterRecordsGate,
+  "trixie-repositories": trixieRepositoriesGate,
   "runs-pve-9": runsPve9Gate,
   "ha-spread": haSpreadGate,
 };

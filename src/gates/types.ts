@@ -18,6 +18,9 @@ export type GateName =
   | "latest-pve-8"
   | "no-glusterfs-storage"
   | "pve8to9"
+  | "disk-space"
+  | "gluster-records"
+  | "trixie-repositories"
   | "runs-pve-9"
   | "ha-spread";
 

@@ -22,3 +22,4 @@ export { parseVolumeInfoText } from "./volume-info-text.js";
 export { parseVolumeInfoXml } from "./volume-info-xml.js";
 export { parseVolumeStatusText } from "./volume-status-text.js";
 export { parseVolumeStatusXml } from "./volume-status-xml.js";
+export { onlyGnfsDiffers, parseVolumeStore, storeDifference, type StoreDifference, type VolumeStoreRead } from "./volume-store.js";

@@ -1,11 +1,14 @@
 // Collects exactly the facets asked for, in parallel; a facet that fails is recorded as an error
 // in the state (the gates refuse with it), never thrown.
 
+import { readAptSources } from "./apt-sources.js";
 import type { ObserveContext } from "./context.js";
 import { readGluster, readPeersEach } from "./gluster.js";
+import { readGlusterRecords } from "./gluster-records.js";
 import { readHaConfig } from "./ha-config.js";
-import { readPve8to9, readRoles } from "./major-upgrade.js";
+import { readDiskSpace, readPve8to9, readRoles } from "./major-upgrade.js";
 import { readPermissions } from "./permissions.js";
+import { readQemu } from "./qemu.js";
 import { readAptUpdate, readGlusterMounts, readPackages, readPrivateNetwork, readReach, readServices, readVotes } from "./nodes.js";
 import { readGuestList, readStorage, readGuests, readHa, readMigrationConstraints, readPveCluster } from "./pve.js";
 import {
@@ -32,6 +35,9 @@ export async function collect(ctx: ObserveContext, facets: Iterable<Facet>, opti
   // guests and constraints both start from the guest list: read it once per observation.
   let guestList: Promise<Guest[]> | null = null;
   const guests = () => (guestList ??= readGuestList(ctx));
+  /** A per-node facet: each asked node read at once, keyed by name. */
+  const eachNode = async <T>(read: (ctx: ObserveContext, node: string) => Promise<Observed<T>>): Promise<Record<string, Observed<T>>> =>
+    Object.fromEntries(await Promise.all(perNode.map(async (n) => [n.name, await read(ctx, n.name)] as const)));
   const readers: Record<Facet, () => Promise<void>> = {
     pve: async () => void (state.pve = await readPveCluster(ctx)),
     votes: async () => void (state.votes = await readVotes(ctx)),
@@ -52,15 +58,13 @@ export async function collect(ctx: ObserveContext, facets: Iterable<Facet>, opti
     },
     services: async () => void (state.services = await readServices(ctx)),
     privateNetwork: async () => void (state.privateNetwork = await readPrivateNetwork(ctx)),
-    packages: async () => {
-      const entries = await Promise.all(perNode.map(async (n) => [n.name, await readPackages(ctx, n.name)] as const));
-      state.packages = Object.fromEntries(entries);
-    },
-    pve8to9: async () => {
-      const entries = await Promise.all(perNode.map(async (n) => [n.name, await readPve8to9(ctx, n.name)] as const));
-      state.pve8to9 = Object.fromEntries(entries);
-    },
+    packages: async () => void (state.packages = await eachNode(readPackages)),
+    aptSources: async () => void (state.aptSources = await eachNode(readAptSources)),
+    pve8to9: async () => void (state.pve8to9 = await eachNode(readPve8to9)),
     roles: async () => void (state.roles = await readRoles(ctx)),
+    diskSpace: async () => void (state.diskSpace = await eachNode(readDiskSpace)),
+    glusterRecords: async () => void (state.glusterRecords = await eachNode(readGlusterRecords)),
+    qemu: async () => void (state.qemu = await readQemu(ctx, guests())),
     constraints: async () => {
       state.constraints = await attempt(async () => {
         const running = (await guests()).filter((g) => g.status === "running" && !g.template);

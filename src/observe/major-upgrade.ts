@@ -1,9 +1,10 @@
-// Reads for the major upgrade to PVE 9: Proxmox's own checklist on every node, and the roles of
+// Reads for the major upgrade to PVE 9: Proxmox's own checklist on every node, the roles of
 // user.cfg, which decide whether pve8to9's VM.Monitor FAIL is about rollgate's own role
-// (docs/domain/pve8to9.md, "Permissions").
+// (docs/domain/pve8to9.md, "Permissions"), and each node's free space.
 
 import { parsePve8to9, type Pve8to9Report } from "../pve/pve8to9.js";
 import { readCommand } from "../transport/remote-command.js";
+import { dfArgv, parseDf, type DiskSpace } from "./parsers/df.js";
 import { parseUserCfgRoles, type PveRole } from "../pve/user-cfg.js";
 import { vantageNodes, type ObserveContext } from "./context.js";
 import { runChecked } from "./nodes.js";
@@ -23,6 +24,11 @@ export function readPve8to9(ctx: ObserveContext, node: string): Promise<Observed
     }
     return report;
   });
+}
+
+/** Free space on / and /boot of one node, where the dist-upgrade to trixie writes (docs/domain/major-upgrade.md, "Free space"). */
+export function readDiskSpace(ctx: ObserveContext, node: string): Promise<Observed<DiskSpace>> {
+  return attempt(async () => parseDf((await runChecked(ctx, node, [...dfArgv])).stdout));
 }
 
 /** The roles of user.cfg, from the first node (not the target) that answers: pmxcfs shows every node the same file. */

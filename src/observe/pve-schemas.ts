@@ -50,7 +50,13 @@ export const vmStatusSchema = z.looseObject({
   // state is null for a resource whose request state is `ignored`, or just added (pve-ha-manager
   // src/PVE/HA/Config.pm get_service_status): HA does not manage it now.
   ha: z.looseObject({ managed: flag, state: z.string().nullable().optional() }).optional(),
+  // A running VM's QEMU and machine type (qemu-server src/PVE/QemuServer.pm vmstatus); "unknown" when QEMU did not say.
+  "running-qemu": z.string().optional(),
+  "running-machine": z.string().optional(),
 });
+
+// qemu-server src/PVE/API2/Qemu/Machine.pm types: every machine type the node's installed QEMU runs.
+export const machineTypesSchema = z.array(z.looseObject({ id: z.string(), version: z.string() }));
 
 export const nodeStatusSchema = z.looseObject({
   uptime: z.number(),

@@ -5,10 +5,13 @@
 import type { HealInfo, PeerStatus, VolumeInfo, VolumeStatus } from "../gluster/types.js";
 import type { HaConfig } from "./ha-config.js";
 import type { AptUpdate } from "./parsers/apt-update.js";
+import type { DiskSpace } from "./parsers/df.js";
 import type { GlusterMount } from "./parsers/findmnt.js";
+import type { SourceFile } from "../pve/apt-sources.js";
 import type { Pve8to9Report } from "../pve/pve8to9.js";
 import type { PveRole } from "../pve/user-cfg.js";
 import type { TokenPermissions } from "./permissions.js";
+import type { QemuVersion } from "../pve/qemu-version.js";
 
 export type Observed<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -40,14 +43,18 @@ export type Facet =
   | "permissions"
   | "mounts"
   | "aptUpdate"
+  | "aptSources"
   | "gluster"
   | "services"
   | "privateNetwork"
   | "packages"
   | "constraints"
+  | "qemu"
   | "storage"
   | "pve8to9"
-  | "roles";
+  | "roles"
+  | "diskSpace"
+  | "glusterRecords";
 
 export interface PveNode {
   name: string;
@@ -113,6 +120,17 @@ export interface MigrationConstraints {
   notAllowed: Record<string, string>;
   /** A lock that makes PVE refuse to migrate it now (`backup` while vzdump runs); its disks are unknown until it lifts. */
   lock: string | null;
+}
+
+/**
+ * The QEMU side of a live migration: a VM goes only to a node whose QEMU is not older than the one
+ * it runs (docs/domain/major-upgrade.md, "Migrations during a mixed cluster").
+ */
+export interface QemuView {
+  /** Running VMs by vmid: status/current's `running-qemu` and `running-machine`, null where PVE did not say. */
+  guests: Record<number, { qemu: QemuVersion | null; machine: string | null }>;
+  /** Per node, the newest machine version its installed QEMU offers (/nodes/N/capabilities/qemu/machines). */
+  nodes: Record<string, Observed<QemuVersion>>;
 }
 
 export interface GuestsView {
@@ -204,10 +222,14 @@ export interface ClusterState {
   storage?: Observed<StorageView>;
   /** Per node, whether `apt-get update` could fetch every repository. */
   aptUpdate?: Record<string, Observed<AptUpdate>>;
+  /** Per node, the files apt reads and rollgate's backups of them (src/observe/apt-sources.ts). */
+  aptSources?: Record<string, Observed<SourceFile[]>>;
   /** Per node, the Gluster volumes its /etc/fstab mounts (PVE 9 uses them as dir storage). */
   mounts?: Record<string, Observed<GlusterMount[]>>;
   /** Migrate preconditions of running VMs, by vmid. */
   constraints?: Observed<Record<number, MigrationConstraints>>;
+  /** What QEMU each running VM runs and each node (but the one being upgraded) has installed. */
+  qemu?: Observed<QemuView>;
   /** HA's groups (PVE 8) or rules (PVE 9): where HA lets the guests it manages stay. */
   haConfig?: Observed<HaConfig>;
   /** The API token's effective privileges, and the PVE versions that decide which it needs. */
@@ -216,4 +238,8 @@ export interface ClusterState {
   pve8to9?: Record<string, Observed<Pve8to9Report>>;
   /** The roles of user.cfg, built-in and custom, with their privileges. */
   roles?: Observed<PveRole[]>;
+  /** Per node, the free space on / and on /boot where it is a file system of its own. */
+  diskSpace?: Record<string, Observed<DiskSpace>>;
+  /** Per node, glusterd's record of each declared volume as a set of lines (/var/lib/glusterd/vols/VOL/info). */
+  glusterRecords?: Record<string, Observed<Record<string, Set<string>>>>;
 }

@@ -1,12 +1,14 @@
 // Where each running guest of a node goes before the node goes down. Critical groups first; a
-// spread group never gets two members on one node; nodes already upgraded are preferred (a live
-// migration from a newer QEMU to an older one is unsupported); never onto the node being
-// upgraded; otherwise the node with the most free memory.
+// spread group never gets two members on one node; a VM never onto a node with an older QEMU than
+// the one it runs on (qemu-targets.ts); nodes with a newer QEMU, then nodes already upgraded, are
+// preferred (what goes there need not move again); never onto the node being upgraded; otherwise
+// the node with the most free memory.
 
 import type { Config } from "../config/index.js";
 import { sidOf, type HaConfig } from "../observe/ha-config.js";
-import type { Guest, MigrationConstraints, NodeCapacity } from "../observe/state.js";
+import type { Guest, MigrationConstraints, NodeCapacity, QemuView } from "../observe/state.js";
 import { failbackOffCommand, haPreferenceFor } from "./ha-preference.js";
+import { olderQemuAdvice, olderQemuNodes, qemuRank } from "./qemu-targets.js";
 
 export type GuestAction = "migrate" | "restart-migrate" | "shutdown" | "leave";
 
@@ -42,6 +44,8 @@ export interface PlacementInput {
   constraints: ReadonlyMap<number, MigrationConstraints>;
   /** HA's groups or rules: where HA lets each guest it manages stay. */
   ha?: HaConfig | null;
+  /** The QEMU each running VM runs on and each node has; without it, no VM is held back by QEMU versions. */
+  qemu?: QemuView | null;
 }
 
 export interface Placement {
@@ -68,6 +72,7 @@ export function placeGuests(input: PlacementInput): Placement {
   const after = input.guests.map((g) => ({ ...g }));
   const used = new Map(input.capacity.map((c) => [c.name, c.mem]));
   const candidates = config.nodes.map((n) => n.name).filter((n) => n !== target && !input.unavailable.includes(n));
+  const rank = qemuRank(input.qemu ?? null);
   const moves: GuestMove[] = [];
 
   for (const guest of leaving) {
@@ -132,15 +137,20 @@ export function placeGuests(input: PlacementInput): Placement {
     const apart = (node: string) =>
       preference !== null &&
       after.some((g) => g.node === node && g.status === "running" && preference.apart.includes(sidOf(g.vmid, g.type)));
-    // PVE names nodes it will not migrate this guest to (a storage missing there, HA affinity).
-    const notAllowed = pinned?.notAllowed ?? {};
+    // PVE names nodes it will not migrate this guest to (a storage missing there, HA affinity); a
+    // node with an older QEMU fails or does not support the live migration.
+    const olderQemu = olderQemuNodes(input.qemu ?? null, guest.vmid, candidates);
+    const notAllowed = { ...pinned?.notAllowed, ...Object.fromEntries(Object.entries(olderQemu).map(([n, r]) => [n, r.why])) };
     const permitted = candidates.filter((n) => notAllowed[n] === undefined && haNodes.includes(n) && !apart(n));
     const allowed = permitted.filter((n) => !(group?.spread && peersOf(n).length > 0));
     const roomy = allowed.filter(fits);
     const free = (n: string) => (input.capacity.find((c) => c.name === n)?.maxmem ?? 0) - (used.get(n) ?? 0);
-    const byFree = (list: string[]) => [...list].sort((a, b) => free(b) - free(a) || candidates.indexOf(a) - candidates.indexOf(b));
-    const upgradedFirst = byFree(roomy.filter((n) => input.upgraded.includes(n)));
-    const choice = upgradedFirst[0] ?? byFree(roomy)[0] ?? null;
+    const upgradedFirst = (n: string) => (input.upgraded.includes(n) ? 0 : 1);
+    const choice =
+      [...roomy].sort(
+        (a, b) =>
+          rank(b) - rank(a) || upgradedFirst(a) - upgradedFirst(b) || free(b) - free(a) || candidates.indexOf(a) - candidates.indexOf(b),
+      )[0] ?? null;
     if (!choice) {
       const refusedBy = Object.entries(notAllowed)
         .filter(([n]) => candidates.includes(n))
@@ -169,7 +179,14 @@ export function placeGuests(input: PlacementInput): Placement {
           : allowed.length === 0
             ? `every other node${refusedBy.length > 0 ? " PVE allows" : ""} already holds a member of group ${group?.group} (spread: true)${refusedBy.length > 0 ? `; not allowed: ${refusedBy.join("; ")}` : ""}`
             : `no other node has ${Math.ceil(guest.maxmem / 2 ** 20)} MiB free`;
-      moves.push({ ...base, action, to: null, why, problem: `nowhere to put ${guest.vmid} (${guest.name}): ${reason}` });
+      const advice = olderQemuAdvice(olderQemu);
+      moves.push({
+        ...base,
+        action,
+        to: null,
+        why,
+        problem: `nowhere to put ${guest.vmid} (${guest.name}): ${reason}${advice ? `; ${advice}` : ""}`,
+      });
       continue;
     }
     moves.push({ ...base, action, to: choice, why, problem: null });

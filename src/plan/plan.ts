@@ -77,6 +77,7 @@ export function planFacets(config: Config, preflightGates: readonly GateName[]):
     "guests",
     "packages",
     "constraints",
+    "qemu",
     "haConfig",
   ]);
 }
@@ -109,6 +110,8 @@ export function buildPlan(
   if (state.haConfig && !state.haConfig.ok)
     warnings.push(`HA's groups or rules could not be read (${state.haConfig.error}): placements may disagree with HA's`);
   if (state.haConfig?.ok) warnings.push(...haRuleFindings(config, state.haConfig.value));
+  if (state.qemu && !state.qemu.ok)
+    warnings.push(`QEMU versions could not be read (${state.qemu.error}): placements may send a VM to an older QEMU`);
 
   const order = upgradeOrder(config, guestsView?.guests ?? [], only);
   let guests = guestsView?.guests ?? [];
@@ -133,6 +136,7 @@ export function buildPlan(
             unavailable: [],
             constraints,
             ha: state.haConfig?.ok ? state.haConfig.value : null,
+            qemu: state.qemu?.ok ? state.qemu.value : null,
           })
         : { moves: [], after: guests };
     for (const move of placement.moves) if (move.problem) notes.push(move.problem);

@@ -1,7 +1,8 @@
 // evacuate: every running guest leaves the node before it goes down, critical groups first, one
 // at a time, each proved running where it went. The placement is computed from live state at this
-// moment (not from the plan made at start), with the nodes upgraded so far preferred. On resume a
-// guest that is back on the node (moved back by hand, or by HA) is moved again.
+// moment (not from the plan made at start), with the nodes upgraded so far preferred, and a VM sent
+// to no node whose QEMU is older than the one it runs on. On resume a guest that is back on the node
+// (moved back by hand, or by HA) is moved again.
 
 import { placeGuests, type GuestMove, type Placement } from "../plan/placement.js";
 import { formatDuration } from "../config/index.js";
@@ -12,7 +13,7 @@ import { upgradeComplete } from "./upgrade-state.js";
 import { stopIfAsked, waitUntil } from "./wait.js";
 
 async function placementFor(ctx: StepContext, node: string): Promise<Placement> {
-  const state = await ctx.observe(["guests", "constraints", "pve", "ha", "haConfig"]);
+  const state = await ctx.observe(["guests", "constraints", "qemu", "pve", "ha", "haConfig"]);
   if (!state.haConfig?.ok)
     throw new Refusal(
       `cannot place ${node}'s guests: HA's groups or rules could not be read (${state.haConfig?.ok === false ? state.haConfig.error : "not collected"}), and a placement against them is undone by HA`,
@@ -24,6 +25,10 @@ async function placementFor(ctx: StepContext, node: string): Promise<Placement> 
   if (!state.constraints?.ok)
     throw new Refusal(
       `cannot place ${node}'s guests: migration preconditions could not be read (${state.constraints?.ok === false ? state.constraints.error : "not collected"})`,
+    );
+  if (!state.qemu?.ok)
+    throw new Refusal(
+      `cannot place ${node}'s guests: the QEMU versions of VMs and nodes could not be read (${state.qemu?.ok === false ? state.qemu.error : "not collected"}), and a VM cannot live-migrate to an older QEMU`,
     );
   const online = state.pve?.ok ? state.pve.value.nodes.filter((n) => n.online).map((n) => n.name) : [];
   const inMaintenance = state.ha?.ok
@@ -41,6 +46,7 @@ async function placementFor(ctx: StepContext, node: string): Promise<Placement> 
     unavailable,
     constraints: new Map(Object.entries(state.constraints.value).map(([vmid, c]) => [Number(vmid), c])),
     ha: state.haConfig.value,
+    qemu: state.qemu.value,
   });
 }
 
@@ -96,7 +102,7 @@ const moving = (move: GuestMove) => move.action !== "leave";
 
 export const evacuate: Step<GuestMove[]> = {
   title: "Move running guests off the node (critical groups first)",
-  needs: ["guests", "constraints", "pve", "ha", "haConfig", "packages"],
+  needs: ["guests", "constraints", "qemu", "pve", "ha", "haConfig", "packages"],
   takesNodeDown: "drain",
   async satisfied(ctx) {
     const node = targetOf(ctx);

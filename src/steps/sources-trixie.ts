@@ -1,40 +1,20 @@
 // sources-trixie: switches one node's APT sources from Debian bookworm (PVE 8) to trixie (PVE 9),
 // the first move of the major upgrade. The plan is planTrixieSources' (src/pve/apt-sources.ts);
-// this step reads the files over SSH, applies the plan in the order docs/domain/apt-sources.md
-// gives ("How the step applies the plan"), and reads them back.
+// this step plans with planNodeSwitch (src/pve/trixie-switch.ts, which the preflight gate
+// trixie-repositories shares) from the files the facet aptSources reads, applies the plan in the
+// order docs/domain/apt-sources.md gives ("How the step applies the plan"), and reads them back.
 
-import {
-  aptReads,
-  BACKUP_SUFFIX,
-  classify,
-  parseSources,
-  planTrixieSources,
-  SOURCES_DIR,
-  type SourceEntry,
-  type SourceFile,
-  type TrixiePlan,
-  type TrixiePlanOptions,
-} from "../pve/apt-sources.js";
-import { changeCommand, commandLine, readCommand, type CommandResult, type RemoteCommand } from "../transport/remote-command.js";
+import { aptReads, BACKUP_SUFFIX, classify, parseSources, type SourceFile, type TrixiePlan } from "../pve/apt-sources.js";
+import { enabledEntries, planNodeSwitch } from "../pve/trixie-switch.js";
+import { changeCommand, commandLine, type CommandResult } from "../transport/remote-command.js";
+import { writeAtomically, type Send } from "../transport/remote-file.js";
 import { RemoteError } from "../transport/ssh.js";
 import { done, targetOf, toDo, type Step, type StepContext } from "./contract.js";
 import { StepFailure } from "./failures.js";
 
 type SwitchPlan = Extract<TrixiePlan, { ok: true }>;
 
-const APT_DIR = "/etc/apt";
-const TMP_SUFFIX = ".rollgate-tmp";
-
-const listDir = (dir: string) => readCommand("ls", "-1", dir);
-const readFile = (path: string) => readCommand("cat", path);
-const writeDraft = (path: string) => changeCommand(["dd", `of=${path}${TMP_SUFFIX}`, "status=none"]);
-const installDraft = (path: string) => changeCommand(["mv", "-f", `${path}${TMP_SUFFIX}`, path]);
 const removeFile = (path: string) => changeCommand(["rm", "-f", path]);
-
-interface Send {
-  command: RemoteCommand;
-  stdin?: string;
-}
 
 /** One file's change: what the journal and the dry run call it, and the commands that make it. */
 interface FileChange {
@@ -55,70 +35,14 @@ async function send(ctx: StepContext, node: string, { command, stdin }: Send): P
   }
 }
 
-/** Every file apt reads, and the backup of each where one exists (the planner refuses to overwrite a different one). */
+/** Every file apt reads, and the backup of each where one exists. */
 async function readSourceFiles(ctx: StepContext, node: string): Promise<SourceFile[]> {
-  const unreadable = (what: string, problem: string) =>
-    new StepFailure(
-      `cannot read ${what} on ${node}, so its sources cannot be planned (${problem}): fix that, then run again`,
-      `Nothing was changed on ${node}. Fix the read, then \`rollgate upgrade --resume\`.`,
-    );
-  const paths: string[] = [];
-  for (const dir of [APT_DIR, SOURCES_DIR]) {
-    const listing = await send(ctx, node, { command: listDir(dir) });
-    if (typeof listing === "string") throw unreadable(dir, listing);
-    paths.push(...listing.stdout.split("\n").flatMap((name) => (name === "" ? [] : [`${dir}/${name}`])));
-  }
-  const read = paths.filter((path) => aptReads(path) !== null);
-  const files: SourceFile[] = [];
-  for (const path of [...read, ...read.map((p) => `${p}${BACKUP_SUFFIX}`).filter((p) => paths.includes(p))]) {
-    const content = await send(ctx, node, { command: readFile(path) });
-    if (typeof content === "string") throw unreadable(path, content);
-    files.push({ path, content: content.stdout });
-  }
-  return files;
-}
-
-const enabledEntries = (files: readonly SourceFile[]): SourceEntry[] =>
-  files.flatMap((file) => {
-    const parsed = aptReads(file.path) ? parseSources(file) : null;
-    return parsed?.ok ? parsed.entries.filter((e) => e.enabled) : [];
-  });
-
-/**
- * The enterprise repositories answer only with a subscription, and the preflight gate
- * package-sources has proved every enabled repository answers: an enabled one means the node has one.
- */
-function subscriptionOf(files: readonly SourceFile[]): TrixiePlanOptions {
-  const enterprise = (uri: string) => {
-    const repo = classify(uri);
-    return (repo.kind === "proxmox" || repo.kind === "ceph") && repo.enterprise;
-  };
-  return { subscription: enabledEntries(files).some((e) => e.uris.some(enterprise)) };
-}
-
-/**
- * The plan, resuming a switch that stopped after writing a `.sources` file but before removing the
- * `.list` file it replaces: the planner sees both and refuses the collision. A `.sources` file that
- * is exactly what the plan writes from the file still there is that run's work, not the admin's: it
- * is planned again without it (and written again, the same).
- */
-function planSwitch(files: readonly SourceFile[], options: TrixiePlanOptions): TrixiePlan {
-  const plan = planTrixieSources(files, options);
-  if (plan.ok) return plan;
-  const fromOneLine = planTrixieSources(
-    files.filter((f) => aptReads(f.path) !== "deb822"),
-    options,
+  const seen = (await ctx.observe(["aptSources"], { nodes: [node] })).aptSources?.[node];
+  if (seen?.ok) return seen.value;
+  throw new StepFailure(
+    `cannot read the APT sources of ${node}, so they cannot be planned (${seen?.ok === false ? seen.error : "not read"}): fix that, then run again`,
+    `Nothing was changed on ${node}. Fix the read, then \`rollgate upgrade --resume\`.`,
   );
-  if (!fromOneLine.ok) return plan;
-  const ours = new Set(
-    files.filter((f) => fromOneLine.writes.some((w) => w.path === f.path && w.content === f.content)).map((f) => f.path),
-  );
-  if (ours.size === 0) return plan;
-  const resumed = planTrixieSources(
-    files.filter((f) => !ours.has(f.path)),
-    options,
-  );
-  return resumed.ok ? resumed : plan;
 }
 
 /**
@@ -129,10 +53,7 @@ function planSwitch(files: readonly SourceFile[], options: TrixiePlanOptions): T
  * files are in place.
  */
 function changesOf(plan: SwitchPlan): FileChange[] {
-  const atomically = (file: SourceFile): Send[] => [
-    { command: writeDraft(file.path), stdin: file.content },
-    { command: installDraft(file.path) },
-  ];
+  const atomically = (file: SourceFile): Send[] => writeAtomically(file.path, file.content);
   return [
     ...plan.backups.map((file): FileChange => ({ verb: "back up", path: file.path, sends: atomically(file) })),
     ...plan.writes.map((file): FileChange => ({ verb: "write", path: file.path, sends: atomically(file) })),
@@ -178,12 +99,12 @@ const TRIXIE_SUITE = /^trixie(-[a-z-]+)?$/;
 
 export const sourcesTrixie: Step<SwitchPlan> = {
   title: "Switch the APT sources from Debian bookworm to trixie (deb822, originals kept as .bookworm.bak)",
-  needs: [],
+  needs: ["aptSources"],
   takesNodeDown: null,
   async satisfied(ctx) {
     const node = targetOf(ctx);
     const files = await readSourceFiles(ctx, node);
-    const plan = planSwitch(files, subscriptionOf(files));
+    const plan = planNodeSwitch(files);
     if (!plan.ok)
       throw new StepFailure(
         `cannot switch the APT sources of ${node} to trixie: ${plan.refusals.join("; ")}`,
@@ -220,6 +141,6 @@ export const sourcesTrixie: Step<SwitchPlan> = {
       );
     return `every enabled Debian and Proxmox repository of ${node} names trixie: ${seen}`;
   },
-  // Nothing later in the dry run reasons over a node's sources (the simulated state has no facet for them).
+  // Nothing later in the dry run reads this node's sources again (trixie-repositories is a preflight gate only).
   simulate() {},
 };

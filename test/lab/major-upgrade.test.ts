@@ -44,6 +44,19 @@ describe("rollgate upgrade --to 9", () => {
     expect(record.unsafeTakeDowns).toEqual([]);
     expect(record.maxOutOfService).toBe(1);
     expect(record.criticalBreaches).toEqual([]);
+    // Guests move only older → newer: from the first dist-upgrade on, none leaves a node on 9 for one still on 8.
+    const on9 = new Set<string>();
+    const backwards: string[] = [];
+    for (const { action } of record.mutations) {
+      const upgraded = /^apt-get dist-upgrade on (\S+)$/.exec(action);
+      if (upgraded) on9.add(upgraded[1]!);
+      const moved = /^migrate \d+ from (\S+) to (\S+)$/.exec(action);
+      if (moved && on9.has(moved[1]!) && !on9.has(moved[2]!)) backwards.push(action);
+    }
+    expect(on9.size).toBe(3);
+    expect(backwards).toEqual([]);
+    // No migration failed, HA's own included.
+    expect([...t.lab.cluster.tasks.values()].filter((task) => /migrate$/.test(task.type) && task.exitstatus !== "OK")).toEqual([]);
     // Each node: sources, then the dist-upgrade, then the reboot into the new kernel, each after the node was emptied.
     const pve3 = record.mutations.filter((m) => m.action.includes("pve3")).map((m) => m.action);
     expect(pve3.indexOf("apt-get dist-upgrade on pve3")).toBeLessThan(pve3.indexOf("reboot pve3"));
@@ -109,6 +122,16 @@ describe("rollgate upgrade --to 9", () => {
     expect(t.lab.status().record.mutations).toEqual([]);
   }, 60_000);
 
+  it("plan --to 9 names the repositories each node will use after the switch to trixie, read only", async () => {
+    const t = await lab({ scenario: "ready-for-9" });
+    const run = await runCli(["plan", "--to", "9", "-c", t.lab.files.config, "--no-color"]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(
+      /trixie-repositories\s+pass\s+pve1, pve2, pve3: deb\.debian\.org\/debian trixie trixie-updates main contrib; security\.debian\.org\/debian-security trixie-security main contrib; download\.proxmox\.com\/debian\/pve trixie pve-no-subscription\n/,
+    );
+    expect(t.lab.status().record.mutations).toEqual([]);
+  });
+
   it("a run of some nodes only leaves the op-version where it is, saying why", async () => {
     const t = await lab({ scenario: "ready-for-9" });
     const run = await upgrade(t, "--to", "9", "--yes", "--nodes", "pve3", "--no-color");
@@ -128,6 +151,7 @@ describe("rollgate upgrade --to 9", () => {
       ["ready-for-9", "pve8to9-fails"],
       /pve8to9: pve2: pve8to9 FAIL in "MISCELLANEOUS CHECKS": Found mixed old and new package repository suites/,
     ],
+    [["low-disk-space"], /disk-space: pve2: \/ has 3\.1 GB free of 100\.8 GB; the upgrade to PVE 9 needs 5\.0 GB .*`apt-get clean`/],
   ])("%s: refused before any node is touched, quoting what to fix", async (scenario, said) => {
     const t = await lab({ scenario });
     const run = await upgrade(t, "--to", "9", "--yes", "--no-color");
@@ -136,12 +160,40 @@ describe("rollgate upgrade --to 9", () => {
     expect(t.lab.status().record.mutations).toEqual([]);
   });
 
+  it("low-disk-space: plan --to 9 and a dry run read the live free space and refuse as the run does, changing nothing", async () => {
+    const t = await lab({ scenario: "low-disk-space" });
+    const plan = await runCli(["plan", "--to", "9", "-c", t.lab.files.config, "--json"]);
+    const gates = (JSON.parse(plan.stdout) as { gates: Array<{ gate: string; pass: boolean; reasons: string[] }> }).gates;
+    expect(gates.find((g) => g.gate === "disk-space")).toMatchObject({
+      pass: false,
+      reasons: [expect.stringMatching(/^pve2: \/ has 3\.1 GB free/)],
+    });
+    // pve8to9 sees the same disk: its WARN, which alone refuses nothing.
+    expect(gates.find((g) => g.gate === "pve8to9")?.pass).toBe(true);
+    const dry = await upgrade(t, "--to", "9", "--dry-run", "--no-color");
+    expect(dry.exitCode).toBe(3);
+    expect(dry.stdout).toMatch(/disk-space: pve2: \/ has 3\.1 GB free/);
+    expect(t.lab.status().record.mutations).toEqual([]);
+  }, 60_000);
+
   it("on an 8.4 cluster not prepared: refused before any node is touched, each thing to fix named", async () => {
     const t = await lab();
     const run = await upgrade(t, "--to", "9", "--yes", "--no-color");
     expect(run.exitCode).toBe(3);
     expect(run.stdout).toMatch(/latest-pve-8: .*run the minor upgrade first/);
     expect(t.lab.status().record.mutations).toEqual([]);
+    // The run stops at the first gate that refuses; plan names every one. GlusterFS 10.3 wrote
+    // nfs.disable=on at volume create, which 11.1 drops, so its 10.3 peers would reject it.
+    const plan = await runCli(["plan", "--to", "9", "-c", t.lab.files.config, "--json"]);
+    const gates = (JSON.parse(plan.stdout) as { gates: Array<{ gate: string; pass: boolean; reasons: string[] }> }).gates;
+    expect(gates.find((g) => g.gate === "gluster-records")).toMatchObject({
+      pass: false,
+      reasons: [
+        expect.stringMatching(
+          /^pve1: \/var\/lib\/glusterd\/vols\/gv0\/info holds `nfs\.disable=on`, which GlusterFS 11\.1 drops when it starts.* \(the same for pve2, pve3\)$/,
+        ),
+      ],
+    });
   });
 
   it("a run stopped mid-node resumes only through the playbook it started with, and then finishes on 9", async () => {

@@ -131,6 +131,12 @@ function rollgateReads(release: PveRelease): RollgateCall[] {
       from: "observe/pve.ts readMigrationConstraints",
     },
     {
+      name: "GET /nodes/{node}/capabilities/qemu/machines",
+      method: "GET",
+      path: "/nodes/pve2/capabilities/qemu/machines",
+      from: "observe/qemu.ts readQemu",
+    },
+    {
       name: "GET /nodes/{node}/lxc/{vmid}/migrate",
       method: "GET",
       path: "/nodes/pve2/lxc/200/migrate",

@@ -12,6 +12,8 @@ missing=()
 command -v sshd >/dev/null 2>&1 || [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
 command -v glusterd >/dev/null 2>&1 || [ -x /usr/sbin/glusterd ] || missing+=(glusterfs-server)
 command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || missing+=(iproute2)
+# The major upgrade's test builds a Debian trixie root (GlusterFS 11.1) with it: test/real/helpers/trixie-root.ts.
+command -v mmdebstrap >/dev/null 2>&1 || missing+=(mmdebstrap)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "test:real: installing ${missing[*]}"
   apt-get update

@@ -18,6 +18,7 @@ import { releaseOf, releaseProfile, type PveRelease, type ReleaseProfile } from 
 import { initialAptFiles } from "./apt-files.js";
 import type { UserConfig } from "../pve/acl.js";
 import { newestKernel } from "../../util/kernel-version.js";
+import { compareQemu, machineVersion, qemuVersion } from "../../pve/qemu-version.js";
 
 /** An error the PVE API answers with: HTTP status, the reason pveproxy puts in the status line, and per-parameter `errors`. */
 export class LabApiError extends Error {
@@ -186,6 +187,7 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
         migrateTarget: null,
         lastBroadcast: "running",
         restartOnBoot: true,
+        qemu: spec.type === "qemu" ? { ...releaseProfile(topology.release).qemu } : null,
       });
     }
     for (const spec of topology.nodes) this.nodes.set(spec.name, this.freshNode(spec));
@@ -464,6 +466,16 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
     return releaseProfile(this.releaseOf(name));
   }
 
+  /**
+   * Whether `name`'s glusterd keeps `nfs.disable=on` in its record of each volume: 10.x writes it at
+   * volume create and keeps it; Debian's 11.1, built without gNFS, drops it whenever its glusterd
+   * starts (glusterfs xlators/mgmt/glusterd/src/glusterd-store.c _storeopts; docs/domain/major-upgrade.md,
+   * "Peer Rejected"). An admin preparing for 9 removed it from every record.
+   */
+  gnfsOptionInRecord(name: string): boolean {
+    return this.profileOf(name).glusterfs === "10.3" && !this.faults.readyFor9;
+  }
+
   /** The volume called `name`, if the pool has it. */
   glusterVolume(name: string): VolumeState | undefined {
     return this.volumes.find((v) => v.name === name);
@@ -726,6 +738,7 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
     guest.status = "running";
     guest.qmpStatus = "running";
     guest.startedAt = this.clock.now();
+    if (guest.spec.type === "qemu") guest.qemu = { ...this.profileOf(guest.node).qemu };
     if (guest.spec.haManaged) guest.haState = "started";
   }
 
@@ -1179,7 +1192,9 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
     const from = guest.node;
     const vmid = guest.spec.vmid;
     const restart = guest.spec.type === "lxc" && guest.status === "running";
-    const duration = restart ? timings.containerRestartMigration : timings.migration;
+    const tooOld = this.machineRefusal(guest, target);
+    // A refused machine ends the migration in phase 2, as soon as the target's `qm start` fails.
+    const duration = tooOld ? timings.guestStart : restart ? timings.containerRestartMigration : timings.migration;
     const type = guest.spec.type === "lxc" ? "vzmigrate" : "qmigrate";
     const upid = this.startTask(from, type, String(vmid), user);
     const task = this.tasks.get(upid)!;
@@ -1198,26 +1213,40 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
       }
     });
     this.clock.after(duration, () => {
-      const fails = this.faults.migrationFailsFor === vmid || !this.isOnline(target) || !this.isUp(from);
+      const fails = tooOld !== null || this.faults.migrationFailsFor === vmid || !this.isOnline(target) || !this.isUp(from);
       this.change(() => {
         guest.lock = null;
         guest.migrateTarget = null;
         if (guest.spec.haManaged) guest.haState = "started";
         if (!fails) guest.node = target;
+        if (!fails && guest.qemu && !restart) guest.qemu = { ...guest.qemu, version: this.profileOf(target).qemu.version };
         if (restart && this.isUp(guest.node)) this.startGuestNow(guest);
       });
       // The VM starts on the target with `qm start --migratedfrom`: its warnings are log lines of the
       // migration, not warnings of it (qemu-server src/PVE/QemuMigrate.pm phase2_start_local_cluster errfunc).
       if (!restart && !fails) task.log.push(...this.startWarnings(guest).map((w) => `${logStamp()} [${target}] WARN: ${w}`));
-      const duration = `00:00:${String(Math.round(restart ? timings.containerRestartMigration / 1000 : timings.migration / 1000)).padStart(2, "0")}`;
+      if (tooOld) task.log.push(...phase2Failure(vmid, target, tooOld).map((line) => `${logStamp()} ${line}`));
+      const took = `00:00:${String(Math.round(duration / 1000)).padStart(2, "0")}`;
       task.log.push(
         fails
-          ? `${logStamp()} ERROR: migration finished with problems (duration ${duration})`
-          : `${logStamp()} migration finished successfully (duration ${duration})`,
+          ? `${logStamp()} ERROR: migration finished with problems (duration ${took})`
+          : `${logStamp()} migration finished successfully (duration ${took})`,
       );
       this.finishTask(upid, fails ? "migration problems" : "OK");
     });
     return upid;
+  }
+
+  /**
+   * What the target's `qm start --machine` of a live migration answers when its installed QEMU is
+   * older than the machine the VM runs (qemu-server src/PVE/QemuServer.pm config_to_command, 8.4 and 9.x).
+   */
+  private machineRefusal(guest: GuestState, target: string): string | null {
+    if (guest.qemu === null || guest.status !== "running") return null;
+    const installed = this.profileOf(target).qemu.version;
+    const machine = machineVersion(guest.qemu.machine);
+    if (machine === null || compareQemu(qemuVersion(installed)!, machine) >= 0) return null;
+    return `Installed QEMU version '${installed}' is too old to run machine type '${guest.qemu.machine}', please upgrade node '${target}'`;
   }
 
   /**
@@ -1329,6 +1358,22 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
 /** storage-restricted-nodes: ci-runner's disk on an NFS share only two nodes mount. */
 const restrictedGuest = 104;
 export const restrictedStorage = { storage: "ci-nfs", server: "10.10.0.50", export: "/srv/ci" } as const;
+
+/**
+ * A failed phase 2 as the source logs it: the target's stderr prefixed with its name, the exit code
+ * Perl's uncaught die gives `qm start` (255), then the cleanup; the VM keeps running on the source
+ * (qemu-server src/PVE/QemuMigrate.pm phase2_start_local_cluster, phase2_cleanup; pve-guest-common
+ * src/PVE/AbstractMigrate.pm migrate).
+ */
+function phase2Failure(vmid: number, target: string, targetError: string): string[] {
+  return [
+    `starting VM ${vmid} on remote node '${target}'`,
+    `[${target}] ${targetError}`,
+    "ERROR: online migrate failure - remote command failed with exit code 255",
+    "aborting phase 2 - cleanup resources",
+    "migrate_cancel",
+  ];
+}
 
 /** pve-guest-common src/PVE/AbstractMigrate.pm: migration log lines start with strftime("%F %H:%M:%S"). */
 function logStamp(): string {

@@ -30,7 +30,7 @@ export function glusterViewFrom(cluster: LabCluster, viewer: string): GlusterNod
         ["cluster.granular-entry-heal", "on"],
         ["storage.fips-mode-rchecksum", "on"],
         ["transport.address-family", "inet"],
-        ["nfs.disable", "on"],
+        ...(cluster.gnfsOptionInRecord(viewer) ? ([["nfs.disable", "on"]] as Array<[string, string]>) : []),
         ["performance.client-io-threads", "off"],
       ],
       bricks: [...volume.heal].map(([name, index]) => {

@@ -33,6 +33,12 @@ export interface ReleaseProfile {
   glusterMaxOpVersion: number;
   /** pve-qemu-kvm's QEMU and the machine type a VM started on it gets (qemu-server PVE/QemuServer/Machine.pm $PVE_MACHINE_VERSION). */
   qemu: { version: string; machine: string };
+  /**
+   * The machine versions /nodes/N/capabilities/qemu/machines lists, newest first: those of QEMU's
+   * machine-versions-x86_64.json back to 8.0 (the real list goes back to 2.x), each +pveN revision
+   * of $PVE_MACHINE_VERSION before its plain version (qemu-server src/PVE/API2/Qemu/Machine.pm types).
+   */
+  machineVersions: string[];
   /** man-db of the suite, named in dpkg's trigger lines. */
   manDb: string;
   /**
@@ -65,6 +71,7 @@ const profiles: Record<PveRelease, ReleaseProfile> = {
     glusterfs: "10.3",
     glusterMaxOpVersion: 100000,
     qemu: { version: "9.2.0", machine: "pc-i440fx-9.2+pve1" },
+    machineVersions: ["9.2+pve1", "9.2", "9.1", "9.0", "8.2", "8.1", "8.0"],
     manDb: "2.11.2-2",
     // The 9.1 repository of the snapshot below (its pendingPackages' targets), seen from 8.4.2;
     // `from` is the node's installed version where the lab tracks it. GlusterFS: Debian trixie's 11.1.
@@ -107,6 +114,7 @@ const profiles: Record<PveRelease, ReleaseProfile> = {
     glusterMaxOpVersion: 110000,
     // QEMU 10.1 has no entry in qemu-server 9.1's $PVE_MACHINE_VERSION: revision +pve0.
     qemu: { version: "10.1.2", machine: "pc-i440fx-10.1+pve0" },
+    machineVersions: ["10.1", "10.0+pve1", "10.0", "9.2+pve1", "9.2", "9.1", "9.0", "8.2", "8.1", "8.0"],
     manDb: "2.13.1-1",
   },
 };

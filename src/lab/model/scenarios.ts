@@ -113,6 +113,8 @@ export interface Faults {
   glusterfsStorageKept: boolean;
   /** The first node to boot on GlusterFS 11 is "Peer Rejected" (volume checksums differ) until its glusterd is restarted. */
   peerRejectedAfterUpgrade: boolean;
+  /** On this node / has 3.1 GB free (ISO images and backups in /var/lib/vz): too little for the dist-upgrade to trixie. */
+  lowDiskSpaceOn: string | null;
 }
 
 export const healthyFaults: Faults = {
@@ -158,6 +160,7 @@ export const healthyFaults: Faults = {
   readyFor9: false,
   glusterfsStorageKept: false,
   peerRejectedAfterUpgrade: false,
+  lowDiskSpaceOn: null,
 };
 
 export const scenarios = {
@@ -224,6 +227,8 @@ export const scenarios = {
   "glusterfs-storage": { readyFor9: true, glusterfsStorageKept: true },
   // gluster/glusterdocs docs/Upgrade-Guide/upgrade-to-11.md: an online upgrade meets "Peer Rejected"; stopping and starting the server's glusterd fixes it.
   "peer-rejected-after-upgrade": { readyFor9: true, peerRejectedAfterUpgrade: true },
+  // pve-manager PVE/CLI/pve8to9.pm check_misc: below 5 GB free on / "upgrade may fail"; prepared for 9 in every other way.
+  "low-disk-space": { readyFor9: true, lowDiskSpaceOn: "pve2" },
 } satisfies Record<string, Partial<Faults>>;
 
 /**
@@ -240,6 +245,7 @@ export const scenarioReleases: Partial<Record<keyof typeof scenarios, readonly P
   "ready-for-9": ["8.4"],
   "glusterfs-storage": ["8.4"],
   "peer-rejected-after-upgrade": ["8.4"],
+  "low-disk-space": ["8.4"],
 };
 
 export type ScenarioName = keyof typeof scenarios;

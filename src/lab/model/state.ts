@@ -67,6 +67,12 @@ export interface GuestState {
   lastBroadcast: GuestStatus;
   /** Restart when its node boots again (onboot / HA started). */
   restartOnBoot: boolean;
+  /**
+   * A VM's QEMU and machine type: the machine is pinned when it starts, to the newest of its node's
+   * QEMU, and kept by a live migration, which only changes the QEMU it runs on (qemu-server
+   * src/PVE/QemuServer/Machine.pm get_vm_machine, src/PVE/QemuMigrate.pm forcemachine). Null for containers.
+   */
+  qemu: { version: string; machine: string } | null;
 }
 
 export interface TaskState {

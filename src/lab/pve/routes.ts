@@ -122,8 +122,7 @@ function guestResource(cluster: LabCluster, guest: GuestState) {
 
 function guestStatus(cluster: LabCluster, guest: GuestState) {
   const running = guest.status === "running";
-  // The QEMU of the guest's node: a node is emptied before its upgrade, so every guest there started (or arrived) on it.
-  const qemu = cluster.profileOf(guest.node).qemu;
+  const qemu = guest.qemu;
   return {
     vmid: guest.spec.vmid,
     name: guest.spec.name,
@@ -132,7 +131,7 @@ function guestStatus(cluster: LabCluster, guest: GuestState) {
       ? {
           qmpstatus: guest.qmpStatus,
           agent: flag(guest.spec.agent),
-          ...(running ? { "running-qemu": qemu.version, "running-machine": qemu.machine } : {}),
+          ...(running && qemu ? { "running-qemu": qemu.version, "running-machine": qemu.machine } : {}),
         }
       : {}),
     uptime: running ? seconds(cluster.clock.now() - guest.startedAt) : 0,
@@ -306,6 +305,13 @@ route("GET", "/nodes/{node}/status", (cluster, _req, p) => {
 });
 
 route("GET", "/nodes/{node}/version", (cluster, _req, p) => versionOf(cluster, cluster.node(p["node"]!).pveVersion));
+
+// qemu-server src/PVE/API2/Qemu/Machine.pm types: the machine types of the node's installed QEMU, newest first.
+route("GET", "/nodes/{node}/capabilities/qemu/machines", (cluster, _req, p) =>
+  cluster
+    .profileOf(p["node"]!)
+    .machineVersions.flatMap((version) => (["q35", "i440fx"] as const).map((type) => ({ id: `pc-${type}-${version}`, type, version }))),
+);
 
 for (const type of ["qemu", "lxc"] as const) {
   route("GET", `/nodes/{node}/${type}`, (cluster, _req, p) =>

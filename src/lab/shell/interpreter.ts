@@ -3,6 +3,7 @@
 
 import { aptGet, dpkg } from "./commands/apt.js";
 import { haManager, ping, pvecm, qm } from "./commands/cluster.js";
+import { df } from "./commands/df.js";
 import { date, dd, ls, mkdir, mv, rm, rmdir, stat, touch } from "./commands/files.js";
 import { gluster } from "./commands/gluster.js";
 import { findmnt } from "./commands/mounts.js";
@@ -49,6 +50,7 @@ const commands: Record<string, LabCommand> = {
   ping,
   gluster,
   findmnt,
+  df,
   true: async () => 0,
   false: async () => 1,
   // `sh -c LINE`: how playbook `run:` steps reach a node's shell.

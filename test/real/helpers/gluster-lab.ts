@@ -6,7 +6,7 @@
 // namespaces, and everything is torn down by close(), also after a bring-up that failed half-way.
 
 import { afterAll, beforeAll } from "vitest";
-import { access, chmod, cp, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { access, chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { cmdline, namespaceOf, procInfo, processTable, run, sleep, startProcess, stopPids, tail, tryRun, waitFor } from "./processes.js";
@@ -35,6 +35,43 @@ export type GlusterProcess = "glusterd" | "brick" | "self-heal daemon" | "fuse c
 
 /** Heal entries per brick from `gluster volume heal VOL statistics heal-count` (null: no answer for the brick). */
 export type HealCounts = Map<string, number | null>;
+
+/**
+ * These hosts run no systemd, and rollgate's gluster-rejoin step restarts glusterd the way a node
+ * does: `systemctl restart glusterd`. This stands in for systemd's part only, as Debian's unit
+ * defines it (glusterfs debian/glusterfs-server.glusterd.service, read from the installed package:
+ * KillMode=control-group stops glusterd with the bricks and self-heal daemon it started;
+ * ExecStart=/usr/sbin/glusterd -p /var/run/glusterd.pid --log-level INFO), and refuses anything else.
+ */
+const SYSTEMCTL = `#!/bin/sh
+set -u
+if [ "$*" != "restart glusterd" ]; then
+  echo "systemctl: this test host runs no systemd; only 'systemctl restart glusterd' is provided, not '$*'" >&2
+  exit 1
+fi
+# The host's processes are those of its network namespace (the PID namespace is the machine's).
+self=$(readlink /proc/self/ns/net)
+pids=""
+for dir in /proc/[0-9]*; do
+  [ "$(readlink "$dir/ns/net" 2>/dev/null)" = "$self" ] || continue
+  case "$(cat "$dir/comm" 2>/dev/null)" in
+    glusterd|glusterfsd) pids="$pids \${dir#/proc/}" ;;
+    glusterfs) tr '\\0' ' ' < "$dir/cmdline" | grep -Eq '(^| )(glustershd|shd/)' && pids="$pids \${dir#/proc/}" ;;
+  esac
+done
+[ -n "$pids" ] && kill -TERM $pids
+tries=0
+while [ "$tries" -lt 300 ]; do
+  alive=""
+  for pid in $pids; do
+    [ -d "/proc/$pid" ] && [ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" != "Z" ] && alive=1
+  done
+  [ -z "$alive" ] && break
+  sleep 0.1
+  tries=$((tries + 1))
+done
+exec /usr/sbin/glusterd -p /var/run/glusterd.pid --log-level INFO
+`;
 
 const netnsName = (index: number) => `rg-gl${index}`;
 const hostVeth = (index: number) => `rg-gl${index}-h`;
@@ -118,8 +155,10 @@ export class GlusterLab {
   private readonly mountNamespaces = new Map<number, string | null>();
   /** Hosts whose link powerLoss() took down. */
   private readonly poweredOff = new Set<GlusterHost>();
+  /** Hosts with the volume FUSE-mounted on /mnt/labvol. */
+  private readonly mounts = new Set<GlusterHost>();
+  private readonly hostKeys = new Map<GlusterHost, SshKey>();
   private bridgeCreated = false;
-  private mounted = false;
   private closed = false;
 
   private constructor(readonly dir: string) {
@@ -178,16 +217,8 @@ export class GlusterLab {
       this.hosts.map(async (host) => {
         const hostKey = await generateKey(path.join(keys, `${host.name}_host_ed25519`), `${host.name}-host`);
         knownHosts[host.index - 1] = knownHostsLine(host.ip, 22, hostKey);
-        host.sshd = await startSshd({
-          dir: host.dir,
-          name: "sshd",
-          host: host.ip,
-          port: 22,
-          hostKey,
-          authorizedKeysFile: clientKey.publicFile,
-          prefix: this.inside(host, []),
-        });
-        this.recorded.add(host.sshd.pid);
+        this.hostKeys.set(host, hostKey);
+        await this.startSshd(host);
       }),
     );
     mark("namespaces and sshd");
@@ -204,8 +235,7 @@ export class GlusterLab {
     await this.gluster(first, "volume", "start", VOLUME);
     await this.waitAllOnline();
     mark("volume started");
-    await run(this.inside(first, ["mount", "-t", "glusterfs", `${first.name}:/${VOLUME}`, MOUNT]));
-    this.mounted = true;
+    await this.mount(first);
     mark("mounted");
     await this.recordGlusterPids();
 
@@ -251,7 +281,8 @@ export class GlusterLab {
     await run(["ip", "-n", netns, "link", "set", "eth0", "up"]);
     await run(["ip", "-n", netns, "link", "set", "lo", "up"]);
 
-    for (const sub of ["lib", "log", `srv/gluster/${VOLUME}`, "mnt/labvol"]) await mkdir(path.join(dir, sub), { recursive: true });
+    for (const sub of ["lib", "log", "sbin", `srv/gluster/${VOLUME}`, "mnt/labvol"]) await mkdir(path.join(dir, sub), { recursive: true });
+    await writeFile(path.join(dir, "sbin", "systemctl"), SYSTEMCTL, { mode: 0o755 });
     // The package's groups (e.g. virt) and hooks, but not glusterd.info: each host needs its own UUID.
     for (const sub of ["groups", "hooks"]) {
       await cp(path.join("/var/lib/glusterd", sub), path.join(dir, "lib", sub), { recursive: true }).catch(() => {});
@@ -263,6 +294,8 @@ export class GlusterLab {
       [path.join(dir, "srv"), "/srv"],
       [path.join(dir, "mnt"), "/mnt"],
       [path.join(dir, "hosts"), "/etc/hosts"],
+      // First on root's PATH (Debian's sshd superuser path): ahead of /usr/bin/systemctl.
+      [path.join(dir, "sbin"), "/usr/local/sbin"],
     ];
     // glusterd.socket, pid files and sshd's privilege separation directory live under /run.
     const script = [
@@ -300,6 +333,88 @@ export class GlusterLab {
         }
       }
     }
+  }
+
+  private async startSshd(host: GlusterHost): Promise<void> {
+    host.sshd = await startSshd({
+      dir: host.dir,
+      name: "sshd",
+      host: host.ip,
+      port: 22,
+      hostKey: this.hostKeys.get(host)!,
+      authorizedKeysFile: this.clientKey!.publicFile,
+      prefix: this.inside(host, []),
+    });
+    this.recorded.add(host.sshd.pid);
+  }
+
+  /** FUSE-mounts the volume on the host, from its own glusterd. */
+  async mount(host: GlusterHost): Promise<void> {
+    await run(this.inside(host, ["mount", "-t", "glusterfs", `${host.name}:/${VOLUME}`, MOUNT]));
+    this.mounts.add(host);
+    for (const p of await this.glusterProcesses(host)) this.recorded.add(p.pid);
+  }
+
+  private async unmount(host: GlusterHost): Promise<void> {
+    const unmounted = await tryRun(this.inside(host, ["umount", MOUNT]), 20_000);
+    if (!unmounted.ok) await run(this.inside(host, ["umount", "-l", MOUNT]));
+    this.mounts.delete(host);
+  }
+
+  /**
+   * A clean shutdown, as for a reboot: the host's FUSE mount is unmounted, then sshd, glusterd,
+   * its brick and self-heal daemon get SIGTERM, as systemd stops them. Returns whether the host had the mount.
+   */
+  async shutDown(host: GlusterHost): Promise<{ hadMount: boolean }> {
+    const hadMount = this.mounts.has(host);
+    if (hadMount) await this.unmount(host);
+    await this.stopServices(host);
+    return { hadMount };
+  }
+
+  /** The host starts again (after shutDown), mounting the volume again if it had it. */
+  async boot(host: GlusterHost, options: { mount?: boolean } = {}): Promise<void> {
+    await this.startGlusterd(host);
+    await this.startSshd(host);
+    if (options.mount === true) await this.mount(host);
+  }
+
+  /**
+   * What the dist-upgrade to trixie does to a running host: the packages' postinst scripts restart
+   * glusterd and sshd on the new binaries (Debian's glusterfs-server.postinst: `deb-systemd-invoke
+   * try-restart glusterd.service`), while a FUSE mount keeps its old process until the reboot. The
+   * host's /usr (and the dynamic linker's cache that indexes it) become the root's, in its mount
+   * namespace only; its bricks, /var/lib/glusterd and /etc stay.
+   */
+  async upgradeInPlace(host: GlusterHost, root: string): Promise<void> {
+    await this.stopServices(host);
+    for (const [from, to] of [
+      [path.join(root, "usr"), "/usr"],
+      [path.join(root, "etc/ld.so.cache"), "/etc/ld.so.cache"],
+      // The new /usr hides the one bound on its /usr/local/sbin.
+      [path.join(host.dir, "sbin"), "/usr/local/sbin"],
+    ] as const)
+      await run(["nsenter", `--target=${host.keeperPid}`, "--mount", "mount", "--bind", from, to]);
+    await this.startGlusterd(host);
+    await this.startSshd(host);
+  }
+
+  /** sshd, and glusterd with the bricks and self-heal daemon it started (glusterd.service's control group). */
+  private async stopServices(host: GlusterHost): Promise<void> {
+    await host.sshd?.stop();
+    host.sshd = null;
+    const service = (await this.glusterProcesses(host)).filter((p) => p.kind !== "fuse client" && p.kind !== "other glusterfs");
+    await stopPids(service.map((p) => p.pid));
+  }
+
+  /** glusterd's record of the volume on the host (/var/lib/glusterd/vols/labvol/info). */
+  volumeRecord(host: GlusterHost): Promise<string> {
+    return readFile(path.join(host.dir, "lib", "vols", VOLUME, "info"), "utf8");
+  }
+
+  /** The GlusterFS version of the binaries the host runs now (`glusterfsd --version`, first line). */
+  async glusterVersion(host: GlusterHost): Promise<string> {
+    return (await run(this.inside(host, ["glusterfsd", "--version"]))).split("\n")[0] ?? "";
   }
 
   /** Starts glusterd in the foreground (-N) inside the host; it starts the host's brick and self-heal daemon. */
@@ -417,10 +532,11 @@ export class GlusterLab {
     return counts.size === 3 ? counts : null;
   }
 
-  /** Writes `count` small files into a new directory of the volume, through node1's FUSE mount. */
-  async writeFiles(directory: string, count: number): Promise<void> {
+  /** Writes `count` small files into a new directory of the volume, through a host's FUSE mount (node1's by default). */
+  async writeFiles(directory: string, count: number, via: GlusterHost = this.hosts[0]!): Promise<void> {
+    if (!this.mounts.has(via)) throw new Error(`${via.name} has no FUSE mount of ${VOLUME}`);
     const script = 'mkdir -p "$1" && i=0 && while [ "$i" -lt "$2" ]; do i=$((i+1)); echo "file $i of $2" > "$1/f$i"; done';
-    await run(this.inside(this.hosts[0]!, ["sh", "-c", script, "sh", `${MOUNT}/${directory}`, String(count)]), { timeoutMs: 300_000 });
+    await run(this.inside(via, ["sh", "-c", script, "sh", `${MOUNT}/${directory}`, String(count)]), { timeoutMs: 300_000 });
   }
 
   /** Files in a directory of one host's brick (what that replica holds on disk). */
@@ -443,13 +559,7 @@ export class GlusterLab {
     // The FUSE client waits network.ping-timeout (42 s, glusterfs xlators/protocol/client) for a peer
     // that vanished; with the link back up, the dead host's kernel answers its sockets with RST.
     for (const host of this.poweredOff) await attempt(`link up ${host.name}`, () => run(["ip", "link", "set", hostVeth(host.index), "up"]));
-    const first = this.hosts[0];
-    if (this.mounted && first) {
-      await attempt("unmount", async () => {
-        const unmounted = await tryRun(this.inside(first, ["umount", MOUNT]), 20_000);
-        if (!unmounted.ok) await run(this.inside(first, ["umount", "-l", MOUNT]));
-      });
-    }
+    for (const host of [...this.mounts]) await attempt(`unmount on ${host.name}`, () => this.unmount(host));
     for (const host of this.hosts) await attempt(`stop sshd on ${host.name}`, async () => host.sshd?.stop());
     // Everything in the hosts' namespaces (glusterd, bricks, daemons, fuse client, keepers) and everything recorded.
     await attempt("stop processes", async () => {

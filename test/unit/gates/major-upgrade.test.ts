@@ -3,12 +3,23 @@
 // saying what to do for this cluster.
 
 import { describe, expect, it } from "vitest";
+import { bootNeeds, rootNeeds } from "../../../src/gates/disk-space.js";
 import { roleAfterUpgrade } from "../../../src/gates/pve8to9.js";
 import type { HaConfig } from "../../../src/observe/ha-config.js";
 import type { PveRole } from "../../../src/pve/user-cfg.js";
 import { failed, observed, type NodePackages } from "../../../src/observe/state.js";
 import { allPrivileges, roleName } from "../../../src/pve/privileges.js";
-import { evaluate, expectPass, healthyState, NODES, pve8to9Report } from "./state-factory.js";
+import {
+  diskSpace,
+  bookwormSources,
+  evaluate,
+  expectPass,
+  expectRefusal,
+  healthyState,
+  NODES,
+  pve8to9Report,
+  volumeRecord,
+} from "./state-factory.js";
 
 const packages = (pveVersion: string | null, pending: NodePackages["pending"] = []): NodePackages => ({
   runningKernel: "6.8.12-11-pve",
@@ -196,6 +207,95 @@ describe("pve8to9", () => {
   });
 });
 
+describe("trixie-repositories", () => {
+  const D = "/etc/apt/sources.list.d";
+  /** What a lab or a real 8.4 node without a subscription uses after sources-trixie. */
+  const noSubscription =
+    "deb.debian.org/debian trixie trixie-updates main contrib; security.debian.org/debian-security trixie-security main contrib; download.proxmox.com/debian/pve trixie pve-no-subscription";
+
+  it("passes, naming the repositories each node will use after the switch, nodes with the same ones together", () => {
+    const state = healthyState();
+    // pve3 switched already (a resumed run): its own deb822 files, planned as nothing to do.
+    state.aptSources!["pve3"] = observed([
+      {
+        path: `${D}/debian.sources`,
+        content:
+          "Types: deb\nURIs: http://deb.debian.org/debian/\nSuites: trixie trixie-updates\nComponents: main non-free-firmware\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n",
+      },
+      {
+        path: `${D}/proxmox.sources`,
+        content:
+          "Types: deb\nURIs: http://download.proxmox.com/debian/pve\nSuites: trixie\nComponents: pve-no-subscription\nSigned-By: /usr/share/keyrings/proxmox-archive-keyring.gpg\n",
+      },
+    ]);
+    const verdict = evaluate("trixie-repositories", state);
+    expectPass(verdict);
+    expect(verdict.summary).toBe(
+      `pve1, pve2: ${noSubscription} | pve3: deb.debian.org/debian trixie trixie-updates main non-free-firmware; download.proxmox.com/debian/pve trixie pve-no-subscription`,
+    );
+    expect(verdict.checked[0]).toBe(`pve1: ${noSubscription} (3 files to write, each original kept as .bookworm.bak)`);
+    expect(verdict.checked[2]).toMatch(/^pve3: .* \(already on trixie\)$/);
+  });
+
+  it("an enabled enterprise repository stays pve-enterprise, said so: the step takes it for a subscription, and package-sources refuses it without one", () => {
+    const state = healthyState();
+    state.aptSources = Object.fromEntries(NODES.map((n) => [n, observed(bookwormSources({ enterprise: true }))]));
+    const verdict = evaluate("trixie-repositories", state);
+    expectPass(verdict);
+    expect(verdict.summary).toBe(
+      "pve1, pve2, pve3: deb.debian.org/debian trixie trixie-updates main contrib; security.debian.org/debian-security trixie-security main contrib; enterprise.proxmox.com/debian/pve trixie pve-enterprise (kept, taken for a subscription: package-sources checks it answers)",
+    );
+    // Without a subscription the repository answers 401: the run stops at package-sources, which names the no-subscription line.
+    state.aptUpdate!["pve1"] = observed({
+      errors: [
+        "Failed to fetch https://enterprise.proxmox.com/debian/pve/dists/bookworm/InRelease 401 Unauthorized [IP: 212.224.123.70 443]",
+      ],
+      warnings: [],
+    });
+    expectRefusal(evaluate("package-sources", state), "deb http://download.proxmox.com/debian/pve bookworm pve-no-subscription");
+  });
+
+  it("refuses a node whose switch cannot be planned, or that would be left without a Proxmox VE repository, saying what to fix", () => {
+    const state = healthyState();
+    state.aptSources!["pve1"] = observed([
+      ...bookwormSources(),
+      { path: `${D}/zabbix.list`, content: "deb https://repo.zabbix.com/zabbix/7.0/debian bookworm main\n" },
+    ]);
+    state.aptSources!["pve2"] = observed([
+      ...bookwormSources(),
+      { path: `${D}/local.sources`, content: "Types: deb\nURIs: http://deb.debian.org/debian\nComponents: main\n" },
+    ]);
+    // Only Debian: nothing to give pve-manager 9.
+    state.aptSources!["pve3"] = observed([
+      { path: "/etc/apt/sources.list", content: "deb http://deb.debian.org/debian bookworm main contrib\n" },
+    ]);
+    const verdict = evaluate("trixie-repositories", state);
+    expect(verdict.pass).toBe(false);
+    expect(verdict.summary).toBe("pve1, pve2, pve3 refused");
+    expectRefusal(
+      verdict,
+      "pve1: its APT sources cannot be switched to trixie:",
+      `${D}/zabbix.list:1: https://repo.zabbix.com/zabbix/7.0/debian bookworm is a third-party repository pinned to Debian bookworm`,
+    );
+    expectRefusal(verdict, "pve2: its APT sources cannot be switched to trixie:", `${D}/local.sources:1: stanza 1 has no Suites`);
+    expect(verdict.reasons).toContain(
+      "pve3: after the switch to trixie it would have no enabled Proxmox VE repository (it would use: deb.debian.org/debian trixie main contrib), so its dist-upgrade could not reach PVE 9. Enable download.proxmox.com/debian/pve pve-no-subscription (or pve-enterprise with a subscription) on pve3 (a mirror counts as a third-party repository here), then run again",
+    );
+  });
+
+  it("unknown means no: a node whose sources could not be read", () => {
+    const state = healthyState();
+    state.aptSources!["pve2"] = failed(
+      "`cat /etc/apt/sources.list.d/ceph.list` on pve2 exited 1: cat: /etc/apt/sources.list.d/ceph.list: Permission denied",
+    );
+    const verdict = evaluate("trixie-repositories", state);
+    expect(verdict.reasons).toEqual([
+      "pve2's APT sources: could not be observed (`cat /etc/apt/sources.list.d/ceph.list` on pve2 exited 1: cat: /etc/apt/sources.list.d/ceph.list: Permission denied); refusing until it can be",
+    ]);
+    expect(verdict.summary).toBe(`pve1, pve3: ${noSubscription} | pve2 unknown`);
+  });
+});
+
 describe("runs-pve-9", () => {
   const on9 = (node: string, over: Partial<NodePackages> = {}) =>
     observed({
@@ -282,5 +382,103 @@ describe("ha-spread", () => {
     const verdict = evaluate("ha-spread", state);
     expectPass(verdict);
     expect(verdict.summary).toBe("judged once every node runs PVE 9 (pve2 not yet)");
+  });
+});
+
+describe("disk-space", () => {
+  const GB = 1e9;
+  const root = (availBytes: number) => ({ mountPoint: "/", availBytes, sizeBytes: 100_861_726_720 });
+
+  it("passes with room on / and /boot on it (the capture of a real host: 85 GB free)", () => {
+    const verdict = evaluate("disk-space", healthyState());
+    expectPass(verdict);
+    expect(verdict.summary).toBe("room on pve1, pve2, pve3");
+    expect(verdict.checked[0]).toBe("pve1: / 85.0 GB free of 270.5 GB (/boot on it)");
+  });
+
+  it("refuses / below pve8to9's 5 GB, saying what is free, what is needed and how to make room", () => {
+    const state = healthyState();
+    state.diskSpace!["pve1"] = observed({ root: root(rootNeeds - 1), boot: null });
+    state.diskSpace!["pve2"] = observed({ root: root(3.1 * GB), boot: null });
+    state.diskSpace!["pve3"] = observed({ root: root(rootNeeds), boot: null });
+    const verdict = evaluate("disk-space", state);
+    expect(verdict.pass).toBe(false);
+    expect(verdict.reasons[0]).toMatch(/^pve1: \/ has 4\.9 GB free of 100\.8 GB; the upgrade to PVE 9 needs 5\.0 GB/);
+    expect(verdict.reasons.slice(1)).toEqual([
+      "pve2: / has 3.1 GB free of 100.8 GB; the upgrade to PVE 9 needs 5.0 GB (apt downloads and unpacks the trixie packages there): free some with `apt-get clean` (downloaded packages), `apt autoremove --purge` (kernels no longer needed) and by moving ISO images and backups off /var/lib/vz",
+    ]);
+    expect(verdict.summary).toBe("room on pve3; too little free on pve1, pve2");
+  });
+
+  it("a /boot of its own needs room for one more kernel and its initrd", () => {
+    const state = healthyState();
+    state.diskSpace!["pve1"] = observed(diskSpace("separate-boot.txt"));
+    state.diskSpace!["pve2"] = observed(diskSpace("boot-full.txt"));
+    state.diskSpace!["pve3"] = observed({ root: root(80 * GB), boot: { mountPoint: "/boot", availBytes: bootNeeds, sizeBytes: 1e9 } });
+    const verdict = evaluate("disk-space", state);
+    expect(verdict.reasons).toEqual([
+      "pve2: /boot, a file system of its own, has 127 MB free of 510 MB; the new kernel and its initrd need 200 MB: remove kernels no longer booted with `apt autoremove --purge` (`proxmox-boot-tool kernel list` shows those kept)",
+    ]);
+    expect(verdict.checked[0]).toBe("pve1: / 85.0 GB free of 270.5 GB, /boot 473 MB free of 510 MB");
+  });
+
+  it("a node on PVE 9 already is not asked for room; one whose version is unknown is", () => {
+    const state = healthyState();
+    state.packages!["pve1"] = observed(packages("9.1.4"));
+    state.packages!["pve2"] = failed("pve2: no SSH answer within 10 s");
+    for (const node of ["pve1", "pve2"]) state.diskSpace![node] = observed({ root: root(2 * GB), boot: null });
+    const verdict = evaluate("disk-space", state);
+    expect(verdict.reasons).toHaveLength(1);
+    expect(verdict.reasons[0]).toMatch(/^pve2: \/ has 2\.0 GB free/);
+    expect(verdict.summary).toBe("room on pve3; pve1 on 9 already; too little free on pve2");
+  });
+
+  it("unknown means no: a df that failed or printed something else refuses, quoted", () => {
+    const state = healthyState();
+    state.diskSpace!["pve3"] = failed(
+      "`df -B1 --output=file,avail,size,target / /boot` on pve3 exited 1: df: /boot: No such file or directory",
+    );
+    delete state.diskSpace!["pve1"];
+    const verdict = evaluate("disk-space", state);
+    expect(verdict.reasons).toEqual([
+      "the free space on / and /boot of pve1: could not be observed (not collected); refusing until it can be",
+      "the free space on / and /boot of pve3: could not be observed (`df -B1 --output=file,avail,size,target / /boot` on pve3 exited 1: df: /boot: No such file or directory); refusing until it can be",
+    ]);
+    expect(verdict.summary).toBe("room on pve2; unknown on pve1, pve3");
+  });
+});
+
+describe("gluster-records", () => {
+  it("passes when no server's record holds a gNFS option (a real 11.1 record), naming each record it read", () => {
+    const verdict = evaluate("gluster-records", healthyState());
+    expectPass(verdict);
+    expect(verdict.summary).toBe("no gNFS option in gv0 on pve1, pve2, pve3");
+    expect(verdict.checked).toContain("pve2: /var/lib/glusterd/vols/gv0/info holds no gNFS option");
+  });
+
+  it("refuses a real 10.3 record, which holds nfs.disable=on, with the change to make on every server in turn", () => {
+    const state = healthyState();
+    state.glusterRecords!["pve2"] = observed({ gv0: volumeRecord("10.3.info") });
+    const verdict = evaluate("gluster-records", state);
+    expectRefusal(
+      verdict,
+      "pve2: /var/lib/glusterd/vols/gv0/info holds `nfs.disable=on`, which GlusterFS 11.1 drops when it starts",
+      "remove the line from that file, `systemctl restart glusterd`",
+      "`gluster volume reset` cannot do it",
+    );
+    expect(verdict.reasons).toHaveLength(1);
+    expect(verdict.summary).toBe("gNFS options on pve2");
+  });
+
+  it("unknown means no: a record that could not be read refuses, and so does a node with none", () => {
+    const state = healthyState();
+    state.glusterRecords!["pve1"] = failed(
+      "`cat /var/lib/glusterd/vols/gv0/info` on pve1 exited 1: cat: /var/lib/glusterd/vols/gv0/info: Permission denied",
+    );
+    delete state.glusterRecords!["pve3"];
+    const verdict = evaluate("gluster-records", state);
+    expectRefusal(verdict, "pve1's records of the Gluster volumes: could not be observed", "Permission denied");
+    expectRefusal(verdict, "pve3's records of the Gluster volumes: could not be observed (not collected)");
+    expect(verdict.summary).toBe("no gNFS option in gv0 on pve2; records unknown on pve1, pve3");
   });
 });

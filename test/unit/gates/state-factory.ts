@@ -7,8 +7,11 @@ import { expect } from "vitest";
 import { parseConfig, type Config } from "../../../src/config/index.js";
 import { gates, type GateName, type Verdict } from "../../../src/gates/index.js";
 import type { BrickProcessStatus, HealBrick, Peer } from "../../../src/gluster/types.js";
+import { parseVolumeStore } from "../../../src/gluster/index.js";
+import type { SourceFile } from "../../../src/pve/apt-sources.js";
 import { allPrivileges, privilegeNeeds, roleName } from "../../../src/pve/privileges.js";
 import { parsePve8to9, type Pve8to9Report } from "../../../src/pve/pve8to9.js";
+import { parseDf, type DiskSpace } from "../../../src/observe/parsers/df.js";
 import {
   failed,
   observed,
@@ -114,11 +117,49 @@ function healthyVolume(): GlusterVolume {
 
 const peer = (node: string): Peer => ({ uuid: peerIdOf(node), hostname: node, state: "Peer in Cluster", connected: true });
 
+/** `df -B1 --output=file,avail,size,target / /boot` captured on a Debian bookworm host (test/fixtures/df/README.md). */
+export function diskSpace(fixture = "same-fs.txt"): DiskSpace {
+  return parseDf(readFileSync(new URL(`../../fixtures/df/${fixture}`, import.meta.url), "utf8"));
+}
+
+/** glusterd's record of a volume, captured on a real pool (test/fixtures/volume-info/README.md), as a set of lines. */
+export function volumeRecord(fixture: string): Set<string> {
+  const read = parseVolumeStore(readFileSync(new URL(`../../fixtures/volume-info/${fixture}`, import.meta.url), "utf8"), fixture);
+  if (!read.ok) throw new Error(`state factory: fixture ${fixture}: ${read.error}`);
+  return read.lines;
+}
+
 /** `pve8to9 --full` of a PVE 8.4 node ready for its major upgrade (fixture): WARN lines only. */
 export function pve8to9Report(fixture = "pve84-warn-only.txt"): Pve8to9Report {
   const report = parsePve8to9(readFileSync(new URL(`../../fixtures/pve8to9/${fixture}`, import.meta.url), "utf8"));
   if ("error" in report) throw new Error(`state factory: fixture ${fixture}: ${report.error}`);
   return report;
+}
+
+/**
+ * The APT sources of a PVE 8.4 node without a subscription (docs/domain/apt-sources.md, "What a node
+ * has"): Debian and pve-no-subscription in sources.list, the installer's enterprise files commented
+ * out; `enterprise` leaves pve-enterprise.list enabled, as the installer wrote it.
+ */
+export function bookwormSources({ enterprise = false } = {}): SourceFile[] {
+  return [
+    {
+      path: "/etc/apt/sources.list",
+      content: [
+        "deb http://deb.debian.org/debian bookworm main contrib",
+        "deb http://deb.debian.org/debian bookworm-updates main contrib",
+        "# security updates",
+        "deb http://security.debian.org/debian-security bookworm-security main contrib",
+        ...(enterprise ? [] : ["deb http://download.proxmox.com/debian/pve bookworm pve-no-subscription"]),
+        "",
+      ].join("\n"),
+    },
+    { path: "/etc/apt/sources.list.d/ceph.list", content: "# deb https://enterprise.proxmox.com/debian/ceph-quincy bookworm enterprise\n" },
+    {
+      path: "/etc/apt/sources.list.d/pve-enterprise.list",
+      content: `${enterprise ? "" : "# "}deb https://enterprise.proxmox.com/debian/pve bookworm pve-enterprise\n`,
+    },
+  ];
 }
 
 /** Every facet a gate can ask for, all healthy. */
@@ -163,12 +204,15 @@ export function healthyState(target: string | null = null): ClusterState {
     }),
     mounts: Object.fromEntries(NODES.map((node) => [node, observed([])])),
     pve8to9: Object.fromEntries(NODES.map((node) => [node, observed(pve8to9Report())])),
+    diskSpace: Object.fromEntries(NODES.map((node) => [node, observed(diskSpace())])),
+    glusterRecords: Object.fromEntries(NODES.map((node) => [node, observed({ [VOLUME]: volumeRecord("11.1-rewritten.info") })])),
     roles: observed([
       { roleid: "PVEAuditor", privileges: ["Sys.Audit", "VM.Audit"], builtIn: true },
       { roleid: "PVEVMAdmin", privileges: ["VM.Audit", "VM.Monitor", "VM.PowerMgmt"], builtIn: true },
       { roleid: roleName, privileges: allPrivileges("9"), builtIn: false },
     ]),
     aptUpdate: Object.fromEntries(NODES.map((node) => [node, observed({ errors: [], warnings: [] })])),
+    aptSources: Object.fromEntries(NODES.map((node) => [node, observed(bookwormSources())])),
     packages: Object.fromEntries(
       NODES.map((node) => [
         node,
@@ -489,14 +533,18 @@ const FACET_KEYS: Record<Facet, Array<keyof ClusterState>> = {
   permissions: ["permissions"],
   mounts: ["mounts"],
   aptUpdate: ["aptUpdate"],
+  aptSources: ["aptSources"],
   gluster: ["gluster", "peers"],
   services: ["services"],
   privateNetwork: ["privateNetwork"],
   packages: ["packages"],
   constraints: ["constraints"],
+  qemu: ["qemu"],
   storage: ["storage"],
   pve8to9: ["pve8to9"],
   roles: ["roles"],
+  diskSpace: ["diskSpace"],
+  glusterRecords: ["glusterRecords"],
 };
 
 /** The state as `collect` leaves it when asked only for `facets`. */

@@ -57,10 +57,10 @@ function volumeElements(xml: string): string[] {
 let clock: ManualClock;
 afterEach(() => clock?.stop());
 
-/** The lab in the capture's state, seen from pve1 as the captures were seen from node1. */
+/** The lab in the capture's state, seen from pve1 as the captures were seen from node1; on PVE 8.4, whose GlusterFS 10.3 made them. */
 function labIn(state: string): LabCluster {
   clock = manualClock();
-  const cluster = new LabCluster(buildTopology(3), faultsOf("arbiter-volume"), clock);
+  const cluster = new LabCluster(buildTopology(3, "8.4"), faultsOf("arbiter-volume"), clock);
   if (state === "1-healthy") return cluster;
   cluster.powerCycle("pve3");
   // Down, and past the ping timeout after which its peers read it Disconnected.
@@ -116,7 +116,7 @@ describe.each(STATES)("arbiter captures in %s", (state) => {
 describe("the arbiter volume in text", () => {
   it("volume info names the arbiter as real 10.3 does (loopback/arb_info.txt, up to its options)", () => {
     clock = manualClock();
-    const cluster = new LabCluster(buildTopology(3), faultsOf("arbiter-volume"), clock);
+    const cluster = new LabCluster(buildTopology(3, "8.4"), faultsOf("arbiter-volume"), clock);
     const result = runGluster(["volume", "info", "vmstore"], glusterViewFrom(cluster, "pve1"));
     const head = (text: string) => text.slice(0, text.indexOf("Options Reconfigured:")).replace(/Volume ID: \S+/, "Volume ID: UUID");
     const real = head(loopbackFixture("arb_info.txt").output)
@@ -129,14 +129,14 @@ describe("the arbiter volume in text", () => {
 
   it("volume list names both volumes; pool list is the pool's, whatever the volumes", () => {
     clock = manualClock();
-    const cluster = new LabCluster(buildTopology(3), faultsOf("arbiter-volume"), clock);
+    const cluster = new LabCluster(buildTopology(3, "8.4"), faultsOf("arbiter-volume"), clock);
     expect(stdoutOf(runGluster(["volume", "list"], glusterViewFrom(cluster, "pve2")))).toBe("gv0\nvmstore\n");
     expect(stdoutOf(runGluster(["pool", "list"], glusterViewFrom(cluster, "pve2"))).split("\n")).toHaveLength(5);
   });
 
   it("volume status all lists both volumes, each with its own brick processes and the nodes' shared self-heal daemons", () => {
     clock = manualClock();
-    const cluster = new LabCluster(buildTopology(3), faultsOf("arbiter-volume"), clock);
+    const cluster = new LabCluster(buildTopology(3, "8.4"), faultsOf("arbiter-volume"), clock);
     const text = stdoutOf(runGluster(["volume", "status"], glusterViewFrom(cluster, "pve1")));
     expect(text.match(/^Status of volume: \S+$/gm)).toEqual(["Status of volume: gv0", "Status of volume: vmstore"]);
     const pids = (brick: string) => [...text.matchAll(new RegExp(`^${brick}\\s+\\d+\\s+0\\s+Y\\s+(\\d+)`, "gm"))].map((m) => m[1]);

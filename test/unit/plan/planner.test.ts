@@ -1,46 +1,16 @@
 // The planner's decisions: where guests go, in which order nodes are done, and when a reboot is due.
 
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../../../src/config/index.js";
 import type { Guest, NodeCapacity, NodePackages } from "../../../src/observe/state.js";
 import { upgradeOrder } from "../../../src/plan/order.js";
 import { parseNodeList, type HaConfig } from "../../../src/observe/ha-config.js";
 import { placeGuests, type PlacementInput } from "../../../src/plan/placement.js";
 import { predictReboot } from "../../../src/plan/reboot.js";
+import { capacity, fourNodeConfig, guest } from "./four-nodes.js";
 
 const GiB = 2 ** 30;
 
-function config(extra = "") {
-  return parseConfig(
-    `cluster: lab
-proxmox: { api: "https://10.0.0.1:8006", tokenId: "rollgate@pve!up", tokenSecretEnv: PVE_TOKEN, caFile: /etc/pve/pve-root-ca.pem }
-ssh: { identityFile: /root/.ssh/id_ed25519 }
-nodes:
-  - { name: pve1, address: 10.0.0.1 }
-  - { name: pve2, address: 10.0.0.2 }
-  - { name: pve3, address: 10.0.0.3 }
-  - { name: pve4, address: 10.0.0.4 }
-critical:
-  - { group: routers, vms: [100, 101], minHealthy: 2, spread: true }
-${extra}`,
-    "cluster.yaml",
-    "/etc/rollgate",
-  );
-}
-
-const guest = (vmid: number, node: string, gib = 2, type: Guest["type"] = "qemu"): Guest => ({
-  vmid,
-  name: `vm${vmid}`,
-  type,
-  node,
-  status: "running",
-  maxmem: gib * GiB,
-  haState: null,
-  lock: null,
-  template: false,
-});
-const capacity = (used: Record<string, number> = {}): NodeCapacity[] =>
-  ["pve1", "pve2", "pve3", "pve4"].map((name) => ({ name, maxmem: 64 * GiB, mem: (used[name] ?? 8) * GiB }));
+const config = fourNodeConfig;
 
 function place(overrides: Partial<PlacementInput> & Pick<PlacementInput, "guests" | "target">) {
   return placeGuests({ config: config(), capacity: capacity(), upgraded: [], unavailable: [], constraints: new Map(), ...overrides });

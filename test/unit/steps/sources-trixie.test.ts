@@ -6,17 +6,14 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { ScenarioName } from "../../../src/lab/model/scenarios.js";
 import type { PveRelease } from "../../../src/lab/model/releases.js";
-import { collect } from "../../../src/observe/collect.js";
-import { emptyFacts, type StepContext } from "../../../src/steps/contract.js";
+import type { StepContext } from "../../../src/steps/contract.js";
 import { StepFailure } from "../../../src/steps/failures.js";
-import { Simulation } from "../../../src/steps/simulation.js";
 import { sourcesTrixie } from "../../../src/steps/sources-trixie.js";
-import { systemClock } from "../../../src/transport/clock.js";
 import { pveClientFor, sshPoolFor } from "../../../src/transport/from-config.js";
-import { networkProbes } from "../../../src/transport/probes.js";
-import { changeCommand, MutationInReadOnlyMode, readOnlyShell, type RemoteShell } from "../../../src/transport/remote-command.js";
+import { changeCommand, MutationInReadOnlyMode, type RemoteShell } from "../../../src/transport/remote-command.js";
 import { RemoteError } from "../../../src/transport/ssh.js";
 import { startTestLab, type TestLab } from "../../helpers/lab.js";
+import { stepContext } from "../../helpers/step-context.js";
 
 const D = "/etc/apt/sources.list.d";
 const cleanups: Array<() => Promise<void>> = [];
@@ -36,41 +33,11 @@ function pool(t: TestLab): RemoteShell {
   return shell;
 }
 
-interface Journaled {
-  action: string;
-  path: unknown;
-  phase: "before" | "after";
-}
-
 /** The context the engine gives a node step, on the lab's transports; `journal` collects its actions. */
 async function stepOn(t: TestLab, node: string, shell: RemoteShell, dryRun = false) {
   const pve = await pveClientFor(t.loaded.config, t.secret);
   cleanups.push(async () => pve.close());
-  const journal: Journaled[] = [];
-  const config = t.loaded.config;
-  const ctx: StepContext = {
-    config,
-    node,
-    entry: "node[0]",
-    shell: dryRun ? readOnlyShell(shell) : shell,
-    pve,
-    probes: networkProbes,
-    clock: systemClock,
-    stop: new AbortController().signal,
-    facts: emptyFacts(),
-    simulation: dryRun ? new Simulation() : null,
-    upgradesTo: 9,
-    progress: () => {},
-    output: () => {},
-    async action(action, detail, change) {
-      journal.push({ action, path: detail["path"], phase: "before" });
-      const result = await change();
-      journal.push({ action, path: detail["path"], phase: "after" });
-      return result;
-    },
-    observe: (facets, options) => collect({ config, shell, pve, probes: networkProbes, target: node }, facets, options),
-  };
-  return { ctx, journal };
+  return stepContext({ config: t.loaded.config, node, shell, pve, dryRun, upgradesTo: 9 });
 }
 
 /** satisfied, then act and verify as the engine runs a step that has something to do. */
@@ -114,7 +81,7 @@ describe("sources-trixie on a PVE 8.4 node", () => {
     );
 
     // Every original is kept before anything apt reads changes; the old files go last.
-    const verbs = journal.filter((j) => j.phase === "before").map((j) => `${j.action} ${String(j.path)}`);
+    const verbs = journal.filter((j) => j.phase === "before").map((j) => `${j.action} ${String(j.detail["path"])}`);
     expect(verbs).toEqual([
       "back up apt source /etc/apt/sources.list.bookworm.bak",
       `back up apt source ${D}/ceph.list.bookworm.bak`,

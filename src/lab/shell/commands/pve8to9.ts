@@ -10,6 +10,7 @@ import type { LabCluster } from "../../model/cluster.js";
 import type { NodeState } from "../../model/state.js";
 import { storageConfig } from "../../pve/routes.js";
 import type { LabCommand } from "../context.js";
+import { rootFilesystem } from "./df.js";
 
 type Level = "pass" | "info" | "skip" | "notice" | "warn" | "fail";
 
@@ -294,6 +295,10 @@ function checkMisc(c: Checklist, s: Seen): void {
     c.log("pass", `systemd unit '${unit}.service' is in state 'active'`);
   c.log("info", "Checking for supported & active NTP service..");
   c.log("pass", "Detected active time synchronisation unit 'chrony.service'");
+  // check_misc compares the root file system's free space with decimal 5 and 10 GB (the lab's df answers the same numbers).
+  const { availBytes } = rootFilesystem(s.cluster, s.name);
+  if (availBytes < 5e9) c.log("warn", "Less than 5 GB free space on root file system, upgrade may fail.");
+  else if (availBytes < 10e9) c.log("notice", "Less than 10 GB free space on root file system.");
   c.log("info", `Checking if the local node's hostname '${s.name}' is resolvable..`);
   c.log("info", "Checking if resolved IP is configured on local node..");
   c.log("pass", `Resolved node IP '${s.node.spec.address}' configured and active on single interface.`);

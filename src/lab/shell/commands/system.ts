@@ -5,6 +5,8 @@ import { kernelVersionString } from "../../model/releases.js";
 import { isPmxcfsPath, PmxcfsError, strerror, type Errno } from "../../model/pmxcfs.js";
 import { AptFiles, AptFsError, isAptPath } from "../../model/apt-files.js";
 import { printLines, type CommandContext, type LabCommand } from "../context.js";
+import { glusterViewFrom } from "../../model/gluster-view.js";
+import { volumeRecord } from "../../gluster/volume-record.js";
 import { fstab } from "./mounts.js";
 
 export const uname: LabCommand = async (ctx, args) => {
@@ -49,7 +51,7 @@ export const hostname: LabCommand = async (ctx) => {
 
 type FileRead = { content: string } | { errno: Errno };
 
-/** A node's own files (boot id, hostname, reboot-required) and the cluster's /etc/pve. */
+/** A node's own files (boot id, hostname, reboot-required, glusterd's volume records) and the cluster's /etc/pve. */
 function readFile(ctx: CommandContext, path: string): FileRead {
   // The lab keeps user.cfg as data beside the pmxcfs tree (the API's access checks read it).
   if (path === "/etc/pve/user.cfg") return { content: userConfigText(ctx.cluster.userConfig) };
@@ -69,6 +71,11 @@ function readFile(ctx: CommandContext, path: string): FileRead {
       if (error instanceof AptFsError) return { errno: error.code };
       throw error;
     }
+  }
+  const record = /^\/var\/lib\/glusterd\/vols\/([^/]+)\/info$/.exec(path);
+  if (record) {
+    const volume = glusterViewFrom(ctx.cluster, ctx.node).volumes.find((v) => v.name === record[1]);
+    return volume ? { content: volumeRecord(volume) } : { errno: "ENOENT" };
   }
   switch (path) {
     case "/proc/sys/kernel/random/boot_id":
