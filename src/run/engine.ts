@@ -16,7 +16,7 @@ import { upgradeOrder } from "../plan/order.js";
 import { buildPlan, planFacets, upToDate } from "../plan/plan.js";
 import { entryName, entryTitle, waitMs, type Playbook, type PlaybookEntry } from "../playbook/playbook.js";
 import { emptyFacts, type ObserveOptions, type RunFacts, type Step, type StepContext, type TakeDown } from "../steps/contract.js";
-import { Refusal, StepFailure, StopRequested } from "../steps/failures.js";
+import { Refusal, resumeCommand, StepFailure, StopRequested } from "../steps/failures.js";
 import { runCommandStep, steps } from "../steps/index.js";
 import { Simulation } from "../steps/simulation.js";
 import { observeGates, stopIfAsked, waitForGates } from "../steps/wait.js";
@@ -272,8 +272,8 @@ export class Engine {
         ExitCode.interrupted,
         `${message}${where}; the journal says where`,
         touched
-          ? `\`rollgate status\` shows where ${node} stands; continue with \`rollgate upgrade --resume\`.`
-          : "Continue with `rollgate upgrade --resume` when ready.",
+          ? `\`rollgate status\` shows where ${node} stands; continue with ${resumeCommand(this.o.playbook.upgradesTo)}.`
+          : `Continue with ${resumeCommand(this.o.playbook.upgradesTo)} when ready.`,
       );
     }
     if (error instanceof MutationInReadOnlyMode || error instanceof TypeError || error instanceof ReferenceError) {
@@ -288,7 +288,7 @@ export class Engine {
     const humanAction =
       error instanceof StepFailure
         ? error.humanAction
-        : `Look at ${node} (\`rollgate status\`); when it is healthy, continue with \`rollgate upgrade --resume\`.`;
+        : `Look at ${node} (\`rollgate status\`); when it is healthy, continue with ${resumeCommand(this.o.playbook.upgradesTo)}.`;
     if (!this.outOfService.has(node)) {
       const moved = `${node} is still in service: the guests moved off it so far stay where they are.`;
       return this.result("failed", ExitCode.refused, message, `${moved} ${humanAction}`);
@@ -533,7 +533,7 @@ export class Engine {
     await waitForGates(ctx, this.o.config, gates, {
       limitMs: this.o.config.timeouts.heal,
       settleMs: this.o.config.timeouts.settle,
-      humanAction: `${node} is partly out of service (see \`rollgate status\`) and was not taken further down. Fix the reasons above, then \`rollgate upgrade --resume\`.`,
+      humanAction: `${node} is partly out of service (see \`rollgate status\`) and was not taken further down. Fix the reasons above, then ${resumeCommand(this.o.playbook.upgradesTo)}.`,
     });
     return true;
   }

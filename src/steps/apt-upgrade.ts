@@ -7,7 +7,7 @@ import type { PendingPackage } from "../observe/state.js";
 import { changeCommand, commandLine, type RemoteCommand } from "../transport/remote-command.js";
 import { RemoteError } from "../transport/ssh.js";
 import { done, targetOf, toDo, type Step, type StepContext } from "./contract.js";
-import { StepFailure } from "./failures.js";
+import { resumeCommand, StepFailure } from "./failures.js";
 
 const update = changeCommand(["apt-get", "update"]);
 const distUpgrade = changeCommand(
@@ -26,13 +26,13 @@ async function pendingOn(ctx: StepContext, node: string): Promise<PendingPackage
   if (!packages?.ok)
     throw new StepFailure(
       `cannot tell what ${node} would install: ${packages?.ok === false ? packages.error : "not read"}`,
-      `Run \`apt-get -s dist-upgrade\` on ${node} to see why, fix it, then \`rollgate upgrade --resume\`.`,
+      `Run \`apt-get -s dist-upgrade\` on ${node} to see why, fix it, then ${resumeCommand(ctx.upgradesTo)}.`,
     );
   return packages.value.pending;
 }
 
 export async function runApt(ctx: StepContext, node: string, name: string, command: RemoteCommand): Promise<void> {
-  const humanAction = `On ${node}: read the apt output in the journal (\`rollgate status\`), repair (\`dpkg --configure -a\`, \`apt-get -f install\`), then \`rollgate upgrade --resume\`. ${node} stays in maintenance with its guests elsewhere.`;
+  const humanAction = `On ${node}: read the apt output in the journal (\`rollgate status\`), repair (\`dpkg --configure -a\`, \`apt-get -f install\`), then ${resumeCommand(ctx.upgradesTo)}. ${node} stays in maintenance with its guests elsewhere.`;
   await ctx.action(name, { node }, async () => {
     try {
       const result = await ctx.shell.run(node, command, {

@@ -7,7 +7,7 @@
 import { placeGuests, type GuestMove, type Placement } from "../plan/placement.js";
 import { formatDuration } from "../config/index.js";
 import { done, targetOf, toDo, type Step, type StepContext } from "./contract.js";
-import { Refusal, StepFailure } from "./failures.js";
+import { Refusal, resumeCommand, StepFailure } from "./failures.js";
 import { label, migrateGuest, migrateRequest, powerRequest, requestLine, shutdownGuest } from "./guests.js";
 import { upgradeComplete } from "./upgrade-state.js";
 import { stopIfAsked, waitUntil } from "./wait.js";
@@ -64,7 +64,7 @@ async function lockLifted(ctx: StepContext, move: GuestMove): Promise<void> {
     () =>
       new StepFailure(
         `${label(move)} stayed locked (${lock}) for ${formatDuration(limit)}: it cannot be migrated off ${move.from}`,
-        `See what holds the lock (\`qm config ${move.vmid} | grep lock\`, the task list of ${move.from}); when it is gone, \`rollgate upgrade --resume\`.`,
+        `See what holds the lock (\`qm config ${move.vmid} | grep lock\`, the task list of ${move.from}); when it is gone, ${resumeCommand(ctx.upgradesTo)}.`,
       ),
     async () => {
       const state = await ctx.observe(["guests"]);

@@ -24,6 +24,13 @@ export class StepFailure extends Error {
   }
 }
 
+/**
+ * The command that continues a stopped run, quoted for a humanAction: a run resumes only through
+ * the playbook it started with, so a major upgrade's needs its `--to` (src/cli/upgrade.ts).
+ */
+export const resumeCommand = (upgradesTo: number | null): string =>
+  `\`rollgate upgrade${upgradesTo === null ? "" : ` --to ${upgradesTo}`} --resume\``;
+
 /** A stop was requested (SIGINT/SIGTERM, a lost cluster lock) and the run reached a point where stopping is safe. */
 export class StopRequested extends Error {
   constructor(reason = "stopped on request") {

@@ -14,7 +14,7 @@ import { volumeRecordPath } from "../observe/gluster-records.js";
 import type { ClusterState } from "../observe/state.js";
 import { changeCommand, commandLine } from "../transport/remote-command.js";
 import { done, targetOf, toDo, type Step, type StepContext } from "./contract.js";
-import { StepFailure } from "./failures.js";
+import { resumeCommand, StepFailure } from "./failures.js";
 import { waitUntil } from "./wait.js";
 
 const restart = changeCommand(["systemctl", "restart", "glusterd"]);
@@ -87,7 +87,7 @@ async function whatDiffers(ctx: StepContext, node: string): Promise<{ gnfsOnly: 
 
 async function stillRejected(ctx: StepContext, node: string, rejected: string[]): Promise<StepFailure> {
   const { gnfsOnly, said } = await whatDiffers(ctx, node);
-  const resume = "then `rollgate upgrade --to 9 --resume`";
+  const resume = `then ${resumeCommand(ctx.upgradesTo)}`;
   const where = `${node} stays in maintenance with its guests elsewhere`;
   if (gnfsOnly)
     return new StepFailure(
@@ -106,7 +106,7 @@ async function restartGlusterd(ctx: StepContext, node: string, rejected: string[
     if (run.exitCode !== 0)
       throw new StepFailure(
         `\`${commandLine(restart)}\` on ${node} exited ${run.exitCode}: ${(run.stderr.trim() || run.stdout.trim()).slice(0, 300)}`,
-        `${node} stays in maintenance with its guests elsewhere. Read \`journalctl -u glusterd\` on ${node}, restart glusterd by hand, then \`rollgate upgrade --to 9 --resume\`.`,
+        `${node} stays in maintenance with its guests elsewhere. Read \`journalctl -u glusterd\` on ${node}, restart glusterd by hand, then ${resumeCommand(ctx.upgradesTo)}.`,
       );
   });
 }
@@ -141,7 +141,7 @@ export const glusterRejoin: Step<string[]> = {
       () =>
         new StepFailure(
           `${node} is not back in the pool: ${last.join("; ")}`,
-          `${node} stays in maintenance with its guests elsewhere. Read \`gluster peer status\` on the nodes, then \`rollgate upgrade --to 9 --resume\`.`,
+          `${node} stays in maintenance with its guests elsewhere. Read \`gluster peer status\` on the nodes, then ${resumeCommand(ctx.upgradesTo)}.`,
         ),
       async () => {
         const { rejected, waiting } = viewsOf(ctx.config, await ctx.observe(["gluster"]), node);

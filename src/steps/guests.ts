@@ -11,7 +11,7 @@ import type { GuestMove } from "../plan/placement.js";
 import { taskOutcome } from "../pve/tasks.js";
 import type { PveParams } from "../transport/pve.js";
 import { observeContextOf, type StepContext } from "./contract.js";
-import { StepFailure } from "./failures.js";
+import { resumeCommand, StepFailure } from "./failures.js";
 import { waitUntil } from "./wait.js";
 
 export type GuestRef = Pick<GuestMove, "vmid" | "name" | "type">;
@@ -94,7 +94,7 @@ async function taskEnd(ctx: StepContext, node: string, upid: string, what: strin
 export async function migrateGuest(ctx: StepContext, move: GuestMove & { to: string }): Promise<void> {
   const from = move.from;
   const requestedAt = Math.floor(ctx.clock.now() / 1000) - 1;
-  const stillOnSource = `${label(move)} should still be running on ${from}; check the task log on ${from} (Datacenter → Tasks) and the HA state (\`ha-manager status\`), then \`rollgate upgrade --resume\`.`;
+  const stillOnSource = `${label(move)} should still be running on ${from}; check the task log on ${from} (Datacenter → Tasks) and the HA state (\`ha-manager status\`), then ${resumeCommand(ctx.upgradesTo)}.`;
   const request = migrateRequest({ ...move, to: move.to });
   // One POST, never retried: a second request could start a second migration.
   const upid = await ctx.action("migrate", { vmid: move.vmid, name: move.name, from, to: move.to, type: move.type }, async () => {
@@ -154,7 +154,7 @@ export async function migrateGuest(ctx: StepContext, move: GuestMove & { to: str
 
 async function powerAction(ctx: StepContext, node: string, guest: GuestRef, action: "shutdown" | "start"): Promise<void> {
   const want = action === "shutdown" ? "stopped" : "running";
-  const humanAction = `Check ${label(guest)} on ${node} (\`qm status ${guest.vmid}\`) and the task log, then \`rollgate upgrade --resume\`.`;
+  const humanAction = `Check ${label(guest)} on ${node} (\`qm status ${guest.vmid}\`) and the task log, then ${resumeCommand(ctx.upgradesTo)}.`;
   const request = powerRequest(node, guest, action);
   const upid = await ctx.action(action, { vmid: guest.vmid, name: guest.name, node, type: guest.type }, async () => {
     try {

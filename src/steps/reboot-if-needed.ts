@@ -10,7 +10,7 @@ import { predictReboot } from "../plan/reboot.js";
 import { changeCommand, commandLine } from "../transport/remote-command.js";
 import { RemoteError } from "../transport/ssh.js";
 import { done, observeContextOf, targetOf, toDo, type Step, type StepContext } from "./contract.js";
-import { StepFailure } from "./failures.js";
+import { resumeCommand, StepFailure } from "./failures.js";
 import { waitUntil } from "./wait.js";
 
 const rebootCommand = changeCommand(["systemctl", "reboot"]);
@@ -23,8 +23,8 @@ interface RebootPlan {
   awaitingEarlierRequest: boolean;
 }
 
-const humanActionFor = (node: string) =>
-  `Look at ${node}'s console: did it shut down? (molly-guard, a hung unit, a failed shutdown). When it has rebooted, continue with \`rollgate upgrade --resume\`.`;
+const humanActionFor = (ctx: StepContext, node: string) =>
+  `Look at ${node}'s console: did it shut down? (molly-guard, a hung unit, a failed shutdown). When it has rebooted, continue with ${resumeCommand(ctx.upgradesTo)}.`;
 
 async function liveFacts(ctx: StepContext, node: string) {
   const state = await ctx.observe(["ssh", "packages"], { nodes: [node] });
@@ -52,13 +52,13 @@ export const rebootIfNeeded: Step<RebootPlan> = {
         });
       throw new StepFailure(
         `cannot read ${node}'s boot id before rebooting it: ${reach?.ok === false ? reach.error : "not read"}`,
-        humanActionFor(node),
+        humanActionFor(ctx, node),
       );
     }
     if (!packages?.ok)
       throw new StepFailure(
         `cannot tell whether ${node} needs a reboot: ${packages?.ok === false ? packages.error : "not read"}`,
-        humanActionFor(node),
+        humanActionFor(ctx, node),
       );
     const prediction = predictReboot(packages.value);
     if (!prediction.needed) return done(prediction.reason);
@@ -86,7 +86,7 @@ export const rebootIfNeeded: Step<RebootPlan> = {
         if (run.exitCode !== 0)
           throw new StepFailure(
             `${commandLine(rebootCommand)} on ${node} exited ${run.exitCode}: ${run.stderr.trim()}`,
-            humanActionFor(node),
+            humanActionFor(ctx, node),
           );
       } catch (error) {
         // The connection going away is what a reboot looks like from here.
@@ -105,7 +105,7 @@ export const rebootIfNeeded: Step<RebootPlan> = {
       () =>
         new StepFailure(
           `${node} did not reboot within ${formatDuration(limit)}: it still answers with boot id ${plan.bootIdBefore}`,
-          humanActionFor(node),
+          humanActionFor(ctx, node),
         ),
       async () => {
         const boot = await readBootId(observeContextOf(ctx), node);

@@ -9,7 +9,7 @@ import { execa } from "execa";
 import { withoutSecretEnv } from "../config/secret-env.js";
 import { changeCommand, readCommand } from "../transport/remote-command.js";
 import { done, toDo, type Step, type StepContext, type TakeDown } from "./contract.js";
-import { StepFailure } from "./failures.js";
+import { resumeCommand, StepFailure } from "./failures.js";
 
 export interface RunCommandEntry {
   command: string;
@@ -19,7 +19,8 @@ export interface RunCommandEntry {
   takesNodeDown: boolean;
 }
 
-const humanAction = `Check the command's output in the journal (\`rollgate status\`), fix the cause, then \`rollgate upgrade --resume\`.`;
+const humanActionOf = (ctx: StepContext) =>
+  `Check the command's output in the journal (\`rollgate status\`), fix the cause, then ${resumeCommand(ctx.upgradesTo)}.`;
 
 interface Outcome {
   exitCode: number | null;
@@ -36,7 +37,7 @@ async function runIt(ctx: StepContext, entry: RunCommandEntry, command: string, 
     const result = await execa(command, { shell: true, reject: false, timeout, env, extendEnv: false });
     return { exitCode: result.exitCode ?? null, stdout: result.stdout, stderr: result.stderr, timedOut: result.timedOut };
   }
-  if (ctx.node === null) throw new StepFailure(`\`${command}\` needs a node (use on: local in preflight and finally)`, humanAction);
+  if (ctx.node === null) throw new StepFailure(`\`${command}\` needs a node (use on: local in preflight and finally)`, humanActionOf(ctx));
   const argv = ["sh", "-c", command];
   const remote = checkOnly ? readCommand(...argv) : changeCommand(argv);
   const result = await ctx.shell.run(ctx.node, remote, {
@@ -79,7 +80,7 @@ export function runCommandStep(entry: RunCommandEntry): Step<null> {
           const how = result.timedOut ? "timed out" : `exited ${result.exitCode}`;
           throw new StepFailure(
             `\`${entry.command}\` ${entry.on === "local" ? "(local)" : `on ${ctx.node}`} ${how}${said ? `: ${said}` : ""}`,
-            humanAction,
+            humanActionOf(ctx),
           );
         }
       });

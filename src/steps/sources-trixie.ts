@@ -10,7 +10,7 @@ import { changeCommand, commandLine, type CommandResult } from "../transport/rem
 import { writeAtomically, type Send } from "../transport/remote-file.js";
 import { RemoteError } from "../transport/ssh.js";
 import { done, targetOf, toDo, type Step, type StepContext } from "./contract.js";
-import { StepFailure } from "./failures.js";
+import { resumeCommand, StepFailure } from "./failures.js";
 
 type SwitchPlan = Extract<TrixiePlan, { ok: true }>;
 
@@ -41,7 +41,7 @@ async function readSourceFiles(ctx: StepContext, node: string): Promise<SourceFi
   if (seen?.ok) return seen.value;
   throw new StepFailure(
     `cannot read the APT sources of ${node}, so they cannot be planned (${seen?.ok === false ? seen.error : "not read"}): fix that, then run again`,
-    `Nothing was changed on ${node}. Fix the read, then \`rollgate upgrade --resume\`.`,
+    `Nothing was changed on ${node}. Fix the read, then ${resumeCommand(ctx.upgradesTo)}.`,
   );
 }
 
@@ -88,7 +88,7 @@ async function apply(ctx: StepContext, node: string, change: FileChange, plan: S
       if (typeof problem === "string")
         throw new StepFailure(
           `could not ${change.verb} ${change.path} on ${node}: ${problem}`,
-          `${state} Fix the cause, then \`rollgate upgrade --resume\` finishes the switch (or, to stay on bookworm, move each backup back over its original and remove the new .sources files).`,
+          `${state} Fix the cause, then ${resumeCommand(ctx.upgradesTo)} finishes the switch (or, to stay on bookworm, move each backup back over its original and remove the new .sources files).`,
         );
     }
   });
@@ -108,7 +108,7 @@ export const sourcesTrixie: Step<SwitchPlan> = {
     if (!plan.ok)
       throw new StepFailure(
         `cannot switch the APT sources of ${node} to trixie: ${plan.refusals.join("; ")}`,
-        `Nothing was changed on ${node}. Fix each file named above, then \`rollgate upgrade --resume\`.`,
+        `Nothing was changed on ${node}. Fix each file named above, then ${resumeCommand(ctx.upgradesTo)}.`,
       );
     return plan.writes.length === 0 ? done(`sources of ${node} already name trixie`) : toDo(plan);
   },
@@ -130,7 +130,7 @@ export const sourcesTrixie: Step<SwitchPlan> = {
     const own = enabledEntries(files).filter((e) => classify(e.uris[0] ?? "").kind !== "other");
     const stale = own.filter((e) => !e.suites.every((s) => TRIXIE_SUITE.test(s)));
     const seen = own.map((e) => `${e.file}:${e.line} ${e.suites.join(" ")}`).join(", ");
-    const humanAction = `The originals are kept on ${node} as ${plan.backups.map((b) => b.path).join(", ")}. Fix the files named above by hand, then \`rollgate upgrade --resume\`.`;
+    const humanAction = `The originals are kept on ${node} as ${plan.backups.map((b) => b.path).join(", ")}. Fix the files named above by hand, then ${resumeCommand(ctx.upgradesTo)}.`;
     if (broken.length > 0)
       throw new StepFailure(`after the switch, apt cannot read the sources of ${node}: ${broken.join("; ")}`, humanAction);
     if (own.length === 0) throw new StepFailure(`after the switch, ${node} has no enabled Debian or Proxmox repository`, humanAction);

@@ -9,7 +9,7 @@ import type { NodePackages, PendingPackage } from "../observe/state.js";
 import { commandLine } from "../transport/remote-command.js";
 import { aptCommands, runApt } from "./apt-upgrade.js";
 import { done, targetOf, toDo, type Step, type StepContext } from "./contract.js";
-import { StepFailure } from "./failures.js";
+import { resumeCommand, StepFailure } from "./failures.js";
 
 const onPve9 = (version: string | null | undefined) => majorOf(version ?? "") === "9";
 
@@ -19,7 +19,7 @@ async function packagesOf(ctx: StepContext, node: string): Promise<NodePackages>
   if (!seen?.ok)
     throw new StepFailure(
       `cannot tell which PVE ${node} runs or what it would install: ${seen?.ok === false ? seen.error : "not read"}`,
-      `Run \`pveversion\` and \`apt-get -s dist-upgrade\` on ${node} to see why, fix it, then \`rollgate upgrade --to 9 --resume\`.`,
+      `Run \`pveversion\` and \`apt-get -s dist-upgrade\` on ${node} to see why, fix it, then ${resumeCommand(ctx.upgradesTo)}.`,
     );
   return seen.value;
 }
@@ -52,7 +52,7 @@ export const upgradeToPve9: Step<{ from: string | null }> = {
     if (!onPve9(offered?.to))
       throw new StepFailure(
         `after apt-get update, ${node} is offered ${offered ? `pve-manager ${offered.to}` : "no pve-manager"}, not PVE 9: its sources do not name trixie's Proxmox repository`,
-        `Nothing was installed. Check ${node}'s /etc/apt/sources.list.d (the pve-no-subscription or enterprise repository on trixie), \`apt-get update\`, then \`rollgate upgrade --to 9 --resume\`.`,
+        `Nothing was installed. Check ${node}'s /etc/apt/sources.list.d (the pve-no-subscription or enterprise repository on trixie), \`apt-get update\`, then ${resumeCommand(ctx.upgradesTo)}.`,
       );
     await runApt(ctx, node, distUpgrade!.name, distUpgrade!.command);
   },
@@ -62,7 +62,7 @@ export const upgradeToPve9: Step<{ from: string | null }> = {
     if (!onPve9(after.pveVersion))
       throw new StepFailure(
         `the dist-upgrade ended but ${node} reports PVE ${after.pveVersion ?? "unknown"}, not 9`,
-        `Read the apt output in the journal (\`rollgate status\`) and \`pveversion -v\` on ${node}, repair, then \`rollgate upgrade --to 9 --resume\`. ${node} stays in maintenance with its guests elsewhere.`,
+        `Read the apt output in the journal (\`rollgate status\`) and \`pveversion -v\` on ${node}, repair, then ${resumeCommand(ctx.upgradesTo)}. ${node} stays in maintenance with its guests elsewhere.`,
       );
     const held = after.pending.map((p) => p.name);
     return `${node} runs PVE ${after.pveVersion}${held.length > 0 ? `; still pending (held back?): ${held.join(", ")}` : ", nothing pending"}`;

@@ -5,7 +5,7 @@ import { formatDuration } from "../config/index.js";
 import { readPveCluster } from "../observe/pve.js";
 import { readCommand } from "../transport/remote-command.js";
 import { done, targetOf, toDo, type RebootRequest, type Step, type StepContext } from "./contract.js";
-import { StepFailure } from "./failures.js";
+import { resumeCommand, StepFailure } from "./failures.js";
 import { waitUntil } from "./wait.js";
 
 /** Why the node does not count as back yet, or true. */
@@ -30,7 +30,7 @@ async function checkKernel(ctx: StepContext, node: string, asked: RebootRequest 
   if (running !== asked.kernelAfter) {
     throw new StepFailure(
       `${node} booted kernel ${running}, not ${asked.kernelAfter}`,
-      `Check the boot loader on ${node} (\`proxmox-boot-tool kernel list\`: is a kernel pinned?), reboot it into ${asked.kernelAfter}, then \`rollgate upgrade --resume\`.`,
+      `Check the boot loader on ${node} (\`proxmox-boot-tool kernel list\`: is a kernel pinned?), reboot it into ${asked.kernelAfter}, then ${resumeCommand(ctx.upgradesTo)}.`,
     );
   }
   const reach = state.ssh?.[node];
@@ -54,7 +54,7 @@ export const waitOnline: Step<null> = {
     const node = targetOf(ctx);
     const asked = ctx.facts.reboots.get(node);
     const limit = ctx.config.timeouts.nodeOnline;
-    const humanAction = `Look at ${node}'s console (did it boot? is its network up?). It is in maintenance with its guests elsewhere. When it is back, continue with \`rollgate upgrade --resume\`.`;
+    const humanAction = `Look at ${node}'s console (did it boot? is its network up?). It is in maintenance with its guests elsewhere. When it is back, continue with ${resumeCommand(ctx.upgradesTo)}.`;
     await waitUntil(
       ctx,
       limit,

@@ -12,7 +12,7 @@ import { evaluateGates, facetsFor } from "../gates/evaluate.js";
 import type { GateName, Verdict } from "../gates/index.js";
 import type { ClusterState } from "../observe/state.js";
 import type { StepContext } from "./contract.js";
-import { StepFailure, StopRequested } from "./failures.js";
+import { resumeCommand, StepFailure, StopRequested } from "./failures.js";
 import { PveConnectionError, PveHttpError } from "../transport/pve.js";
 import { HostKeyError, RemoteError } from "../transport/ssh.js";
 
@@ -183,8 +183,8 @@ export function longestUnwatchedGap(config: Pick<Config, "timeouts">): number {
   return Math.max(2 * config.timeouts.poll, config.timeouts.settle / 2);
 }
 
-const stuck = (gate: string, what: string) =>
-  `Waiting will not fix this: ${what}. Then check with \`rollgate check --gate ${gate}\` and continue with \`rollgate upgrade --resume\`; do not take another node down until \`rollgate check\` passes.`;
+const stuck = (ctx: StepContext, gate: string, what: string) =>
+  `Waiting will not fix this: ${what}. Then check with \`rollgate check --gate ${gate}\` and continue with ${resumeCommand(ctx.upgradesTo)}; do not take another node down until \`rollgate check\` passes.`;
 
 /** One line on what a gate still waits for: its root cause if it has one, the counts it follows, else its first reason. */
 function waitingFor(verdict: Verdict): string {
@@ -245,7 +245,7 @@ export async function waitForGates(ctx: StepContext, config: Config, gates: read
         const gate = refusing.find((v) => v.faults?.some((f) => settled[0]!.fault === `${v.gate}: ${f}`))?.gate ?? first.gate;
         throw new StepFailure(
           `${settled.map((f) => f.fault).join("; ")} (seen for ${formatDuration(settled[0]!.heldMs)})`,
-          stuck(gate, "fix the cause above as it says"),
+          stuck(ctx, gate, "fix the cause above as it says"),
         );
       }
       const stalledMs = progress.stalledFor(now, metrics);
@@ -255,6 +255,7 @@ export async function waitForGates(ctx: StepContext, config: Config, gates: read
         throw new StepFailure(
           `${first.gate}: no heal progress for ${formatDuration(stalledMs)} (timeouts.healStall): entries pending: ${pending.map(([key, v]) => `${key} ${v}`).join(", ")}`,
           stuck(
+            ctx,
             first.gate,
             `the self-heal daemons are not getting through these entries. Look with ${volumes.map((v) => `\`gluster volume heal ${v} info\``).join(", ")} and in /var/log/glusterfs/glustershd.log on each node (a file held open or locked, a full or failing disk)`,
           ),
@@ -264,7 +265,7 @@ export async function waitForGates(ctx: StepContext, config: Config, gates: read
         throw new StepFailure(
           refusing.map((v) => `${v.gate} still refuses after ${formatDuration(wait.limitMs)}: ${v.reasons.join("; ")}`).join("; "),
           wait.humanAction ??
-            `Find out why (the reasons above), fix it, and continue with \`rollgate upgrade --resume\`; do not take another node down until \`rollgate check\` passes.`,
+            `Find out why (the reasons above), fix it, and continue with ${resumeCommand(ctx.upgradesTo)}; do not take another node down until \`rollgate check\` passes.`,
         );
       }
     }

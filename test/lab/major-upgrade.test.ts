@@ -202,7 +202,10 @@ describe("rollgate upgrade --to 9", () => {
     const interrupted = runCli(["upgrade", "-c", t.lab.files.config, "--to", "9", "--yes"], { onStart: (send) => (signal = send) });
     await eventually("pve3's dist-upgrade", () => t.lab.status().record.mutations.some((m) => m.action === "apt-get dist-upgrade on pve3"));
     signal("SIGTERM");
-    expect((await interrupted).exitCode).toBe(6);
+    const stopped = await interrupted;
+    expect(stopped.exitCode).toBe(6);
+    // What to run next names the playbook's major: a plain --resume would be refused (below).
+    expect(stopped.stdout).toContain("continue with `rollgate upgrade --to 9 --resume`");
     const minor = await upgrade(t, "--yes", "--resume");
     expect(minor.exitCode).toBe(2);
     expect(minor.stderr).toContain(
