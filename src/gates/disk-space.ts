@@ -5,6 +5,7 @@
 // already on 9 is not asked for room: its upgrade is done, and apt's cache of it may fill its disk.
 
 import type { FileSystemSpace } from "../observe/parsers/df.js";
+import { reachedMajor } from "../pve/pve-version.js";
 import { listed, unobserved, verdict, type Gate } from "./types.js";
 
 // Decimal units, as pve8to9 counts its 5 GB (pve-manager PVE/CLI/pve8to9.pm: 5 * 1000 * 1000 * 1000).
@@ -34,7 +35,7 @@ export const diskSpaceGate: Gate = {
       // A version not read is not a reason to skip the node: it is checked like one on 8.
       const packages = state.packages?.[node];
       const version = packages?.ok ? packages.value.pveVersion : null;
-      if (version !== null && Number(/^(\d+)\./.exec(version)?.[1]) >= 9) {
+      if (reachedMajor(version, 9)) {
         onNine.push(node);
         checked.push(`${node}: PVE ${version} already, its upgrade done`);
         continue;

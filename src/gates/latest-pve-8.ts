@@ -2,13 +2,8 @@
 // any node (pve8to9 itself refuses an older one: docs/domain/proxmox-api.md, "The major upgrade starts from 8.4"). A node
 // already on 9 passes: the cluster is mixed while the major upgrade goes on, and resumes find it so.
 
+import { majorMinorOf } from "../pve/pve-version.js";
 import { listed, unobserved, verdict, type Gate } from "./types.js";
-
-/** "8.4.14" → [8, 4]; null for what is no PVE version. */
-function majorMinor(version: string): [number, number] | null {
-  const match = /^(\d+)\.(\d+)(?:[.~+-]|$)/.exec(version);
-  return match ? [Number(match[1]), Number(match[2])] : null;
-}
 
 export const latestPve8Gate: Gate = {
   name: "latest-pve-8",
@@ -30,7 +25,7 @@ export const latestPve8Gate: Gate = {
         continue;
       }
       const { pveVersion, pending } = seen.value;
-      const version = pveVersion === null ? null : majorMinor(pveVersion);
+      const version = majorMinorOf(pveVersion);
       if (version === null) {
         reasons.push(
           `${node}: its PVE version is unknown (/nodes/${node}/version answered ${JSON.stringify(pveVersion)}); refusing until it is read`,

@@ -11,6 +11,7 @@ import type { ClusterState, Facet, Guest, MigrationConstraints, NodePackages, Pe
 import { upgradeOrder } from "./order.js";
 import { placeGuests, type GuestMove } from "./placement.js";
 import { predictReboot, type RebootPrediction } from "./reboot.js";
+import { reachedMajor } from "../pve/pve-version.js";
 
 export interface NodePlan {
   node: string;
@@ -87,8 +88,11 @@ export function planFacets(config: Config, preflightGates: readonly GateName[]):
  * upgrade (`upgradesTo`) the release reached. An 8.4 node fully updated is not done with the upgrade to 9.
  */
 export function upToDate(packages: NodePackages, upgradesTo: number | null): boolean {
-  const major = Number(/^(\d+)\./.exec(packages.pveVersion ?? "")?.[1] ?? Number.NaN);
-  return packages.pending.length === 0 && !predictReboot(packages).needed && (upgradesTo === null || major >= upgradesTo);
+  return (
+    packages.pending.length === 0 &&
+    !predictReboot(packages).needed &&
+    (upgradesTo === null || reachedMajor(packages.pveVersion, upgradesTo))
+  );
 }
 
 export function buildPlan(

@@ -3,7 +3,7 @@
 // docs/domain/proxmox-api.md, "Upgrades"). Output goes to the journal. A failure stops the run; a
 // dropped connection may have left dpkg half-configured.
 
-import type { PendingPackage } from "../observe/state.js";
+import type { NodePackages, PendingPackage } from "../observe/state.js";
 import { changeCommand, commandLine, type RemoteCommand } from "../transport/remote-command.js";
 import { RemoteError } from "../transport/ssh.js";
 import { done, targetOf, toDo, type Step, type StepContext } from "./contract.js";
@@ -20,15 +20,16 @@ export const aptCommands: Array<{ name: string; command: RemoteCommand }> = [
   { name: "apt-get dist-upgrade", command: distUpgrade },
 ];
 
-async function pendingOn(ctx: StepContext, node: string): Promise<PendingPackage[]> {
+/** The node's PVE version and what apt would install now, read live; a node that cannot tell stops the step. */
+export async function packagesOf(ctx: StepContext, node: string): Promise<NodePackages> {
   const state = await ctx.observe(["packages"], { nodes: [node] });
-  const packages = state.packages?.[node];
-  if (!packages?.ok)
+  const seen = state.packages?.[node];
+  if (!seen?.ok)
     throw new StepFailure(
-      `cannot tell what ${node} would install: ${packages?.ok === false ? packages.error : "not read"}`,
-      `Run \`apt-get -s dist-upgrade\` on ${node} to see why, fix it, then ${resumeCommand(ctx.upgradesTo)}.`,
+      `cannot tell which PVE ${node} runs or what it would install: ${seen?.ok === false ? seen.error : "not read"}`,
+      `Run \`pveversion\` and \`apt-get -s dist-upgrade\` on ${node} to see why, fix it, then ${resumeCommand(ctx.upgradesTo)}.`,
     );
-  return packages.value.pending;
+  return seen.value;
 }
 
 export async function runApt(ctx: StepContext, node: string, name: string, command: RemoteCommand): Promise<void> {
@@ -57,7 +58,7 @@ export const aptUpgrade: Step<PendingPackage[]> = {
   takesNodeDown: "drain",
   async satisfied(ctx) {
     const node = targetOf(ctx);
-    const pending = await pendingOn(ctx, node);
+    const pending = (await packagesOf(ctx, node)).pending;
     return pending.length === 0 ? done(`no packages pending on ${node}`) : toDo(pending);
   },
   describe(ctx, pending) {
@@ -71,7 +72,7 @@ export const aptUpgrade: Step<PendingPackage[]> = {
   },
   async verify(ctx, before) {
     const node = targetOf(ctx);
-    const after = await pendingOn(ctx, node);
+    const after = (await packagesOf(ctx, node)).pending;
     if (after.length > 0)
       return `upgraded ${before.length - after.length} packages; still pending (held back?): ${after.map((p) => p.name).join(", ")}`;
     return `${before.length} packages upgraded`;

@@ -5,24 +5,13 @@
 // pve-manager 9, so a switch that did not take never turns into a bookworm dist-upgrade.
 
 import { majorOf } from "../observe/permissions.js";
-import type { NodePackages, PendingPackage } from "../observe/state.js";
+import type { PendingPackage } from "../observe/state.js";
 import { commandLine } from "../transport/remote-command.js";
-import { aptCommands, runApt } from "./apt-upgrade.js";
+import { aptCommands, packagesOf, runApt } from "./apt-upgrade.js";
 import { done, targetOf, toDo, type Step, type StepContext } from "./contract.js";
 import { resumeCommand, StepFailure } from "./failures.js";
 
 const onPve9 = (version: string | null | undefined) => majorOf(version ?? "") === "9";
-
-async function packagesOf(ctx: StepContext, node: string): Promise<NodePackages> {
-  const state = await ctx.observe(["packages"], { nodes: [node] });
-  const seen = state.packages?.[node];
-  if (!seen?.ok)
-    throw new StepFailure(
-      `cannot tell which PVE ${node} runs or what it would install: ${seen?.ok === false ? seen.error : "not read"}`,
-      `Run \`pveversion\` and \`apt-get -s dist-upgrade\` on ${node} to see why, fix it, then ${resumeCommand(ctx.upgradesTo)}.`,
-    );
-  return seen.value;
-}
 
 const managerOf = (pending: PendingPackage[]) => pending.find((p) => p.name === "pve-manager") ?? null;
 
