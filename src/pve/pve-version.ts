@@ -6,8 +6,11 @@ export function majorMinorOf(version: string | null): [number, number] | null {
   return match ? [Number(match[1]), Number(match[2])] : null;
 }
 
-/** The node runs PVE `major` or later; false for a version that cannot be read. */
+/**
+ * The node runs PVE `major` or later; false for a version that cannot be read. Only the major is
+ * read: a dry run's simulated major upgrade knows no minor ("9.x", src/steps/simulation.ts).
+ */
 export function reachedMajor(version: string | null, major: number): boolean {
-  const read = majorMinorOf(version);
-  return read !== null && read[0] >= major;
+  const read = /^(\d+)\./.exec(version ?? "");
+  return read !== null && Number(read[1]) >= major;
 }

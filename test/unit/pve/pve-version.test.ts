@@ -10,6 +10,8 @@ describe("majorMinorOf and reachedMajor", () => {
     expect(majorMinorOf("9.0.0~12")).toEqual([9, 0]);
     expect(reachedMajor("9.1.4", 9)).toBe(true);
     expect(reachedMajor("8.4.14", 9)).toBe(false);
+    // A dry run's simulated major upgrade knows the major only.
+    expect(reachedMajor("9.x", 9)).toBe(true);
   });
 
   it("unknown means no: what is no version has reached no major", () => {
