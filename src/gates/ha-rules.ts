@@ -17,12 +17,23 @@ function keptApartBy(ha: HaConfig, sids: string[]) {
   );
 }
 
+/** The negative resource-affinity rule that keeps a spread group apart, as `ha-manager rules add` takes it. */
+export function spreadRule(group: CriticalGroup, ha: HaConfig): { rule: string; sids: string[]; argv: string[] } {
+  const rule = `${group.group}-apart`;
+  const sids = sidsOf(ha, group.vms);
+  return {
+    rule,
+    sids,
+    argv: ["ha-manager", "rules", "add", "resource-affinity", rule, "--resources", sids.join(","), "--affinity", "negative"],
+  };
+}
+
 /** On PVE 9, a group cluster.yaml spreads that no HA rule keeps apart: the finding, with the rule to add; else null. */
 export function unkeptSpread(group: CriticalGroup, ha: HaConfig): string | null {
   if (ha.source !== "rules" || !group.spread) return null;
-  const sids = sidsOf(ha, group.vms);
+  const { sids, argv } = spreadRule(group, ha);
   if (keptApartBy(ha, sids).length > 0) return null;
-  return `group ${group.group} is spread in cluster.yaml, but no HA rule keeps ${sids.join(" and ")} apart: HA's own placement (maintenance, a failed node) may put them on one node. To agree: \`ha-manager rules add resource-affinity ${group.group}-apart --resources ${sids.join(",")} --affinity negative\``;
+  return `group ${group.group} is spread in cluster.yaml, but no HA rule keeps ${sids.join(" and ")} apart: HA's own placement (maintenance, a failed node) may put them on one node. To agree: \`${argv.join(" ")}\``;
 }
 
 /** Findings a sysadmin should act on; none means HA and cluster.yaml agree. */

@@ -6,6 +6,7 @@ import { evacuate } from "./evacuate.js";
 import { glusterHeal } from "./gluster-heal.js";
 import { glusterOpVersion } from "./gluster-op-version.js";
 import { glusterRejoin } from "./gluster-rejoin.js";
+import { haSpreadRule } from "./ha-spread-rule.js";
 import { maintenanceOff } from "./maintenance-off.js";
 import { maintenanceOn } from "./maintenance-on.js";
 import { rebootIfNeeded } from "./reboot-if-needed.js";
@@ -27,6 +28,7 @@ export const steps = {
   "gluster-heal": glusterHeal,
   "gluster-op-version": glusterOpVersion,
   "gluster-rejoin": glusterRejoin,
+  "ha-spread-rule": haSpreadRule,
   "start-guests": startGuests,
   summary,
 } satisfies Record<string, Step<unknown>>;

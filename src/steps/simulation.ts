@@ -3,6 +3,7 @@
 // have made by then (migrations, maintenance, packages, reboots) are laid over it, so the gates
 // and placements of later nodes reason over the cluster as it would be, not as it was.
 
+import type { HaAffinityRule } from "../observe/ha-config.js";
 import type { ClusterState, Guest, NodePackages, Observed } from "../observe/state.js";
 import { kernelsAfterUpgrade, predictReboot } from "../plan/reboot.js";
 
@@ -16,6 +17,8 @@ export class Simulation {
   private readonly rebooted = new Set<string>();
   /** Nodes whose major upgrade the dry run went through: their packages cannot be listed before the sources change. */
   private readonly majorUpgraded = new Map<string, string>();
+  /** Negative resource-affinity rules the dry run added (ha-spread-rule). */
+  private readonly addedRules: HaAffinityRule[] = [];
 
   moveGuest(vmid: number, to: string): void {
     this.guestNode.set(vmid, to);
@@ -36,6 +39,12 @@ export class Simulation {
   /** The node runs `major` after the dist-upgrade, its new kernel unknown until it boots (so a reboot is due). */
   upgradeToMajor(node: string, major: string): void {
     this.majorUpgraded.set(node, major);
+  }
+
+  /** Rules the run would add once PVE has migrated the HA groups: HA is then read as PVE 9's rules, with these. */
+  addAffinityRules(rules: Array<{ rule: string; sids: string[] }>): void {
+    for (const { rule, sids } of rules)
+      this.addedRules.push({ name: rule, affinity: "negative", resources: sids, disabled: false, errors: [] });
   }
 
   reboot(node: string): void {
@@ -78,6 +87,12 @@ export class Simulation {
       const nodeStatus = { ...state.ha.value.nodeStatus };
       for (const [node, on] of this.maintenance) nodeStatus[node] = on ? "maintenance" : "online";
       result.ha = { ok: true, value: { ...state.ha.value, nodeStatus } };
+    }
+    if (state.haConfig?.ok && this.addedRules.length > 0) {
+      // PVE's migration of the groups makes node-affinity rules only (Groups.pm migrate_groups_to_rules).
+      const ha = state.haConfig.value;
+      const affinityRules = [...(ha.source === "groups" ? [] : ha.affinityRules), ...this.addedRules];
+      result.haConfig = { ok: true, value: { ...ha, source: "rules", affinityRules } };
     }
     if (state.packages) {
       result.packages = Object.fromEntries(

@@ -27,8 +27,47 @@ export const haManager: LabCommand = async (ctx, args) => {
     );
     return 0;
   }
+  if (args[0] === "rules" && args[1] === "add" && cluster.releaseOf(ctx.node) === "9.1") return addHaRule(ctx, args.slice(2));
   ctx.out.stderr(`ERROR: unknown command 'ha-manager ${args.join(" ")}'\n`);
   return 255;
+};
+
+/**
+ * `ha-manager rules add resource-affinity RULE --resources SIDS --affinity negative|positive
+ * [--comment TEXT]`, PVE 9 (pve-ha-manager src/PVE/CLI/ha_manager.pm → src/PVE/API2/HA/Rules.pm
+ * create_rule): refused until the CRM has migrated the HA groups, and for a rule id in use. The
+ * lab models resource-affinity rules only; a die in the API method exits 255.
+ */
+const addHaRule: LabCommand = async (ctx, args) => {
+  const [type, rule, ...rest] = args;
+  const options = new Map<string, string>();
+  for (let i = 0; i + 1 < rest.length; i += 2) options.set(rest[i]!.replace(/^--/, ""), rest[i + 1]!);
+  const resources = options.get("resources")?.split(",") ?? [];
+  const affinity = options.get("affinity");
+  if (
+    type !== "resource-affinity" ||
+    rule === undefined ||
+    resources.length === 0 ||
+    (affinity !== "negative" && affinity !== "positive")
+  ) {
+    ctx.out.stderr(
+      "the lab models only 'ha-manager rules add resource-affinity RULE --resources SIDS --affinity negative|positive [--comment TEXT]'\n",
+    );
+    return 255;
+  }
+  const ha = ctx.cluster.ha;
+  if (ha.groups.length > 0) {
+    ctx.out.stderr("cannot create ha rule: ha groups have not been migrated yet\n");
+    return 255;
+  }
+  if (ha.rules.some((r) => r.rule === rule)) {
+    ctx.out.stderr(`create ha rule failed: HA rule '${rule}' already defined\n`);
+    return 255;
+  }
+  const comment = options.get("comment");
+  ctx.cluster.record.mutation(ctx.source, `ha-manager rules add ${type} ${rule}`);
+  ha.rules.push({ rule, type, resources, affinity, ...(comment !== undefined ? { comment } : {}) });
+  return 0;
 };
 
 export const pvecm: LabCommand = async (ctx, args) => {
