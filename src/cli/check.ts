@@ -10,6 +10,7 @@ import { lookForOtherRuns } from "../run/live-run.js";
 import { ExitCode, UsageError } from "../util/errors.js";
 import { println, type CliIo } from "./io.js";
 import { BusyAdvice, otherRunLines } from "./render/live-run.js";
+import { nagiosReport, NagiosState } from "./render/nagios.js";
 import { renderVerdicts } from "./render/verdicts.js";
 import { styleFor } from "./render/style.js";
 import { loadWithWarnings, openSession } from "./session.js";
@@ -24,6 +25,7 @@ interface CheckOptions {
   gate?: GateName[];
   target?: string;
   json?: boolean;
+  nagios?: boolean;
   verbose?: boolean;
   color: boolean;
 }
@@ -35,44 +37,61 @@ export function checkCommand(io: CliIo, setExit: (code: number) => void): Comman
     .option("--gate <name>", `gate to evaluate (repeatable; default the playbook's preflight gates): ${gateNames.join(", ")}`, gateName)
     .option("--target <node>", "the node about to go down (for critical-healthy-elsewhere)")
     .option("--json", "one JSON document")
+    .option("--nagios", "one status line with perfdata, exit 0 OK, 1 WARNING (heal pending), 2 CRITICAL (a gate refuses), 3 UNKNOWN")
     .option("-v, --verbose", "also list what passed")
     .option("--no-color", "plain output")
     .action(async (opts: CheckOptions) => {
-      const loaded = await loadWithWarnings(opts.config, io);
-      const config = loaded.config;
-      // The gates the configured playbook runs before the first node: a misspelt playbook is a usage error here too.
-      const preflight = (await loadPlaybook(config.upgrade.playbook)).preflightGates;
-      const names = opts.gate ?? (opts.target ? [...preflight, "critical-healthy-elsewhere" as const] : preflight);
-      if (opts.target && !config.nodes.some((n) => n.name === opts.target)) {
-        throw new UsageError(
-          `--target ${opts.target}: no such node in ${opts.config} (known: ${config.nodes.map((n) => n.name).join(", ")})`,
-        );
-      }
-      if (names.includes("critical-healthy-elsewhere") && !opts.target)
-        throw new UsageError("--gate critical-healthy-elsewhere needs --target NODE");
-      const facets = facetsFor(config, names);
-      const live = await openSession(loaded, io, { readOnly: true, facets });
+      if (opts.json && opts.nagios) throw new UsageError("--json and --nagios are two output formats: choose one");
+      if (!opts.nagios) return check(opts, io, setExit);
+      // A monitor reads stdout's first line and the exit status: whatever went wrong is UNKNOWN, on that line.
       try {
-        const [others, state] = await Promise.all([
-          lookForOtherRuns(config.journal.dir, { config, shell: live.shell }),
-          collect(live.observeContext(opts.target ?? null), facets),
-        ]);
-        const verdicts = evaluateGates(config, state, names);
-        const pass = verdicts.every((v) => v.pass);
-        const style = styleFor(io.stdout, io.env, opts.color);
-        if (opts.json)
-          println(
-            io.stdout,
-            JSON.stringify({ observedAt: state.observedAt, target: state.target, pass, verdicts, otherRuns: others }, null, 2),
-          );
-        else {
-          const first = otherRunLines(others, style);
-          if (first.length > 0) println(io.stdout, [...first, ""].join("\n"));
-          println(io.stdout, renderVerdicts(BusyAdvice.of(others).verdicts(verdicts), style, Boolean(opts.verbose)));
-        }
-        setExit(pass ? ExitCode.ok : ExitCode.refused);
-      } finally {
-        await live.close();
+        await check(opts, io, setExit);
+      } catch (error) {
+        println(io.stdout, `ROLLGATE UNKNOWN - ${(error as Error).message.split("\n")[0]}`);
+        setExit(NagiosState.unknown);
       }
     });
+}
+
+async function check(opts: CheckOptions, io: CliIo, setExit: (code: number) => void): Promise<void> {
+  const loaded = await loadWithWarnings(opts.config, io);
+  const config = loaded.config;
+  // The gates the configured playbook runs before the first node: a misspelt playbook is a usage error here too.
+  const preflight = (await loadPlaybook(config.upgrade.playbook)).preflightGates;
+  const names = opts.gate ?? (opts.target ? [...preflight, "critical-healthy-elsewhere" as const] : preflight);
+  if (opts.target && !config.nodes.some((n) => n.name === opts.target)) {
+    throw new UsageError(`--target ${opts.target}: no such node in ${opts.config} (known: ${config.nodes.map((n) => n.name).join(", ")})`);
+  }
+  if (names.includes("critical-healthy-elsewhere") && !opts.target)
+    throw new UsageError("--gate critical-healthy-elsewhere needs --target NODE");
+  const facets = facetsFor(config, names);
+  const live = await openSession(loaded, io, { readOnly: true, facets });
+  try {
+    const [others, state] = await Promise.all([
+      lookForOtherRuns(config.journal.dir, { config, shell: live.shell }),
+      collect(live.observeContext(opts.target ?? null), facets),
+    ]);
+    const verdicts = evaluateGates(config, state, names);
+    const pass = verdicts.every((v) => v.pass);
+    const style = styleFor(io.stdout, io.env, opts.color);
+    if (opts.nagios) {
+      const report = nagiosReport(verdicts);
+      println(io.stdout, report.line);
+      setExit(report.state);
+      return;
+    }
+    if (opts.json)
+      println(
+        io.stdout,
+        JSON.stringify({ observedAt: state.observedAt, target: state.target, pass, verdicts, otherRuns: others }, null, 2),
+      );
+    else {
+      const first = otherRunLines(others, style);
+      if (first.length > 0) println(io.stdout, [...first, ""].join("\n"));
+      println(io.stdout, renderVerdicts(BusyAdvice.of(others).verdicts(verdicts), style, Boolean(opts.verbose)));
+    }
+    setExit(pass ? ExitCode.ok : ExitCode.refused);
+  } finally {
+    await live.close();
+  }
 }

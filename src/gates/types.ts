@@ -91,9 +91,14 @@ export function verdict(
 }
 
 /** The reason for a part that could not be observed. */
+const UNOBSERVED = "could not be observed";
+
 export function unobserved(what: string, error: string | undefined): string {
-  return `${what}: could not be observed (${error ?? "not collected"}); refusing until it can be`;
+  return `${what}: ${UNOBSERVED} (${error ?? "not collected"}); refusing until it can be`;
 }
+
+/** The reason is unobserved()'s: the gate refuses for what it could not see, not for what it saw. */
+export const isUnobserved = (reason: string): boolean => reason.includes(`: ${UNOBSERVED} (`);
 
 /** Items for a summary, joined; past `max`, the rest are counted: "pve1, pve2, pve3, pve4, pve5 and 2 more". */
 export function listed(items: readonly string[], separator = ", ", max = 5): string {

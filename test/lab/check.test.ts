@@ -171,3 +171,39 @@ describe("rollgate check", () => {
     expect(target.stderr).toContain("--target pve9: no such node");
   });
 });
+
+describe("rollgate check --nagios", () => {
+  const status = (run: { stdout: string }) => run.stdout.split("\n").filter((l) => l !== "");
+
+  it("healthy: one OK line with perfdata, exit 0", async () => {
+    const t = await lab("healthy");
+    const run = await check(t, "--nagios");
+    expect(run.exitCode).toBe(0);
+    expect(status(run)).toEqual([
+      expect.stringMatching(/^ROLLGATE OK - \d+ gates pass \| gates=\d+;;;0 gates_refusing=0;;;0 'heal gv0 pve1:/),
+    ]);
+  });
+
+  it("heal-slow, a node just back: WARNING (1) while its entries heal; split-brain: CRITICAL (2)", async () => {
+    const t = await lab("heal-slow");
+    await powerCycleAndReturn(t, "pve2");
+    const healing = await check(t, "--nagios", "--gate", "gluster-healed");
+    expect(status(healing)).toEqual([expect.stringMatching(/^ROLLGATE WARNING - gluster-healed WARNING: gv0: \d+ entries pending/)]);
+    expect(healing.exitCode).toBe(1);
+    await t.stop();
+    const split = await lab("split-brain");
+    const broken = await check(split, "--nagios");
+    expect(broken.exitCode).toBe(2);
+    expect(status(broken)).toEqual([expect.stringMatching(/^ROLLGATE CRITICAL - .*gluster-healed CRITICAL: /)]);
+  });
+
+  it("what keeps it from looking is UNKNOWN (3), on the one line a monitor reads", async () => {
+    const t = await lab("healthy");
+    const run = await runCli(["check", "-c", `${t.lab.files.config}.missing`, "--nagios"]);
+    expect(run.exitCode).toBe(3);
+    expect(status(run)).toEqual([expect.stringMatching(/^ROLLGATE UNKNOWN - /)]);
+    const both = await check(t, "--nagios", "--json");
+    expect(both.exitCode).toBe(2);
+    expect(both.stderr).toContain("--json and --nagios are two output formats: choose one");
+  });
+});

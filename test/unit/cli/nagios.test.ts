@@ -1,0 +1,54 @@
+// `check --nagios`: the verdicts of real gates over the state factory's cluster, read as a Nagios
+// plugin reads them: the state in the line and in the exit status, heal entries as perfdata.
+
+import { describe, expect, it } from "vitest";
+import { nagiosReport, NagiosState } from "../../../src/cli/render/nagios.js";
+import type { GateName } from "../../../src/gates/index.js";
+import {
+  brickOf,
+  degraded,
+  evaluate,
+  healPending,
+  healthyState,
+  notQuorate,
+  splitBrain,
+  volumeUnobservable,
+  type Mutator,
+} from "../gates/state-factory.js";
+
+const GATES: GateName[] = ["quorum", "gluster-healed", "critical-healthy"];
+const report = (...mutators: Mutator[]) => {
+  const state = degraded(...mutators);
+  return nagiosReport(GATES.map((gate) => evaluate(gate, state)));
+};
+
+describe("check --nagios", () => {
+  it("OK when every gate passes, with each brick's heal entries as perfdata", () => {
+    const { state, line } = nagiosReport(GATES.map((gate) => evaluate(gate, healthyState())));
+    expect(state).toBe(NagiosState.ok);
+    expect(line).toBe(
+      `ROLLGATE OK - 3 gates pass | gates=3;;;0 gates_refusing=0;;;0 'heal gv0 ${brickOf("pve1")}'=0;;;0 'heal gv0 ${brickOf("pve2")}'=0;;;0 'heal gv0 ${brickOf("pve3")}'=0;;;0`,
+    );
+  });
+
+  it("WARNING while a node that came back heals: entries pending, every brick counted, nothing waiting cannot fix", () => {
+    const { state, line } = report(healPending("pve2", 205));
+    expect(state).toBe(NagiosState.warning);
+    expect(line).toMatch(/^ROLLGATE WARNING - gluster-healed WARNING: gv0: 205 entries pending on 1 of 3 bricks/);
+    expect(line).toContain(`'heal gv0 ${brickOf("pve2")}'=205;;;0`);
+  });
+
+  it("CRITICAL for what it saw and refused: a split-brain (even with entries pending), quorum lost", () => {
+    expect(report(healPending("pve2", 3), splitBrain("pve2", 1)).state).toBe(NagiosState.critical);
+    const lost = report(notQuorate("pve3"));
+    expect(lost.state).toBe(NagiosState.critical);
+    expect(lost.line).toMatch(/^ROLLGATE CRITICAL - quorum CRITICAL: /);
+  });
+
+  it("UNKNOWN when a gate could only say it could not see, and CRITICAL still wins over it", () => {
+    const unseen = report(volumeUnobservable("gluster volume info gv0 on pve1: timed out"));
+    expect(unseen.state).toBe(NagiosState.unknown);
+    expect(unseen.line).toMatch(/^ROLLGATE UNKNOWN - gluster-healed UNKNOWN: /);
+    expect(report(volumeUnobservable("timed out"), notQuorate("pve3")).state).toBe(NagiosState.critical);
+  });
+});
