@@ -132,23 +132,30 @@ describe("a real GlusterFS pool upgraded 10.3 → 11.1 one host at a time, throu
     expect((await theLab().brickFiles(host(name), `while-${name}-rebooted`)).length).toBe(FILES);
   }
 
-  it("node1, upgraded without that change: Peer Rejected over nfs.disable; rollgate restarts its glusterd once, then refuses, saying what to do", async () => {
+  it("node1, upgraded without that change: Peer Rejected over nfs.disable (rollgate restarts its glusterd once, then refuses, saying what to do), until the records agree", async () => {
     const opVersionBefore = await opVersion(host("node2"));
     await upgradeAndReboot("node1", "node2");
     expect(await theLab().volumeRecord(host("node1"))).not.toContain("nfs.disable=on");
 
-    const refused = await runStep(glusterRejoin, "node1").then(
+    // Usually rejected: once glusterd 11.1 has stored the volume without the line, the next handshake
+    // rejects it. A handshake that comes before that store finds the old checksum and lets it in for
+    // now (seen in CI): the records still differ, and the next restart of any peer rejects it.
+    const first = await runStep(glusterRejoin, "node1").then(
       () => null,
       (error: unknown) => error,
     );
-    expect(refused).toBeInstanceOf(StepFailure);
-    const failure = refused as StepFailure;
-    console.log(`node1 on ${trixie.glusterVersion}: gluster-rejoin refused: ${failure.message}\n  what to do: ${failure.humanAction}`);
-    expect(failure.message).toMatch(
-      /^node1 is still rejected after its glusterd was restarted once: .*node2 sees node1 as "Peer Rejected"/,
-    );
-    expect(failure.message).toContain("node1's /var/lib/glusterd/vols/labvol/info lacks `nfs.disable=on`, which node2's has");
-    expect(failure.humanAction).toContain("remove that line from the file named above, `systemctl restart glusterd` (");
+    if (first === null) console.log("node1 was let in before its glusterd stored the volume; its record differs all the same");
+    else {
+      expect(first).toBeInstanceOf(StepFailure);
+      const failure = first as StepFailure;
+      console.log(`node1 on ${trixie.glusterVersion}: gluster-rejoin refused: ${failure.message}\n  what to do: ${failure.humanAction}`);
+      expect(failure.message).toMatch(
+        /^node1 is still rejected after its glusterd was restarted once: .*node2 sees node1 as "Peer Rejected"/,
+      );
+      expect(failure.message).toContain("node1's /var/lib/glusterd/vols/labvol/info lacks `nfs.disable=on`, which node2's has");
+      expect(failure.humanAction).toContain("remove that line from the file named above, `systemctl restart glusterd` (");
+    }
+    expect(await check("gluster-records")).toMatchObject({ exitCode: 3 });
 
     // What the refusal tells the admin, on each 10.3 server in turn.
     for (const name of ["node2", "node3"]) {
