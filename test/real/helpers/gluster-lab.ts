@@ -10,7 +10,7 @@ import { access, chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } f
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { cmdline, namespaceOf, procInfo, processTable, run, sleep, startProcess, stopPids, tail, tryRun, waitFor } from "./processes.js";
-import { generateKey, knownHostsLine, startSshd, type Sshd, type SshKey } from "./sshd.js";
+import { generateKey, knownHostsLine, rootHomeOfANode, startSshd, type Sshd, type SshKey } from "./sshd.js";
 
 export const VOLUME = "labvol";
 export const BRIDGE = "rgbr0";
@@ -294,6 +294,7 @@ export class GlusterLab {
       [path.join(dir, "srv"), "/srv"],
       [path.join(dir, "mnt"), "/mnt"],
       [path.join(dir, "hosts"), "/etc/hosts"],
+      [await rootHomeOfANode(dir), "/root"],
       // First on root's PATH (Debian's sshd superuser path): ahead of /usr/bin/systemctl.
       [path.join(dir, "sbin"), "/usr/local/sbin"],
     ];

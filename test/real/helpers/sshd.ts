@@ -1,7 +1,7 @@
 // A real OpenSSH sshd for tests: generated host and client keys, a config of its own in a temp
 // dir, started in the foreground (-D -e) and stopped by PID with every connection it forked.
 
-import { mkdir, readFile, rm, rmdir, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { cmdline, descendants, isGone, processTable, run, startProcess, stopPids, tail, waitFor, type Started } from "./processes.js";
 
@@ -37,8 +37,25 @@ export interface SshdOptions {
   port: number;
   hostKey: SshKey;
   authorizedKeysFile: string;
-  /** Runs sshd inside a namespace, e.g. `nsenter --target PID --mount --net`; must exec sshd (same PID). */
+  /**
+   * Runs sshd inside a namespace, e.g. `nsenter --target PID --mount --net`; must exec sshd (same PID),
+   * and the namespace must give root a node's home (rootHomeOfANode). Without it, sshd runs in a mount
+   * namespace of its own with that home bound on /root.
+   */
   prefix?: readonly string[];
+}
+
+/**
+ * A directory to bind on /root so that commands over SSH meet the root home of a Debian/PVE node:
+ * base-files' .bashrc and .profile, which do nothing for a command. Debian's bash sources ~/.bashrc
+ * for a command sshd runs, so this machine's own root home would run its tools' shell hooks (seen
+ * here: pyenv's `rehash` waiting for its lock, over a minute per command) in every command rollgate sends.
+ */
+export async function rootHomeOfANode(dir: string): Promise<string> {
+  const home = path.join(dir, "root-home");
+  await mkdir(home, { recursive: true, mode: 0o700 });
+  for (const file of ["bashrc", "profile"]) await copyFile(`/usr/share/base-files/dot.${file}`, path.join(home, `.${file}`));
+  return home;
 }
 
 export interface Sshd {
@@ -70,7 +87,17 @@ export async function startSshd(options: SshdOptions): Promise<Sshd> {
       "",
     ].join("\n"),
   );
-  const started: Started = startProcess([...(options.prefix ?? []), "/usr/sbin/sshd", "-D", "-e", "-f", config], logFile);
+  const prefix = options.prefix ?? [
+    "unshare",
+    "--mount",
+    "--propagation",
+    "private",
+    "sh",
+    "-c",
+    'mount --bind "$0" /root && exec "$@"',
+    await rootHomeOfANode(dir),
+  ];
+  const started: Started = startProcess([...prefix, "/usr/sbin/sshd", "-D", "-e", "-f", config], logFile);
   const stop = async () => {
     // Once our child has exited, its PID is no longer ours to signal.
     if (started.hasExited() || (await isGone(started.pid))) return;
