@@ -35,7 +35,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   program.addCommand(planCommand(io));
   program.addCommand(checkCommand(io, setExit));
   program.addCommand(upgradeCommand(io, setExit));
-  program.addCommand(statusCommand(io));
+  program.addCommand(statusCommand(io, setExit));
   program.addCommand(labCommand(io, setExit));
   program.addCommand(schemaCommand(io));
   program.addCommand(demoCommand(io, setExit));

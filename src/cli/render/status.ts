@@ -3,7 +3,9 @@
 // step with times. Times are UTC, as the journal records them. Advice about a node another run
 // is upgrading right now is not given (see live-run.ts).
 
+import { stripVTControlCharacters } from "node:util";
 import type { OtherRuns } from "../../run/live-run.js";
+import type { ListedRun } from "../../run/run-list.js";
 import type { LockState } from "../../run/lock.js";
 import type { InFlightNode, NodeSummary, RunSummary, StepState, StepSummary } from "../../run/run-summary.js";
 import { BusyAdvice } from "./live-run.js";
@@ -197,4 +199,41 @@ export function renderStatus(view: StatusView, style: Style): string {
     lines.push("", nodeLine(node, style), ...node.steps.flatMap((step) => stepLines(step, nameWidth, live, style)));
   lines.push(...section("finally", s.finally));
   return lines.join("\n");
+}
+
+/** `status --list`: one line per run, newest first; a run without an outcome says whether it still goes on. */
+export function renderRunList(runs: readonly ListedRun[], lock: LockState, style: Style): string {
+  if (runs.length === 0) return "no run recorded";
+  const rows = runs.map((run) => {
+    if (!("summary" in run)) return [run.runId, "", "", style.bad("unreadable"), "", run.problem];
+    const s = run.summary;
+    const live = livenessOf({ summary: s, lock, journalFile: "", truncated: false });
+    const outcome =
+      s.outcome === null
+        ? live === "live"
+          ? style.bold("in progress")
+          : style.bad("did not finish")
+        : s.outcome === "success" || s.outcome === "paused"
+          ? style.ok(`${s.outcome} (exit ${s.exitCode})`)
+          : style.bad(`${s.outcome} (exit ${s.exitCode})`);
+    const notes = [s.dryRun ? "dry run" : null, s.playbook, s.starts > 1 ? `resumed ${s.starts - 1}×` : null].filter((n) => n !== null);
+    return [
+      run.runId,
+      stamp(s.startedAt),
+      duration(s.startedAt, s.endedAt ?? s.lastRecordAt),
+      outcome,
+      `${s.nodesDone.length}/${s.nodes.length}`,
+      notes.join(", "),
+    ];
+  });
+  const header = ["RUN", "STARTED", "TOOK", "OUTCOME", "NODES", ""];
+  // Widths from the text as shown, without colour codes.
+  const visible = (text: string) => stripVTControlCharacters(text).length;
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => visible(r[i]!))));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell + " ".repeat(widths[i]! - visible(cell))))
+      .join("  ")
+      .trimEnd();
+  return [style.bold(line(header)), ...rows.map(line)].join("\n");
 }

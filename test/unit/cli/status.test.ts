@@ -300,3 +300,19 @@ describe("rollgate status", () => {
     }
   });
 });
+
+describe("status --list", () => {
+  it("lists a journal file it cannot read with what is wrong, beside the runs it can, and says when there is none", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "rollgate-list-"));
+    expect((await runCli(["status", "--journal-dir", dir, "--list"])).stdout).toBe("no run recorded\n");
+    const journal = await Journal.create(dir, "20261101T010000Z-aaaa");
+    for (const body of failedRun()) journal.append({ ...body, time: "2026-11-01T01:00:05.000Z" });
+    journal.close();
+    await writeFile(path.join(dir, "runs", "20261102T010000Z-bbbb.jsonl"), "not json\n");
+    const listed = await runCli(["status", "--journal-dir", dir, "--list", "--no-color"]);
+    expect(listed.exitCode).toBe(0);
+    const [, newest, oldest] = listed.stdout.trimEnd().split("\n");
+    expect(newest).toMatch(/^20261102T010000Z-bbbb\s+unreadable\s+.*20261102T010000Z-bbbb\.jsonl:1: not a journal record/);
+    expect(oldest).toMatch(/^20261101T010000Z-aaaa\s+2026-11-01 01:00:05 UTC\s+\S+\s+failed \(exit 4\)/);
+  });
+});
