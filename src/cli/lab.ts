@@ -42,6 +42,29 @@ function pveVersion(value: string): PveRelease {
   return value;
 }
 
+/** `--scenario`, for `lab up` and `demo`. */
+export function scenarioOption(): Option {
+  return new Option("--scenario <names>", `failure scenarios, comma-separated: ${scenarioNames.join(", ")}`)
+    .argParser(scenarioList)
+    .default(["healthy"], "healthy");
+}
+
+/** `--pve-version`, for `lab up` and `demo`. */
+export function pveVersionOption(): Option {
+  return new Option(
+    "--pve-version <version>",
+    `the PVE release the lab answers as: ${pveReleases.join(", ")} (default 9.1, or the one a scenario exists on)`,
+  ).argParser(pveVersion);
+}
+
+/** The release the lab answers as: the one asked for, or the scenarios' own; a usage error if they cannot meet. */
+export function labRelease(scenario: readonly ScenarioName[], asked: PveRelease | undefined): PveRelease {
+  const release = asked ?? defaultRelease(scenario);
+  const refusal = scenarioRefusal(scenario, release);
+  if (refusal) throw new UsageError(refusal);
+  return release;
+}
+
 export function labCommand(io: CliIo, setExit: (code: number) => void): Command {
   const lab = new Command("lab").description("an emulated Proxmox VE + GlusterFS cluster on loopback, for the demo, tests and benchmarks");
 
@@ -50,11 +73,7 @@ export function labCommand(io: CliIo, setExit: (code: number) => void): Command 
     .description("start the lab and serve it until SIGINT/SIGTERM or `lab down`")
     .requiredOption("--dir <dir>", "directory for cluster.yaml, keys, known_hosts and the token")
     .addOption(new Option("--nodes <n>", "number of nodes").argParser(integer(3, 9)).default(3))
-    .addOption(
-      new Option("--scenario <names>", `failure scenarios, comma-separated: ${scenarioNames.join(", ")}`)
-        .argParser(scenarioList)
-        .default(["healthy"], "healthy"),
-    )
+    .addOption(scenarioOption())
     .addOption(new Option("--fault-node <node>", "the node the faults strike (default: the first one rollgate takes out of service)"))
     .addOption(
       new Option("--fault-at <point>", "when timed faults (api-flaky's resets, peer-power-cycle) strike on the fault node").choices(
@@ -62,12 +81,7 @@ export function labCommand(io: CliIo, setExit: (code: number) => void): Command 
       ),
     )
     .addOption(new Option("--time-scale <x>", "model seconds per real second").argParser(positiveNumber).default(1))
-    .addOption(
-      new Option(
-        "--pve-version <version>",
-        `the PVE release the lab answers as: ${pveReleases.join(", ")} (default 9.1, or the one a scenario exists on)`,
-      ).argParser(pveVersion),
-    )
+    .addOption(pveVersionOption())
     .addOption(new Option("--api-port <port>", "API port on every node address (default: a free one)").argParser(integer(1, 65535)))
     .addOption(new Option("--ssh-port <port>", "SSH port on every node address (default: a free one)").argParser(integer(1, 65535)))
     .action(
@@ -82,9 +96,7 @@ export function labCommand(io: CliIo, setExit: (code: number) => void): Command 
         apiPort?: number;
         sshPort?: number;
       }) => {
-        const release = opts.pveVersion ?? defaultRelease(opts.scenario);
-        const refusal = scenarioRefusal(opts.scenario, release);
-        if (refusal) throw new UsageError(refusal);
+        const release = labRelease(opts.scenario, opts.pveVersion);
         const nodeNames = Array.from({ length: opts.nodes }, (_, i) => `pve${i + 1}`);
         if (opts.faultNode !== undefined && !nodeNames.includes(opts.faultNode))
           throw new UsageError(`--fault-node ${opts.faultNode}: the lab's nodes are ${nodeNames.join(", ")}`);
