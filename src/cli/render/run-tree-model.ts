@@ -202,9 +202,29 @@ export class StepGroup extends ShownTask {
   }
 }
 
+/** Compact, for a title: 45s, 12m05s, 2h03m. */
+function compactDuration(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 90) return `${seconds}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, "0")}s`;
+  return `${Math.floor(seconds / 3600)}h${String(Math.floor(seconds / 60) % 60).padStart(2, "0")}m`;
+}
+
+/** The node under way: where its title's times come from. */
+interface NodeUnderWay {
+  node: string;
+  heading: string;
+  startedMs: number;
+  /** Nodes after it in this run. */
+  after: number;
+}
+
 export class RunTreeModel {
   readonly groups: StepGroup[];
   runEnd: EventOf<"run-end"> | null = null;
+  private underWay: NodeUnderWay | null = null;
+  /** How long each node of this run took, in the order they finished. */
+  private readonly durationsMs: number[] = [];
   private readonly preflight: StepGroup;
   private readonly finally: StepGroup;
   private readonly nodes = new Map<string, StepGroup>();
@@ -233,7 +253,9 @@ export class RunTreeModel {
         if (!group) return;
         this.closeBefore(group);
         group.announced = true;
-        group.retitle(`${event.node} (${event.index}/${event.total})`);
+        const heading = `${event.node} (${event.index}/${event.total})`;
+        group.retitle(heading);
+        this.underWay = { node: event.node, heading, startedMs: Date.parse(event.time), after: event.total - event.index };
         return;
       }
       case "step-start":
@@ -257,6 +279,10 @@ export class RunTreeModel {
         this.groupOf(event.node)?.stepEnd(event.step, event.status, event.message);
         return;
       case "node-end":
+        if (this.underWay?.node === event.node) {
+          if (event.status === "done") this.durationsMs.push(Date.parse(event.time) - this.underWay.startedMs);
+          this.underWay = null;
+        }
         this.nodes.get(event.node)?.nodeEnd(event.status, event.message);
         return;
       case "run-end":
@@ -267,6 +293,24 @@ export class RunTreeModel {
       case "action":
         return;
     }
+  }
+
+  /**
+   * The node under way's title with its elapsed time and, once a node of this run has finished,
+   * the time left for the run: the nodes so far took that long on average (heals and reboots vary,
+   * so it is a guess, and says so with "~").
+   */
+  tick(nowMs: number): void {
+    const current = this.underWay;
+    if (current === null) return;
+    const elapsed = nowMs - current.startedMs;
+    let title = `${current.heading} · ${compactDuration(elapsed)}`;
+    if (this.durationsMs.length > 0) {
+      const average = this.durationsMs.reduce((sum, ms) => sum + ms, 0) / this.durationsMs.length;
+      const left = Math.max(0, average - elapsed) + average * current.after;
+      title += ` · ~${compactDuration(left)} left`;
+    }
+    this.nodes.get(current.node)?.retitle(title);
   }
 
   /** Settles every task still waiting, so the tree can finish whatever the engine did. */

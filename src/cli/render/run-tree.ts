@@ -36,11 +36,12 @@ function viewOf(task: Wrapper): TaskView {
   };
 }
 
-function slotTask(slot: StepSlot): Task {
+function slotTask(slot: StepSlot, compact: boolean): Task {
   return {
     title: slot.title,
     // The last line of a step (the wait it ended on, or its result) stays under it: it says why.
-    rendererOptions: { persistentOutput: true },
+    // On a short terminal only the running step's line is shown, so the node's title stays in view.
+    rendererOptions: { persistentOutput: !compact },
     // The steps after a failed one still run in the tree, to be shown as not run.
     exitOnError: false,
     task: async (_ctx, task) => {
@@ -68,7 +69,7 @@ function closingTask(group: StepGroup): Task {
   };
 }
 
-function groupTask(group: StepGroup): Task {
+function groupTask(group: StepGroup, compact: boolean): Task {
   return {
     title: group.title,
     enabled: () => group.visible,
@@ -77,7 +78,7 @@ function groupTask(group: StepGroup): Task {
       const start = await group.start.promise;
       if (start.kind === "skip") return task.skip(start.message);
       if (start.kind === "fail") throw new Error(start.message);
-      return task.newListr([...group.slots.map(slotTask), closingTask(group)], { exitOnError: true });
+      return task.newListr([...group.slots.map((slot) => slotTask(slot, compact)), closingTask(group)], { exitOnError: true });
     },
   };
 }
@@ -91,29 +92,43 @@ function loggerFor(io: Pick<CliIo, "stdout" | "stderr">): ListrLogger {
   return new ListrLogger({ processOutput, useIcons: true, toStderr: [] });
 }
 
-function listrFor(model: RunTreeModel, io: Pick<CliIo, "stdout" | "stderr">, live: boolean, colored: boolean) {
+/**
+ * Whether the tree must drop the lines under finished steps to fit the terminal: a node's steps
+ * with a line each, the other nodes and groups collapsed, and the running step's two lines.
+ */
+function mustBeCompact(outline: RunRendererOptions["steps"], rows: number | undefined): boolean {
+  const roomy = outline.nodes.length + 2 + outline.node.length * 2 + 2;
+  return rows !== undefined && rows < roomy;
+}
+
+function listrFor(model: RunTreeModel, io: Pick<CliIo, "stdout" | "stderr">, live: boolean, colored: boolean, compact: boolean) {
   const noColor = <Level extends string>(levels: Record<string, Level>) =>
     Object.fromEntries(Object.values(levels).map((level) => [level, uncolored])) as Record<Level, typeof uncolored>;
-  return new Listr<unknown, "default", "simple">(model.groups.map(groupTask), {
-    concurrent: false,
-    exitOnError: false,
-    // The CLI owns SIGINT/SIGTERM: the engine stops at a safe point. listr2's own handler would exit the process at once.
-    registerSignalListeners: false,
-    renderer: "default",
-    fallbackRenderer: "simple",
-    fallbackRendererCondition: !live,
-    rendererOptions: {
-      logger: loggerFor(io),
-      collapseSubtasks: true,
-      // listr2 marks a group whose step failed with a red pointer; a stopped node reads better crossed out.
-      icon: { [ListrDefaultRendererLogLevels.FAILED_WITH_FAILED_SUBTASKS]: figures.cross },
-      ...(colored ? {} : { color: noColor(ListrDefaultRendererLogLevels) }),
+  return new Listr<unknown, "default", "simple">(
+    model.groups.map((group) => groupTask(group, compact)),
+    {
+      concurrent: false,
+      exitOnError: false,
+      // The CLI owns SIGINT/SIGTERM: the engine stops at a safe point. listr2's own handler would exit the process at once.
+      registerSignalListeners: false,
+      renderer: "default",
+      fallbackRenderer: "simple",
+      fallbackRendererCondition: !live,
+      rendererOptions: {
+        logger: loggerFor(io),
+        collapseSubtasks: true,
+        // A long line is cut at the terminal's width rather than wrapped onto rows the tree needs.
+        formatOutput: "truncate",
+        // listr2 marks a group whose step failed with a red pointer; a stopped node reads better crossed out.
+        icon: { [ListrDefaultRendererLogLevels.FAILED_WITH_FAILED_SUBTASKS]: figures.cross },
+        ...(colored ? {} : { color: noColor(ListrDefaultRendererLogLevels) }),
+      },
+      fallbackRendererOptions: {
+        logger: loggerFor(io),
+        ...(colored ? {} : { color: noColor(ListrLogLevels) }),
+      },
     },
-    fallbackRendererOptions: {
-      logger: loggerFor(io),
-      ...(colored ? {} : { color: noColor(ListrLogLevels) }),
-    },
-  });
+  );
 }
 
 export function treeRunRenderer(io: CliIo, options: RunRendererOptions): RunRenderer {
@@ -126,13 +141,17 @@ export function treeRunRenderer(io: CliIo, options: RunRendererOptions): RunRend
   const throttle = live ? null : new ProgressThrottle();
   let model: RunTreeModel | null = null;
   let tree: Promise<unknown> = Promise.resolve();
+  let ticker: NodeJS.Timeout | null = null;
 
   return {
     onEvent(event) {
       // The tree is built at the first event: run-start carries the order the engine chose.
       if (model === null) {
         model = new RunTreeModel(options.steps, event.type === "run-start" ? event.order : options.steps.nodes, taskWording(live));
-        tree = listrFor(model, io, live, colored).run();
+        tree = listrFor(model, io, live, colored, live && mustBeCompact(options.steps, io.stdout.rows)).run();
+        const shown = model;
+        // The node's elapsed time goes on while a step is silent (apt-get, a reboot).
+        if (live) ticker = setInterval(() => shown.tick(Date.now()), 1_000).unref();
       }
       if (
         event.type === "step-progress" &&
@@ -142,8 +161,10 @@ export function treeRunRenderer(io: CliIo, options: RunRendererOptions): RunRend
         return;
       if (event.type === "step-end") throttle?.forget(`${event.node}\u0000${event.step}`);
       model.onEvent(event, options.verbose);
+      if (live) model.tick(Date.parse(event.time));
     },
     async finish() {
+      if (ticker !== null) clearInterval(ticker);
       if (model === null) return;
       model.closeAll();
       await tree;
