@@ -144,11 +144,17 @@ function whyNotAllowed(notAllowed: z.infer<typeof migratePreconditionSchema>["no
 /** pve-guest-common PVE/AbstractConfig.pm check_lock: "<guest_type> is locked (<lock>)", VM for qemu-server, CT for pve-container. */
 const lockedMessage = /(?:VM|CT) is locked \((\w+)\)/;
 
+/** pve-guest-common PVE/AbstractConfig.pm load_config: the config is not on the node the call went to. */
+const configGoneFrom = /Configuration file 'nodes\/([^/']+)\/(?:qemu-server|lxc)\/\d+\.conf' does not exist/;
+
 /**
  * The migrate precondition of a running guest: local disks and resources pin it to its node,
  * `not_allowed_nodes` rule nodes out. A guest whose config is locked (a backup running) cannot be
  * asked: PVE answers HTTP 500 "VM is locked (backup)" or, for a container on PVE 9, "CT is locked
- * (backup)" (both preconditions call check_lock first), read as that lock.
+ * (backup)" (both preconditions call check_lock first), read as that lock. A running guest whose
+ * config has left the node since the guest list was read is being migrated (its config moves at the
+ * end of the migration, before the lock lifts; PVE refuses to destroy a running guest): read as a
+ * `migrate` lock, so a placement waits for it and reads the list again (docs/domain/proxmox-api.md).
  * Containers have the call on PVE 9 only: where it is missing (501) nothing is known to pin them.
  */
 export function readMigrationConstraints(ctx: ObserveContext, guest: Guest): Promise<Observed<MigrationConstraints>> {
@@ -161,6 +167,7 @@ export function readMigrationConstraints(ctx: ObserveContext, guest: Guest): Pro
     } catch (error) {
       const locked = lockedMessage.exec((error as Error).message);
       if (locked) return { ...none, lock: locked[1]! };
+      if (configGoneFrom.exec((error as Error).message)?.[1] === guest.node) return { ...none, lock: "migrate" };
       if (guest.type === "lxc" && error instanceof PveHttpError && error.status === 501) return none;
       throw error;
     }

@@ -394,6 +394,33 @@ describe("scenarios", () => {
     },
   );
 
+  it("a VM whose migration ended since the guest list was read: its precondition reads as a migrate lock, not as free to go", async () => {
+    const c = await lab({ pveVersion: "9.1" });
+    const ctx = { config: c.t.loaded.config, shell: c.ssh, pve: c.api, probes: networkProbes, target: null };
+    const [listed] = (await get<Json[]>(c, "/cluster/resources", { type: "vm" })).filter((g) => g["vmid"] === 103);
+    const db: Guest = {
+      vmid: 103,
+      name: "db",
+      type: "qemu",
+      node: String(listed!["node"]),
+      status: "running",
+      maxmem: 0,
+      haState: null,
+      lock: null,
+      template: false,
+    };
+    const elsewhere = c.t.lab.cluster.topology.nodes.map((n) => n.name).find((n) => n !== db.node)!;
+    expect(await failure(c.api.get(`/nodes/${elsewhere}/qemu/103/migrate`))).toMatchObject({
+      status: 500,
+      reason: `Configuration file 'nodes/${elsewhere}/qemu-server/103.conf' does not exist`,
+    });
+    expect(await readMigrationConstraints(ctx, { ...db, node: elsewhere })).toEqual({
+      ok: true,
+      value: { localDisks: [], localResources: [], notAllowed: {}, lock: "migrate" },
+    });
+    expect(await readMigrationConstraints(ctx, db)).toMatchObject({ ok: true, value: { lock: null } });
+  });
+
   it.each(["8.4", "9.1"] as const)(
     "enterprise-repo-401 on %s: apt-get update exits 100 on every node; the simulation still works",
     async (pveVersion) => {
