@@ -12,6 +12,9 @@ import { println, type CliIo } from "./io.js";
 import { BusyAdvice, otherRunLines } from "./render/live-run.js";
 import { nagiosReport, NagiosState } from "./render/nagios.js";
 import { renderVerdicts } from "./render/verdicts.js";
+import { stateMetrics, verdictMetrics } from "../metrics/cluster-metrics.js";
+import { assertWritableDir, metricsFileOption } from "../metrics/textfile.js";
+import { writeMetricsFile } from "./metrics-output.js";
 import { styleFor } from "./render/style.js";
 import { loadWithWarnings, openSession } from "./session.js";
 
@@ -26,6 +29,7 @@ interface CheckOptions {
   target?: string;
   json?: boolean;
   nagios?: boolean;
+  metricsFile?: string;
   verbose?: boolean;
   color: boolean;
 }
@@ -38,6 +42,11 @@ export function checkCommand(io: CliIo, setExit: (code: number) => void): Comman
     .option("--target <node>", "the node about to go down (for critical-healthy-elsewhere)")
     .option("--json", "one JSON document")
     .option("--nagios", "one status line with perfdata, exit 0 OK, 1 WARNING (heal pending), 2 CRITICAL (a gate refuses), 3 UNKNOWN")
+    .option(
+      "--metrics-file <file.prom>",
+      "also write a Prometheus textfile-collector file, atomically: gate results, heal entries per brick, nodes pending upgrade and reboot",
+      metricsFileOption,
+    )
     .option("-v, --verbose", "also list what passed")
     .option("--no-color", "plain output")
     .action(async (opts: CheckOptions) => {
@@ -64,7 +73,9 @@ async function check(opts: CheckOptions, io: CliIo, setExit: (code: number) => v
   }
   if (names.includes("critical-healthy-elsewhere") && !opts.target)
     throw new UsageError("--gate critical-healthy-elsewhere needs --target NODE");
-  const facets = facetsFor(config, names);
+  if (opts.metricsFile) await assertWritableDir(opts.metricsFile);
+  // The metrics file always carries heal entries and what is left to install, whatever the gates read.
+  const facets = new Set([...facetsFor(config, names), ...(opts.metricsFile ? (["gluster", "packages"] as const) : [])]);
   const live = await openSession(loaded, io, { readOnly: true, facets });
   try {
     const [others, state] = await Promise.all([
@@ -74,6 +85,11 @@ async function check(opts: CheckOptions, io: CliIo, setExit: (code: number) => v
     const verdicts = evaluateGates(config, state, names);
     const pass = verdicts.every((v) => v.pass);
     const style = styleFor(io.stdout, io.env, opts.color);
+    if (opts.metricsFile)
+      await writeMetricsFile(io, opts.metricsFile, { cluster: config.cluster, command: "check" }, [
+        ...verdictMetrics(verdicts, state.observedAt),
+        ...stateMetrics(state),
+      ]);
     if (opts.nagios) {
       const report = nagiosReport(verdicts);
       println(io.stdout, report.line);

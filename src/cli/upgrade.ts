@@ -28,6 +28,9 @@ import { BusyAdvice, otherRunLines } from "./render/live-run.js";
 import { renderPlan } from "./render/plan.js";
 import { createRunRenderer, guardedRenderer, type StepOutline } from "./render/run-renderer.js";
 import { styleFor } from "./render/style.js";
+import { runMetrics, stateMetrics } from "../metrics/cluster-metrics.js";
+import { assertWritableDir, metricsFileOption } from "../metrics/textfile.js";
+import { writeMetricsFile } from "./metrics-output.js";
 import { loadWithWarnings, openSession, type Session } from "./session.js";
 
 export interface UpgradeOptions {
@@ -41,6 +44,7 @@ export interface UpgradeOptions {
   fresh?: boolean;
   breakStaleLock?: boolean;
   journalDir?: string;
+  metricsFile?: string;
   json?: boolean;
   verbose?: boolean;
   color: boolean;
@@ -105,6 +109,9 @@ function samePlaybook(resume: ResumeState, playbook: Playbook): void {
 
 export async function runUpgradeCommand(io: CliIo, opts: UpgradeOptions): Promise<number> {
   if (opts.resume && opts.fresh) throw new UsageError("--resume and --fresh exclude each other");
+  if (opts.metricsFile && opts.dryRun)
+    throw new UsageError("--metrics-file reports a run; --dry-run makes none (`rollgate check --metrics-file` reports the cluster)");
+  if (opts.metricsFile) await assertWritableDir(opts.metricsFile);
   const unattended = !io.stdinIsTTY;
   if (unattended && !opts.yes && !opts.dryRun) {
     throw new UsageError("stdin is not a terminal: an unattended upgrade needs --yes (see `rollgate plan` for what it would do)");
@@ -228,6 +235,7 @@ async function runOnce(
   });
   try {
     const startedAt = new Date().toISOString();
+    const events: RunEvent[] = [];
     let result: RunResult;
     try {
       const engine = new Engine({
@@ -253,6 +261,7 @@ async function runOnce(
           // output or in an error message is redacted once, for both.
           const event = redactor.data({ ...body, time: new Date().toISOString() });
           journal?.append(event);
+          if (opts.metricsFile) events.push(event);
           renderer.onEvent(event);
           if (event.type === "step-start" && event.node !== null) clusterLock?.stepStarted(event.node, event.step);
         },
@@ -276,6 +285,15 @@ async function runOnce(
       );
       for (const r of sent) if (!r.ok) println(io.stderr, `rollgate: warning: notification failed: ${r.message}`);
     }
+    if (opts.metricsFile) {
+      // Read after the run, so heal entries and what is left to upgrade are the cluster's now.
+      const after = await collect(session.observeContext(null), ["gluster", "packages"]);
+      const waitingGates = new Set(playbook.node.flatMap((e) => (e.kind === "gate" && e.wait ? [e.gate] : [])));
+      await writeMetricsFile(io, opts.metricsFile, { cluster: config.cluster, command: "upgrade" }, [
+        ...runMetrics({ ...result, startedAt, endedAt: new Date().toISOString(), events, waitingGates }),
+        ...stateMetrics(after),
+      ]);
+    }
     return result.exitCode;
   } finally {
     offSignal();
@@ -295,6 +313,11 @@ export function upgradeCommand(io: CliIo, setExit: (code: number) => void): Comm
     .option("--fresh", "start a new run although the last one did not finish (the old journal is not read)")
     .option("--break-stale-lock", "remove the lock of a run whose process is gone, here and on the cluster (never a live one)")
     .option("--journal-dir <dir>", "journal and lock directory (default: journal.dir of cluster.yaml)")
+    .option(
+      "--metrics-file <file.prom>",
+      "at the end, write a Prometheus textfile-collector file atomically: outcome, exit code, per-node and gate-wait seconds, heal entries, nodes pending upgrade and reboot",
+      metricsFileOption,
+    )
     .option("--json", "JSON lines of every event on stdout")
     .option("-v, --verbose", "also show command output")
     .option("--no-color", "plain output")
