@@ -10,7 +10,7 @@ import { lookForOtherRuns } from "../run/live-run.js";
 import { ExitCode, UsageError } from "../util/errors.js";
 import { println, type CliIo } from "./io.js";
 import { BusyAdvice, otherRunLines } from "./render/live-run.js";
-import { nagiosReport, NagiosState } from "./render/nagios.js";
+import { busyNodes, nagiosReport, NagiosState } from "./render/nagios.js";
 import { renderVerdicts } from "./render/verdicts.js";
 import { stateMetrics, verdictMetrics } from "../metrics/cluster-metrics.js";
 import { assertWritableDir, metricsFileOption } from "../metrics/textfile.js";
@@ -91,7 +91,13 @@ async function check(opts: CheckOptions, io: CliIo, setExit: (code: number) => v
         ...stateMetrics(state),
       ]);
     if (opts.nagios) {
-      const report = nagiosReport(verdicts);
+      const report = nagiosReport(
+        verdicts,
+        busyNodes(
+          BusyAdvice.of(others),
+          config.nodes.map((n) => n.name),
+        ),
+      );
       println(io.stdout, report.line);
       setExit(report.state);
       return;

@@ -75,6 +75,11 @@ export class BusyAdvice {
     return new BusyAdvice(busyNodes(found));
   }
 
+  /** Whether `line` names a node a live run is upgrading. */
+  namesBusyNode(line: string): boolean {
+    return this.patterns.some(({ pattern }) => pattern.test(line));
+  }
+
   /** The line to show instead of `line`: itself, or `busyLine` if it names a busy node. */
   line(line: string): string {
     const named = this.patterns.find(({ pattern }) => pattern.test(line));

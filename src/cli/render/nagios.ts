@@ -4,6 +4,7 @@
 // Zabbix's Nagios-compatible checks): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
 
 import { isUnobserved, type Verdict } from "../../gates/index.js";
+import { BusyAdvice } from "./live-run.js";
 
 export const NagiosState = { ok: 0, warning: 1, critical: 2, unknown: 3 } as const;
 export type NagiosState = (typeof NagiosState)[keyof typeof NagiosState];
@@ -16,8 +17,9 @@ const NAMES = ["OK", "WARNING", "CRITICAL", "UNKNOWN"] as const;
  * refuses only for what it could not see: UNKNOWN. Anything it saw and refused (split-brain, a
  * brick down, quorum lost, routers on one node): CRITICAL.
  */
-function stateOf(verdict: Verdict): NagiosState {
+function stateOf(verdict: Verdict, busy: BusyNodes): NagiosState {
   if (verdict.pass) return NagiosState.ok;
+  if (duringItsUpgrade(verdict, busy)) return NagiosState.warning;
   if (verdict.reasons.length > 0 && verdict.reasons.every(isUnobserved)) return NagiosState.unknown;
   const counts = Object.values(verdict.metrics ?? {});
   const healing =
@@ -30,18 +32,52 @@ function stateOf(verdict: Verdict): NagiosState {
   return healing ? NagiosState.warning : NagiosState.critical;
 }
 
+/** The nodes live runs are upgrading, and the cluster's other nodes. */
+export interface BusyNodes {
+  busy: BusyAdvice;
+  others: BusyAdvice;
+}
+
+export function busyNodes(busy: BusyAdvice, clusterNodes: readonly string[]): BusyNodes {
+  return { busy, others: new BusyAdvice(clusterNodes.filter((n) => !busy.nodes.includes(n))) };
+}
+
+/**
+ * A refusal only about the node a live run is upgrading (it is rebooting, in maintenance, its
+ * brick heals, its services are down) is the planned work, not an outage: WARNING, so nobody is
+ * paged for it. It stays CRITICAL if a reason also names another node, if it is a fault (a
+ * split-brain, a brick process down while its glusterd answers), or if a critical group is short:
+ * the routers must stay up elsewhere whatever is being upgraded.
+ */
+function duringItsUpgrade(verdict: Verdict, { busy, others }: BusyNodes): boolean {
+  if (verdict.gate === "critical-healthy" || verdict.gate === "critical-healthy-elsewhere") return false;
+  if ((verdict.faults ?? []).length > 0 || verdict.reasons.length === 0) return false;
+  return verdict.reasons.every((r) => busy.namesBusyNode(r) && !others.namesBusyNode(r));
+}
+
 /** CRITICAL over UNKNOWN over WARNING over OK: a monitor must not read a split-brain as "could not tell". */
 const RANK: Record<NagiosState, number> = { 0: 0, 1: 1, 3: 2, 2: 3 };
 
 /** A perfdata label: quoted, a quote inside doubled; `=` would end it, so it becomes `_`. */
 const label = (name: string) => `'${name.replaceAll("'", "''").replaceAll("=", "_")}'`;
 
-export function nagiosReport(verdicts: readonly Verdict[]): { state: NagiosState; line: string } {
-  const states = verdicts.map((v) => [v, stateOf(v)] as const);
+/** `busy`: the nodes live runs are upgrading (`check` looks for them first). */
+export function nagiosReport(
+  verdicts: readonly Verdict[],
+  busy: BusyNodes = busyNodes(new BusyAdvice([]), []),
+): { state: NagiosState; line: string } {
+  const states = verdicts.map((v) => [v, stateOf(v, busy)] as const);
   const state = states.reduce<NagiosState>((worst, [, s]) => (RANK[s] > RANK[worst] ? s : worst), NagiosState.ok);
   const refusing = states.filter(([, s]) => s !== NagiosState.ok);
   const text =
-    refusing.length === 0 ? `${verdicts.length} gates pass` : refusing.map(([v, s]) => `${v.gate} ${NAMES[s]}: ${v.summary}`).join("; ");
+    refusing.length === 0
+      ? `${verdicts.length} gates pass`
+      : refusing
+          .map(
+            ([v, s]) =>
+              `${v.gate} ${NAMES[s]}: ${v.summary}${duringItsUpgrade(v, busy) ? ` (${busy.busy.nodes.join(", ")}: being upgraded by a live rollgate run)` : ""}`,
+          )
+          .join("; ");
   const heal = verdicts.find((v) => v.gate === "gluster-healed")?.metrics ?? {};
   const perfdata = [
     `gates=${verdicts.length};;;0`,

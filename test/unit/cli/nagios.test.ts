@@ -2,7 +2,8 @@
 // plugin reads them: the state in the line and in the exit status, heal entries as perfdata.
 
 import { describe, expect, it } from "vitest";
-import { nagiosReport, NagiosState } from "../../../src/cli/render/nagios.js";
+import { BusyAdvice } from "../../../src/cli/render/live-run.js";
+import { busyNodes, nagiosReport, NagiosState } from "../../../src/cli/render/nagios.js";
 import type { GateName } from "../../../src/gates/index.js";
 import {
   brickOf,
@@ -10,6 +11,8 @@ import {
   evaluate,
   healPending,
   healthyState,
+  memberStopped,
+  nodeOffline,
   notQuorate,
   splitBrain,
   volumeUnobservable,
@@ -50,5 +53,23 @@ describe("check --nagios", () => {
     expect(unseen.state).toBe(NagiosState.unknown);
     expect(unseen.line).toMatch(/^ROLLGATE UNKNOWN - gluster-healed UNKNOWN: /);
     expect(report(volumeUnobservable("timed out"), notQuorate("pve3")).state).toBe(NagiosState.critical);
+  });
+
+  it("WARNING, not CRITICAL, for a refusal only about the node a live run is upgrading; a fault or another node stays CRITICAL", () => {
+    const gates: GateName[] = ["nodes-online", "gluster-healed", "critical-healthy"];
+    const during = (busy: string[], ...mutators: Mutator[]) => {
+      const state = degraded(...mutators);
+      return nagiosReport(
+        gates.map((gate) => evaluate(gate, state)),
+        busyNodes(new BusyAdvice(busy), ["pve1", "pve2", "pve3"]),
+      );
+    };
+    const rebooting = during(["pve2"], nodeOffline("pve2"));
+    expect(rebooting.state).toBe(NagiosState.warning);
+    expect(rebooting.line).toMatch(/^ROLLGATE WARNING - nodes-online WARNING: .*\(pve2: being upgraded by a live rollgate run\)/);
+    expect(during(["pve3"], nodeOffline("pve2")).state).toBe(NagiosState.critical);
+    expect(during(["pve2"], nodeOffline("pve2"), nodeOffline("pve1")).state).toBe(NagiosState.critical);
+    expect(during(["pve2"], splitBrain("pve2", 2)).state).toBe(NagiosState.critical);
+    expect(during(["pve2"], memberStopped(101)).state).toBe(NagiosState.critical);
   });
 });
