@@ -46,14 +46,26 @@ export class HostKeyError extends RemoteError {}
 /** The command was never sent: the connection closed first, so trying it again is safe. */
 class NeverStarted extends RemoteError {}
 
+/**
+ * sshd refused to open the session channel ("open failed"): more sessions than its MaxSessions, or
+ * a slot not yet freed of a channel that just closed. The command never started: it is tried
+ * again, on the same connection, once fewer channels are open.
+ */
+class SessionRefused extends RemoteError {}
+
 /** OpenSSH allows 10 sessions per connection by default (MaxSessions); stay below it. */
 const maxChannelsPerConnection = 8;
+/** A session refused this many times in a row, each after fewer channels were open, is an error. */
+const sessionRefusalsTolerated = 8;
+const sessionRefusedDelayMs = 50;
 const defaultMaxStdout = 64 * 1024 * 1024;
 
 interface PooledConnection {
   client: ssh2.Client;
   ready: Promise<void>;
   active: number;
+  /** Channels open at once; lowered when sshd refuses one (a MaxSessions below OpenSSH's default 10). */
+  limit: number;
   waiting: Array<() => void>;
   closed: boolean;
 }
@@ -113,7 +125,14 @@ export class SshPool implements RemoteShell {
     if (existing && !existing.closed) return existing;
     const target = this.target(node);
     const client = new ssh2.Client();
-    const pooled: PooledConnection = { client, ready: Promise.resolve(), active: 0, waiting: [], closed: false };
+    const pooled: PooledConnection = {
+      client,
+      ready: Promise.resolve(),
+      active: 0,
+      limit: maxChannelsPerConnection,
+      waiting: [],
+      closed: false,
+    };
     pooled.ready = this.open(client, target).catch((error: unknown) => {
       pooled.closed = true;
       client.end();
@@ -222,7 +241,7 @@ export class SshPool implements RemoteShell {
       const pooled = this.connection(node);
       await pooled.ready;
       if (pooled.closed) continue;
-      if (pooled.active < maxChannelsPerConnection) {
+      if (pooled.active < pooled.limit) {
         pooled.active += 1;
         return pooled;
       }
@@ -321,6 +340,14 @@ export class SshPool implements RemoteShell {
                 // ssh2 answers a channel still waiting to open when the connection closes with this
                 // message (ssh2 lib/client.js, the socket's "close" handler); later failures differ.
                 if (error.message === "No response from server") return neverStarted(error.message);
+                // OpenSSH refuses a session it has no slot for with its default reason, SSH2_OPEN_CONNECT_FAILED (2), "open failed" (serverloop.c server_input_channel_open).
+                if ((error as Error & { reason?: unknown }).reason === 2) {
+                  clearTimeout(timer);
+                  pooled.limit = Math.max(1, pooled.active - 1);
+                  return reject(
+                    new SessionRefused(node, `cannot start \`${line}\`: ${error.message} (sshd refused a session: MaxSessions?)`),
+                  );
+                }
                 clearTimeout(timer);
                 return reject(new RemoteError(node, `cannot start \`${line}\`: ${error.message}`));
               }
@@ -362,10 +389,21 @@ export class SshPool implements RemoteShell {
         this.release(pooled);
       }
     };
-    const done = attempt().catch((error: unknown) => {
-      if (error instanceof NeverStarted) return attempt();
-      throw error;
-    });
+    const attempts = async (): Promise<Omit<CommandResult, "stdout">> => {
+      let reconnected = false;
+      for (let refused = 0; ;) {
+        try {
+          return await attempt();
+        } catch (error) {
+          if (error instanceof NeverStarted && !reconnected) reconnected = true;
+          else if (error instanceof SessionRefused && refused < sessionRefusalsTolerated) {
+            refused += 1;
+            await new Promise((resolve) => setTimeout(resolve, sessionRefusedDelayMs * refused));
+          } else throw error;
+        }
+      }
+    };
+    const done = attempts();
     done.then(
       () => {
         ended = true;

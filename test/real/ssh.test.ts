@@ -155,6 +155,30 @@ describe("commands over OpenSSH", () => {
     await expect.poll(async () => (await connectionProcesses()).length, { timeout: 5_000 }).toBe(before);
   });
 
+  it("against a hardened sshd (MaxSessions 2): many commands at once all run, over one connection", async () => {
+    const port = await freePort(HOST);
+    const hardened = await startSshd({
+      dir,
+      name: "sshd-hardened",
+      host: HOST,
+      port,
+      hostKey,
+      authorizedKeysFile: clientKey.publicFile,
+      config: ["MaxSessions 2"],
+    });
+    try {
+      await writeFile(path.join(dir, "known_hosts_hardened"), knownHostsLine(HOST, port, hostKey));
+      const p = newPool({ knownHostsFile: path.join(dir, "known_hosts_hardened"), targets: [{ node: NODE, host: HOST, port }] });
+      const results = await Promise.all(Array.from({ length: 12 }, (_, i) => p.run(NODE, readCommand("sh", "-c", `sleep 0.1; echo ${i}`))));
+      expect(results.map((r) => r.stdout)).toEqual(Array.from({ length: 12 }, (_, i) => `${i}\n`));
+      const logins = (await readFile(hardened.logFile, "utf8")).split("\n").filter((l) => l.startsWith("Accepted publickey")).length;
+      expect(logins).toBe(1);
+      await p.close();
+    } finally {
+      await hardened.stop();
+    }
+  });
+
   it("reads a 40 MB output to the exact byte, stdout apart from stderr", async () => {
     const bytes = 30_000_000;
     // Random data, so a lost or reordered chunk cannot go unnoticed; its hash goes to stderr.

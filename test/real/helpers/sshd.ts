@@ -43,6 +43,8 @@ export interface SshdOptions {
    * namespace of its own with that home bound on /root.
    */
   prefix?: readonly string[];
+  /** More sshd_config lines (a hardened node's `MaxSessions 2`). */
+  config?: readonly string[];
 }
 
 /**
@@ -84,6 +86,7 @@ export async function startSshd(options: SshdOptions): Promise<Sshd> {
       "PermitRootLogin prohibit-password",
       "PasswordAuthentication no",
       "KbdInteractiveAuthentication no",
+      ...(options.config ?? []),
       "",
     ].join("\n"),
   );
