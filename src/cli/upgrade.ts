@@ -5,7 +5,8 @@ import path from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import type { LoadedConfig } from "../config/index.js";
 import { evaluateGates } from "../gates/evaluate.js";
-import { notify } from "../notify/index.js";
+import { notificationBody, notify } from "../notify/index.js";
+import { pingFor, pingHeartbeat } from "../notify/heartbeat.js";
 import { collect } from "../observe/collect.js";
 import type { Facet } from "../observe/state.js";
 import { buildPlan, planFacets } from "../plan/plan.js";
@@ -236,6 +237,14 @@ async function runOnce(
   try {
     const startedAt = new Date().toISOString();
     const events: RunEvent[] = [];
+    const runId = resume?.runId ?? journal?.runId ?? newRunId();
+    const heartbeat = !opts.dryRun ? config.heartbeat : undefined;
+    if (heartbeat) {
+      const ping = await pingHeartbeat(heartbeat.url, "start", `rollgate ${config.cluster}: run ${runId} started on ${os.hostname()}`, {
+        timeoutMs: config.proxmox.timeout,
+      });
+      if (!ping.ok) println(io.stderr, `rollgate: warning: heartbeat failed: ${ping.message}`);
+    }
     let result: RunResult;
     try {
       const engine = new Engine({
@@ -246,7 +255,7 @@ async function runOnce(
         pve: session.pve,
         probes: networkProbes,
         clock: systemClock,
-        runId: resume?.runId ?? journal?.runId ?? newRunId(),
+        runId,
         host: os.hostname(),
         dryRun: Boolean(opts.dryRun),
         only: opts.nodes ?? null,
@@ -270,20 +279,22 @@ async function runOnce(
     } finally {
       await renderer.finish();
     }
+    const report = {
+      ...result,
+      cluster: config.cluster,
+      runId: journal?.runId ?? "",
+      startedAt,
+      endedAt: new Date().toISOString(),
+      host: os.hostname(),
+    };
     if (!opts.dryRun && config.notify.length > 0) {
-      const sent = await notify(
-        config.notify,
-        {
-          ...result,
-          cluster: config.cluster,
-          runId: journal?.runId ?? "",
-          startedAt,
-          endedAt: new Date().toISOString(),
-          host: os.hostname(),
-        },
-        { timeoutMs: config.proxmox.timeout, secrets: session.secrets },
-      );
+      const sent = await notify(config.notify, report, { timeoutMs: config.proxmox.timeout, secrets: session.secrets });
       for (const r of sent) if (!r.ok) println(io.stderr, `rollgate: warning: notification failed: ${r.message}`);
+    }
+    if (heartbeat) {
+      const text = redactor.text(notificationBody(report).text);
+      const ping = await pingHeartbeat(heartbeat.url, pingFor(result.exitCode), text, { timeoutMs: config.proxmox.timeout });
+      if (!ping.ok) println(io.stderr, `rollgate: warning: heartbeat failed: ${ping.message}`);
     }
     if (opts.metricsFile) {
       // Read after the run, so heal entries and what is left to upgrade are the cluster's now.

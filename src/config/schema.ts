@@ -327,10 +327,17 @@ const timeouts = section({
   .prefault({});
 
 export const NOTIFY_EVENTS = ["success", "refusal", "failure", "interrupted"] as const;
+export const NOTIFY_FORMATS = ["json", "ntfy", "gotify"] as const;
 
 const notification = section({
   on: z.array(z.enum(NOTIFY_EVENTS)).min(1).describe("Outcomes that trigger this notification: success, refusal, failure, interrupted"),
-  webhook: httpUrl.describe("URL that receives a JSON POST"),
+  webhook: httpUrl.describe("URL that receives the POST: a webhook, an ntfy topic URL, or a Gotify server's /message URL"),
+  format: z
+    .enum(NOTIFY_FORMATS)
+    .default("json")
+    .describe(
+      "What is POSTed: json (the whole report), ntfy (the summary as text, Title/Priority/Tags headers), gotify (title, message, priority as JSON; the app token in headers: X-Gotify-Key)",
+    ),
   headers: mappingOf(
     patterned(HTTP_HEADER_NAME, "an HTTP header name"),
     patterned(HTTP_HEADER_VALUE, "a header value on one line", { echo: false }),
@@ -361,6 +368,13 @@ export function configSchema(base: PathBase) {
     upgrade: upgradeSection(base).describe("What to run and in which order"),
     timeouts: timeouts.describe("How long to wait for each kind of thing"),
     notify: listOf(notification, limits.NOTIFICATIONS).default([]).describe("Where to report the outcome of a run"),
+    heartbeat: section({
+      url: httpUrl.describe(
+        "Healthchecks-style ping URL: URL/start when a run starts, URL when it ends with exit 0 or 7, URL/fail otherwise",
+      ),
+    })
+      .optional()
+      .describe("A dead man's switch: the monitoring service alerts when a started run never reports its end"),
     journal: journalSection(base).describe("Where the run journal and lock live"),
   });
 }

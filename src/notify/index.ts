@@ -5,10 +5,10 @@
 import type { NotifyConfig } from "../config/index.js";
 import { redactorOf } from "../util/redact.js";
 import { packageVersion } from "../util/version.js";
-import { notificationBody, notifyEventFor, type RunReport } from "./report.js";
+import { formatNotification, notificationBody, notifyEventFor, type RunReport } from "./report.js";
 import { postWebhook, type NotifyResult } from "./webhook.js";
 
-export { notificationBody, notifyEventFor, type NotificationBody, type RunReport } from "./report.js";
+export { formatNotification, notificationBody, notifyEventFor, type NotificationBody, type RunReport } from "./report.js";
 export type { NotifyResult } from "./webhook.js";
 
 export interface NotifyOptions {
@@ -25,11 +25,19 @@ export async function notify(configs: readonly NotifyConfig[], report: RunReport
   const event = notifyEventFor(report.outcome);
   const chosen = configs.flatMap((config, index) => (config.on.includes(event) ? [{ config, index }] : []));
   if (chosen.length === 0) return [];
-  const body = JSON.stringify(redactorOf(options.secrets ?? []).data(notificationBody(report)));
+  const body = redactorOf(options.secrets ?? []).data(notificationBody(report));
   const userAgent = `rollgate/${await packageVersion().catch(() => "unknown")}`;
   return Promise.all(
     chosen.map(({ config, index }) =>
-      postWebhook({ config, index, event, body, userAgent, timeoutMs: options.timeoutMs, fetch: options.fetch ?? fetch }),
+      postWebhook({
+        config,
+        index,
+        event,
+        message: formatNotification(config.format, body),
+        userAgent,
+        timeoutMs: options.timeoutMs,
+        fetch: options.fetch ?? fetch,
+      }),
     ),
   );
 }

@@ -1,6 +1,6 @@
 // What a run reports when it ends, which notification event that is, and the JSON a webhook receives.
 
-import type { NotifyEvent } from "../config/index.js";
+import type { NotifyConfig, NotifyEvent } from "../config/index.js";
 import type { RunResult } from "../run/engine.js";
 import type { Outcome } from "../run/events.js";
 import { outcomeHeadline } from "../util/outcome.js";
@@ -55,4 +55,44 @@ export type NotificationBody = RunReport & {
 
 export function notificationBody(report: RunReport): NotificationBody {
   return { event: notifyEventFor(report.outcome), text: summaryText(report), ...report };
+}
+
+/** What one notification POSTs: its body, content type and the headers its format adds. */
+export interface FormattedNotification {
+  contentType: string;
+  body: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * How loud each event is on a phone. ntfy: 5 "urgent" (long vibration, pop-over), 4 "high", 3
+ * "default" (binwiederhier/ntfy docs/publish.md, "Message priority"). Gotify: 8-10 pops up with
+ * sound, 4-7 notifies with sound, 1-3 only shows (gotify/android README.md, "Message Priorities").
+ */
+const loudness: Record<NotifyEvent, { ntfy: number; gotify: number; tags: string }> = {
+  failure: { ntfy: 5, gotify: 8, tags: "rotating_light" },
+  refusal: { ntfy: 4, gotify: 5, tags: "warning" },
+  interrupted: { ntfy: 4, gotify: 5, tags: "warning" },
+  success: { ntfy: 3, gotify: 2, tags: "white_check_mark" },
+};
+
+/** The body (already redacted) as `format` wants it: the whole JSON report, or a titled message for a phone. */
+export function formatNotification(format: NotifyConfig["format"], body: NotificationBody): FormattedNotification {
+  // ASCII only: a cluster name is a PVE cluster name and headlines are plain words, so HTTP headers can carry it.
+  const title = `rollgate ${body.cluster}: ${outcomeHeadline(body.outcome, body.exitCode)}`;
+  const level = loudness[body.event];
+  switch (format) {
+    case "json":
+      return { contentType: "application/json", body: JSON.stringify(body), headers: {} };
+    case "ntfy":
+      // binwiederhier/ntfy docs/publish.md: the POST body is the message; Title, Priority, Tags headers.
+      return {
+        contentType: "text/plain; charset=utf-8",
+        body: body.text,
+        headers: { Title: title, Priority: String(level.ntfy), Tags: level.tags },
+      };
+    case "gotify":
+      // gotify.net docs "Push messages" (gotify/website): POST /message, JSON title, message, priority; X-Gotify-Key authenticates.
+      return { contentType: "application/json", body: JSON.stringify({ title, message: body.text, priority: level.gotify }), headers: {} };
+  }
 }

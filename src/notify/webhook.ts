@@ -4,6 +4,7 @@
 
 import type { NotifyConfig, NotifyEvent } from "../config/index.js";
 import { formatDuration } from "../config/index.js";
+import type { FormattedNotification } from "./report.js";
 
 export interface NotifyResult {
   /** Which notification of cluster.yaml, and where it went: `notify[1] https://hooks.example.com`. */
@@ -21,7 +22,7 @@ export interface WebhookRequest {
   /** Position in cluster.yaml's notify list (0-based), to name it the way an admin finds it. */
   index: number;
   event: NotifyEvent;
-  body: string;
+  message: FormattedNotification;
   userAgent: string;
   timeoutMs: number;
   fetch: typeof fetch;
@@ -38,10 +39,10 @@ function targetOf(config: NotifyConfig, index: number): string {
 }
 
 /** Everything of the request that may be secret: header values, the URL, its path and credentials. */
-function secretsOf(config: NotifyConfig): string[] {
-  const secrets = [...Object.values(config.headers), config.webhook];
+export function secretsOf(target: string, headerValues: readonly string[]): string[] {
+  const secrets = [...headerValues, target];
   try {
-    const url = new URL(config.webhook);
+    const url = new URL(target);
     secrets.push(`${url.pathname}${url.search}`, url.pathname, url.search, url.username, url.password);
   } catch {
     // Not a URL: the whole string is already listed.
@@ -77,7 +78,7 @@ async function snippetOf(response: Response): Promise<string> {
   return text.length > SNIPPET_CHARS ? `${text.slice(0, SNIPPET_CHARS)}…` : text;
 }
 
-async function answerOf(response: Response, request: WebhookRequest): Promise<Pick<NotifyResult, "ok" | "message">> {
+async function answerOf(response: Response, url: string): Promise<Pick<NotifyResult, "ok" | "message">> {
   const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
   if (response.ok) {
     await response.body?.cancel();
@@ -88,7 +89,7 @@ async function answerOf(response: Response, request: WebhookRequest): Promise<Pi
     const location = response.headers.get("location");
     let where = "";
     try {
-      where = location ? ` to ${new URL(location, request.config.webhook).origin}` : "";
+      where = location ? ` to ${new URL(location, url).origin}` : "";
     } catch {
       where = "";
     }
@@ -99,30 +100,52 @@ async function answerOf(response: Response, request: WebhookRequest): Promise<Pi
   return { ok: false, message: `${status}${snippet ? `: ${snippet}` : ""}` };
 }
 
-export async function postWebhook(request: WebhookRequest): Promise<NotifyResult> {
-  const target = targetOf(request.config, request.index);
-  const secrets = secretsOf(request.config);
-  const result = (ok: boolean, status: number | null, message: string): NotifyResult => ({
-    target,
-    event: request.event,
+/** One POST to `url`, reported as one line starting with `target`; never throws, never shows a secret. */
+export async function deliver(request: {
+  target: string;
+  url: string;
+  headers: Record<string, string>;
+  message: FormattedNotification;
+  userAgent: string;
+  timeoutMs: number;
+  fetch: typeof fetch;
+  secrets: readonly string[];
+}): Promise<Pick<NotifyResult, "ok" | "status" | "message">> {
+  const result = (ok: boolean, status: number | null, message: string) => ({
     ok,
     status,
-    message: `${target}: ${redact(message, secrets)}`,
+    message: `${request.target}: ${redact(message, request.secrets)}`,
   });
   try {
-    const headers = new Headers({ "content-type": "application/json", "user-agent": request.userAgent });
-    for (const [name, value] of Object.entries(request.config.headers)) headers.set(name, value);
-    const response = await request.fetch(request.config.webhook, {
+    const headers = new Headers({ "content-type": request.message.contentType, "user-agent": request.userAgent });
+    // The configured headers last: an admin's own Priority or Tags for ntfy win over the defaults.
+    for (const [name, value] of Object.entries({ ...request.message.headers, ...request.headers })) headers.set(name, value);
+    const response = await request.fetch(request.url, {
       method: "POST",
       headers,
-      body: request.body,
+      body: request.message.body,
       redirect: "manual",
       // Covers the whole exchange, reading the answer included.
       signal: AbortSignal.timeout(request.timeoutMs),
     });
-    const answer = await answerOf(response, request);
+    const answer = await answerOf(response, request.url);
     return result(answer.ok, response.status, answer.message);
   } catch (error) {
     return result(false, null, failureReason(error, request.timeoutMs));
   }
+}
+
+export async function postWebhook(request: WebhookRequest): Promise<NotifyResult> {
+  const target = targetOf(request.config, request.index);
+  const sent = await deliver({
+    target,
+    url: request.config.webhook,
+    headers: request.config.headers,
+    message: request.message,
+    userAgent: request.userAgent,
+    timeoutMs: request.timeoutMs,
+    fetch: request.fetch,
+    secrets: secretsOf(request.config.webhook, Object.values(request.config.headers)),
+  });
+  return { target, event: request.event, ...sent };
 }

@@ -241,4 +241,28 @@ describe("rollgate upgrade (unattended)", () => {
       await hook.close();
     }
   });
+
+  it("pings the heartbeat at start and with /fail at a refusal, and sends ntfy the refusal as text", async () => {
+    const hook = await startWebhookReceiver();
+    try {
+      const t = await lab({ scenario: "routers-on-one-node" });
+      await appendFile(
+        t.lab.files.config,
+        `notify:\n  - { on: [refusal], webhook: "http://127.0.0.1:${hook.port}/lab-rollgate", format: ntfy }\n` +
+          `heartbeat: { url: "http://127.0.0.1:${hook.port}/ping/4e1c" }\n`,
+      );
+      const run = await upgrade(t, "--yes");
+      expect(run.exitCode).toBe(3);
+      expect(run.stderr).not.toContain("warning");
+      expect(hook.requests.map((r) => r.url)).toEqual(["/ping/4e1c/start", "/lab-rollgate", "/ping/4e1c/fail"]);
+      const [start, ntfy, fail] = hook.requests;
+      expect(start!.body).toMatch(/^rollgate lab: run \S+ started on /);
+      expect(ntfy!.headers["title"]).toBe("rollgate lab: REFUSED (exit 3)");
+      expect(ntfy!.headers["priority"]).toBe("4");
+      expect(ntfy!.body).toMatch(/^rollgate lab: REFUSED \(exit 3\): .*routers/);
+      expect(fail!.body).toBe(ntfy!.body);
+    } finally {
+      await hook.close();
+    }
+  });
 });

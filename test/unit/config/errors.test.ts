@@ -10,7 +10,7 @@ async function messageFor(text: string): Promise<string> {
 describe("unknown keys", () => {
   test("at the top level, pointing at the key and suggesting the likely one", async () => {
     expect(await messageFor(`${EXAMPLE}timeout: { heal: 3h }\n`)).toBe(
-      "cluster.yaml:33:1: timeout: unknown key (did you mean timeouts?); expected one of: cluster, proxmox, ssh, nodes, gluster, critical, services, upgrade, timeouts, notify, journal",
+      "cluster.yaml:33:1: timeout: unknown key (did you mean timeouts?); expected one of: cluster, proxmox, ssh, nodes, gluster, critical, services, upgrade, timeouts, notify, heartbeat, journal",
     );
   });
 

@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { NotifyConfig, NotifyEvent } from "../../../src/config/index.js";
 import { notificationBody, notify, notifyEventFor, type RunReport } from "../../../src/notify/index.js";
+import { pingFor, pingHeartbeat } from "../../../src/notify/heartbeat.js";
 import type { Outcome } from "../../../src/run/events.js";
 
 interface Received {
@@ -69,7 +70,7 @@ const failedReport: RunReport = {
 const SECRET = "Bearer s3cr3t-t0ken-value";
 
 function hook(url: string, on: NotifyEvent[], headers: Record<string, string> = {}): NotifyConfig {
-  return { on, webhook: url, headers };
+  return { on, webhook: url, format: "json", headers };
 }
 
 describe("notificationBody", () => {
@@ -214,5 +215,84 @@ describe("notify", () => {
         message: "notify[0] https://hooks.example.com: could not deliver: boom near [redacted]",
       },
     ]);
+  });
+});
+
+describe("ntfy and Gotify formats", () => {
+  it("ntfy: the summary as the text body, with Title, Priority and Tags; a failure is urgent", async () => {
+    const server = await receiver();
+    const [result] = await notify([{ ...hook(`${server.url}/storehouse-rollgate`, ["failure"]), format: "ntfy" }], failedReport, {
+      timeoutMs: 2000,
+    });
+    expect(result!.ok).toBe(true);
+    const [request] = server.received;
+    expect(request!.headers["content-type"]).toBe("text/plain; charset=utf-8");
+    expect(request!.headers["title"]).toBe("rollgate storehouse: FAILED (exit 4)");
+    expect(request!.headers["priority"]).toBe("5");
+    expect(request!.headers["tags"]).toBe("rotating_light");
+    expect(request!.body).toBe(notificationBody(failedReport).text);
+    expect(request!.body).toContain("ACTION REQUIRED: Find out why");
+  });
+
+  it("ntfy: a success is of default priority, and a header set in cluster.yaml wins", async () => {
+    const server = await receiver();
+    const success: RunReport = { ...failedReport, outcome: "success", exitCode: 0, humanAction: null, maintenanceLeftOn: [] };
+    await notify([{ ...hook(server.url, ["success"], { Priority: "2", Authorization: SECRET }), format: "ntfy" }], success, {
+      timeoutMs: 2000,
+    });
+    expect(server.received[0]!.headers["priority"]).toBe("2");
+    expect(server.received[0]!.headers["tags"]).toBe("white_check_mark");
+    expect(server.received[0]!.headers["authorization"]).toBe(SECRET);
+  });
+
+  it("gotify: title, message and a priority that pops up for a failure", async () => {
+    const server = await receiver();
+    await notify([{ ...hook(`${server.url}/message`, ["failure"], { "X-Gotify-Key": "AbCdEf123" }), format: "gotify" }], failedReport, {
+      timeoutMs: 2000,
+    });
+    const [request] = server.received;
+    expect(request!.headers["content-type"]).toBe("application/json");
+    expect(request!.headers["x-gotify-key"]).toBe("AbCdEf123");
+    expect(JSON.parse(request!.body)).toEqual({
+      title: "rollgate storehouse: FAILED (exit 4)",
+      message: notificationBody(failedReport).text,
+      priority: 8,
+    });
+  });
+
+  it("a secret in the report never reaches the phone", async () => {
+    const server = await receiver();
+    await notify(
+      [{ ...hook(server.url, ["failure"]), format: "ntfy" }],
+      { ...failedReport, message: "apt said: token=tok-very-secret-1234" },
+      { timeoutMs: 2000, secrets: ["tok-very-secret-1234"] },
+    );
+    expect(server.received[0]!.body).not.toContain("tok-very-secret-1234");
+    expect(server.received[0]!.body).toContain("[redacted]");
+  });
+});
+
+describe("the heartbeat", () => {
+  it("pings URL/start, then URL on exit 0 or 7 and URL/fail on any other exit, with the summary as its body", async () => {
+    const server = await receiver((res) => res.writeHead(200).end("OK"));
+    const base = `${server.url}/ping/0f6e3c4a-8d7b-4e2a-9c1d-2b3a4c5d6e7f`;
+    expect(await pingHeartbeat(base, "start", "run started", { timeoutMs: 2000 })).toMatchObject({ ok: true });
+    for (const code of [0, 7, 3, 4, 6]) await pingHeartbeat(base, pingFor(code), `exit ${code}`, { timeoutMs: 2000 });
+    expect(server.received.map((r) => [r.method, r.url, r.body])).toEqual([
+      ["POST", "/ping/0f6e3c4a-8d7b-4e2a-9c1d-2b3a4c5d6e7f/start", "run started"],
+      ["POST", "/ping/0f6e3c4a-8d7b-4e2a-9c1d-2b3a4c5d6e7f", "exit 0"],
+      ["POST", "/ping/0f6e3c4a-8d7b-4e2a-9c1d-2b3a4c5d6e7f", "exit 7"],
+      ["POST", "/ping/0f6e3c4a-8d7b-4e2a-9c1d-2b3a4c5d6e7f/fail", "exit 3"],
+      ["POST", "/ping/0f6e3c4a-8d7b-4e2a-9c1d-2b3a4c5d6e7f/fail", "exit 4"],
+      ["POST", "/ping/0f6e3c4a-8d7b-4e2a-9c1d-2b3a4c5d6e7f/fail", "exit 6"],
+    ]);
+  });
+
+  it("a ping that fails is a result naming no UUID, never a throw", async () => {
+    const port = await closedPort();
+    const result = await pingHeartbeat(`http://127.0.0.1:${port}/0f6e3c4a-8d7b-4e2a-9c1d-2b3a4c5d6e7f`, "fail", "x", { timeoutMs: 2000 });
+    expect(result.ok).toBe(false);
+    expect(result.message).toMatch(/^heartbeat fail: /);
+    expect(result.message).not.toContain("0f6e3c4a");
   });
 });
