@@ -34,6 +34,7 @@ const calls = [
   "GET /version",
   "GET /access/permissions",
   "GET /cluster/status",
+  "GET /cluster/config/nodes",
   "GET /cluster/resources",
   "GET /cluster/ha/resources",
   "GET /cluster/ha/groups",

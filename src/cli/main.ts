@@ -7,6 +7,7 @@ import { ExitCode, exitCodeMeanings, RollgateError } from "../util/errors.js";
 import { processIo, println, type CliIo } from "./io.js";
 import { checkCommand } from "./check.js";
 import { demoCommand } from "./demo.js";
+import { initCommand } from "./init.js";
 import { statusCommand } from "./status.js";
 import { upgradeCommand } from "./upgrade.js";
 import { labCommand } from "./lab.js";
@@ -32,6 +33,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       writeErr: (text) => io.stderr.write(text),
     })
     .exitOverride();
+  program.addCommand(initCommand(io));
   program.addCommand(planCommand(io));
   program.addCommand(checkCommand(io, setExit));
   program.addCommand(upgradeCommand(io, setExit));

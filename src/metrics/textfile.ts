@@ -5,8 +5,9 @@
 // (docs/domain/monitoring.md, "The textfile collector").
 
 import { constants } from "node:fs";
-import { access, open, rename, rm } from "node:fs/promises";
+import { access } from "node:fs/promises";
 import path from "node:path";
+import { writeFileAtomically } from "../util/atomic-file.js";
 import { UsageError } from "../util/errors.js";
 
 export interface Sample {
@@ -54,27 +55,8 @@ export function metricsFileOption(value: string): string {
   return value;
 }
 
-/**
- * Writes the file atomically: a draft in the same directory (rename is atomic only within one
- * filesystem), flushed to disk, renamed over the old file. The draft's name does not end in .prom,
- * so the collector never reads it. On failure the draft is removed and the old file stays.
- */
-export async function writeTextfile(file: string, text: string): Promise<void> {
-  const draft = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  try {
-    const handle = await open(draft, "w", 0o644);
-    try {
-      await handle.writeFile(text);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(draft, file);
-  } catch (error) {
-    await rm(draft, { force: true });
-    throw error;
-  }
-}
+/** Written whole or not at all: the collector never reads half a file. */
+export const writeTextfile = (file: string, text: string): Promise<void> => writeFileAtomically(file, text, 0o644);
 
 /** Before any work: a directory that does not exist or cannot be written is a usage error now, not a lost file later. */
 export async function assertWritableDir(file: string): Promise<void> {

@@ -34,7 +34,7 @@ function unwrap<T>(parsed: Parsed<T>, what: string): T {
 const isXml = (output: string) => output.trimStart().startsWith("<");
 
 /** Runs a gluster command whose output is one small document, XML preferred. */
-async function glusterXml<T>(
+export async function glusterXml<T>(
   ctx: ObserveContext,
   node: string,
   args: string[],

@@ -18,6 +18,9 @@ export const clusterStatusSchema = z.array(
   ]),
 );
 
+/** corosync.conf's nodelist (pve-cluster src/PVE/API2/ClusterConfig.pm `nodes`): every value a string, links as `ringN_addr`. */
+export const corosyncNodesSchema = z.array(z.looseObject({ node: z.string() }).catchall(z.unknown()));
+
 export const guestResourceSchema = z.looseObject({
   type: z.enum(["qemu", "lxc"]),
   vmid: z.number().int(),

@@ -191,6 +191,19 @@ route("GET", "/cluster/status", (cluster, req) => {
   ];
 });
 
+// pve-cluster src/PVE/API2/ClusterConfig.pm `nodes`: corosync.conf's nodelist as src/PVE/Corosync.pm
+// parse_conf reads it (every value a string), each entry with `node` added; the lab's corosync runs
+// on the private network.
+route("GET", "/cluster/config/nodes", (cluster) =>
+  [...cluster.nodes.values()].map((n) => ({
+    node: n.spec.name,
+    name: n.spec.name,
+    nodeid: String(n.spec.nodeId),
+    quorum_votes: "1",
+    ring0_addr: n.spec.privateAddress,
+  })),
+);
+
 /** storage.cfg: local, the Gluster volume (PVE 8 glusterfs storage; PVE 9 a dir storage on its FUSE mount), and the restricted share. */
 export function storageConfig(cluster: LabCluster): Array<Record<string, unknown>> {
   const volume = cluster.volume.name;

@@ -155,6 +155,8 @@ export const systemctl: LabCommand = async (ctx, args) => {
       }
       return units.length === 0 ? 1 : status;
     }
+    case "list-units":
+      return listUnits(ctx, args);
     case "reboot":
       return reboot(ctx, []);
     case "start":
@@ -170,9 +172,31 @@ export const systemctl: LabCommand = async (ctx, args) => {
       }
       return 0;
     default:
-      ctx.out.stderr(`the lab models only 'systemctl is-active|start|restart|reboot', not '${verb ?? ""}'\n`);
+      ctx.out.stderr(`the lab models only 'systemctl is-active|list-units|start|restart|reboot', not '${verb ?? ""}'\n`);
       return 1;
   }
 };
+
+/**
+ * `systemctl list-units --type=service --state=running --plain --no-legend`: one line per unit,
+ * UNIT LOAD ACTIVE SUB DESCRIPTION (systemd src/systemctl/systemctl-list-units.c output_units_list;
+ * --plain drops the bullet, --no-legend the header and footer). The lab has no descriptions: the
+ * unit's name stands for it.
+ */
+async function listUnits(ctx: CommandContext, args: readonly string[]): Promise<number> {
+  const wanted = ["--type=service", "--state=running", "--plain", "--no-legend"];
+  const missing = wanted.filter((option) => !args.includes(option));
+  if (missing.length > 0) {
+    ctx.out.stderr(`the lab models only 'systemctl list-units ${wanted.join(" ")}' (missing ${missing.join(" ")})\n`);
+    return 1;
+  }
+  const running = [...ctx.cluster.node(ctx.node).units].filter(([unit, state]) => state === "active" && unit.endsWith(".service"));
+  const width = Math.max(0, ...running.map(([unit]) => unit.length));
+  await printLines(
+    ctx,
+    running.map(([unit]) => `${unit.padEnd(width)} loaded active running ${unit.replace(/\.service$/, "")}`),
+  );
+  return 0;
+}
 
 const withSuffix = (unit: string) => (/\.(service|socket|target|timer|mount)$/.test(unit) ? unit : `${unit}.service`);
