@@ -203,7 +203,12 @@ export class Engine {
     const reboot = inFlight.reboot;
     if (reboot?.bootIdBefore && reboot.kernelAfter) {
       const sentAt = reboot.after?.ok && reboot.after.at ? Date.parse(reboot.after.at) : null;
-      this.facts.reboots.set(inFlight.node, { bootIdBefore: reboot.bootIdBefore, kernelAfter: reboot.kernelAfter, sentAt });
+      this.facts.reboots.set(inFlight.node, {
+        bootIdBefore: reboot.bootIdBefore,
+        kernelBefore: reboot.kernelBefore,
+        kernelAfter: reboot.kernelAfter,
+        sentAt,
+      });
     }
     return { done, inFlight: inFlight.node, order };
   }

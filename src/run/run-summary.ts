@@ -49,6 +49,7 @@ export interface JournaledAction {
 export interface RebootFacts {
   /** The boot id read before the reboot was asked for: a different one now proves the node rebooted. */
   bootIdBefore: string | null;
+  kernelBefore: string | null;
   kernelAfter: string | null;
   /** The reboot request's outcome and when it was recorded; null when the run died before recording it. */
   after: { ok: boolean; error: string | null; at: string } | null;
@@ -131,7 +132,12 @@ class ActionLedger {
   private recordReboot(e: EventOf<"action">, node: string): void {
     if (e.phase === "before") {
       const text = (key: string) => (typeof e.detail[key] === "string" ? e.detail[key] : null);
-      this.lastReboot.set(node, { bootIdBefore: text("bootIdBefore"), kernelAfter: text("kernelAfter"), after: null });
+      this.lastReboot.set(node, {
+        bootIdBefore: text("bootIdBefore"),
+        kernelBefore: text("kernelBefore"),
+        kernelAfter: text("kernelAfter"),
+        after: null,
+      });
       return;
     }
     const reboot = this.lastReboot.get(node);

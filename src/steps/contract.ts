@@ -20,6 +20,8 @@ import type { Simulation } from "./simulation.js";
 /** A reboot this run asked for: the boot id before it proves (by changing) that it happened. */
 export interface RebootRequest {
   bootIdBefore: string;
+  /** The kernel it ran when the reboot was asked for: the one to fall back to; null if not known (an older journal). */
+  kernelBefore: string | null;
   kernelAfter: string;
   /** When the request was recorded as sent (ms since the epoch); null when it may never have been sent. */
   sentAt: number | null;

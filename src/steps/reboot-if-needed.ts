@@ -9,7 +9,7 @@ import { readBootId } from "../observe/nodes.js";
 import { predictReboot } from "../plan/reboot.js";
 import { changeCommand, commandLine } from "../transport/remote-command.js";
 import { RemoteError } from "../transport/ssh.js";
-import { done, observeContextOf, targetOf, toDo, type Step, type StepContext } from "./contract.js";
+import { done, observeContextOf, targetOf, toDo, type RebootRequest, type Step, type StepContext } from "./contract.js";
 import { resumeCommand, StepFailure } from "./failures.js";
 import { waitUntil } from "./wait.js";
 
@@ -17,11 +17,19 @@ const rebootCommand = changeCommand(["systemctl", "reboot"]);
 
 interface RebootPlan {
   bootIdBefore: string;
+  kernelBefore: string | null;
   kernelAfter: string;
   reason: string;
   /** The request went out recently enough that the node may still be on its way down: wait, do not ask twice. */
   awaitingEarlierRequest: boolean;
 }
+
+const requestOf = (plan: RebootPlan, sentAt: number | null): RebootRequest => ({
+  bootIdBefore: plan.bootIdBefore,
+  kernelBefore: plan.kernelBefore,
+  kernelAfter: plan.kernelAfter,
+  sentAt,
+});
 
 const humanActionFor = (ctx: StepContext, node: string) =>
   `Look at ${node}'s console: did it shut down? (molly-guard, a hung unit, a failed shutdown). When it has rebooted, continue with ${resumeCommand(ctx.upgradesTo)}.`;
@@ -46,6 +54,7 @@ export const rebootIfNeeded: Step<RebootPlan> = {
       if (asked)
         return toDo({
           bootIdBefore: asked.bootIdBefore,
+          kernelBefore: asked.kernelBefore,
           kernelAfter: asked.kernelAfter,
           reason: "asked before the interruption",
           awaitingEarlierRequest: true,
@@ -65,6 +74,7 @@ export const rebootIfNeeded: Step<RebootPlan> = {
     const recent = asked?.sentAt !== null && asked?.sentAt !== undefined && ctx.clock.now() - asked.sentAt < ctx.config.timeouts.reboot;
     return toDo({
       bootIdBefore: reach.value.bootId,
+      kernelBefore: packages.value.runningKernel,
       kernelAfter: prediction.kernelAfter,
       reason: prediction.reason,
       awaitingEarlierRequest: recent && asked?.bootIdBefore === reach.value.bootId,
@@ -79,21 +89,31 @@ export const rebootIfNeeded: Step<RebootPlan> = {
       ctx.progress(`${node} was asked to reboot before the interruption: waiting for it, not asking twice`);
       return;
     }
-    ctx.facts.reboots.set(node, { bootIdBefore: plan.bootIdBefore, kernelAfter: plan.kernelAfter, sentAt: null });
-    await ctx.action("reboot", { node, bootIdBefore: plan.bootIdBefore, reason: plan.reason, kernelAfter: plan.kernelAfter }, async () => {
-      try {
-        const run = await ctx.shell.run(node, rebootCommand);
-        if (run.exitCode !== 0)
-          throw new StepFailure(
-            `${commandLine(rebootCommand)} on ${node} exited ${run.exitCode}: ${run.stderr.trim()}`,
-            humanActionFor(ctx, node),
-          );
-      } catch (error) {
-        // The connection going away is what a reboot looks like from here.
-        if (!(error instanceof RemoteError && /connection lost|no exit status/.test(error.message))) throw error;
-      }
-    });
-    ctx.facts.reboots.set(node, { bootIdBefore: plan.bootIdBefore, kernelAfter: plan.kernelAfter, sentAt: ctx.clock.now() });
+    ctx.facts.reboots.set(node, requestOf(plan, null));
+    await ctx.action(
+      "reboot",
+      {
+        node,
+        bootIdBefore: plan.bootIdBefore,
+        reason: plan.reason,
+        kernelBefore: plan.kernelBefore,
+        kernelAfter: plan.kernelAfter,
+      },
+      async () => {
+        try {
+          const run = await ctx.shell.run(node, rebootCommand);
+          if (run.exitCode !== 0)
+            throw new StepFailure(
+              `${commandLine(rebootCommand)} on ${node} exited ${run.exitCode}: ${run.stderr.trim()}`,
+              humanActionFor(ctx, node),
+            );
+        } catch (error) {
+          // The connection going away is what a reboot looks like from here.
+          if (!(error instanceof RemoteError && /connection lost|no exit status/.test(error.message))) throw error;
+        }
+      },
+    );
+    ctx.facts.reboots.set(node, requestOf(plan, ctx.clock.now()));
   },
   async verify(ctx, plan) {
     const node = targetOf(ctx);
@@ -120,6 +140,6 @@ export const rebootIfNeeded: Step<RebootPlan> = {
   simulate(ctx, plan) {
     const node = targetOf(ctx);
     ctx.simulation?.reboot(node);
-    ctx.facts.reboots.set(node, { bootIdBefore: plan.bootIdBefore, kernelAfter: plan.kernelAfter, sentAt: ctx.clock.now() });
+    ctx.facts.reboots.set(node, requestOf(plan, ctx.clock.now()));
   },
 };

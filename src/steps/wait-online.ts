@@ -2,7 +2,7 @@
 // the cluster, the cluster is quorate, and it booted the kernel it was expected to.
 
 import { formatDuration } from "../config/index.js";
-import { readPveCluster } from "../observe/pve.js";
+import { kernelFallbackAdvice } from "../pve/kernel-fallback.js";
 import { readCommand } from "../transport/remote-command.js";
 import { done, targetOf, toDo, type RebootRequest, type Step, type StepContext } from "./contract.js";
 import { resumeCommand, StepFailure } from "./failures.js";
@@ -54,7 +54,8 @@ export const waitOnline: Step<null> = {
     const node = targetOf(ctx);
     const asked = ctx.facts.reboots.get(node);
     const limit = ctx.config.timeouts.nodeOnline;
-    const humanAction = `Look at ${node}'s console (did it boot? is its network up?). It is in maintenance with its guests elsewhere. When it is back, continue with ${resumeCommand(ctx.upgradesTo)}.`;
+    const fallback = kernelFallbackAdvice(node, asked);
+    const humanAction = `Look at ${node}'s console (did it boot? is its network up?). It is in maintenance with its guests elsewhere.${fallback ? ` ${fallback}` : ""} When it is back, continue with ${resumeCommand(ctx.upgradesTo)}.`;
     await waitUntil(
       ctx,
       limit,

@@ -124,12 +124,20 @@ describe.each(pveVersions)("PVE %s", (pveVersion) => {
       expect(t.lab.status().record.criticalBreaches).toEqual([]);
     });
 
-    it("node-never-returns: wait-online gives up and says to look at the console", async () => {
+    it("node-never-returns: wait-online gives up, says to look at the console and how to boot the kernel it ran before", async () => {
       const t = await lab({ scenario: "node-never-returns", timeouts: { nodeOnline: "1500ms" } });
+      const kernelBefore = t.lab.cluster.node("pve3").runningKernel;
       const { result } = await runEngine(t);
       expect(result).toMatchObject({ outcome: "failed", exitCode: 4, maintenanceLeftOn: ["pve3"] });
       expect(result.message).toBe("pve3 did not come back within 1.5 s");
       expect(result.humanAction).toContain("Look at pve3's console");
+      const kernelAfter = t.lab.cluster.node("pve3").installedKernels.at(-1);
+      expect(kernelAfter).not.toBe(kernelBefore);
+      expect(result.humanAction).toContain(
+        `If pve3 does not boot ${kernelAfter}: in its boot menu choose ${kernelBefore} (GRUB: "Advanced options"; systemd-boot: the entry for ${kernelBefore}); ` +
+          `if it booted but cannot be reached, log in at its console and run ` +
+          `\`proxmox-boot-tool kernel pin ${kernelBefore} --next-boot && proxmox-boot-tool refresh && reboot\`, which boots ${kernelBefore} once.`,
+      );
       expect(touchedNodes(t)).toEqual(["pve3"]);
     });
 

@@ -111,7 +111,8 @@ describe("summarizeRun", () => {
         at: at(killedMidReboot.length - 1),
         detail: { node: "pve1", bootIdBefore: "7c1e5a", kernelAfter: "6.8.12-5-pve" },
       },
-      reboot: { bootIdBefore: "7c1e5a", kernelAfter: "6.8.12-5-pve", after: null },
+      // A journal written before kernelBefore was recorded: no kernel to fall back to is named.
+      reboot: { bootIdBefore: "7c1e5a", kernelBefore: null, kernelAfter: "6.8.12-5-pve", after: null },
     });
     expect(summary.nodes[0]!.steps.at(-1)).toMatchObject({
       status: "running",
