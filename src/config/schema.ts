@@ -267,6 +267,13 @@ function upgradeSection(base: PathBase) {
       .default({})
       .transform((overrides): Partial<Record<number, GuestOverride>> => overrides)
       .describe("Per-guest exceptions, VM id → migrate | shutdown | leave"),
+    canary: section({
+      soak: duration("24h", { min: limits.MIN_TIMEOUT_MS }).describe(
+        "How long the first node a run upgrades runs the new version, every gate watched, before the next starts (default 24h)",
+      ),
+    })
+      .optional()
+      .describe("Off unless set: after the first node, a soak with every gate watched; a gate refusing for settle stops the run (exit 3)"),
   }).prefault({});
 }
 

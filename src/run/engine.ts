@@ -28,6 +28,7 @@ import { ExitCode } from "../util/errors.js";
 import type { Outcome, RunEvent, RunEventBody } from "./events.js";
 import { summarizeRun } from "./run-summary.js";
 import { inWindow, type Window } from "./window.js";
+import { canaryEntry, soakCanary } from "./canary.js";
 
 export interface ResumeState {
   runId: string;
@@ -121,6 +122,8 @@ export class Engine {
    * migrations still serves, so a stop there leaves every node in service.
    */
   private readonly outOfService = new Set<string>();
+  /** The canary soak: not yet begun (null), begun at (a resumed run's journaled start), or over. */
+  private canary: { startedAt: number | null; over: boolean } = { startedAt: null, over: false };
   private readonly simulation: Simulation | null;
 
   constructor(options: EngineOptions) {
@@ -192,6 +195,9 @@ export class Engine {
         this.facts.shutdownGuests.set(e.node, [...(this.facts.shutdownGuests.get(e.node) ?? []), e.detail["vmid"]]);
       }
     }
+    const soak = summary.preflight.find((s) => s.step === canaryEntry.step);
+    // A soak that was stopped goes on from where it began; one that refused starts again, whole.
+    if (soak && soak.status !== "failed") this.canary = { startedAt: Date.parse(soak.startedAt), over: soak.status === "ok" };
     const inFlight = summary.inFlight;
     if (!inFlight) return { done, inFlight: null, order };
     if (inFlight.touched) {
@@ -328,8 +334,10 @@ export class Engine {
             : `the maintenance window ${o.window.text} closed after ${started} node${started === 1 ? "" : "s"}; ${order.length - index} left for the next window`;
         return this.result("outside-window", ExitCode.outsideWindow, message, null);
       }
+      const skip = node !== resumeNode && (await this.upToDate(node));
+      if (!skip && !resuming) await this.soakCanaryFirst();
       o.emit({ type: "node-start", node, index: index + 1, total: order.length });
-      if (node !== resumeNode && (await this.upToDate(node))) {
+      if (skip) {
         const reached = o.playbook.upgradesTo === null ? "" : `, on PVE ${o.playbook.upgradesTo}`;
         o.emit({
           type: "node-end",
@@ -370,6 +378,49 @@ export class Engine {
           : `upgraded ${this.facts.upgraded.join(", ")}`,
       null,
     );
+  }
+
+  /**
+   * Before a node after the first one upgraded (upgrade.canary): the soak, once per run, resumed
+   * from its journaled start. It ends the run as a refusal (exit 3) or an interruption (exit 6),
+   * every node in service.
+   */
+  private async soakCanaryFirst(): Promise<void> {
+    const o = this.o;
+    const canary = this.facts.upgraded[0];
+    const soakMs = o.config.upgrade.canary?.soak;
+    if (soakMs === undefined || canary === undefined || this.canary.over) return;
+    const { step, title } = canaryEntry;
+    const ctx = this.context(null, step, step);
+    o.emit({ type: "step-start", node: null, step, entry: step, title });
+    const end = (status: "ok" | "failed" | "interrupted", message: string) =>
+      o.emit({ type: "step-end", node: null, step, entry: step, status, message });
+    if (o.dryRun) {
+      end("ok", `would soak ${canary} for ${formatDuration(soakMs)}, every gate watched, before the next node`);
+      this.canary.over = true;
+      return;
+    }
+    try {
+      const startedAt = this.canary.startedAt ?? o.clock.now();
+      end(
+        "ok",
+        await soakCanary(ctx, o.config, this.betweenNodeGates(), {
+          canary,
+          soakMs,
+          startedAt,
+          saw: (v) => this.emitVerdicts(ctx, step, v),
+        }),
+      );
+      this.canary.over = true;
+    } catch (error) {
+      end(error instanceof StopRequested ? "interrupted" : "failed", error instanceof Error ? error.message : String(error));
+      const result = this.stopFor(error, null);
+      const action =
+        error instanceof Refusal
+          ? `Every node is in service; ${canary} runs the new version, the others the old one. Look at what refused on ${canary} first. A later \`rollgate upgrade\` skips ${canary} (up to date) and soaks after the next node it upgrades.`
+          : result.humanAction;
+      throw new RunStop(result.outcome, result.exitCode, result.message, action);
+    }
   }
 
   /** Nothing pending and running the kernel it should: the node is skipped. */
@@ -543,6 +594,13 @@ export class Engine {
     return true;
   }
 
+  /** The gates about the whole cluster that hold between two nodes: every one but what is checked before the first node only. */
+  private betweenNodeGates(): GateName[] {
+    return unique([...takeDownGates, ...this.o.playbook.preflightGates]).filter(
+      (g) => g !== "gluster-storage-failover" && !gates[g].preflightOnly,
+    );
+  }
+
   /**
    * After a node's steps, every gate must pass again, about the whole cluster, before the next
    * node may start, whatever the playbook checked. With the built-in playbooks they already do;
@@ -554,9 +612,7 @@ export class Engine {
     const entry = `${node}:${step}`;
     // About the whole cluster, the node itself included: it must be back in service too.
     const ctx = this.context(node, entry, step, null);
-    const names = unique([...takeDownGates, ...o.playbook.preflightGates]).filter(
-      (g) => g !== "gluster-storage-failover" && !gates[g].preflightOnly,
-    );
+    const names = this.betweenNodeGates();
     o.emit({ type: "step-start", node, step, entry, title });
     const end = (status: "ok" | "failed" | "interrupted", message: string) =>
       o.emit({ type: "step-end", node, step, entry, status, message });
