@@ -13,6 +13,7 @@ import { BusyAdvice, otherRunLines } from "./render/live-run.js";
 import { busyNodes, nagiosReport, NagiosState } from "./render/nagios.js";
 import { renderVerdicts } from "./render/verdicts.js";
 import { stateMetrics, verdictMetrics } from "../metrics/cluster-metrics.js";
+import { defaultHealTrendFile, followHealTrend } from "../metrics/heal-trend-file.js";
 import { assertWritableDir, metricsFileOption } from "../metrics/textfile.js";
 import { writeMetricsFile } from "./metrics-output.js";
 import { styleFor } from "./render/style.js";
@@ -29,6 +30,7 @@ interface CheckOptions {
   target?: string;
   json?: boolean;
   nagios?: boolean;
+  nagiosState?: string;
   metricsFile?: string;
   verbose?: boolean;
   color: boolean;
@@ -41,7 +43,14 @@ export function checkCommand(io: CliIo, setExit: (code: number) => void): Comman
     .option("--gate <name>", `gate to evaluate (repeatable; default the playbook's preflight gates): ${gateNames.join(", ")}`, gateName)
     .option("--target <node>", "the node about to go down (for critical-healthy-elsewhere)")
     .option("--json", "one JSON document")
-    .option("--nagios", "one status line with perfdata, exit 0 OK, 1 WARNING (heal pending), 2 CRITICAL (a gate refuses), 3 UNKNOWN")
+    .option(
+      "--nagios",
+      "one status line with perfdata, exit 0 OK, 1 WARNING (heal pending, going down or for less than timeouts.healStall), 2 CRITICAL (a gate refuses, or the heal stalled), 3 UNKNOWN",
+    )
+    .option(
+      "--nagios-state <file>",
+      "where --nagios keeps the heal entries it saw, to tell a stalled heal at the next check (default: nagios-heal.json in journal.dir)",
+    )
     .option(
       "--metrics-file <file.prom>",
       "also write a Prometheus textfile-collector file, atomically: gate results, heal entries per brick, nodes pending upgrade and reboot",
@@ -51,6 +60,8 @@ export function checkCommand(io: CliIo, setExit: (code: number) => void): Comman
     .option("--no-color", "plain output")
     .action(async (opts: CheckOptions) => {
       if (opts.json && opts.nagios) throw new UsageError("--json and --nagios are two output formats: choose one");
+      if (opts.nagiosState !== undefined && !opts.nagios)
+        throw new UsageError("--nagios-state is the state file of --nagios: add --nagios");
       if (!opts.nagios) return check(opts, io, setExit);
       // A monitor reads stdout's first line and the exit status: whatever went wrong is UNKNOWN, on that line.
       try {
@@ -91,12 +102,23 @@ async function check(opts: CheckOptions, io: CliIo, setExit: (code: number) => v
         ...stateMetrics(state),
       ]);
     if (opts.nagios) {
+      const healed = verdicts.find((v) => v.gate === "gluster-healed");
+      // A check of other gates leaves the heal's state file as it is.
+      const heal = healed
+        ? await followHealTrend(
+            opts.nagiosState ?? defaultHealTrendFile(config.journal.dir),
+            healed.metrics ?? {},
+            Date.parse(state.observedAt),
+            config.timeouts.healStall,
+          )
+        : undefined;
       const report = nagiosReport(
         verdicts,
         busyNodes(
           BusyAdvice.of(others),
           config.nodes.map((n) => n.name),
         ),
+        heal,
       );
       println(io.stdout, report.line);
       setExit(report.state);

@@ -1,8 +1,11 @@
 // `rollgate check` against the lab: passes on a healthy cluster and refuses, with the reason a
 // sysadmin needs and exit 3, in every scenario a gate exists to catch. Never changes anything.
 
+import { mkdir, readFile } from "node:fs/promises";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ScenarioName } from "../../src/lab/model/scenarios.js";
+import { parseHealTrendState } from "../../src/metrics/heal-trend-file.js";
 import { runCli } from "../helpers/cli.js";
 import { eventually, startTestLab, type TestLab } from "../helpers/lab.js";
 
@@ -197,6 +200,51 @@ describe("rollgate check --nagios", () => {
     expect(status(broken)).toEqual([expect.stringMatching(/^ROLLGATE CRITICAL - .*gluster-healed CRITICAL: /)]);
   });
 
+  it("heal-stalls: WARNING with the trend unknown at the first check, CRITICAL once no entry healed for healStall", async () => {
+    current = await startTestLab({ scenario: "heal-stalls", timeScale: 50, timeouts: { healStall: "1s" } });
+    const t = current;
+    await powerCycleAndReturn(t, "pve2");
+    // The heal drains down to the entries it cannot finish, and stays there.
+    const indexes = () => [...t.lab.cluster.volume.heal.values()];
+    await eventually("the heal to stall", () => {
+      t.lab.cluster.advance();
+      return indexes().some((i) => i.pending > 0) && indexes().every((i) => Math.floor(i.pending) <= i.stalledFloor);
+    });
+    const file = path.join(t.dir, "monitor", "nagios-heal.json");
+    await mkdir(path.dirname(file));
+    const nagios = () => check(t, "--nagios", "--gate", "gluster-healed", "--nagios-state", file);
+    const first = await nagios();
+    expect(status(first)).toEqual([
+      expect.stringMatching(
+        /^ROLLGATE WARNING - gluster-healed WARNING: gv0: \d+ entries pending.* - heal on gv0: trend unknown until the next check \| /,
+      ),
+    ]);
+    expect(first.exitCode).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const second = await nagios();
+    expect(status(second)).toEqual([
+      expect.stringMatching(
+        /^ROLLGATE CRITICAL - gluster-healed CRITICAL: gv0: .* - heal stalled on gv0: \d+ entries, not shrinking for [\d.]+ s \(healStall 1 s\) \| /,
+      ),
+    ]);
+    expect(second.exitCode).toBe(2);
+    // By default the state is journal.dir's (the lab's has not been made yet): where none can be kept, the trend is unknown, still WARNING.
+    const journal = path.join(path.dirname(t.lab.files.config), "journal");
+    const unkept = await check(t, "--nagios", "--gate", "gluster-healed");
+    expect(unkept.exitCode).toBe(1);
+    expect(status(unkept)).toEqual([
+      expect.stringContaining(` - heal trend unknown: no state can be kept in ${journal} (ENOENT; see --nagios-state) | `),
+    ]);
+    await mkdir(journal);
+    expect(status(await check(t, "--nagios", "--gate", "gluster-healed"))).toEqual([
+      expect.stringContaining(" - heal on gv0: trend unknown until the next check | "),
+    ]);
+    expect(parseHealTrendState(await readFile(path.join(journal, "nagios-heal.json"), "utf8"))).toMatchObject({
+      volumes: { gv0: { entries: expect.any(Number) } },
+    });
+    expect(t.lab.status().record.mutations).toEqual([]);
+  });
+
   it("what keeps it from looking is UNKNOWN (3), on the one line a monitor reads", async () => {
     const t = await lab("healthy");
     const run = await runCli(["check", "-c", `${t.lab.files.config}.missing`, "--nagios"]);
@@ -205,5 +253,8 @@ describe("rollgate check --nagios", () => {
     const both = await check(t, "--nagios", "--json");
     expect(both.exitCode).toBe(2);
     expect(both.stderr).toContain("--json and --nagios are two output formats: choose one");
+    const stateOnly = await check(t, "--nagios-state", path.join(t.dir, "state.json"));
+    expect(stateOnly.exitCode).toBe(2);
+    expect(stateOnly.stderr).toContain("--nagios-state is the state file of --nagios: add --nagios");
   });
 });

@@ -4,6 +4,7 @@
 // Zabbix's Nagios-compatible checks): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
 
 import { isUnobserved, type Verdict } from "../../gates/index.js";
+import type { HealTrendNote } from "../../metrics/heal-trend-file.js";
 import { BusyAdvice } from "./live-run.js";
 
 export const NagiosState = { ok: 0, warning: 1, critical: 2, unknown: 3 } as const;
@@ -12,24 +13,34 @@ export type NagiosState = (typeof NagiosState)[keyof typeof NagiosState];
 const NAMES = ["OK", "WARNING", "CRITICAL", "UNKNOWN"] as const;
 
 /**
- * What one refusing verdict means to a monitor. Heal entries pending, with every brick counted
- * and nothing that waiting cannot fix, is a node that came back and heals: WARNING. A gate that
- * refuses only for what it could not see: UNKNOWN. Anything it saw and refused (split-brain, a
- * brick down, quorum lost, routers on one node): CRITICAL.
+ * Heal entries pending, with every brick counted and nothing that waiting cannot fix: a node that
+ * came back and heals, if the heal goes on.
  */
-function stateOf(verdict: Verdict, busy: BusyNodes): NagiosState {
-  if (verdict.pass) return NagiosState.ok;
-  if (duringItsUpgrade(verdict, busy)) return NagiosState.warning;
-  if (verdict.reasons.length > 0 && verdict.reasons.every(isUnobserved)) return NagiosState.unknown;
+function onlyHealing(verdict: Verdict): boolean {
   const counts = Object.values(verdict.metrics ?? {});
-  const healing =
+  return (
     verdict.gate === "gluster-healed" &&
     (verdict.faults ?? []).length === 0 &&
     !verdict.reasons.some(isUnobserved) &&
     counts.length > 0 &&
     counts.every((c) => c !== null) &&
-    counts.some((c) => c !== null && c > 0);
-  return healing ? NagiosState.warning : NagiosState.critical;
+    counts.some((c) => c !== null && c > 0)
+  );
+}
+
+/**
+ * What one refusing verdict means to a monitor. A heal that goes on (onlyHealing): WARNING; one
+ * that has not gone down for timeouts.healStall (`heal`, from the last checks): CRITICAL. A gate
+ * that refuses only for what it could not see: UNKNOWN. Anything it saw and refused
+ * (split-brain, a brick down, quorum lost, routers on one node): CRITICAL. The node a live run is
+ * upgrading comes first: that run waits for the heal itself and fails on a stall.
+ */
+function stateOf(verdict: Verdict, busy: BusyNodes, heal: HealTrendNote | undefined): NagiosState {
+  if (verdict.pass) return NagiosState.ok;
+  if (duringItsUpgrade(verdict, busy)) return NagiosState.warning;
+  if (verdict.reasons.length > 0 && verdict.reasons.every(isUnobserved)) return NagiosState.unknown;
+  if (onlyHealing(verdict)) return heal?.stalled ? NagiosState.critical : NagiosState.warning;
+  return NagiosState.critical;
 }
 
 /** The nodes live runs are upgrading, and the cluster's other nodes. */
@@ -61,12 +72,17 @@ const RANK: Record<NagiosState, number> = { 0: 0, 1: 1, 3: 2, 2: 3 };
 /** A perfdata label: quoted, a quote inside doubled; `=` would end it, so it becomes `_`. */
 const label = (name: string) => `'${name.replaceAll("'", "''").replaceAll("=", "_")}'`;
 
-/** `busy`: the nodes live runs are upgrading (`check` looks for them first). */
+/**
+ * `busy`: the nodes live runs are upgrading (`check` looks for them first); `heal`: the heal's
+ * trend since the last checks (heal-trend-file.ts), said after gluster-healed's summary.
+ */
 export function nagiosReport(
   verdicts: readonly Verdict[],
   busy: BusyNodes = busyNodes(new BusyAdvice([]), []),
+  heal?: HealTrendNote,
 ): { state: NagiosState; line: string } {
-  const states = verdicts.map((v) => [v, stateOf(v, busy)] as const);
+  const states = verdicts.map((v) => [v, stateOf(v, busy, heal)] as const);
+  const trend = (v: Verdict) => (heal && heal.text !== "" && onlyHealing(v) ? ` - ${heal.text}` : "");
   const state = states.reduce<NagiosState>((worst, [, s]) => (RANK[s] > RANK[worst] ? s : worst), NagiosState.ok);
   const refusing = states.filter(([, s]) => s !== NagiosState.ok);
   const text =
@@ -75,15 +91,15 @@ export function nagiosReport(
       : refusing
           .map(
             ([v, s]) =>
-              `${v.gate} ${NAMES[s]}: ${v.summary}${duringItsUpgrade(v, busy) ? ` (${busy.busy.nodes.join(", ")}: being upgraded by a live rollgate run)` : ""}`,
+              `${v.gate} ${NAMES[s]}: ${v.summary}${trend(v)}${duringItsUpgrade(v, busy) ? ` (${busy.busy.nodes.join(", ")}: being upgraded by a live rollgate run)` : ""}`,
           )
           .join("; ");
-  const heal = verdicts.find((v) => v.gate === "gluster-healed")?.metrics ?? {};
+  const healEntries = verdicts.find((v) => v.gate === "gluster-healed")?.metrics ?? {};
   const perfdata = [
     `gates=${verdicts.length};;;0`,
     `gates_refusing=${refusing.length};;;0`,
     // U: the value could not be determined (the guidelines' own notation).
-    ...Object.entries(heal).map(([brick, entries]) => `${label(`heal ${brick}`)}=${entries ?? "U"};;;0`),
+    ...Object.entries(healEntries).map(([brick, entries]) => `${label(`heal ${brick}`)}=${entries ?? "U"};;;0`),
   ].join(" ");
   // One line: Nagios keeps the first; a newline in a summary would cut it.
   return { state, line: `ROLLGATE ${NAMES[state]} - ${text.replaceAll("\n", " ")} | ${perfdata}` };
