@@ -13,6 +13,7 @@ import { upgradeCommand } from "./upgrade.js";
 import { labCommand } from "./lab.js";
 import { planCommand } from "./plan.js";
 import { schemaCommand } from "./schema.js";
+import { referenceCommand } from "./reference.js";
 
 export const exitCodeHelp = `\nExit codes:\n${Object.entries(exitCodeMeanings)
   .map(([code, meaning]) => `  ${code}  ${meaning}`)
@@ -41,6 +42,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   program.addCommand(labCommand(io, setExit));
   program.addCommand(schemaCommand(io));
   program.addCommand(demoCommand(io, setExit));
+  program.addCommand(referenceCommand(io, () => program));
   applyToAll(program, (command) =>
     command
       .exitOverride()
