@@ -5,7 +5,7 @@ import path from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import type { LoadedConfig } from "../config/index.js";
 import { evaluateGates } from "../gates/evaluate.js";
-import { notificationBody, notify } from "../notify/index.js";
+import { notificationBody, notify, notifyStart, type NotifyResult } from "../notify/index.js";
 import { pingFor, pingHeartbeat } from "../notify/heartbeat.js";
 import { collect } from "../observe/collect.js";
 import type { Facet } from "../observe/state.js";
@@ -245,6 +245,8 @@ async function runOnce(
       });
       if (!ping.ok) println(io.stderr, `rollgate: warning: heartbeat failed: ${ping.message}`);
     }
+    // Sent when the engine has its order; awaited with the end's, never holding the run up.
+    let startSent: Promise<NotifyResult[]> = Promise.resolve([]);
     let result: RunResult;
     try {
       const engine = new Engine({
@@ -273,6 +275,12 @@ async function runOnce(
           if (opts.metricsFile) events.push(event);
           renderer.onEvent(event);
           if (event.type === "step-start" && event.node !== null) clusterLock?.stepStarted(event.node, event.step);
+          if (event.type === "run-start" && !opts.dryRun && config.notify.length > 0)
+            startSent = notifyStart(
+              config.notify,
+              { cluster: config.cluster, runId, host: os.hostname(), startedAt, order: event.order, resumes: resume !== null },
+              { timeoutMs: config.proxmox.timeout, secrets: session.secrets },
+            );
         },
       });
       result = await engine.run();
@@ -288,7 +296,10 @@ async function runOnce(
       host: os.hostname(),
     };
     if (!opts.dryRun && config.notify.length > 0) {
-      const sent = await notify(config.notify, report, { timeoutMs: config.proxmox.timeout, secrets: session.secrets });
+      const sent = [
+        ...(await startSent),
+        ...(await notify(config.notify, report, { timeoutMs: config.proxmox.timeout, secrets: session.secrets })),
+      ];
       for (const r of sent) if (!r.ok) println(io.stderr, `rollgate: warning: notification failed: ${r.message}`);
     }
     if (heartbeat) {

@@ -333,11 +333,16 @@ const timeouts = section({
   })
   .prefault({});
 
-export const NOTIFY_EVENTS = ["success", "refusal", "failure", "interrupted"] as const;
+export const NOTIFY_EVENTS = ["start", "success", "refusal", "failure", "interrupted"] as const;
 export const NOTIFY_FORMATS = ["json", "ntfy", "gotify"] as const;
 
 const notification = section({
-  on: z.array(z.enum(NOTIFY_EVENTS)).min(1).describe("Outcomes that trigger this notification: success, refusal, failure, interrupted"),
+  on: z
+    .array(z.enum(NOTIFY_EVENTS))
+    .min(1)
+    .describe(
+      "Events that trigger this notification: start (a run begins changing the cluster), and the outcomes success, refusal, failure, interrupted",
+    ),
   webhook: httpUrl.describe("URL that receives the POST: a webhook, an ntfy topic URL, or a Gotify server's /message URL"),
   format: z
     .enum(NOTIFY_FORMATS)

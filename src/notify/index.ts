@@ -1,14 +1,23 @@
-// Tells people how a run ended: each configured webhook whose `on` lists the run's event gets a
-// JSON POST. A notification can only report: it never throws and never changes the exit code;
+// Tells people that a run started and how it ended: each configured webhook whose `on` lists the
+// event gets a POST in its format. A notification can only report: it never throws and never changes the exit code;
 // the caller prints the failed results as warnings.
 
-import type { NotifyConfig } from "../config/index.js";
+import type { NotifyConfig, NotifyEvent } from "../config/index.js";
 import { redactorOf } from "../util/redact.js";
 import { packageVersion } from "../util/version.js";
-import { formatNotification, notificationBody, notifyEventFor, type RunReport } from "./report.js";
+import {
+  formatNotification,
+  formatStart,
+  notificationBody,
+  notifyEventFor,
+  startBody,
+  type FormattedNotification,
+  type RunReport,
+  type RunStart,
+} from "./report.js";
 import { postWebhook, type NotifyResult } from "./webhook.js";
 
-export { formatNotification, notificationBody, notifyEventFor, type NotificationBody, type RunReport } from "./report.js";
+export { formatNotification, notificationBody, notifyEventFor, type NotificationBody, type RunReport, type RunStart } from "./report.js";
 export type { NotifyResult } from "./webhook.js";
 
 export interface NotifyOptions {
@@ -21,11 +30,25 @@ export interface NotifyOptions {
 }
 
 /** One result per notification sent, in cluster.yaml's order; none for those whose `on` does not list the event. */
-export async function notify(configs: readonly NotifyConfig[], report: RunReport, options: NotifyOptions): Promise<NotifyResult[]> {
-  const event = notifyEventFor(report.outcome);
+export function notify(configs: readonly NotifyConfig[], report: RunReport, options: NotifyOptions): Promise<NotifyResult[]> {
+  const body = redactorOf(options.secrets ?? []).data(notificationBody(report));
+  return send(configs, notifyEventFor(report.outcome), (format) => formatNotification(format, body), options);
+}
+
+/** The `start` event: a run begins to change the cluster (not sent for a dry run). */
+export function notifyStart(configs: readonly NotifyConfig[], start: RunStart, options: NotifyOptions): Promise<NotifyResult[]> {
+  const body = redactorOf(options.secrets ?? []).data(startBody(start));
+  return send(configs, "start", (format) => formatStart(format, body), options);
+}
+
+async function send(
+  configs: readonly NotifyConfig[],
+  event: NotifyEvent,
+  message: (format: NotifyConfig["format"]) => FormattedNotification,
+  options: NotifyOptions,
+): Promise<NotifyResult[]> {
   const chosen = configs.flatMap((config, index) => (config.on.includes(event) ? [{ config, index }] : []));
   if (chosen.length === 0) return [];
-  const body = redactorOf(options.secrets ?? []).data(notificationBody(report));
   const userAgent = `rollgate/${await packageVersion().catch(() => "unknown")}`;
   return Promise.all(
     chosen.map(({ config, index }) =>
@@ -33,7 +56,7 @@ export async function notify(configs: readonly NotifyConfig[], report: RunReport
         config,
         index,
         event,
-        message: formatNotification(config.format, body),
+        message: message(config.format),
         userAgent,
         timeoutMs: options.timeoutMs,
         fetch: options.fetch ?? fetch,

@@ -70,6 +70,7 @@ export interface FormattedNotification {
  * sound, 4-7 notifies with sound, 1-3 only shows (gotify/android README.md, "Message Priorities").
  */
 const loudness: Record<NotifyEvent, { ntfy: number; gotify: number; tags: string }> = {
+  start: { ntfy: 2, gotify: 1, tags: "arrows_counterclockwise" },
   failure: { ntfy: 5, gotify: 8, tags: "rotating_light" },
   refusal: { ntfy: 4, gotify: 5, tags: "warning" },
   interrupted: { ntfy: 4, gotify: 5, tags: "warning" },
@@ -79,20 +80,62 @@ const loudness: Record<NotifyEvent, { ntfy: number; gotify: number; tags: string
 /** The body (already redacted) as `format` wants it: the whole JSON report, or a titled message for a phone. */
 export function formatNotification(format: NotifyConfig["format"], body: NotificationBody): FormattedNotification {
   // ASCII only: a cluster name is a PVE cluster name and headlines are plain words, so HTTP headers can carry it.
-  const title = `rollgate ${body.cluster}: ${outcomeHeadline(body.outcome, body.exitCode)}`;
-  const level = loudness[body.event];
+  return formatMessage(format, {
+    event: body.event,
+    title: `rollgate ${body.cluster}: ${outcomeHeadline(body.outcome, body.exitCode)}`,
+    text: body.text,
+    document: body,
+  });
+}
+
+/** A run that begins to change the cluster: who, where, which nodes, so a silent end is noticed by someone who knew it started. */
+export interface RunStart {
+  cluster: string;
+  runId: string;
+  host: string;
+  startedAt: string;
+  order: string[];
+  /** The run continues an interrupted one. */
+  resumes: boolean;
+}
+
+export type StartBody = RunStart & { event: "start"; text: string };
+
+export function startBody(start: RunStart): StartBody {
+  const what = start.resumes ? "resumed" : "started";
+  return {
+    event: "start",
+    text: `rollgate ${start.cluster}: upgrade ${what}: nodes ${start.order.join(", ") || "(none left)"}, one at a time. Run ${start.runId} on ${start.host}, ${start.startedAt}.`,
+    ...start,
+  };
+}
+
+export function formatStart(format: NotifyConfig["format"], body: StartBody): FormattedNotification {
+  return formatMessage(format, {
+    event: "start",
+    title: `rollgate ${body.cluster}: upgrade ${body.resumes ? "resumed" : "started"}`,
+    text: body.text,
+    document: body,
+  });
+}
+
+function formatMessage(
+  format: NotifyConfig["format"],
+  { event, title, text, document }: { event: NotifyEvent; title: string; text: string; document: object },
+): FormattedNotification {
+  const level = loudness[event];
   switch (format) {
     case "json":
-      return { contentType: "application/json", body: JSON.stringify(body), headers: {} };
+      return { contentType: "application/json", body: JSON.stringify(document), headers: {} };
     case "ntfy":
       // binwiederhier/ntfy docs/publish.md: the POST body is the message; Title, Priority, Tags headers.
       return {
         contentType: "text/plain; charset=utf-8",
-        body: body.text,
+        body: text,
         headers: { Title: title, Priority: String(level.ntfy), Tags: level.tags },
       };
     case "gotify":
       // gotify.net docs "Push messages" (gotify/website): POST /message, JSON title, message, priority; X-Gotify-Key authenticates.
-      return { contentType: "application/json", body: JSON.stringify({ title, message: body.text, priority: level.gotify }), headers: {} };
+      return { contentType: "application/json", body: JSON.stringify({ title, message: text, priority: level.gotify }), headers: {} };
   }
 }

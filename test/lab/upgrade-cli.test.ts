@@ -242,6 +242,31 @@ describe("rollgate upgrade (unattended)", () => {
     }
   });
 
+  it("notifies `start` when a run begins, with its node order, before the outcome; a dry run sends nothing", async () => {
+    const hook = await startWebhookReceiver();
+    try {
+      const t = await lab();
+      await appendFile(
+        t.lab.files.config,
+        `notify:\n  - { on: [start, success], webhook: "http://127.0.0.1:${hook.port}/lab-rollgate", format: ntfy }\n`,
+      );
+      const dry = await upgrade(t, "--dry-run", "--nodes", "pve3");
+      expect(dry.exitCode).toBe(0);
+      expect(hook.requests).toEqual([]);
+      const run = await upgrade(t, "--yes", "--nodes", "pve3");
+      expect(run.exitCode).toBe(0);
+      expect(run.stderr).not.toContain("warning");
+      const [start, success] = hook.requests;
+      expect(hook.requests).toHaveLength(2);
+      expect(start!.headers["title"]).toBe("rollgate lab: upgrade started");
+      expect(start!.headers["priority"]).toBe("2");
+      expect(start!.body).toMatch(/^rollgate lab: upgrade started: nodes pve3, one at a time\. Run \S+ on /);
+      expect(success!.headers["title"]).toBe("rollgate lab: success (exit 0)");
+    } finally {
+      await hook.close();
+    }
+  });
+
   it("pings the heartbeat at start and with /fail at a refusal, and sends ntfy the refusal as text", async () => {
     const hook = await startWebhookReceiver();
     try {
