@@ -6,7 +6,7 @@
 import { access } from "node:fs/promises";
 import path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
-import { parseConfigSource, resolveTokenSecret, type Config, type ParsedConfig } from "../config/index.js";
+import { ConfigErrors, parseConfigSource, resolveTokenSecret, type Config, type ParsedConfig } from "../config/index.js";
 import { discover, readMembership, type Membership } from "../init/discover.js";
 import { propose, type Proposal } from "../init/propose.js";
 import { renderClusterYaml, type Access } from "../init/render.js";
@@ -16,7 +16,7 @@ import { PveConnectionError, PveHttpError, type PveApi } from "../transport/pve.
 import { readOnlyPve } from "../transport/pve-paths.js";
 import { readOnlyShell } from "../transport/remote-command.js";
 import { writeFileAtomically } from "../util/atomic-file.js";
-import { UsageError } from "../util/errors.js";
+import { ConfigError, UsageError } from "../util/errors.js";
 import { packageVersion } from "../util/version.js";
 import { println, type CliIo } from "./io.js";
 
@@ -67,10 +67,30 @@ function accessOf(opts: InitOptions): Access {
 
 const FLAGS_SOURCE = "rollgate init's flags";
 
-/** The file init would write for these nodes and nothing else, validated: the flags' errors are the schema's. */
+/** The keys init writes from its flags, and the flag each comes from. */
+const FLAG_OF: Record<string, string> = {
+  "proxmox.api": "--api",
+  "proxmox.tokenId": "--token-id",
+  "proxmox.tokenSecretFile": "--token-secret-file",
+  "proxmox.tokenSecretEnv": "--token-secret-env",
+  "proxmox.fingerprint": "--fingerprint",
+  "proxmox.caFile": "--ca-file",
+  "ssh.user": "--ssh-user",
+  "ssh.port": "--ssh-port",
+  "ssh.identityFile": "--identity-file",
+  "ssh.knownHostsFile": "--known-hosts",
+};
+
+/** The file init would write for these nodes and nothing else, validated: the flags' errors are the schema's, named by flag. */
 function draftConfig(access: Access, nodes: Proposal["nodes"], dir: string, cluster = "draft"): ParsedConfig {
   const draft: Proposal = { cluster, nodes, volumes: [], skippedVolumes: [], critical: [], services: [], review: [] };
-  return parseConfigSource(renderClusterYaml(draft, access, FLAGS_SOURCE), FLAGS_SOURCE, dir);
+  try {
+    return parseConfigSource(renderClusterYaml(draft, access, FLAGS_SOURCE), FLAGS_SOURCE, dir);
+  } catch (error) {
+    if (!(error instanceof ConfigErrors) && !(error instanceof ConfigError)) throw error;
+    const problems = error instanceof ConfigErrors ? error.errors : [error];
+    throw new UsageError(problems.map((p) => `${FLAG_OF[p.keyPath] ?? p.keyPath}: ${p.problem}`).join("\n"));
+  }
 }
 
 /** What the API said, as the admin fixes it: the token, its privileges, the address. */
@@ -115,8 +135,8 @@ async function init(opts: InitOptions, io: CliIo): Promise<void> {
   if (exists && !opts.force) throw new UsageError(`${file} exists; pass --force to replace it, or -o FILE to write another`);
   const dir = path.dirname(path.resolve(file));
   const accessTo = accessOf(opts);
-  const apiHost = new URL(opts.api).hostname;
-  const flags = draftConfig(accessTo, [{ name: "draft", address: apiHost, privateAddress: null, note: "" }], dir);
+  // Only the access flags count here: the one node is a stand-in until the cluster names its own.
+  const flags = draftConfig(accessTo, [{ name: "draft", address: "localhost", privateAddress: null, note: "" }], dir);
   const secret = await resolveTokenSecret(flags, io.env);
   const { membership, pve } = await readCluster(flags.config, secret, opts.api);
   const draftNodes = propose({

@@ -107,6 +107,14 @@ describe("rollgate init refuses", () => {
     const both = await runCli([...initArgs(t, output), "--fingerprint", "AA"]);
     expect(both.stderr).toBe("rollgate: give exactly one of --fingerprint / --ca-file\n");
     expect(both.exitCode).toBe(2);
+    // A flag the schema refuses is named as the flag, not as the key init would write it to.
+    const badUrl = await runCli(initArgs(t, output, { "--api": "pve1:8006" }));
+    expect(badUrl.stderr).toMatch(/^rollgate: --api: expected the https URL of a node's API/);
+    expect(badUrl.exitCode).toBe(2);
+    const closed = await runCli(initArgs(t, output, { "--api": "https://127.0.0.1:1" }));
+    expect(closed.stderr).toMatch(/^rollgate: https:\/\/127\.0\.0\.1:1: .*ECONNREFUSED/);
+    expect(closed.exitCode).toBe(2);
+    await expect(stat(output)).rejects.toThrow(/ENOENT/);
     await rm(output, { force: true });
   });
 });
