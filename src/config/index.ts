@@ -14,6 +14,8 @@ export type {
   JournalConfig,
   NodeConfig,
   NotifyConfig,
+  WebhookNotifyConfig,
+  EmailNotifyConfig,
   NotifyEvent,
   PlaybookRef,
   Probe,

@@ -336,28 +336,87 @@ const timeouts = section({
 export const NOTIFY_EVENTS = ["start", "success", "refusal", "failure", "interrupted"] as const;
 export const NOTIFY_FORMATS = ["json", "ntfy", "gotify"] as const;
 
-const notification = section({
-  on: z
-    .array(z.enum(NOTIFY_EVENTS))
-    .min(1)
-    .describe(
-      "Events that trigger this notification: start (a run begins changing the cluster), and the outcomes success, refusal, failure, interrupted",
-    ),
-  webhook: httpUrl.describe("URL that receives the POST: a webhook, an ntfy topic URL, or a Gotify server's /message URL"),
-  format: z
-    .enum(NOTIFY_FORMATS)
-    .default("json")
-    .describe(
-      "What is POSTed: json (the whole report), ntfy (the summary as text, Title/Priority/Tags headers), gotify (title, message, priority as JSON; the app token in headers: X-Gotify-Key)",
-    ),
-  headers: mappingOf(
-    patterned(HTTP_HEADER_NAME, "an HTTP header name"),
-    patterned(HTTP_HEADER_VALUE, "a header value on one line", { echo: false }),
-    limits.HEADERS,
-  )
-    .default({})
-    .describe("Extra HTTP headers sent with the POST"),
-});
+export const SMTP_SECURITY = ["starttls", "tls", "none"] as const;
+
+/** An address as SMTP's MAIL FROM / RCPT TO take it: no display name, no spaces. */
+const EMAIL_ADDRESS = /^[^\s@<>(),;:"\\]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/;
+const emailAddress = patterned(EMAIL_ADDRESS, "an email address, e.g. admin@example.com (no display name)");
+
+function emailSection(base: PathBase) {
+  return section({
+    to: z.array(emailAddress).min(1).max(16).describe("Recipients (1 to 16)"),
+    from: emailAddress.describe("Sender address, e.g. rollgate@pve1.example.com"),
+    smtp: section({
+      host: host.describe("SMTP server (your relay or smarthost)"),
+      port: port.optional().describe("Port (default 587 with starttls, 465 with tls, 25 with none)"),
+      security: z
+        .enum(SMTP_SECURITY)
+        .default("starttls")
+        .describe(
+          "starttls (default: TLS is required, a server without STARTTLS fails the mail), tls (implicit TLS, port 465), none (a relay on the LAN, no credentials)",
+        ),
+      authFile: userPath(base)
+        .optional()
+        .describe("File with the SMTP user and password: `user:password` on one line, or user and password on two lines (mode 600)"),
+      caFile: userPath(base).optional().describe("CA the server's certificate must chain to (default: the system's)"),
+    })
+      .optional()
+      .describe("Send through this SMTP server. Exactly one of smtp / sendmail."),
+    sendmail: userPath(base)
+      .optional()
+      .describe("Hand the mail to this sendmail program (e.g. /usr/sbin/sendmail). Exactly one of smtp / sendmail."),
+  }).transform((email, ctx) => {
+    if ((email.smtp === undefined) === (email.sendmail === undefined))
+      ctx.issues.push({ code: "custom", input: email, message: "expected exactly one of smtp / sendmail" });
+    else if (email.smtp?.security === "none" && email.smtp.authFile !== undefined)
+      ctx.issues.push({
+        code: "custom",
+        input: email.smtp,
+        path: ["smtp", "authFile"],
+        message: "credentials are never sent without TLS: use security starttls or tls, or drop authFile",
+      });
+    return email;
+  });
+}
+
+function notification(base: PathBase) {
+  return section({
+    on: z
+      .array(z.enum(NOTIFY_EVENTS))
+      .min(1)
+      .describe(
+        "Events that trigger this notification: start (a run begins changing the cluster), and the outcomes success, refusal, failure, interrupted",
+      ),
+    webhook: httpUrl
+      .optional()
+      .describe(
+        "URL that receives the POST: a webhook, an ntfy topic URL, or a Gotify server's /message URL. Exactly one of webhook / email.",
+      ),
+    format: z
+      .enum(NOTIFY_FORMATS)
+      .default("json")
+      .describe(
+        "What is POSTed: json (the whole report), ntfy (the summary as text, Title/Priority/Tags headers), gotify (title, message, priority as JSON; the app token in headers: X-Gotify-Key)",
+      ),
+    headers: mappingOf(
+      patterned(HTTP_HEADER_NAME, "an HTTP header name"),
+      patterned(HTTP_HEADER_VALUE, "a header value on one line", { echo: false }),
+      limits.HEADERS,
+    )
+      .default({})
+      .describe("Extra HTTP headers sent with the POST"),
+    email: emailSection(base).optional().describe("Send a mail instead: its subject the headline, its body the summary and what to do"),
+  }).transform(({ on, webhook, format, headers, email }, ctx) => {
+    if (webhook !== undefined && email === undefined) return { kind: "webhook" as const, on, webhook, format, headers };
+    if (email !== undefined && webhook === undefined) {
+      if (Object.keys(headers).length > 0)
+        ctx.issues.push({ code: "custom", input: headers, path: ["headers"], message: "headers belong to a webhook, not to email" });
+      return { kind: "email" as const, on, email };
+    }
+    ctx.issues.push({ code: "custom", input: on, message: "expected exactly one of webhook / email" });
+    return z.NEVER;
+  });
+}
 
 function journalSection(base: PathBase) {
   return section({
@@ -379,7 +438,7 @@ export function configSchema(base: PathBase) {
     services: listOf(service, limits.SERVICES).default([]).describe("Services checked after each node returns"),
     upgrade: upgradeSection(base).describe("What to run and in which order"),
     timeouts: timeouts.describe("How long to wait for each kind of thing"),
-    notify: listOf(notification, limits.NOTIFICATIONS).default([]).describe("Where to report the outcome of a run"),
+    notify: listOf(notification(base), limits.NOTIFICATIONS).default([]).describe("Where to report the outcome of a run"),
     heartbeat: section({
       url: httpUrl.describe(
         "Healthchecks-style ping URL: URL/start when a run starts, URL when it ends with exit 0 or 7, URL/fail otherwise",
@@ -403,5 +462,7 @@ export type CriticalGroup = Config["critical"][number];
 export type UpgradeConfig = Config["upgrade"];
 export type TimeoutsConfig = Config["timeouts"];
 export type NotifyConfig = Config["notify"][number];
+export type WebhookNotifyConfig = Extract<NotifyConfig, { kind: "webhook" }>;
+export type EmailNotifyConfig = Extract<NotifyConfig, { kind: "email" }>;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 export type JournalConfig = Config["journal"];

@@ -2,7 +2,7 @@
 // event gets a POST in its format. A notification can only report: it never throws and never changes the exit code;
 // the caller prints the failed results as warnings.
 
-import type { NotifyConfig, NotifyEvent } from "../config/index.js";
+import type { NotifyConfig, NotifyEvent, WebhookNotifyConfig } from "../config/index.js";
 import { redactorOf } from "../util/redact.js";
 import { packageVersion } from "../util/version.js";
 import {
@@ -10,11 +10,14 @@ import {
   formatStart,
   notificationBody,
   notifyEventFor,
+  reportTitle,
   startBody,
+  startTitle,
   type FormattedNotification,
   type RunReport,
   type RunStart,
 } from "./report.js";
+import { sendEmail } from "./email.js";
 import { postWebhook, type NotifyResult } from "./webhook.js";
 
 export { formatNotification, notificationBody, notifyEventFor, type NotificationBody, type RunReport, type RunStart } from "./report.js";
@@ -29,38 +32,48 @@ export interface NotifyOptions {
   fetch?: typeof fetch;
 }
 
+/** What is sent, whatever the channel: a webhook's body in its format, or a mail's subject and text. */
+interface Outgoing {
+  event: NotifyEvent;
+  title: string;
+  text: string;
+  as: (format: WebhookNotifyConfig["format"]) => FormattedNotification;
+}
+
 /** One result per notification sent, in cluster.yaml's order; none for those whose `on` does not list the event. */
 export function notify(configs: readonly NotifyConfig[], report: RunReport, options: NotifyOptions): Promise<NotifyResult[]> {
   const body = redactorOf(options.secrets ?? []).data(notificationBody(report));
-  return send(configs, notifyEventFor(report.outcome), (format) => formatNotification(format, body), options);
+  return send(
+    configs,
+    { event: body.event, title: reportTitle(body), text: body.text, as: (format) => formatNotification(format, body) },
+    options,
+  );
 }
 
 /** The `start` event: a run begins to change the cluster (not sent for a dry run). */
 export function notifyStart(configs: readonly NotifyConfig[], start: RunStart, options: NotifyOptions): Promise<NotifyResult[]> {
   const body = redactorOf(options.secrets ?? []).data(startBody(start));
-  return send(configs, "start", (format) => formatStart(format, body), options);
+  return send(configs, { event: "start", title: startTitle(body), text: body.text, as: (format) => formatStart(format, body) }, options);
 }
 
-async function send(
-  configs: readonly NotifyConfig[],
-  event: NotifyEvent,
-  message: (format: NotifyConfig["format"]) => FormattedNotification,
-  options: NotifyOptions,
-): Promise<NotifyResult[]> {
-  const chosen = configs.flatMap((config, index) => (config.on.includes(event) ? [{ config, index }] : []));
+async function send(configs: readonly NotifyConfig[], outgoing: Outgoing, options: NotifyOptions): Promise<NotifyResult[]> {
+  const chosen = configs.flatMap((config, index) => (config.on.includes(outgoing.event) ? [{ config, index }] : []));
   if (chosen.length === 0) return [];
   const userAgent = `rollgate/${await packageVersion().catch(() => "unknown")}`;
+  const { event } = outgoing;
   return Promise.all(
     chosen.map(({ config, index }) =>
-      postWebhook({
-        config,
-        index,
-        event,
-        message: message(config.format),
-        userAgent,
-        timeoutMs: options.timeoutMs,
-        fetch: options.fetch ?? fetch,
-      }),
+      config.kind === "email"
+        ? sendEmail({ config, index, event, subject: outgoing.title, text: outgoing.text, userAgent, timeoutMs: options.timeoutMs })
+        : postWebhook({
+            config,
+            index,
+            event,
+            message: outgoing.as(config.format),
+            userAgent,
+            timeoutMs: options.timeoutMs,
+            fetch: options.fetch ?? fetch,
+          }),
     ),
   );
 }

@@ -1,6 +1,6 @@
 // What a run reports when it ends, which notification event that is, and the JSON a webhook receives.
 
-import type { NotifyConfig, NotifyEvent } from "../config/index.js";
+import type { NotifyConfig, NotifyEvent, WebhookNotifyConfig } from "../config/index.js";
 import type { RunResult } from "../run/engine.js";
 import type { Outcome } from "../run/events.js";
 import { outcomeHeadline } from "../util/outcome.js";
@@ -78,15 +78,19 @@ const loudness: Record<NotifyEvent, { ntfy: number; gotify: number; tags: string
 };
 
 /** The body (already redacted) as `format` wants it: the whole JSON report, or a titled message for a phone. */
-export function formatNotification(format: NotifyConfig["format"], body: NotificationBody): FormattedNotification {
+export function formatNotification(format: WebhookNotifyConfig["format"], body: NotificationBody): FormattedNotification {
   // ASCII only: a cluster name is a PVE cluster name and headlines are plain words, so HTTP headers can carry it.
   return formatMessage(format, {
     event: body.event,
-    title: `rollgate ${body.cluster}: ${outcomeHeadline(body.outcome, body.exitCode)}`,
+    title: reportTitle(body),
     text: body.text,
     document: body,
   });
 }
+
+/** One line: a phone's notification title, a mail's subject. */
+export const reportTitle = (body: NotificationBody) => `rollgate ${body.cluster}: ${outcomeHeadline(body.outcome, body.exitCode)}`;
+export const startTitle = (body: StartBody) => `rollgate ${body.cluster}: upgrade ${body.resumes ? "resumed" : "started"}`;
 
 /** A run that begins to change the cluster: who, where, which nodes, so a silent end is noticed by someone who knew it started. */
 export interface RunStart {
@@ -110,17 +114,17 @@ export function startBody(start: RunStart): StartBody {
   };
 }
 
-export function formatStart(format: NotifyConfig["format"], body: StartBody): FormattedNotification {
+export function formatStart(format: WebhookNotifyConfig["format"], body: StartBody): FormattedNotification {
   return formatMessage(format, {
     event: "start",
-    title: `rollgate ${body.cluster}: upgrade ${body.resumes ? "resumed" : "started"}`,
+    title: startTitle(body),
     text: body.text,
     document: body,
   });
 }
 
 function formatMessage(
-  format: NotifyConfig["format"],
+  format: WebhookNotifyConfig["format"],
   { event, title, text, document }: { event: NotifyEvent; title: string; text: string; document: object },
 ): FormattedNotification {
   const level = loudness[event];

@@ -2,7 +2,7 @@
 // reports names the webhook by origin and position in cluster.yaml, never by its full URL (a
 // Slack-style URL carries its secret in the path) nor by a header value (an API key, a token).
 
-import type { NotifyConfig, NotifyEvent } from "../config/index.js";
+import type { NotifyEvent, WebhookNotifyConfig } from "../config/index.js";
 import { formatDuration } from "../config/index.js";
 import type { FormattedNotification } from "./report.js";
 
@@ -18,7 +18,7 @@ export interface NotifyResult {
 }
 
 export interface WebhookRequest {
-  config: NotifyConfig;
+  config: WebhookNotifyConfig;
   /** Position in cluster.yaml's notify list (0-based), to name it the way an admin finds it. */
   index: number;
   event: NotifyEvent;
@@ -30,7 +30,7 @@ export interface WebhookRequest {
 
 const SNIPPET_CHARS = 200;
 
-function targetOf(config: NotifyConfig, index: number): string {
+function targetOf(config: WebhookNotifyConfig, index: number): string {
   try {
     return `notify[${index}] ${new URL(config.webhook).origin}`;
   } catch {

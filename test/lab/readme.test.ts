@@ -28,6 +28,14 @@ describe("README's examples", () => {
     expect(parseConfig(example, "README.md", root).nodes.map((n) => n.name)).toEqual(["pve1", "pve2", "pve3"]);
   });
 
+  it("the email example loads as written, after the cluster.yaml example's other keys", () => {
+    const cluster = blocks().find((b) => b.startsWith("cluster:"))!;
+    const email = blocks().find((b) => b.startsWith("notify:") && b.includes("email:"))!;
+    const withoutItsNotify = cluster.replace(/^notify:\n(?: {2}.*\n)+/m, "");
+    const notify = parseConfig(withoutItsNotify + email, "README.md", root).notify;
+    expect(notify.map((n) => n.kind)).toEqual(["email", "email"]);
+  });
+
   it("the playbook example loads as written", () => {
     const example = blocks().find((b) => b.startsWith("preflight:") && b.includes("\nnode:"))!;
     expect(parsePlaybook(example, "README.md", "mine").node.length).toBeGreaterThan(5);

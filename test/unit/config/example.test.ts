@@ -61,7 +61,7 @@ test("the DESIGN.md example parses, with defaults applied and durations in ms", 
       reboot: 900_000,
       lockLease: 180_000,
     },
-    notify: [{ on: ["failure", "success"], webhook: "https://hooks.example/rollgate", format: "json", headers: {} }],
+    notify: [{ kind: "webhook", on: ["failure", "success"], webhook: "https://hooks.example/rollgate", format: "json", headers: {} }],
     journal: { dir: "/var/lib/rollgate" },
   };
   expect(parseConfig(EXAMPLE, "cluster.yaml", "/etc/rollgate")).toEqual(expected);

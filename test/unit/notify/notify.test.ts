@@ -4,7 +4,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import type { NotifyConfig, NotifyEvent } from "../../../src/config/index.js";
+import type { WebhookNotifyConfig, NotifyEvent } from "../../../src/config/index.js";
+import { failedReport } from "../../helpers/run-report.js";
 import { notificationBody, notify, notifyEventFor, type RunReport } from "../../../src/notify/index.js";
 import { pingFor, pingHeartbeat } from "../../../src/notify/heartbeat.js";
 import type { Outcome } from "../../../src/run/events.js";
@@ -53,24 +54,10 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-const failedReport: RunReport = {
-  cluster: "storehouse",
-  runId: "20261122-2250",
-  outcome: "failed",
-  exitCode: 4,
-  message: "gluster-healed still refuses after 2h: gv0 pve2:/data/brick/gv0: 205 entries pending",
-  humanAction: "Find out why, fix it, and continue with `rollgate upgrade --resume`.",
-  maintenanceLeftOn: ["pve3"],
-  nodesDone: ["pve1"],
-  startedAt: "2026-11-22T22:50:00.000Z",
-  endedAt: "2026-11-23T01:10:00.000Z",
-  host: "ops1",
-};
-
 const SECRET = "Bearer s3cr3t-t0ken-value";
 
-function hook(url: string, on: NotifyEvent[], headers: Record<string, string> = {}): NotifyConfig {
-  return { on, webhook: url, format: "json", headers };
+function hook(url: string, on: NotifyEvent[], headers: Record<string, string> = {}): WebhookNotifyConfig {
+  return { kind: "webhook", on, webhook: url, format: "json", headers };
 }
 
 describe("notificationBody", () => {
