@@ -5,10 +5,10 @@
 
 import { access } from "node:fs/promises";
 import path from "node:path";
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { ConfigErrors, parseConfigSource, resolveTokenSecret, type Config, type ParsedConfig } from "../config/index.js";
 import { discover, readMembership, type Membership } from "../init/discover.js";
-import { propose, type Proposal } from "../init/propose.js";
+import { propose, proposeNodes, type Proposal } from "../init/propose.js";
 import { renderClusterYaml, type Access } from "../init/render.js";
 import { pveClientFor, sshPoolFor } from "../transport/from-config.js";
 import { networkProbes } from "../transport/probes.js";
@@ -19,6 +19,7 @@ import { writeFileAtomically } from "../util/atomic-file.js";
 import { ConfigError, UsageError } from "../util/errors.js";
 import { packageVersion } from "../util/version.js";
 import { println, type CliIo } from "./io.js";
+import { integer } from "./options.js";
 
 interface InitOptions {
   api: string;
@@ -34,12 +35,6 @@ interface InitOptions {
   output: string;
   force?: boolean;
   gluster: boolean;
-}
-
-function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError("expected a port from 1 to 65535");
-  return n;
 }
 
 /** A path as the file will hold it: absolute from where init ran, `~` left for the run's own home. */
@@ -139,17 +134,8 @@ async function init(opts: InitOptions, io: CliIo): Promise<void> {
   const flags = draftConfig(accessTo, [{ name: "draft", address: "localhost", privateAddress: null, note: "" }], dir);
   const secret = await resolveTokenSecret(flags, io.env);
   const { membership, pve } = await readCluster(flags.config, secret, opts.api);
-  const draftNodes = propose({
-    cluster: membership.cluster,
-    quorate: membership.quorate,
-    nodes: membership.nodes,
-    guests: [],
-    apartRules: [],
-    volumes: [],
-    glusterFrom: "",
-    runningUnits: {},
-  }).nodes;
-  const { config } = draftConfig(accessTo, draftNodes, dir, membership.cluster);
+  // Addresses from the API alone, enough to reach every node; the bricks refine them below.
+  const { config } = draftConfig(accessTo, proposeNodes(membership.nodes, []), dir, membership.cluster);
   const pool = sshPoolFor(config);
   const shell = readOnlyShell(pool);
   try {
@@ -185,7 +171,7 @@ export function initCommand(io: CliIo): Command {
     .option("--fingerprint <sha256>", "SHA-256 fingerprint of the API certificate (one of --fingerprint / --ca-file)")
     .option("--ca-file <file>", "CA the API certificate chains to, e.g. a copy of /etc/pve/pve-root-ca.pem")
     .option("--ssh-user <user>", "user to log in as on every node", "root")
-    .option("--ssh-port <port>", "SSH port of every node (default 22)", port)
+    .option("--ssh-port <port>", "SSH port of every node (default 22)", integer(1, 65535))
     .option("--identity-file <file>", "private key to log in with", "~/.ssh/id_ed25519")
     .option("--known-hosts <file>", "known_hosts holding every node's host key (default ~/.ssh/known_hosts)")
     .option("-o, --output <file>", "file to write", "cluster.yaml")

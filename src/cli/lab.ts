@@ -16,14 +16,7 @@ import { isPveRelease, pveReleases, type PveRelease } from "../lab/model/release
 import type { LabStatus } from "../lab/lab.js";
 import { UsageError } from "../util/errors.js";
 import { println, type CliIo } from "./io.js";
-
-function integer(min: number, max: number) {
-  return (value: string) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
-    return n;
-  };
-}
+import { integer } from "./options.js";
 
 function positiveNumber(value: string): number {
   const n = Number(value);

@@ -2,6 +2,15 @@
 
 import { InvalidArgumentError } from "commander";
 
+/** An integer option from `min` to `max`, e.g. a port. */
+export function integer(min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
+    return n;
+  };
+}
+
 export function nodeList(value: string): string[] {
   const nodes = value
     .split(",")

@@ -47,4 +47,4 @@ export function isGateName(name: string): name is GateName {
 }
 
 export type { Gate, GateName, GateInput, Verdict } from "./types.js";
-export { isUnobserved } from "./types.js";
+export { isUnobserved, reasonsOf } from "./types.js";

@@ -56,6 +56,10 @@ export interface Verdict {
   warnings?: string[];
 }
 
+/** Every reason of these verdicts, each after its gate's name: a refusal's message. */
+export const reasonsOf = (verdicts: readonly Verdict[]): string =>
+  verdicts.flatMap((v) => v.reasons.map((r) => `${v.gate}: ${r}`)).join("; ");
+
 export interface Gate {
   name: GateName;
   title: string;

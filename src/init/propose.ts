@@ -3,6 +3,7 @@
 // admin reviews it by (docs/domain/init.md).
 
 import { NAME } from "../config/patterns.js";
+import { sidOf } from "../observe/ha-config.js";
 
 export interface DiscoveredNode {
   name: string;
@@ -84,9 +85,14 @@ const ROUTER_NAME = /(^|[^a-z])(router|rtr|firewall|fw|gw|gateway|pfsense|opnsen
 const PLATFORM_UNIT =
   /^(pve|proxmox|spiceproxy|qmeventd|lxc|lxcfs|corosync|gluster|ceph|systemd-|getty@|serial-getty@|user@|dbus|cron|anacron|atd|ssh|sshd|chrony|ntp|rsyslog|postfix|exim|rpcbind|rrdcached|ksmtuned|watchdog-mux|smartmontools|smartd|zfs|iscsid|open-iscsi|lvm2|dm-event|multipathd|nfs|rpc-|networking|ifupdown|frr|nftables|iptables|unattended-upgrades|polkit|udisks2|accounts-daemon|irqbalance|qemu-guest-agent|fwupd|ModemManager|NetworkManager|wpa_supplicant|cloud-|apparmor|auditd|haveged|rng-tools|mdmonitor|mdadm|upower|thermald|kmod|blk-availability|console-setup|keyboard-setup|lm-sensors|sysstat)/i;
 
-function addressesOf(node: DiscoveredNode, volumes: readonly DiscoveredVolume[]): ProposedNode {
-  const address = node.ip ?? node.links[0] ?? node.name;
+/** Each node's addresses: the one its name resolves to, and the corosync link between nodes, preferring the one `volumes`' bricks use. */
+export function proposeNodes(nodes: readonly DiscoveredNode[], volumes: readonly DiscoveredVolume[]): ProposedNode[] {
   const brickHosts = new Set(volumes.flatMap((v) => v.bricks.map((b) => b.host)));
+  return nodes.map((n) => addressesOf(n, brickHosts));
+}
+
+function addressesOf(node: DiscoveredNode, brickHosts: ReadonlySet<string>): ProposedNode {
+  const address = node.ip ?? node.links[0] ?? node.name;
   // A corosync link on another network than the node's own name is the private network between
   // nodes; a Gluster brick host there is proof it carries the storage too.
   const apart = node.links.filter((link) => link !== address);
@@ -108,8 +114,6 @@ function addressesOf(node: DiscoveredNode, volumes: readonly DiscoveredVolume[])
   return { name: node.name, address, privateAddress: null, note: "corosync lists no link address for it: add privateAddress" };
 }
 
-const sidOf = (guest: DiscoveredGuest) => `${guest.type === "qemu" ? "vm" : "ct"}:${guest.vmid}`;
-
 /** A group name the schema accepts, from a rule id or a word. */
 function groupName(wanted: string, taken: ReadonlySet<string>): string {
   const base = NAME.test(wanted) ? wanted : `group-${wanted.replace(/[^A-Za-z0-9_.-]/g, "-").replace(/^[-_.]+/, "")}`;
@@ -120,7 +124,7 @@ function groupName(wanted: string, taken: ReadonlySet<string>): string {
 
 function criticalGroups(discovery: Discovery): ProposedGroup[] {
   const guests = discovery.guests.filter((g) => !g.template);
-  const bySid = new Map(guests.map((g) => [sidOf(g), g]));
+  const bySid = new Map(guests.map((g) => [sidOf(g.vmid, g.type), g]));
   const groups: ProposedGroup[] = [];
   const grouped = new Set<number>();
   const names = new Set<string>();
@@ -158,7 +162,7 @@ function services(discovery: Discovery): ProposedService[] {
 
 export function propose(discovery: Discovery): Proposal {
   const started = discovery.volumes.filter((v) => v.status === "Started");
-  const nodes = discovery.nodes.map((n) => addressesOf(n, started));
+  const nodes = proposeNodes(discovery.nodes, started);
   const critical = criticalGroups(discovery);
   const review: string[] = [];
   const offline = discovery.nodes.filter((n) => !n.online).map((n) => n.name);

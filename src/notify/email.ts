@@ -8,6 +8,7 @@ import { readFile } from "node:fs/promises";
 import nodemailer from "nodemailer";
 import type { EmailNotifyConfig, NotifyEvent } from "../config/index.js";
 import { formatDuration } from "../config/index.js";
+import { redactEvery } from "../util/redact.js";
 import type { NotifyResult } from "./webhook.js";
 
 export interface EmailRequest {
@@ -37,10 +38,12 @@ export function parseSmtpAuth(text: string): { user: string; pass: string } | nu
   return colon > 0 && colon < first.length - 1 ? { user: first.slice(0, colon), pass: first.slice(colon + 1) } : null;
 }
 
+/** A file the notification needs, or an error that names it. */
+const readNamed = (file: string) =>
+  readFile(file, "utf8").catch((error: Error) => Promise.reject(new Error(`cannot read ${file}: ${error.message}`)));
+
 async function authOf(file: string): Promise<{ user: string; pass: string }> {
-  const auth = parseSmtpAuth(
-    await readFile(file, "utf8").catch((error: Error) => Promise.reject(new Error(`cannot read ${file}: ${error.message}`))),
-  );
+  const auth = parseSmtpAuth(await readNamed(file));
   if (!auth) throw new Error(`${file} holds no credentials: expected user:password on one line, or the user and the password on two lines`);
   return auth;
 }
@@ -49,9 +52,7 @@ async function transportOf(config: EmailNotifyConfig, timeoutMs: number) {
   const { smtp, sendmail } = config.email;
   if (!smtp) return { transport: nodemailer.createTransport({ sendmail: true, path: sendmail!, newline: "unix" }), secrets: [] };
   const auth = smtp.authFile ? await authOf(smtp.authFile) : undefined;
-  const ca = smtp.caFile
-    ? await readFile(smtp.caFile, "utf8").catch((error: Error) => Promise.reject(new Error(`cannot read ${smtp.caFile}: ${error.message}`)))
-    : undefined;
+  const ca = smtp.caFile ? await readNamed(smtp.caFile) : undefined;
   const transport = nodemailer.createTransport({
     host: smtp.host,
     port: smtp.port ?? DEFAULT_PORT[smtp.security],
@@ -68,9 +69,6 @@ async function transportOf(config: EmailNotifyConfig, timeoutMs: number) {
   return { transport, secrets: auth ? [auth.pass] : [] };
 }
 
-const redact = (text: string, secrets: readonly string[]) =>
-  secrets.reduce((clean, secret) => clean.split(secret).join("[redacted]"), text);
-
 export async function sendEmail(request: EmailRequest): Promise<NotifyResult> {
   const target = targetOf(request.config, request.index);
   const result = (ok: boolean, message: string, secrets: readonly string[] = []): NotifyResult => ({
@@ -78,7 +76,7 @@ export async function sendEmail(request: EmailRequest): Promise<NotifyResult> {
     event: request.event,
     ok,
     status: null,
-    message: `${target}: ${redact(message, secrets)}`,
+    message: `${target}: ${redactEvery(message, secrets)}`,
   });
   let secrets: readonly string[] = [];
   try {

@@ -4,6 +4,7 @@
 
 import type { NotifyEvent, WebhookNotifyConfig } from "../config/index.js";
 import { formatDuration } from "../config/index.js";
+import { redactEvery } from "../util/redact.js";
 import type { FormattedNotification } from "./report.js";
 
 export interface NotifyResult {
@@ -49,10 +50,6 @@ export function secretsOf(target: string, headerValues: readonly string[]): stri
   }
   // Longest first, so a value containing another is removed whole; "/" alone is no secret.
   return [...new Set(secrets.map((s) => s.trim()))].filter((s) => s.length > 1).sort((a, b) => b.length - a.length);
-}
-
-function redact(text: string, secrets: readonly string[]): string {
-  return secrets.reduce((clean, secret) => clean.split(secret).join("[redacted]"), text);
 }
 
 /** The innermost explanation of a fetch failure: undici wraps the socket error in `cause`. */
@@ -114,7 +111,7 @@ export async function deliver(request: {
   const result = (ok: boolean, status: number | null, message: string) => ({
     ok,
     status,
-    message: `${request.target}: ${redact(message, request.secrets)}`,
+    message: `${request.target}: ${redactEvery(message, request.secrets)}`,
   });
   try {
     const headers = new Headers({ "content-type": request.message.contentType, "user-agent": request.userAgent });

@@ -5,7 +5,7 @@
 // second node. A refusal that clears within `settle` is a blip, shown and not held against it.
 
 import { formatDuration, type Config } from "../config/index.js";
-import type { GateName, Verdict } from "../gates/index.js";
+import { reasonsOf, type GateName, type Verdict } from "../gates/index.js";
 import type { StepContext } from "../steps/contract.js";
 import { Refusal } from "../steps/failures.js";
 import { observeGates, pausePoll, stopIfAsked } from "../steps/wait.js";
@@ -24,8 +24,6 @@ export interface Soak {
   /** Shows what a refusing poll saw, as the engine shows every gate's verdict. */
   saw: (verdicts: Verdict[]) => void;
 }
-
-const reasonsOf = (verdicts: Verdict[]) => verdicts.flatMap((v) => v.reasons.map((r) => `${v.gate}: ${r}`)).join("; ");
 
 /** Watches `gates` until the soak is over; what it saw, or a Refusal. */
 export async function soakCanary(ctx: StepContext, config: Config, gates: readonly GateName[], soak: Soak): Promise<string> {

@@ -8,7 +8,7 @@
 // exit code of every way a run can end; renderers and the journal only listen to its events.
 
 import { formatDuration, type Config } from "../config/index.js";
-import { gates, type GateName, type Verdict } from "../gates/index.js";
+import { gates, reasonsOf, type GateName, type Verdict } from "../gates/index.js";
 import { collect } from "../observe/collect.js";
 import { readGuestList } from "../observe/pve.js";
 import type { ClusterState, Facet } from "../observe/state.js";
@@ -551,7 +551,7 @@ export class Engine {
    * would wait for refuses as it would once its wait ran out with the cluster as it is now.
    */
   private refusalOf(ctx: StepContext, refused: Verdict[], wouldWait: boolean): Error {
-    const message = refused.flatMap((v) => v.reasons.map((r) => `${v.gate}: ${r}`)).join("; ");
+    const message = reasonsOf(refused);
     const touched = ctx.node !== null && this.touched.has(ctx.node);
     if (wouldWait && touched)
       return new StepFailure(
