@@ -49,6 +49,8 @@ const calls = [
   "GET /nodes/{node}/apt/update",
   "GET /nodes/{node}/apt/changelog",
   "GET /nodes/{node}/tasks",
+  "POST /nodes/{node}/vzdump",
+  "GET /nodes/{node}/storage/{storage}/content",
   "GET /nodes/{node}/tasks/{upid}/status",
   "GET /nodes/{node}/tasks/{upid}/log",
   "GET /nodes/{node}/qemu",

@@ -96,6 +96,16 @@ export function crossFieldProblems(config: Config): Problem[] {
     ),
     ...unknownNodes(order, nodeNames),
     ...repeats(order, "node", nodeIdentity),
+    ...(config.upgrade.backup && config.critical.length === 0
+      ? [
+          {
+            path: ["upgrade", "backup"],
+            anchor: "key" as const,
+            problem:
+              "upgrade.backup backs up the critical guests, and no critical group is declared; expected critical: groups, or no upgrade.backup",
+          },
+        ]
+      : []),
     ...unknownNodes(fingerprintNodes, nodeNames, "key"),
     ...repeats(fingerprintNodes, "node", nodeIdentity).map((problem): Problem => ({ ...problem, anchor: "key" })),
   ];

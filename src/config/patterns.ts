@@ -26,6 +26,8 @@ export const UNIX_USER = /^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/;
 export const ENV_VAR = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const TOKEN_ID = /^[^\s:/@!=]+@[A-Za-z][A-Za-z0-9._-]*![A-Za-z][A-Za-z0-9._-]*$/;
 export const SHA256_FINGERPRINT = /^[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){31}$/;
+/** pve-common src/PVE/JSONSchema.pm parse_storage_id. */
+export const STORAGE_ID = /^[a-z][a-z0-9_.-]*[a-z0-9]$/i;
 export const VMID_KEY = /^[1-9][0-9]{2,8}$/;
 export const PLAYBOOK = /^[a-z0-9][a-z0-9-]*$|\.ya?ml$/;
 export const PLAYBOOK_NAME = /^[a-z0-9][a-z0-9-]*$/;

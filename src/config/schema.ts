@@ -31,6 +31,7 @@ import {
   PLAYBOOK_NAME,
   SYSTEMD_UNIT,
   TOKEN_ID,
+  STORAGE_ID,
   UNIX_USER,
   UUID,
   VOLUME_NAME,
@@ -274,6 +275,24 @@ function upgradeSection(base: PathBase) {
     })
       .optional()
       .describe("Off unless set: after the first node, a soak with every gate watched; a gate refusing for settle stops the run (exit 3)"),
+    backup: section({
+      storage: patterned(STORAGE_ID, 'a PVE storage ID (letters, digits, "-", "_", "."; e.g. pbs)', {
+        maxLength: { max: limits.MAX_LABEL },
+      }).describe("Storage the backups go to, e.g. a Proxmox Backup Server datastore; it must allow backup content"),
+      mode: z
+        .enum(["snapshot", "suspend", "stop"])
+        .default("snapshot")
+        .describe("vzdump's mode (default snapshot: the guests keep running)"),
+      compress: z
+        .enum(["zstd", "gzip", "lzo", "0"])
+        .default("zstd")
+        .describe("vzdump's compression (default zstd; a PBS storage ignores it)"),
+      timeout: duration("3h", A_SECOND_OR_MORE).describe("Longest wait for one node's backup job to finish (default 3h)"),
+    })
+      .optional()
+      .describe(
+        "Off unless set: before the first node, a vzdump of every critical guest to this storage; a backup that fails refuses the run (exit 3)",
+      ),
   }).prefault({});
 }
 

@@ -4,11 +4,11 @@
 // gate that reads an empty list must never pass for it: this gate names what is missing, before
 // anything is touched, with the pveum commands that grant it.
 
-import { allPrivileges, grantCommands, privilegeNeeds, roleName } from "../pve/privileges.js";
+import { allPrivileges, configNeeds, grantCommands, roleName } from "../pve/privileges.js";
 
 /** The user.cfg line of rollgate's role that both majors read, each taking what it knows (privileges sorted, as pveum writes them). */
-export function mixedRoleLine(): string {
-  return `role:${roleName}:${[...new Set([...allPrivileges("8"), ...allPrivileges("9")])].sort().join(",")}:`;
+export function mixedRoleLine(options: { backup?: boolean } = {}): string {
+  return `role:${roleName}:${[...new Set([...allPrivileges("8", options), ...allPrivileges("9", options)])].sort().join(",")}:`;
 }
 import { unobserved, verdict, type Gate } from "./types.js";
 
@@ -50,18 +50,7 @@ export const permissionsGate: Gate = {
         reasons.push(unobserved(`the token's privileges as a PVE ${major} node computes them`, undefined));
         continue;
       }
-      // A critical guest may carry an ACL of its own that takes away what /vms grants.
-      const vmNeed = privilegeNeeds(major).find((n) => n.path === "/vms");
-      const needs = [
-        ...privilegeNeeds(major),
-        ...config.critical.flatMap((g) =>
-          g.vms.map((vmid) => ({
-            path: `/vms/${vmid}`,
-            privileges: vmNeed?.privileges ?? [],
-            why: `critical guest ${vmid} of group ${g.group}`,
-          })),
-        ),
-      ];
+      const needs = configNeeds(major, config);
       const missing = needs.flatMap((need) => {
         const lacks = need.privileges.filter((p) => !(held[need.path] ?? []).includes(p));
         needed += need.privileges.length;
@@ -75,11 +64,11 @@ export const permissionsGate: Gate = {
       }
       if (majors.length > 1) {
         reasons.push(
-          `token ${tokenId} lacks ${missing.join("; ")} on PVE ${major}: while the cluster runs PVE 8 and 9, neither pveum can grant it (PVE 8's refuses PVE 9's privileges; PVE 9's rewrites the role without VM.Monitor). Edit /etc/pve/user.cfg on one node so the role's line holds both: \`${mixedRoleLine()}\` (each major ignores the privileges it does not know)`,
+          `token ${tokenId} lacks ${missing.join("; ")} on PVE ${major}: while the cluster runs PVE 8 and 9, neither pveum can grant it (PVE 8's refuses PVE 9's privileges; PVE 9's rewrites the role without VM.Monitor). Edit /etc/pve/user.cfg on one node so the role's line holds both: \`${mixedRoleLine({ backup: config.upgrade.backup !== undefined })}\` (each major ignores the privileges it does not know)`,
         );
         continue;
       }
-      const [addRole, ...grants] = grantCommands(major, tokenId);
+      const [addRole, ...grants] = grantCommands(major, tokenId, { backup: config.upgrade.backup !== undefined });
       reasons.push(
         `token ${tokenId} lacks ${missing.join("; ")} on PVE ${major}: grant them with \`${addRole}\` (or \`pveum role modify ${roleName} --privs …\` if the role exists), ${grants.map((g) => `\`${g}\``).join(" and ")}`,
       );

@@ -4,7 +4,7 @@
 // (docs/domain/proxmox-api.md, "Privileges").
 
 import { z } from "zod";
-import { privilegeNeeds, type PveMajor } from "../pve/privileges.js";
+import { configNeeds, type PveMajor } from "../pve/privileges.js";
 import { avoidTarget, type ObserveContext } from "./context.js";
 import { validated } from "./pve-schemas.js";
 import { attempt, type Observed } from "./state.js";
@@ -52,12 +52,7 @@ export function readPermissions(ctx: ObserveContext): Promise<Observed<TokenPerm
         // Asked of a node of that major only: /access/permissions is answered by the node asked, not proxied.
         const others = known.filter((v) => majorOf(v.version) !== major).map((v) => v.node);
         const avoid = [...avoidTarget(ctx).avoid, ...others];
-        const paths = [
-          ...new Set([
-            ...privilegeNeeds(major).map((n) => n.path),
-            ...ctx.config.critical.flatMap((g) => g.vms.map((vmid) => `/vms/${vmid}`)),
-          ]),
-        ];
+        const paths = [...new Set(configNeeds(major, ctx.config).map((n) => n.path))];
         const byPath: Record<string, string[]> = {};
         await Promise.all(
           paths.map(async (path) => {

@@ -133,7 +133,16 @@ export const storageListSchema = z.array(
     server2: z.string().optional(),
     volume: z.string().optional(),
     disable: flag.optional(),
+    /** Comma-separated content types (images, backup, iso…). */
+    content: z.string().optional(),
+    /** The nodes it is restricted to, comma-separated; absent: every node. */
+    nodes: z.string().optional(),
   }),
+);
+
+/** GET /nodes/{node}/storage/{storage}/content: the volumes the caller may access (pve-storage src/PVE/API2/Storage/Content.pm index). */
+export const storageContentSchema = z.array(
+  z.looseObject({ volid: z.string(), vmid: z.number().int().optional(), ctime: z.number().int().optional(), size: z.number().optional() }),
 );
 
 /** Validates an API answer; the error names the path and what did not match. */

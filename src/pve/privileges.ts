@@ -32,12 +32,48 @@ export function privilegeNeeds(major: PveMajor): PrivilegeNeed[] {
   ];
 }
 
+/** What a cluster.yaml asks beyond the fixed list: its critical guests, and whether it backs them up first. */
+export interface NeedsOfConfig {
+  critical: ReadonlyArray<{ group: string; vms: readonly number[] }>;
+  upgrade: { backup?: { storage: string } | undefined };
+}
+
+/**
+ * With upgrade.backup, vzdump checks VM.Backup on each guest it backs up and
+ * Datastore.AllocateSpace on the storage, and the storage's content list shows an archive only to
+ * a token holding both (docs/domain/backup.md, "Privileges").
+ */
+const backupPrivileges = ["VM.Backup", "Datastore.AllocateSpace"];
+
+/**
+ * The fixed list and, for this config, each critical guest (a guest may carry an ACL of its own
+ * that takes away what /vms grants) and the backup storage.
+ */
+export function configNeeds(major: PveMajor, config: NeedsOfConfig): PrivilegeNeed[] {
+  const base = privilegeNeeds(major);
+  const backup = config.upgrade.backup;
+  const guestPrivileges = [...(base.find((n) => n.path === "/vms")?.privileges ?? []), ...(backup ? ["VM.Backup"] : [])];
+  return [
+    ...base,
+    ...config.critical.flatMap((g) =>
+      g.vms.map((vmid) => ({
+        path: `/vms/${vmid}`,
+        privileges: guestPrivileges,
+        why: `critical guest ${vmid} of group ${g.group}${backup ? ", backed up first" : ""}`,
+      })),
+    ),
+    ...(backup
+      ? [{ path: `/storage/${backup.storage}`, privileges: ["Datastore.AllocateSpace"], why: "the backups of upgrade.backup" }]
+      : []),
+  ];
+}
+
 /** The custom role rollgate's commands create. */
 export const roleName = "RollgateUpgrade";
 
-/** Every privilege of the list, once, in the order given. */
-export function allPrivileges(major: PveMajor): string[] {
-  return [...new Set(privilegeNeeds(major).flatMap((n) => n.privileges))];
+/** Every privilege of the list, once, in the order given; with `backup`, those upgrade.backup needs too. */
+export function allPrivileges(major: PveMajor, options: { backup?: boolean } = {}): string[] {
+  return [...new Set([...privilegeNeeds(major).flatMap((n) => n.privileges), ...(options.backup ? backupPrivileges : [])])];
 }
 
 /**
@@ -46,10 +82,10 @@ export function allPrivileges(major: PveMajor): string[] {
  * with privilege separation holds only what both hold (pve-access-control RPCEnvironment.pm
  * compile_acl_path).
  */
-export function grantCommands(major: PveMajor, tokenId: string): string[] {
+export function grantCommands(major: PveMajor, tokenId: string, options: { backup?: boolean } = {}): string[] {
   const user = tokenId.split("!")[0]!;
   return [
-    `pveum role add ${roleName} --privs "${allPrivileges(major).join(",")}"`,
+    `pveum role add ${roleName} --privs "${allPrivileges(major, options).join(",")}"`,
     `pveum acl modify / --users ${user} --roles ${roleName}`,
     `pveum acl modify / --tokens '${tokenId}' --roles ${roleName}`,
   ];

@@ -15,6 +15,7 @@ import type { ClusterState, Facet } from "../observe/state.js";
 import { upgradeOrder } from "../plan/order.js";
 import { buildPlan, planFacets, upToDate } from "../plan/plan.js";
 import { entryName, entryTitle, waitMs, type Playbook, type PlaybookEntry } from "../playbook/playbook.js";
+import { backupCritical } from "../steps/backup-critical.js";
 import { emptyFacts, type ObserveOptions, type RunFacts, type Step, type StepContext, type TakeDown } from "../steps/contract.js";
 import { Refusal, resumeCommand, StepFailure, StopRequested } from "../steps/failures.js";
 import { runCommandStep, steps } from "../steps/index.js";
@@ -111,6 +112,15 @@ function apiSparing(pve: PveApi, node: string | null): PveApi {
 
 const unique = <T>(items: T[]): T[] => [...new Set(items)];
 
+/** A step the engine runs by itself, switched on by config rather than written in a playbook. */
+interface EngineBlock {
+  kind: "engine";
+  id: string;
+  step: string;
+  title: string;
+  implementation: Step;
+}
+
 export class Engine {
   private readonly o: EngineOptions;
   private readonly facts: RunFacts = emptyFacts();
@@ -124,6 +134,10 @@ export class Engine {
   private readonly outOfService = new Set<string>();
   /** The canary soak: not yet begun (null), begun at (a resumed run's journaled start), or over. */
   private canary: { startedAt: number | null; over: boolean } = { startedAt: null, over: false };
+  /** When the run began (ms; a resumed run's journaled start): a backup made since then is this run's. */
+  private startedAt = 0;
+  /** Whether upgrade.backup's step has run in this run (it runs once, before the first node changed). */
+  private backedUp = false;
   private readonly simulation: Simulation | null;
 
   constructor(options: EngineOptions) {
@@ -195,6 +209,7 @@ export class Engine {
         this.facts.shutdownGuests.set(e.node, [...(this.facts.shutdownGuests.get(e.node) ?? []), e.detail["vmid"]]);
       }
     }
+    if (start) this.startedAt = Date.parse(start.time);
     const soak = summary.preflight.find((s) => s.step === canaryEntry.step);
     // A soak that was stopped goes on from where it began; one that refused starts again, whole.
     if (soak && soak.status !== "failed") this.canary = { startedAt: Date.parse(soak.startedAt), over: soak.status === "ok" };
@@ -223,6 +238,7 @@ export class Engine {
     const o = this.o;
     let order: string[];
     let resumeNode: string | null = null;
+    this.startedAt = o.clock.now();
     if (o.resume) {
       const restored = this.restore(o.resume);
       order = restored.order.filter((n) => !restored.done.includes(n));
@@ -335,7 +351,10 @@ export class Engine {
         return this.result("outside-window", ExitCode.outsideWindow, message, null);
       }
       const skip = node !== resumeNode && (await this.upToDate(node));
-      if (!skip && !resuming) await this.soakCanaryFirst();
+      if (!skip && !resuming) {
+        await this.backupCriticalFirst();
+        await this.soakCanaryFirst();
+      }
       o.emit({ type: "node-start", node, index: index + 1, total: order.length });
       if (skip) {
         const reached = o.playbook.upgradesTo === null ? "" : `, on PVE ${o.playbook.upgradesTo}`;
@@ -376,6 +395,21 @@ export class Engine {
         : done === 0
           ? "nothing to do: every node is up to date"
           : `upgraded ${this.facts.upgraded.join(", ")}`,
+      null,
+    );
+  }
+
+  /**
+   * Before the first node this run changes (upgrade.backup): the critical guests' backups, once.
+   * A run that has upgraded a node already took them (or began without them, and stays so).
+   */
+  private async backupCriticalFirst(): Promise<void> {
+    if (!this.o.config.upgrade.backup || this.backedUp || this.facts.upgraded.length > 0) return;
+    this.backedUp = true;
+    const block = backupCritical(this.startedAt);
+    await this.runEntry(
+      { kind: "engine", id: "backup-critical", step: "backup-critical", title: block.title, implementation: block },
+      null,
       null,
     );
   }
@@ -459,11 +493,11 @@ export class Engine {
     }
   }
 
-  private async runEntry(entry: PlaybookEntry, node: string | null, resumedTouched: string | null): Promise<void> {
+  private async runEntry(entry: PlaybookEntry | EngineBlock, node: string | null, resumedTouched: string | null): Promise<void> {
     const o = this.o;
-    const step = entryName(entry);
+    const step = entry.kind === "engine" ? entry.step : entryName(entry);
     const ctx = this.context(node, entry.id, step);
-    o.emit({ type: "step-start", node, step, entry: entry.id, title: entryTitle(entry) });
+    o.emit({ type: "step-start", node, step, entry: entry.id, title: entry.kind === "engine" ? entry.title : entryTitle(entry) });
     if (this.facts.ending === null) this.facts.lastStep = { node, step };
     const end = (status: "ok" | "skipped", message: string) => o.emit({ type: "step-end", node, step, entry: entry.id, status, message });
     try {
@@ -481,7 +515,8 @@ export class Engine {
             : await this.gatesNow(ctx, step, entry);
         return end("ok", message);
       }
-      const implementation: Step = entry.kind === "step" ? steps[entry.step] : runCommandStep(entry);
+      const implementation: Step =
+        entry.kind === "engine" ? entry.implementation : entry.kind === "step" ? steps[entry.step] : runCommandStep(entry);
       let assessment = await implementation.satisfied(ctx);
       if (assessment.done) return end("skipped", assessment.message);
       if (implementation.takesNodeDown && (await this.proveTakeDownSafe(ctx, step, implementation.takesNodeDown))) {

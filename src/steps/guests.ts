@@ -59,7 +59,7 @@ function runningProperly(status: { status: string; qmpstatus?: string | undefine
 type TaskStatus = Awaited<ReturnType<typeof taskStatus>>;
 
 /** A task that ended with warnings succeeded: its WARN lines are shown, not treated as a failure. */
-async function reportWarnings(ctx: StepContext, node: string, upid: string, warnings: number): Promise<void> {
+export async function reportWarnings(ctx: StepContext, node: string, upid: string, warnings: number): Promise<void> {
   if (warnings === 0) return;
   // The warnings themselves are only in the task log; without it the count is still said.
   const log = await ctx.pve.get(`/nodes/${node}/tasks/${encodeURIComponent(upid)}/log`).then(
@@ -72,9 +72,15 @@ async function reportWarnings(ctx: StepContext, node: string, upid: string, warn
   );
 }
 
-/** Waits for a task to stop; a change in flight is finished before the run may stop. */
-async function taskEnd(ctx: StepContext, node: string, upid: string, what: string, humanAction: string): Promise<TaskStatus> {
-  const limit = ctx.config.timeouts.migrate;
+/** Waits for a task to stop (at most `limit`, default timeouts.migrate); a change in flight is finished before the run may stop. */
+export async function taskEnd(
+  ctx: StepContext,
+  node: string,
+  upid: string,
+  what: string,
+  humanAction: string,
+  limit = ctx.config.timeouts.migrate,
+): Promise<TaskStatus> {
   let end: TaskStatus | null = null;
   await waitUntil(
     ctx,

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AclEntry, PveRelease } from "../../src/lab/pve/acl.js";
 import { findMethod, loadApiSchema, type ApiSchema } from "../../src/lab/pve/api-schema.js";
 import { allPrivileges, roleName } from "../../src/pve/privileges.js";
+import { vzdumpRequest } from "../../src/steps/backup-critical.js";
 import { migrateRequest, powerRequest } from "../../src/steps/guests.js";
 import { pveClientFor } from "../../src/transport/from-config.js";
 import { PveHttpError, type PveClient, type PveParams } from "../../src/transport/pve.js";
@@ -255,6 +256,54 @@ describe.each<PveRelease>(["8.4", "9.1"])("PVE %s: every call rollgate makes ans
     expect([...compared].sort()).toEqual([...new Set(all)].sort());
   });
 
+  it("vzdump and the storage listing answer as the schema says, and as PVE/API2/VZDump.pm and check_volume_access behave", async () => {
+    // Where 102 runs now: the calls above may have migrated it.
+    const node = t.lab.cluster.guest(102).node;
+    const elsewhere = node === "pve1" ? "pve2" : "pve1";
+    const request = vzdumpRequest({ node, guests: [vm102] }, { storage: "local", mode: "snapshot", compress: "zstd", timeout: 1 });
+    const vzdump = "POST /nodes/{node}/vzdump";
+    const started = await call(client, "POST", request.path, request.params);
+    expect(differences({ name: vzdump, method: "POST", path: request.path, from: "" }, started)).toEqual([]);
+    const upid = started.ok ? String(started.data) : "";
+    expect(upid).toMatch(new RegExp(`^UPID:${node}:[0-9A-F]{8}:[0-9A-F]{8}:[0-9A-F]{8}:vzdump:102:rollgate@pve!upgrade:$`));
+    const status = () =>
+      client.get(`/nodes/${node}/tasks/${encodeURIComponent(upid)}/status`) as Promise<{ status: string; exitstatus?: string }>;
+    await eventually("the backup ends", async () => (await status()).status === "stopped");
+    expect((await status()).exitstatus).toBe("OK");
+    const listing = {
+      name: "GET /nodes/{node}/storage/{storage}/content",
+      method: "GET" as const,
+      path: `/nodes/${node}/storage/local/content`,
+    };
+    const listed = await call(client, "GET", listing.path, { content: "backup", vmid: 102 });
+    expect(differences({ ...listing, from: "" }, listed)).toEqual([]);
+    expect(listed).toMatchObject({
+      ok: true,
+      data: [{ vmid: 102, format: "vma.zst", volid: expect.stringMatching(/^local:backup\/vzdump-qemu-102-/) }],
+    });
+    // A node-local storage lists only the node's own archives.
+    expect(await client.get(`/nodes/${elsewhere}/storage/local/content`, { content: "backup" })).toEqual([]);
+    // Guests that are not on the node asked: a plain OK, no task.
+    expect(await client.post(`/nodes/${elsewhere}/vzdump`, request.params)).toBe("OK");
+    // Without VM.Backup: the task starts and fails on the guest; its archives are left out of the listing, silently.
+    const noBackup = addToken(t, `no-backup-${release.replace(".", "")}`, [{ path: "/", roles: ["PVEAuditor", "PVEDatastoreUser"] }]);
+    const other = await clientAs(t, noBackup);
+    try {
+      expect(await other.get(listing.path, { content: "backup" })).toEqual([]);
+      const denied = String(await other.post(request.path, request.params));
+      await eventually(
+        "the refused backup ends",
+        async () =>
+          ((await other.get(`/nodes/${node}/tasks/${encodeURIComponent(denied)}/status`)) as { status: string }).status === "stopped",
+      );
+      expect(await other.get(`/nodes/${node}/tasks/${encodeURIComponent(denied)}/status`)).toMatchObject({
+        exitstatus: "Permission check failed (/vms/102, VM.Backup)",
+      });
+    } finally {
+      other.close();
+    }
+  });
+
   it("the other calls the lab serves match too", async () => {
     const others: RollgateCall[] = [
       { name: "GET /version", method: "GET", path: "/version", from: "" },
@@ -411,10 +460,10 @@ describe.each<PveRelease>(["8.4", "9.1"])("PVE %s: each call is allowed or refus
     }
   });
 
-  it("the lab's own token holds exactly src/pve/privileges.ts's role, on / and below", async () => {
+  it("the lab's own token holds exactly src/pve/privileges.ts's role (with upgrade.backup's), on / and below", async () => {
     const own = await clientAs(t, "rollgate@pve!upgrade");
     clients.push(own);
-    const all = Object.fromEntries(allPrivileges(release === "8.4" ? "8" : "9").map((p) => [p, 1]));
+    const all = Object.fromEntries(allPrivileges(release === "8.4" ? "8" : "9", { backup: true }).map((p) => [p, 1]));
     expect(await own.get("/access/permissions", { path: "/vms/100" })).toEqual({ "/vms/100": all });
     expect(t.lab.access.config.tokens["rollgate@pve!upgrade"]).toEqual({
       privsep: true,

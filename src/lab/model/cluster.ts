@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import type { LabClock } from "../clock.js";
 import type { Faults, StrikePoint } from "./scenarios.js";
 import { arbiterVolumeSpec, type Topology, type NodeSpec, type PackageUpgrade, type VolumeSpec } from "./topology.js";
-import type { GuestState, NodeState, TaskState, VolumeState, UnitState } from "./state.js";
+import type { BackupVolume, GuestState, NodeState, TaskState, VolumeState, UnitState } from "./state.js";
 import { EntryNames, drain, emptyIndex, recordWrites } from "./heal.js";
 import { LabRecord } from "./record.js";
 import { CFS_LOCK_TIMEOUT_MS, Pmxcfs } from "./pmxcfs.js";
@@ -52,6 +52,8 @@ export const timings = {
   guestStart: 3_000,
   aptUpdate: 3_000,
   distUpgrade: 20_000,
+  /** vzdump of one guest (a router's 32 GiB disk to a local zstd archive). */
+  backupPerGuest: 20_000,
   /** A migration to a node that is down fails once its SSH connection test gives up. */
   sshConnectFails: 3_000,
   /** A powered-off peer keeps reading `Connected` until glusterd's ping timeout notices. */
@@ -108,6 +110,7 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
   readonly nodes = new Map<string, NodeState>();
   readonly guests = new Map<number, GuestState>();
   readonly tasks = new Map<string, TaskState>();
+  readonly backups: BackupVolume[] = [];
   /** The volume the guests' disks are on (the PVE storage, FUSE-mounted on every node). */
   readonly volume: VolumeState;
   /** Every volume of the pool, the first one first (arbiter-volume adds a second). */
@@ -1307,6 +1310,95 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
         this.finishTask(upid, "OK");
       }),
     );
+  }
+
+  /**
+   * POST /nodes/{node}/vzdump (pve-manager PVE/API2/VZDump.pm vzdump; docs/domain/backup.md): the
+   * node backs up only its own guests, and answers a plain "OK", starting nothing, when none of them
+   * is there. The rest happens in the task: a storage without `backup` content, a guest without
+   * VM.Backup, a guest whose backup fails (PVE/VZDump.pm new, exec_backup, exec_backup_task).
+   */
+  vzdump(
+    node: string,
+    request: { vmids: number[]; storage: string; storageProblem: string | null; mode: string; compress: string; notes: string | null },
+    access: { user: string; mayBackup: (vmid: number) => boolean },
+    source: string,
+  ): string {
+    const local = request.vmids.filter((vmid) => this.guests.get(vmid)?.node === node).sort((a, b) => a - b);
+    if (local.length === 0) return "OK";
+    this.record.mutation(source, `vzdump ${local.join(" ")} --storage ${request.storage} on ${node}`);
+    const upid = this.startTask(node, "vzdump", local.length === 1 ? String(local[0]) : "", access.user);
+    const task = this.tasks.get(upid)!;
+    const info = (line: string) => task.log.push(`INFO: ${line}`);
+    if (request.storageProblem !== null) {
+      this.finishTask(upid, request.storageProblem);
+      return upid;
+    }
+    info(
+      `starting new backup job: vzdump ${local.join(" ")} --compress ${request.compress} --mode ${request.mode} --storage ${request.storage}`,
+    );
+    const denied = local.find((vmid) => !access.mayBackup(vmid));
+    if (denied !== undefined) {
+      this.finishTask(upid, `Permission check failed (/vms/${denied}, VM.Backup)`);
+      return upid;
+    }
+    const stamp = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace("T", " ");
+    const extension = { "0": "", "1": ".lzo", gzip: ".gz", lzo: ".lzo", zstd: ".zst" }[request.compress] ?? "";
+    let errors = 0;
+    const backUp = (index: number) => {
+      const vmid = local[index];
+      if (vmid === undefined) {
+        info(errors > 0 ? "Backup job finished with errors" : "Backup job finished successfully");
+        this.finishTask(upid, errors > 0 ? "job errors" : "OK");
+        return;
+      }
+      const guest = this.guests.get(vmid)!;
+      const startedAt = Date.now();
+      const type = guest.spec.type;
+      const name = `vzdump-${type}-${vmid}-${new Date(startedAt).toISOString().slice(0, 19).replace(/-/g, "_").replace("T", "-").replace(/:/g, "_")}`;
+      const format = `${type === "qemu" ? "vma" : "tar"}${extension}`;
+      info(`Starting Backup of VM ${vmid} (${type})`);
+      info(`Backup started at ${stamp(startedAt)}`);
+      info(`status = ${guest.status}`);
+      info(`backup mode: ${request.mode}`);
+      info("ionice priority: 7");
+      info(`creating vzdump archive '/var/lib/vz/dump/${name}.${format}'`);
+      guest.lock = "backup";
+      this.clock.after(timings.backupPerGuest, () => {
+        this.change(() => {
+          if (guest.lock === "backup") guest.lock = null;
+        });
+        const took = `00:00:${String(Math.round(timings.backupPerGuest / 1000)).padStart(2, "0")}`;
+        if (this.faults.backupFailsFor === vmid) {
+          errors += 1;
+          task.log.push(`ERROR: Backup of VM ${vmid} failed - job failed with err -5 - Input/output error`);
+          info(`Failed at ${stamp(Date.now())}`);
+        } else {
+          info(`archive file size: ${(guest.spec.memoryBytes / 1024 ** 3).toFixed(2)}GB`);
+          this.backups.push({
+            storage: request.storage,
+            node,
+            volid: `${request.storage}:backup/${name}.${format}`,
+            format,
+            subtype: type,
+            vmid,
+            ctime: Math.floor(startedAt / 1000),
+            size: guest.spec.memoryBytes,
+            // PVE/VZDump.pm: the template's {{guestname}}, {{node}} and {{vmid}} filled in.
+            notes:
+              request.notes
+                ?.replaceAll("{{guestname}}", guest.spec.name)
+                .replaceAll("{{node}}", node)
+                .replaceAll("{{vmid}}", String(vmid)) ?? null,
+          });
+          info(`Finished Backup of VM ${vmid} (${took})`);
+          info(`Backup finished at ${stamp(Date.now())}`);
+        }
+        backUp(index + 1);
+      });
+    };
+    backUp(0);
+    return upid;
   }
 
   private startTask(node: string, type: string, id: string, user: string): string {

@@ -65,6 +65,8 @@ export interface Faults {
   taskWarnings: boolean;
   /** A vzdump backup holds `lock: backup` on these guests for this long (model ms) from the lab's start. */
   backupLocks: Array<{ vmid: number; forMs: number }>;
+  /** vzdump of this guest fails (its disk answers I/O errors): the backup job ends `job errors`. */
+  backupFailsFor: number | null;
   /** apt-get update gets 401 from the enterprise repository (no subscription). */
   enterpriseRepo401: boolean;
   /** Guest 104's disk lies on a shared storage restricted to some nodes. */
@@ -142,6 +144,7 @@ export const healthyFaults: Faults = {
   haStateNullFor: null,
   taskWarnings: false,
   backupLocks: [],
+  backupFailsFor: null,
   enterpriseRepo401: false,
   storageRestrictedNodes: false,
   mountWithoutBackupVolfile: false,
@@ -194,6 +197,8 @@ export const scenarios = {
       { vmid: 200, forMs: 60_000 },
     ],
   },
+  // A router's disk returns I/O errors to QEMU's backup job (it runs, but cannot be read whole).
+  "backup-fails": { backupFailsFor: 101 },
   "enterprise-repo-401": { enterpriseRepo401: true },
   "storage-restricted-nodes": { storageRestrictedNodes: true },
   "mount-without-backup-volfile": { mountWithoutBackupVolfile: true },

@@ -90,6 +90,21 @@ export interface TaskState {
   log: string[];
 }
 
+/** A backup archive on a storage, as vzdump left it (pve-storage src/PVE/Storage/Plugin.pm list_volumes). */
+export interface BackupVolume {
+  storage: string;
+  /** The node whose disk holds it: a node-local storage (local) lists only its own. */
+  node: string;
+  volid: string;
+  format: string;
+  subtype: "qemu" | "lxc";
+  vmid: number;
+  /** From the archive's name, the backup's start (seconds since the epoch). */
+  ctime: number;
+  size: number;
+  notes: string | null;
+}
+
 export interface VolumeState {
   name: string;
   id: string;

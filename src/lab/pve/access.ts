@@ -103,7 +103,8 @@ export interface LabTokenOptions {
  */
 export async function labAccess(release: PveRelease, token: LabTokenOptions, userConfig?: UserConfig): Promise<LabAccess> {
   const major = release.split(".")[0] as PveMajor;
-  let privileges = allPrivileges(major);
+  // The lab's admin granted what upgrade.backup needs too, so a lab config may switch it on.
+  let privileges = allPrivileges(major, { backup: !token.missingPrivileges });
   if (token.missingPrivileges) {
     // What the agent ping checks, from the release's own schema (VM.Monitor on 8.4, VM.GuestAgent.* on 9.1).
     const ping = (await loadApiSchema(release)).paths["/nodes/{node}/qemu/{vmid}/agent/ping"]?.POST?.permissions?.check;

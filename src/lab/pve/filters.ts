@@ -92,12 +92,22 @@ const filters: Record<string, Filter> = {
       (t) => auditor || ownsTask(ctx.authid, { user: String(t["user"]), ...(t["tokenid"] ? { tokenid: String(t["tokenid"]) } : {}) }),
     );
   },
+  // pve-storage src/PVE/Storage.pm check_volume_access: a backup is listed with Datastore.Allocate,
+  // or Datastore.AllocateSpace on the storage and VM.Backup on its guest; others are left out silently.
+  "GET /nodes/{node}/storage/{storage}/content": (data, ctx) =>
+    entries(data, "storage content").filter((v) => {
+      const storage = `/storage/${ctx.params["storage"]}`;
+      return (
+        can(ctx, storage, ["Datastore.Allocate"]) ||
+        (can(ctx, storage, ["Datastore.AllocateSpace"]) && can(ctx, `/vms/${String(v["vmid"])}`, ["VM.Backup"]))
+      );
+    }),
   "GET /nodes/{node}/tasks/{upid}/status": ownTaskOrAudit,
   "GET /nodes/{node}/tasks/{upid}/log": ownTaskOrAudit,
 };
 
-/** Calls whose prose `permissions` the lab implements elsewhere (server.ts answers /access/permissions itself). */
-const implementedElsewhere = new Set(["GET /access/permissions"]);
+/** Calls whose prose `permissions` the lab implements elsewhere (server.ts answers /access/permissions itself, routes.ts checks vzdump's). */
+const implementedElsewhere = new Set(["GET /access/permissions", "POST /nodes/{node}/vzdump"]);
 
 /** The route's answer after the handler's own permission filter (or the refusal it throws). */
 export function filterAnswer(call: string, data: unknown, ctx: FilterContext): unknown {

@@ -3,6 +3,7 @@
 // node that is down, PVE 8's HA groups or PVE 9's HA rules).
 
 import { LabApiError, parameterError, restrictedStorage, type LabCluster } from "../model/cluster.js";
+import { PermissionDenied } from "./acl.js";
 import { encodeNodes, sidOf } from "../model/ha.js";
 import { guestHaStatus, managerStatus, statusCurrent } from "../model/ha-status.js";
 import { kernelVersionString, releaseOf, releaseProfile } from "../model/releases.js";
@@ -18,6 +19,8 @@ export interface ApiRequest {
   via: string;
   /** The authenticated token, `user@realm!id`. */
   user: string;
+  /** RPCEnvironment::check with `$noerr`: for the checks a handler makes itself, inside its work. */
+  may(path: string, privileges: readonly string[]): boolean;
 }
 
 type Params = Record<string, string>;
@@ -439,6 +442,63 @@ function taskEntry(task: TaskState, split: boolean) {
     ...(tokenid ? { tokenid } : {}),
   };
 }
+
+// pve-manager PVE/API2/VZDump.pm vzdump: Datastore.AllocateSpace on the storage before the task is
+// forked (a 403), VM.Backup per guest inside it (PVE/VZDump.pm exec_backup); docs/domain/backup.md.
+route("POST", "/nodes/{node}/vzdump", (cluster, req, p) => {
+  const vmid = req.body.get("vmid");
+  const storage = req.body.get("storage");
+  if (!vmid || !storage) throw parameterError({ [vmid ? "storage" : "vmid"]: "rollgate's lab needs vmid and storage" });
+  const vmids = vmid.split(/[,;\s]+/).map(Number);
+  if (vmids.some((id) => !Number.isInteger(id) || id < 100))
+    throw parameterError({ vmid: `value '${vmid}' does not look like a valid VM ID` });
+  if (!req.may(`/storage/${storage}`, ["Datastore.AllocateSpace"]))
+    throw new PermissionDenied(`/storage/${storage}, Datastore.AllocateSpace`);
+  const config = storageConfig(cluster).find((s) => s["storage"] === storage);
+  // PVE/VZDump.pm storage_info, in the task: PVE::Storage's storage_config, then the content check.
+  const storageProblem = !config
+    ? `storage '${storage}' does not exist`
+    : String(config["content"] ?? "")
+          .split(",")
+          .includes("backup")
+      ? null
+      : `can't use storage '${storage}' for backups - wrong content type`;
+  return cluster.vzdump(
+    p["node"]!,
+    {
+      vmids,
+      storage,
+      storageProblem,
+      mode: req.body.get("mode") ?? "snapshot",
+      compress: req.body.get("compress") ?? "0",
+      notes: req.body.get("notes-template"),
+    },
+    { user: req.user, mayBackup: (id) => req.may(`/vms/${id}`, ["VM.Backup"]) },
+    `api ${req.via}`,
+  );
+});
+
+// pve-storage src/PVE/API2/Storage/Content.pm index: a node-local storage lists the node's own
+// archives, newest last as readdir finds them; the per-volume access check is in filters.ts.
+route("GET", "/nodes/{node}/storage/{storage}/content", (cluster, req, p) => {
+  const storage = p["storage"]!;
+  if (!storageConfig(cluster).some((s) => s["storage"] === storage)) throw new LabApiError(500, `storage '${storage}' does not exist`);
+  const content = req.query.get("content");
+  const vmid = req.query.get("vmid");
+  if (content !== null && content !== "backup") return [];
+  return cluster.backups
+    .filter((b) => b.storage === storage && (storage !== "local" || b.node === p["node"]) && (vmid === null || String(b.vmid) === vmid))
+    .map((b) => ({
+      volid: b.volid,
+      content: "backup",
+      format: b.format,
+      subtype: b.subtype,
+      vmid: b.vmid,
+      ctime: b.ctime,
+      size: b.size,
+      ...(b.notes !== null ? { notes: b.notes } : {}),
+    }));
+});
 
 // pve-manager PVE/API2/Tasks.pm node_tasks: source=archive by default (finished tasks, newest
 // first, the token split off the user), active (running ones, status RUNNING, the user as in the

@@ -8,7 +8,7 @@ import { LabApiError, type LabCluster } from "../model/cluster.js";
 import { PowerSwitchedServer, type PowerOff } from "../power-switch.js";
 import { matchRoute, type ApiRequest } from "./routes.js";
 import type { LabAccess } from "./access.js";
-import { PermissionDenied } from "./acl.js";
+import { allowed, PermissionDenied } from "./acl.js";
 import { findMethod, isAbsent, loadApiSchema, permissionRefusal, type PermissionContext } from "./api-schema.js";
 import { describedCheckModelled, filterAnswer } from "./filters.js";
 
@@ -65,6 +65,7 @@ export class LabApiServer {
         body,
         via: this.node,
         user,
+        may: (path, privileges) => allowed(this.access.config, this.cluster.releaseOf(this.node), user, path, privileges),
       };
       const flaky = this.cluster.nextApiRequest(this.node);
       // A pveproxy being restarted (`systemctl restart pveproxy`, as after `pvecm updatecerts`)

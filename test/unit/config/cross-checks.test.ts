@@ -61,3 +61,15 @@ test("a fingerprint for a node that is not declared points at its key", async ()
   const text = edit(EXAMPLE, `fingerprint: "${FINGERPRINT}"`, `fingerprint:\n    pve1: "${FINGERPRINT}"\n    pve4: "${FINGERPRINT}"`);
   expect(await messageFor(text)).toBe('cluster.yaml:8:5: proxmox.fingerprint.pve4: no node "pve4" in nodes (known: pve1, pve2, pve3)');
 });
+
+test("upgrade.backup without a critical group to back up, and a storage ID PVE would refuse", async () => {
+  const withBackup = (storage: string) => edit(EXAMPLE, "  guests: migrate", `  backup: { storage: ${storage} }\n  guests: migrate`);
+  const groups = /critical:\n(?: {2}.*\n)+/.exec(EXAMPLE)![0];
+  const noGroups = edit(withBackup("pbs"), groups, "critical: []\n");
+  expect(await messageFor(noGroups)).toMatch(
+    /^cluster\.yaml:\d+:3: upgrade\.backup: upgrade\.backup backs up the critical guests, and no critical group is declared; expected critical: groups, or no upgrade\.backup$/,
+  );
+  expect(await messageFor(withBackup("pbs-"))).toMatch(/upgrade\.backup\.storage: expected a PVE storage ID .*, got "pbs-"/);
+  const loaded = parseConfig(withBackup("pbs"), "cluster.yaml", "/etc/rollgate");
+  expect(loaded.upgrade.backup).toEqual({ storage: "pbs", mode: "snapshot", compress: "zstd", timeout: 3 * 3600_000 });
+});

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { observed } from "../../../src/observe/state.js";
 import { allPrivileges, privilegeNeeds } from "../../../src/pve/privileges.js";
-import { evaluate, expectPass, healthyState } from "./state-factory.js";
+import { clusterConfig, evaluate, expectPass, healthyState } from "./state-factory.js";
 
 /** What the nodes of each major compute for the token: the same privileges unless `byMajor` says otherwise. */
 function withEffective(
@@ -62,6 +62,27 @@ describe("permissions", () => {
     );
     // Each major's nodes computed their own answer: both hold what they check, the gate passes.
     expectPass(evaluate("permissions", withEffective(["8", "9"], {}, { "8": everything("8"), "9": everything("9") })));
+  });
+
+  it("with upgrade.backup, asks VM.Backup on each critical guest and Datastore.AllocateSpace on the storage, and grants them", () => {
+    const base = clusterConfig();
+    const config = {
+      ...base,
+      upgrade: { ...base.upgrade, backup: { storage: "pbs", mode: "snapshot", compress: "zstd", timeout: 1 } as const },
+    };
+    const v = evaluate("permissions", withEffective(["9"], everything("9")), { config });
+    expect(v.pass).toBe(false);
+    expect(v.reasons).toHaveLength(1);
+    expect(v.reasons[0]).toMatch(
+      /^token rollgate@pve!upgrade lacks VM\.Backup on \/vms\/100 \(critical guest 100 of group routers, backed up first\); VM\.Backup on \/vms\/101 \(.*\); Datastore\.AllocateSpace on \/storage\/pbs \(the backups of upgrade\.backup\) on PVE 9: /,
+    );
+    expect(v.reasons[0]).toContain(
+      '`pveum role add RollgateUpgrade --privs "Sys.Audit,VM.Audit,VM.Migrate,VM.PowerMgmt,VM.GuestAgent.Audit,Datastore.Audit,VM.Backup,Datastore.AllocateSpace"`',
+    );
+    const granted = Object.fromEntries(
+      ["/", "/vms", "/storage", "/vms/100", "/vms/101", "/storage/pbs"].map((p) => [p, allPrivileges("9", { backup: true })]),
+    );
+    expectPass(evaluate("permissions", withEffective(["9"], granted), { config }));
   });
 
   it("unknown means no: a major whose nodes were not asked", () => {

@@ -30,6 +30,7 @@ const get = (c: LabCluster, path: string) =>
     query: new URLSearchParams(),
     body: new URLSearchParams(),
     via: "pve1",
+    may: () => true,
     user: "root@pam",
   })!.handler();
 
