@@ -5,7 +5,9 @@ import path from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import type { LoadedConfig } from "../config/index.js";
 import { evaluateGates } from "../gates/evaluate.js";
-import { notificationBody, notify, notifyStart, type NotifyResult } from "../notify/index.js";
+import { notificationBody, notify, notifySlow, notifyStart, type NotifyResult } from "../notify/index.js";
+import { slowSentence } from "../notify/report.js";
+import { slowWatch } from "../run/slow-watch.js";
 import { pingFor, pingHeartbeat } from "../notify/heartbeat.js";
 import { collect } from "../observe/collect.js";
 import type { Facet } from "../observe/state.js";
@@ -247,6 +249,30 @@ async function runOnce(
     }
     // Sent when the engine has its order; awaited with the end's, never holding the run up.
     let startSent: Promise<NotifyResult[]> = Promise.resolve([]);
+    const slowSent: Array<Promise<NotifyResult[]>> = [];
+    const notifyOptions = { timeoutMs: config.proxmox.timeout, secrets: session.secrets };
+    let emit: (body: RunEventBody) => void = () => {};
+    const slow =
+      !opts.dryRun && config.notify.some((n) => n.on.includes("slow"))
+        ? slowWatch(
+            {
+              factor: config.upgrade.slow.factor,
+              healMs: config.upgrade.slow.heal,
+              nodeMs: config.upgrade.slow.node ?? null,
+              healLimitMs: config.timeouts.heal,
+            },
+            (sight) => {
+              const notice = { cluster: config.cluster, runId, host: os.hostname(), startedAt, volumes: config.gluster.volumes, ...sight };
+              emit({
+                type: "step-progress",
+                node: sight.node,
+                step: sight.step ?? "slow",
+                message: `waiting longer than expected: ${slowSentence(notice)}`,
+              });
+              slowSent.push(notifySlow(config.notify, notice, notifyOptions));
+            },
+          )
+        : null;
     let result: RunResult;
     try {
       const engine = new Engine({
@@ -267,24 +293,26 @@ async function runOnce(
         // A lost cluster lock stops the run at its next safe point, as a signal does.
         stop: clusterLock ? AbortSignal.any([stop.signal, clusterLock.lost]) : stop.signal,
         nodeInFlight: (node) => clusterLock?.spare(node),
-        emit: (body: RunEventBody) => {
+        emit: (emit = (body: RunEventBody) => {
           // Every event reaches the journal and the output through here: a secret in a command's
           // output or in an error message is redacted once, for both.
           const event = redactor.data({ ...body, time: new Date().toISOString() });
           journal?.append(event);
           if (opts.metricsFile) events.push(event);
           renderer.onEvent(event);
+          slow?.onEvent(event);
           if (event.type === "step-start" && event.node !== null) clusterLock?.stepStarted(event.node, event.step);
           if (event.type === "run-start" && !opts.dryRun && config.notify.length > 0)
             startSent = notifyStart(
               config.notify,
               { cluster: config.cluster, runId, host: os.hostname(), startedAt, order: event.order, resumes: resume !== null },
-              { timeoutMs: config.proxmox.timeout, secrets: session.secrets },
+              notifyOptions,
             );
-        },
+        }),
       });
       result = await engine.run();
     } finally {
+      slow?.stop();
       await renderer.finish();
     }
     const report = {
@@ -296,10 +324,7 @@ async function runOnce(
       host: os.hostname(),
     };
     if (!opts.dryRun && config.notify.length > 0) {
-      const sent = [
-        ...(await startSent),
-        ...(await notify(config.notify, report, { timeoutMs: config.proxmox.timeout, secrets: session.secrets })),
-      ];
+      const sent = [...(await startSent), ...(await Promise.all(slowSent)).flat(), ...(await notify(config.notify, report, notifyOptions))];
       for (const r of sent) if (!r.ok) println(io.stderr, `rollgate: warning: notification failed: ${r.message}`);
     }
     if (heartbeat) {

@@ -107,20 +107,22 @@ export const fingerprints = atMost(
  * At most a week, and at least `range.min` (with the reason, `range.minWhy`).
  */
 export function duration(fallback: string, range: DurationRange = {}) {
+  return durationWithoutDefault(range).prefault(fallback);
+}
+
+/** A duration as `duration` reads it, for a key whose absence means something else than a default. */
+export function durationWithoutDefault(range: DurationRange = {}) {
   const params = expecting(DURATION_EXPECTED);
   const bounds = { max: MAX_CONFIG_DURATION_MS, maxWhy: "longer is a typo, not a wait", ...range };
-  return z
-    .union([z.string(params).regex(DURATION_PATTERN), z.number(params)], params)
-    .transform((written, ctx) => {
-      const ms = tryParseDuration(written);
-      const problem = ms === undefined ? `expected ${DURATION_EXPECTED}` : durationRangeProblem(ms, bounds);
-      if (ms === undefined || problem) {
-        ctx.issues.push({ code: "custom", input: written, message: `${problem}, got ${describeValue(written)}` });
-        return z.NEVER;
-      }
-      return ms;
-    })
-    .prefault(fallback);
+  return z.union([z.string(params).regex(DURATION_PATTERN), z.number(params)], params).transform((written, ctx) => {
+    const ms = tryParseDuration(written);
+    const problem = ms === undefined ? `expected ${DURATION_EXPECTED}` : durationRangeProblem(ms, bounds);
+    if (ms === undefined || problem) {
+      ctx.issues.push({ code: "custom", input: written, message: `${problem}, got ${describeValue(written)}` });
+      return z.NEVER;
+    }
+    return ms;
+  });
 }
 
 const PATH_EXPECTED = 'a file path (absolute, "~/…", or relative to the config file)';

@@ -5,6 +5,7 @@ import {
   apiEndpoint,
   clusterName,
   duration,
+  durationWithoutDefault,
   fingerprints,
   host,
   hostPort,
@@ -275,6 +276,25 @@ function upgradeSection(base: PathBase) {
     })
       .optional()
       .describe("Off unless set: after the first node, a soak with every gate watched; a gate refusing for settle stops the run (exit 3)"),
+    sameVersions: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Install on every later node the package versions the first node installed (apt-get install NAME=VERSION), so none gets a newer set mid-run (default false)",
+      ),
+    slow: section({
+      factor: z
+        .number(expecting("a number of at least 1.5"))
+        .min(1.5)
+        .default(3)
+        .describe("A node or a heal that takes more than factor times its estimate sends the slow notification, once (default 3)"),
+      heal: duration("2m", { min: 1 }).describe("What a heal after a node's return usually takes here: its estimate (default 2m)"),
+      node: durationWithoutDefault({ min: 1 })
+        .optional()
+        .describe("What one node usually takes here; default: plan's estimate for it (migrations, packages, reboot, heal)"),
+    })
+      .prefault({})
+      .describe("The time base of the slow notification: rollgate keeps waiting, within its timeouts; this only tells someone"),
     backup: section({
       storage: patterned(STORAGE_ID, 'a PVE storage ID (letters, digits, "-", "_", "."; e.g. pbs)', {
         maxLength: { max: limits.MAX_LABEL },
@@ -352,7 +372,7 @@ const timeouts = section({
   })
   .prefault({});
 
-export const NOTIFY_EVENTS = ["start", "success", "refusal", "failure", "interrupted"] as const;
+export const NOTIFY_EVENTS = ["start", "slow", "success", "refusal", "failure", "interrupted"] as const;
 export const NOTIFY_FORMATS = ["json", "ntfy", "gotify"] as const;
 
 export const SMTP_SECURITY = ["starttls", "tls", "none"] as const;
@@ -404,7 +424,7 @@ function notification(base: PathBase) {
       .array(z.enum(NOTIFY_EVENTS))
       .min(1)
       .describe(
-        "Events that trigger this notification: start (a run begins changing the cluster), and the outcomes success, refusal, failure, interrupted",
+        "Events that trigger this notification: start (a run begins changing the cluster), slow (a node or a heal takes more than upgrade.slow.factor times its estimate), and the outcomes success, refusal, failure, interrupted",
       ),
     webhook: httpUrl
       .optional()

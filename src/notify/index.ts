@@ -7,20 +7,32 @@ import { redactorOf } from "../util/redact.js";
 import { packageVersion } from "../util/version.js";
 import {
   formatNotification,
+  formatSlow,
   formatStart,
   notificationBody,
   notifyEventFor,
   reportTitle,
+  slowBody,
+  slowTitle,
   startBody,
   startTitle,
   type FormattedNotification,
   type RunReport,
   type RunStart,
+  type SlowNotice,
 } from "./report.js";
 import { sendEmail } from "./email.js";
 import { postWebhook, type NotifyResult } from "./webhook.js";
 
-export { formatNotification, notificationBody, notifyEventFor, type NotificationBody, type RunReport, type RunStart } from "./report.js";
+export {
+  formatNotification,
+  notificationBody,
+  notifyEventFor,
+  type NotificationBody,
+  type RunReport,
+  type RunStart,
+  type SlowNotice,
+} from "./report.js";
 export type { NotifyResult } from "./webhook.js";
 
 export interface NotifyOptions {
@@ -54,6 +66,12 @@ export function notify(configs: readonly NotifyConfig[], report: RunReport, opti
 export function notifyStart(configs: readonly NotifyConfig[], start: RunStart, options: NotifyOptions): Promise<NotifyResult[]> {
   const body = redactorOf(options.secrets ?? []).data(startBody(start));
   return send(configs, { event: "start", title: startTitle(body), text: body.text, as: (format) => formatStart(format, body) }, options);
+}
+
+/** The `slow` event: a node or a heal takes longer than expected; the run goes on (not sent for a dry run). */
+export function notifySlow(configs: readonly NotifyConfig[], notice: SlowNotice, options: NotifyOptions): Promise<NotifyResult[]> {
+  const body = redactorOf(options.secrets ?? []).data(slowBody(notice));
+  return send(configs, { event: "slow", title: slowTitle(body), text: body.text, as: (format) => formatSlow(format, body) }, options);
 }
 
 async function send(configs: readonly NotifyConfig[], outgoing: Outgoing, options: NotifyOptions): Promise<NotifyResult[]> {

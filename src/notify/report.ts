@@ -1,8 +1,9 @@
 // What a run reports when it ends, which notification event that is, and the JSON a webhook receives.
 
-import type { NotifyConfig, NotifyEvent, WebhookNotifyConfig } from "../config/index.js";
+import { formatDuration, type NotifyConfig, type NotifyEvent, type WebhookNotifyConfig } from "../config/index.js";
 import type { RunResult } from "../run/engine.js";
 import type { Outcome } from "../run/events.js";
+import type { SlowSight } from "../run/slow-watch.js";
 import { outcomeHeadline } from "../util/outcome.js";
 
 export interface RunReport extends RunResult {
@@ -71,6 +72,8 @@ export interface FormattedNotification {
  */
 const loudness: Record<NotifyEvent, { ntfy: number; gotify: number; tags: string }> = {
   start: { ntfy: 2, gotify: 1, tags: "arrows_counterclockwise" },
+  // Nothing is down because of it (the run waits), but someone should look before the night is over.
+  slow: { ntfy: 4, gotify: 5, tags: "hourglass" },
   failure: { ntfy: 5, gotify: 8, tags: "rotating_light" },
   refusal: { ntfy: 4, gotify: 5, tags: "warning" },
   interrupted: { ntfy: 4, gotify: 5, tags: "warning" },
@@ -121,6 +124,41 @@ export function formatStart(format: WebhookNotifyConfig["format"], body: StartBo
     text: body.text,
     document: body,
   });
+}
+
+/** A node or a heal taking longer than expected (upgrade.slow): the run goes on waiting, within its timeouts. */
+export type SlowNotice = SlowSight & {
+  cluster: string;
+  runId: string;
+  host: string;
+  startedAt: string;
+  /** The Gluster volumes a heal is about (gluster.volumes). */
+  volumes: string[];
+};
+
+export type SlowBody = SlowNotice & { event: "slow"; text: string };
+
+/** What was slow and what to do, in a sentence or three (the notification's text, the run's progress line). */
+export function slowSentence(notice: SlowNotice): string {
+  const took = `${formatDuration(notice.elapsedMs)}, more than ${notice.factor}× its estimate of ${formatDuration(notice.estimateMs)} (upgrade.slow)`;
+  return notice.what === "heal"
+    ? `the heal after ${notice.node} came back has taken ${took}. The run keeps waiting${notice.limitMs !== null ? `, at most ${formatDuration(notice.limitMs)} (timeouts.heal)` : ""}, and takes no other node down meanwhile. Look at ${notice.volumes.map((v) => `\`gluster volume heal ${v} info summary\``).join(", ") || "\`gluster volume heal VOLUME info summary\`"} on a node: entries that do not shrink need a look at the bricks and the private network.`
+    : `the upgrade of ${notice.node} has taken ${took}${notice.step ? `; it is at ${notice.step}` : ""}. The run keeps going by itself, each wait within its timeout; \`rollgate status\` shows where it is.`;
+}
+
+export function slowBody(notice: SlowNotice): SlowBody {
+  return {
+    event: "slow",
+    text: `rollgate ${notice.cluster}: waiting longer than expected: ${slowSentence(notice)} Upgraded in this run so far: ${notice.upgraded.join(", ") || "none"}. Run ${notice.runId} on ${notice.host}, started ${notice.startedAt}.`,
+    ...notice,
+  };
+}
+
+export const slowTitle = (body: SlowBody) =>
+  `rollgate ${body.cluster}: ${body.what === "heal" ? `heal after ${body.node}` : body.node} slower than expected`;
+
+export function formatSlow(format: WebhookNotifyConfig["format"], body: SlowBody): FormattedNotification {
+  return formatMessage(format, { event: "slow", title: slowTitle(body), text: body.text, document: body });
 }
 
 function formatMessage(

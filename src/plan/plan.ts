@@ -87,9 +87,15 @@ export function planFacets(config: Config, preflightGates: readonly GateName[]):
  * Nothing left to do on the node: nothing pending, the newest kernel running, and for a major
  * upgrade (`upgradesTo`) the release reached. An 8.4 node fully updated is not done with the upgrade to 9.
  */
-export function upToDate(packages: NodePackages, upgradesTo: number | null): boolean {
+/** The pending packages a pin (upgrade.sameVersions: package → the first node's version) installs: named by it and not yet at its version. */
+export function pinnedPending(pending: readonly PendingPackage[], pins: Readonly<Record<string, string>>): PendingPackage[] {
+  return pending.filter((p) => pins[p.name] !== undefined && p.from !== pins[p.name]);
+}
+
+/** Nothing to install (with pins: nothing they name), no reboot due, on the major asked for. */
+export function upToDate(packages: NodePackages, upgradesTo: number | null, pins: Readonly<Record<string, string>> | null = null): boolean {
   return (
-    packages.pending.length === 0 &&
+    (pins ? pinnedPending(packages.pending, pins) : packages.pending).length === 0 &&
     !predictReboot(packages).needed &&
     (upgradesTo === null || reachedMajor(packages.pveVersion, upgradesTo))
   );

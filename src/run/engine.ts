@@ -15,6 +15,7 @@ import type { ClusterState, Facet } from "../observe/state.js";
 import { upgradeOrder } from "../plan/order.js";
 import { buildPlan, planFacets, upToDate } from "../plan/plan.js";
 import { entryName, entryTitle, waitMs, type Playbook, type PlaybookEntry } from "../playbook/playbook.js";
+import { DIST_UPGRADE } from "../steps/apt-upgrade.js";
 import { backupCritical } from "../steps/backup-critical.js";
 import { emptyFacts, type ObserveOptions, type RunFacts, type Step, type StepContext, type TakeDown } from "../steps/contract.js";
 import { Refusal, resumeCommand, StepFailure, StopRequested } from "../steps/failures.js";
@@ -138,6 +139,8 @@ export class Engine {
   private startedAt = 0;
   /** Whether upgrade.backup's step has run in this run (it runs once, before the first node changed). */
   private backedUp = false;
+  /** The plan's estimate of each node, in seconds (for the `slow` notification). */
+  private readonly estimates = new Map<string, number>();
   private readonly simulation: Simulation | null;
 
   constructor(options: EngineOptions) {
@@ -210,6 +213,10 @@ export class Engine {
       }
     }
     if (start) this.startedAt = Date.parse(start.time);
+    const firstInstall = resume.events.find(
+      (e) => e.type === "action" && e.action === DIST_UPGRADE && e.phase === "after" && e.ok && typeof e.detail["versions"] === "object",
+    );
+    if (firstInstall?.type === "action") this.facts.pinnedVersions = firstInstall.detail["versions"] as Record<string, string>;
     const soak = summary.preflight.find((s) => s.step === canaryEntry.step);
     // A soak that was stopped goes on from where it began; one that refused starts again, whole.
     if (soak && soak.status !== "failed") this.canary = { startedAt: Date.parse(soak.startedAt), over: soak.status === "ok" };
@@ -355,7 +362,7 @@ export class Engine {
         await this.backupCriticalFirst();
         await this.soakCanaryFirst();
       }
-      o.emit({ type: "node-start", node, index: index + 1, total: order.length });
+      o.emit({ type: "node-start", node, index: index + 1, total: order.length, estimateSeconds: this.estimates.get(node) ?? null });
       if (skip) {
         const reached = o.playbook.upgradesTo === null ? "" : `, on PVE ${o.playbook.upgradesTo}`;
         o.emit({
@@ -461,7 +468,8 @@ export class Engine {
   private async upToDate(node: string): Promise<boolean> {
     const state = await this.observe(null, this.o.pve, ["packages"], { nodes: [node] });
     const packages = state.packages?.[node];
-    return packages?.ok === true && upToDate(packages.value, this.o.playbook.upgradesTo);
+    const pins = this.o.config.upgrade.sameVersions ? this.facts.pinnedVersions : null;
+    return packages?.ok === true && upToDate(packages.value, this.o.playbook.upgradesTo, pins);
   }
 
   /**
@@ -473,6 +481,7 @@ export class Engine {
     if (nodes.length === 0) return;
     const state = await this.observe(null, this.o.pve, planFacets(this.o.config, this.o.playbook.preflightGates));
     const plan = buildPlan(this.o.config, state, [], nodes, this.o.playbook.upgradesTo);
+    for (const n of plan.nodes) this.estimates.set(n.node, n.estimateSeconds);
     const blocked = plan.nodes.filter((n) => n.notes.length > 0);
     if (blocked.length === 0) return;
     const others = this.o.config.nodes.map((n) => n.name).filter((n) => !blocked.some((b) => b.node === n));

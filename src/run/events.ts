@@ -24,7 +24,8 @@ export type RunEventBody =
       host: string;
     }
   | { type: "phase"; phase: "preflight" | "finally" }
-  | { type: "node-start"; node: string; index: number; total: number }
+  /** `estimateSeconds`: the plan's estimate for the node (a real cluster's durations), when the run made a plan. */
+  | { type: "node-start"; node: string; index: number; total: number; estimateSeconds?: number | null }
   /** `entry`: the playbook entry's id from its position (`node[3]`), what a resumed run matches on. */
   | { type: "step-start"; node: string | null; step: string; entry?: string; title: string }
   | { type: "step-progress"; node: string | null; step: string; entry?: string; message: string; metrics?: Record<string, number | null> }

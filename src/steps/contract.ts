@@ -48,6 +48,8 @@ export interface RunFacts {
   lastStep: { node: string | null; step: string } | null;
   /** How the run ended, once decided (the finally steps run after it). */
   ending: { outcome: Outcome; order: string[] } | null;
+  /** upgrade.sameVersions: the versions the run's first node installed (package → version), once it did. */
+  pinnedVersions: Record<string, string> | null;
 }
 
 export function emptyFacts(): RunFacts {
@@ -60,6 +62,7 @@ export function emptyFacts(): RunFacts {
     upToDate: [],
     lastStep: null,
     ending: null,
+    pinnedVersions: null,
   };
 }
 

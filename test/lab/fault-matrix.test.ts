@@ -44,6 +44,8 @@ const alone: Record<ScenarioName, 0 | 3 | 4> = {
   "vm-locked-backup": 0,
   // Only upgrade.backup asks for a backup: without it the run never sees the failing disk.
   "backup-fails": 0,
+  // A newer pve-manager mid-run is only a mixed set, not an outage: the run completes.
+  "repo-moves-mid-run": 0,
   "enterprise-repo-401": 3,
   "storage-restricted-nodes": 0,
   "mount-without-backup-volfile": 3,

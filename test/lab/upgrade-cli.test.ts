@@ -1,7 +1,7 @@
 // `rollgate upgrade` and `rollgate status` as a user (or cron) runs them against the lab:
 // unattended rules, the journal, the lock, signals and resume, the window, dry run, notifications.
 
-import { appendFile, stat } from "node:fs/promises";
+import { appendFile, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { LabOptions } from "../../src/lab/lab.js";
@@ -262,6 +262,44 @@ describe("rollgate upgrade (unattended)", () => {
       expect(start!.headers["priority"]).toBe("2");
       expect(start!.body).toMatch(/^rollgate lab: upgrade started: nodes pve3, one at a time\. Run \S+ on /);
       expect(success!.headers["title"]).toBe("rollgate lab: success (exit 0)");
+    } finally {
+      await hook.close();
+    }
+  });
+
+  it("notifies `slow` once for a heal and once for a node taking more than factor times their estimate; the run goes on", async () => {
+    const hook = await startWebhookReceiver();
+    try {
+      const t = await lab({ scenario: "heal-slow" });
+      const config = await readFile(t.lab.files.config, "utf8");
+      // The lab's cluster runs 200 times faster than a real one: its estimates say so.
+      await writeFile(
+        t.lab.files.config,
+        config.replace("  guests: migrate\n", "  guests: migrate\n  slow: { factor: 2, heal: 200ms, node: 500ms }\n"),
+      );
+      await appendFile(
+        t.lab.files.config,
+        `notify:\n  - { on: [slow, success], webhook: "http://127.0.0.1:${hook.port}/lab-rollgate", format: ntfy }\n`,
+      );
+      const run = await upgrade(t, "--yes", "--nodes", "pve3");
+      expect(run.exitCode).toBe(0);
+      expect(run.stderr).not.toContain("warning");
+      expect(hook.requests.map((r) => r.headers["title"])).toEqual([
+        expect.stringMatching(/^rollgate lab: (pve3|heal after pve3) slower than expected$/),
+        expect.stringMatching(/^rollgate lab: (pve3|heal after pve3) slower than expected$/),
+        "rollgate lab: success (exit 0)",
+      ]);
+      const heal = hook.requests.find((r) => r.headers["title"] === "rollgate lab: heal after pve3 slower than expected")!;
+      expect(heal.headers["priority"]).toBe("4");
+      expect(heal.body).toMatch(
+        /^rollgate lab: waiting longer than expected: the heal after pve3 came back has taken [\d.]+ m?s, more than 2× its estimate of 200 ms \(upgrade\.slow\)\. The run keeps waiting, at most [^,]+ \(timeouts\.heal\), and takes no other node down meanwhile\. Look at `gluster volume heal gv0 info summary` on a node/,
+      );
+      const node = hook.requests.find((r) => r.headers["title"] === "rollgate lab: pve3 slower than expected")!;
+      expect(node.body).toMatch(
+        /the upgrade of pve3 has taken [\d.]+ m?s, more than 2× its estimate of 500 ms \(upgrade\.slow\); it is at [a-z-]+\./,
+      );
+      // Said in the run's own output and journal too.
+      expect(run.stdout).toMatch(/waiting longer than expected: the heal after pve3 came back/);
     } finally {
       await hook.close();
     }

@@ -828,15 +828,53 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
    */
   finishDistUpgrade(name: string, installed: PackageUpgrade[] = this.pendingOn(name)): void {
     const node = this.node(name);
+    const major = node.aptLists === this.profileOf(name).majorUpgrade?.codename;
     this.change(() => {
       for (const pkg of installed) {
         if (pkg.kernel && !node.installedKernels.includes(pkg.kernel)) node.installedKernels.push(pkg.kernel);
         if (pkg.name === "pve-manager") node.pveVersion = pkg.to;
       }
-      node.pending = [];
+      // What was not installed (an `apt-get install` of some packages) or was installed at an older
+      // version than the repository's newest stays pending.
+      node.pending = major
+        ? []
+        : node.pending.flatMap((p) => {
+            const done = installed.find((i) => i.name === p.name);
+            if (!done) return [p];
+            const newest = this.newestOffered(p);
+            return newest !== done.to ? [{ ...p, from: done.to, to: newest }] : [];
+          });
       node.dpkgBusy = false;
       node.rebootRequiredFile = node.runningKernel !== newestKernel(node.installedKernels);
     });
+    if (this.faults.repoMovesMidRun && !this.repoMoved) this.publishNextPveManager();
+  }
+
+  /** repo-moves-mid-run: pve-manager's next bump is published; every node sees it pending (its minor repository only). */
+  private repoMoved = false;
+  private publishNextPveManager(): void {
+    this.repoMoved = true;
+    this.change(() => {
+      for (const node of this.nodes.values()) {
+        if (node.aptLists === this.profileOf(node.spec.name).majorUpgrade?.codename) continue;
+        const next = this.profileOf(node.spec.name).nextPveManager;
+        // A new entry, not the old one changed: the snapshot's list is shared with the topology.
+        const pending = node.pending.some((p) => p.name === "pve-manager");
+        if (pending) node.pending = node.pending.map((p) => (p.name === "pve-manager" ? { ...p, to: next } : p));
+        else if (node.pveVersion !== next) node.pending.push({ name: "pve-manager", from: node.pveVersion, to: next });
+      }
+    });
+  }
+
+  /** The newest version the repository offers of a pending package (it keeps the older ones). */
+  private newestOffered(pkg: PackageUpgrade): string {
+    return pkg.name === "pve-manager" && this.repoMoved ? this.profileOf(this.topology.nodes[0]!.name).nextPveManager : pkg.to;
+  }
+
+  /** The versions the repository offers of a pending package: the snapshot's, and a newer one once published. */
+  offeredVersions(pkg: PackageUpgrade): string[] {
+    const snapshot = this.topology.pendingPackages.find((p) => p.name === pkg.name)?.to ?? pkg.to;
+    return [...new Set([snapshot, pkg.to, this.newestOffered(pkg)])];
   }
 
   /**

@@ -39,6 +39,8 @@ export interface ReleaseProfile {
    * of $PVE_MACHINE_VERSION before its plain version (qemu-server src/PVE/API2/Qemu/Machine.pm types).
    */
   machineVersions: string[];
+  /** pve-manager's next bump after the repository snapshot (repo-moves-mid-run publishes it mid-run). */
+  nextPveManager: string;
   /** man-db of the suite, named in dpkg's trigger lines. */
   manDb: string;
   /**
@@ -57,7 +59,9 @@ const profiles: Record<PveRelease, ReleaseProfile> = {
     release: "8.4",
     codename: "bookworm",
     pveManager: { from: "8.4.1", to: "8.4.2" },
-    repoid: { "8.4.1": "2a5fa54a8503f96d", "8.4.2": "930c59e20fd1774d" },
+    // 8.4.3 of 2025-07-16, the next bump (pve-manager debian/changelog).
+    repoid: { "8.4.1": "2a5fa54a8503f96d", "8.4.2": "930c59e20fd1774d", "8.4.3": "807436b0f0682014" },
+    nextPveManager: "8.4.3",
     installedKernels: ["6.8.12-8-pve", "6.8.12-9-pve"],
     pendingKernel: "6.8.12-11-pve",
     kernelBuilds: { "6.8.12-8-pve": "2025-01-24T12:32Z", "6.8.12-9-pve": "2025-03-16T19:18Z", "6.8.12-11-pve": "2025-05-22T09:39Z" },
@@ -97,7 +101,9 @@ const profiles: Record<PveRelease, ReleaseProfile> = {
     release: "9.1",
     codename: "trixie",
     pveManager: { from: "9.1.2", to: "9.1.4" },
-    repoid: { "9.1.2": "9d436f37a0ac4172", "9.1.4": "5ac30304265fbd8e" },
+    // 9.1.5 of 2026-01-27, the next bump (pve-manager debian/changelog).
+    repoid: { "9.1.2": "9d436f37a0ac4172", "9.1.4": "5ac30304265fbd8e", "9.1.5": "80cf92a64bef6889" },
+    nextPveManager: "9.1.5",
     installedKernels: ["6.17.2-1-pve", "6.17.2-2-pve"],
     pendingKernel: "6.17.4-2-pve",
     kernelBuilds: { "6.17.2-1-pve": "2025-10-21T11:55Z", "6.17.2-2-pve": "2025-11-26T12:33Z", "6.17.4-2-pve": "2025-12-19T07:49Z" },

@@ -65,6 +65,8 @@ export interface Faults {
   taskWarnings: boolean;
   /** A vzdump backup holds `lock: backup` on these guests for this long (model ms) from the lab's start. */
   backupLocks: Array<{ vmid: number; forMs: number }>;
+  /** pve-manager's next version reaches the repository as the first node finishes its dist-upgrade. */
+  repoMovesMidRun: boolean;
   /** vzdump of this guest fails (its disk answers I/O errors): the backup job ends `job errors`. */
   backupFailsFor: number | null;
   /** apt-get update gets 401 from the enterprise repository (no subscription). */
@@ -145,6 +147,7 @@ export const healthyFaults: Faults = {
   taskWarnings: false,
   backupLocks: [],
   backupFailsFor: null,
+  repoMovesMidRun: false,
   enterpriseRepo401: false,
   storageRestrictedNodes: false,
   mountWithoutBackupVolfile: false,
@@ -197,6 +200,9 @@ export const scenarios = {
       { vmid: 200, forMs: 60_000 },
     ],
   },
+  // Proxmox publishes a pve-manager bump while the run is on its first node: a plain dist-upgrade
+  // gives the later nodes a newer set than the first (upgrade.sameVersions pins the first's).
+  "repo-moves-mid-run": { repoMovesMidRun: true },
   // A router's disk returns I/O errors to QEMU's backup job (it runs, but cannot be read whole).
   "backup-fails": { backupFailsFor: 101 },
   "enterprise-repo-401": { enterpriseRepo401: true },

@@ -48,6 +48,8 @@ test("the DESIGN.md example parses, with defaults applied and durations in ms", 
       order: ["pve3", "pve2", "pve1"],
       guests: "migrate",
       guestOverrides: {},
+      sameVersions: false,
+      slow: { factor: 3, heal: 120_000 },
     },
     timeouts: {
       heal: 7_200_000,
@@ -102,7 +104,13 @@ describe("a minimal config", () => {
     expect(config.gluster).toEqual({ volumes: [] });
     expect(config.critical).toEqual([]);
     expect(config.services).toEqual([]);
-    expect(config.upgrade).toEqual({ playbook: { kind: "builtin", name: "proxmox-gluster" }, guests: "migrate", guestOverrides: {} });
+    expect(config.upgrade).toEqual({
+      playbook: { kind: "builtin", name: "proxmox-gluster" },
+      guests: "migrate",
+      guestOverrides: {},
+      sameVersions: false,
+      slow: { factor: 3, heal: 120_000 },
+    });
     expect(config.notify).toEqual([]);
     expect(config.journal).toEqual({ dir: "/var/lib/rollgate" });
   });

@@ -29,10 +29,12 @@ function arch(pkg: PackageUpgrade): string {
   return pkg.name.includes("kernel") && pkg.kernel ? "amd64" : pkg.name.startsWith("pve-qemu") ? "amd64" : "all";
 }
 
-function planLines(pending: PackageUpgrade[], unconfigured: PackageUpgrade[] = []): string[] {
+/** `notUpgraded`: what an `install` of some packages leaves pending; a dist-upgrade calculates the whole upgrade instead. */
+function planLines(pending: PackageUpgrade[], unconfigured: PackageUpgrade[] = [], notUpgraded: number | null = null): string[] {
   const fresh = pending.filter((p) => p.from === null);
   const upgraded = pending.filter((p) => p.from !== null);
-  const lines = ["Reading package lists...", "Building dependency tree...", "Reading state information...", "Calculating upgrade..."];
+  const lines = ["Reading package lists...", "Building dependency tree...", "Reading state information..."];
+  if (notUpgraded === null) lines.push("Calculating upgrade...");
   if (fresh.length > 0) lines.push("The following NEW packages will be installed:", `  ${fresh.map((p) => p.name).join(" ")}`);
   if (upgraded.length > 0)
     lines.push(
@@ -42,7 +44,7 @@ function planLines(pending: PackageUpgrade[], unconfigured: PackageUpgrade[] = [
         .sort()
         .join(" ")}`,
     );
-  lines.push(`${upgraded.length} upgraded, ${fresh.length} newly installed, 0 to remove and 0 not upgraded.`);
+  lines.push(`${upgraded.length} upgraded, ${fresh.length} newly installed, 0 to remove and ${notUpgraded ?? 0} not upgraded.`);
   // apt-private/private-output.cc Stats: packages dpkg left unpacked are "not fully installed".
   if (unconfigured.length > 0) lines.push(`${unconfigured.length} not fully installed or removed.`);
   return lines;
@@ -108,7 +110,36 @@ async function update(ctx: CommandContext): Promise<number> {
   return 100;
 }
 
-async function distUpgrade(ctx: CommandContext, assumeYes: boolean, simulate: boolean): Promise<number> {
+/**
+ * `apt-get install NAME=VERSION…` of pending packages: each at the version named, which the
+ * repository must offer (apt-pkg/cacheset.cc: "Version '%s' for '%s' was not found"; apt-get exits
+ * 100 before it changes anything). The rest stays pending.
+ */
+async function installVersions(ctx: CommandContext, assumeYes: boolean, simulate: boolean, words: string[]): Promise<number> {
+  const pending = ctx.cluster.pendingOn(ctx.node);
+  const chosen: PackageUpgrade[] = [];
+  for (const word of words) {
+    const [name, version] = word.split("=");
+    const pkg = pending.find((p) => p.name === name);
+    if (!pkg || version === undefined) {
+      ctx.out.stderr(`E: the lab's apt-get installs only pending packages as NAME=VERSION, not '${word}'\n`);
+      return 100;
+    }
+    if (!ctx.cluster.offeredVersions(pkg).includes(version)) {
+      ctx.out.stderr(`E: Version '${version}' for '${name}' was not found\n`);
+      return 100;
+    }
+    chosen.push({ ...pkg, to: version });
+  }
+  return distUpgrade(ctx, assumeYes, simulate, chosen);
+}
+
+async function distUpgrade(
+  ctx: CommandContext,
+  assumeYes: boolean,
+  simulate: boolean,
+  chosen: PackageUpgrade[] | null = null,
+): Promise<number> {
   const node = ctx.cluster.node(ctx.node);
   // debSystem::Lock takes the frontend lock first, then looks for an interrupted dpkg.
   if (node.dpkgBusy && !simulate) {
@@ -121,9 +152,13 @@ async function distUpgrade(ctx: CommandContext, assumeYes: boolean, simulate: bo
     ctx.out.stderr(dpkgInterrupted);
     return 100;
   }
-  const pending = ctx.cluster.pendingOn(ctx.node);
+  const everything = ctx.cluster.pendingOn(ctx.node);
+  const pending = chosen ?? everything;
   const unconfigured = ctx.cluster.unconfiguredOn(ctx.node);
-  await printLines(ctx, planLines(pending, unconfigured));
+  await printLines(
+    ctx,
+    planLines(pending, unconfigured, chosen && everything.filter((p) => p.from !== null && !chosen.some((c) => c.name === p.name)).length),
+  );
   if (simulate) {
     await printLines(ctx, simulationLines(ctx, pending, unconfigured));
     return 0;
@@ -195,6 +230,8 @@ export const aptGet: LabCommand = async (ctx, args) => {
     case "dist-upgrade":
     case "full-upgrade":
       return distUpgrade(ctx, assumeYes, simulate);
+    case "install":
+      return installVersions(ctx, assumeYes, simulate, words.slice(1));
     case undefined:
       ctx.out.stderr("E: No command given\n");
       return 100;
