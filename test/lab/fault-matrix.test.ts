@@ -9,7 +9,8 @@
 
 import { afterAll, describe, expect, it } from "vitest";
 import { scenarioNames, scenarioReleases, type ScenarioName, type StrikePoint } from "../../src/lab/model/scenarios.js";
-import type { PveRelease } from "../../src/lab/model/releases.js";
+import { releaseProfile, type PveRelease } from "../../src/lab/model/releases.js";
+import type { PackageUpgrade } from "../../src/lab/model/topology.js";
 import { ExitCode } from "../../src/util/errors.js";
 import type { RunSummary } from "../../src/run/run-summary.js";
 import { runCli } from "../helpers/cli.js";
@@ -196,8 +197,12 @@ async function runCell(cell: Cell): Promise<void> {
     faults: { ...(cell.faultNode ? { faultNode: cell.faultNode } : {}), ...(cell.at ? { strikeAt: cell.at } : {}) },
   });
   try {
-    const isUpgraded = (n: { pendingPackages: number; runningKernel: string }) =>
-      n.pendingPackages === 0 && n.runningKernel === t.lab.cluster.topology.pendingKernel;
+    // A pve-manager published mid-run (repo-moves-mid-run) is pending again on the nodes upgraded
+    // before it: they installed everything the repository offered when they were upgraded.
+    const { nextPveManager } = releaseProfile(cell.release);
+    const publishedMidRun = (p: PackageUpgrade) => cell.scenarios.includes("repo-moves-mid-run") && p.to === nextPveManager;
+    const isUpgraded = (n: { name: string; runningKernel: string }) =>
+      t.lab.cluster.pendingOn(n.name).every(publishedMidRun) && n.runningKernel === t.lab.cluster.topology.pendingKernel;
     // ready-for-9 starts with the minor upgrade installed: those nodes are up to date, not upgraded by the run.
     const upToDateBefore = t.lab
       .status()
