@@ -147,6 +147,19 @@ export function labCommand(io: CliIo, setExit: (code: number) => void): Command 
     });
 
   lab
+    .command("power-cycle")
+    .description("cut a lab node's power and boot it cold, as IPMI's chassis power cycle would (for nodes[].powerCycle)")
+    .requiredOption("--dir <dir>", "the lab's directory")
+    .argument("<node>", "the node")
+    .action(async (node: string, opts: { dir: string }) => {
+      try {
+        await controlRequest(controlSocketPath(opts.dir), "POST", `/power-cycle/${encodeURIComponent(node)}`);
+      } catch (error) {
+        throw new UsageError(`lab power-cycle ${node}: ${(error as Error).message} (is a lab running in ${opts.dir}?)`);
+      }
+    });
+
+  lab
     .command("status")
     .description("what the lab saw: nodes, guests, every mutation received, most nodes out of service, critical breaches, take-downs")
     .requiredOption("--dir <dir>", "the lab's directory")

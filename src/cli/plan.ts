@@ -9,7 +9,8 @@ import { buildPlan, planFacets } from "../plan/plan.js";
 import { lookForOtherRuns } from "../run/live-run.js";
 import { println, type CliIo } from "./io.js";
 import { BusyAdvice, otherRunLines } from "./render/live-run.js";
-import { renderPlan } from "./render/plan.js";
+import { renderChangelogs, renderPlan } from "./render/plan.js";
+import { readChangelogs } from "../observe/changelogs.js";
 import { renderVerdicts } from "./render/verdicts.js";
 import type { GateName } from "../gates/index.js";
 import { styleFor } from "./render/style.js";
@@ -27,38 +28,53 @@ export function planCommand(io: CliIo): Command {
         "9",
       ]),
     )
+    .option("--packages", "every pending package with its installed and new version")
+    .option("--changelog", "and what each changes: its changelog since the installed version (apt-get changelog on a node)")
     .option("--json", "one JSON document")
     .option("--no-color", "plain output")
-    .action(async (opts: { config: string; nodes?: string[]; to?: "9"; json?: boolean; color: boolean }) => {
-      const loaded = await loadWithWarnings(opts.config, io);
-      if (opts.to) return planMajor(io, loaded, (await loadPlaybook(majorPlaybook)).preflightGates, opts);
-      const playbook = await loadPlaybook(loaded.config.upgrade.playbook);
-      const { preflightGates } = playbook;
-      const only = opts.nodes
-        ? validNodes(
-            opts.nodes,
-            loaded.config.nodes.map((n) => n.name),
-          )
-        : null;
-      const facets = planFacets(loaded.config, preflightGates);
-      const session = await openSession(loaded, io, { readOnly: true, facets });
-      try {
-        const config = loaded.config;
-        const [others, state] = await Promise.all([
-          lookForOtherRuns(config.journal.dir, { config, shell: session.shell }),
-          collect(session.observeContext(null), facets),
-        ]);
-        const plan = buildPlan(config, state, evaluateGates(config, state, preflightGates), only);
-        const style = styleFor(io.stdout, io.env, opts.color);
-        if (opts.json) println(io.stdout, JSON.stringify({ ...plan, otherRuns: others }, null, 2));
-        else {
-          const first = otherRunLines(others, style);
-          println(io.stdout, [...first, ...(first.length > 0 ? [""] : []), renderPlan(BusyAdvice.of(others).plan(plan), style)].join("\n"));
+    .action(
+      async (opts: {
+        config: string;
+        nodes?: string[];
+        to?: "9";
+        packages?: boolean;
+        changelog?: boolean;
+        json?: boolean;
+        color: boolean;
+      }) => {
+        const loaded = await loadWithWarnings(opts.config, io);
+        if (opts.to) return planMajor(io, loaded, (await loadPlaybook(majorPlaybook)).preflightGates, opts);
+        const playbook = await loadPlaybook(loaded.config.upgrade.playbook);
+        const { preflightGates } = playbook;
+        const only = opts.nodes
+          ? validNodes(
+              opts.nodes,
+              loaded.config.nodes.map((n) => n.name),
+            )
+          : null;
+        const facets = planFacets(loaded.config, preflightGates);
+        const session = await openSession(loaded, io, { readOnly: true, facets });
+        try {
+          const config = loaded.config;
+          const [others, state] = await Promise.all([
+            lookForOtherRuns(config.journal.dir, { config, shell: session.shell }),
+            collect(session.observeContext(null), facets),
+          ]);
+          const plan = buildPlan(config, state, evaluateGates(config, state, preflightGates), only);
+          const changelogs = opts.changelog ? await readChangelogs(session.observeContext(null), plan) : null;
+          const style = styleFor(io.stdout, io.env, opts.color);
+          if (opts.json) println(io.stdout, JSON.stringify({ ...plan, otherRuns: others, ...(changelogs ? { changelogs } : {}) }, null, 2));
+          else {
+            const first = otherRunLines(others, style);
+            const shown = renderPlan(BusyAdvice.of(others).plan(plan), style, { packages: Boolean(opts.packages || opts.changelog) });
+            const notes = changelogs ? ["", renderChangelogs(changelogs, style)] : [];
+            println(io.stdout, [...first, ...(first.length > 0 ? [""] : []), shown, ...notes].join("\n"));
+          }
+        } finally {
+          await session.close();
         }
-      } finally {
-        await session.close();
-      }
-    });
+      },
+    );
 }
 
 async function planMajor(

@@ -40,6 +40,8 @@ export const MAX_UNIT_NAME = 255;
 export const MAX_LABEL = 64;
 // Linux PATH_MAX is 4096 bytes with the terminating NUL (include/uapi/linux/limits.h).
 export const MAX_PATH_BYTES = 4095;
+/** A command line of the admin's own (a power-cycle command): Linux's limit for one argument string. */
+export const MAX_COMMAND = 131_072;
 
 /** Names an error shows before "and N more". */
 export const MAX_NAMES_SHOWN = 5;

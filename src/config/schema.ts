@@ -147,6 +147,14 @@ const node = section({
   address: host.describe("Address rollgate reaches the node at (SSH): IPv4, IPv6 or hostname"),
   privateAddress: host.optional().describe("Address on the private (storage/cluster) network, checked by the private-network gate"),
   sshPort: port.optional().describe("SSH port of this node (default ssh.port)"),
+  powerCycle: z
+    .string(expecting("a shell command"))
+    .min(1)
+    .max(limits.MAX_COMMAND)
+    .optional()
+    .describe(
+      "Local command that power-cycles this node out of band (IPMI, a PDU; ROLLGATE_NODE is set), run once when it does not come back within timeouts.nodeOnline after a reboot rollgate asked for",
+    ),
 });
 
 const gluster = section({

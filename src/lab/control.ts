@@ -1,5 +1,6 @@
-// A running lab answers `rollgate lab status` and `lab down` from other processes over a Unix
-// socket in its directory (HTTP, so curl --unix-socket works too).
+// A running lab answers `rollgate lab status`, `lab down` and `lab power-cycle` (a node's
+// out-of-band power control, as IPMI would be) from other processes over a Unix socket in its
+// directory (HTTP, so curl --unix-socket works too).
 
 import http from "node:http";
 import { rm } from "node:fs/promises";
@@ -30,7 +31,7 @@ export async function serveControl(lab: Lab, dir: string, onStop: () => void): P
     const powerCycle = /^\/power-cycle\/([A-Za-z0-9-]+)$/.exec(req.url ?? "");
     if (req.method === "POST" && powerCycle) {
       if (!lab.cluster.nodes.has(powerCycle[1]!)) return reply(404, { error: `no node ${powerCycle[1]}` });
-      lab.cluster.powerCycle(powerCycle[1]!);
+      lab.cluster.outOfBandPowerCycle(powerCycle[1]!, "out-of-band power control");
       return reply(200, { powerCycled: powerCycle[1] });
     }
     reply(404, { error: `unknown control request ${req.method} ${req.url}` });

@@ -152,7 +152,9 @@ export function buildPlan(
     for (const move of placement.moves) if (move.problem) notes.push(move.problem);
     if (state.storage) notes.push(...glusterStorageGate.evaluate({ config, state, target: node }).reasons);
     const after = pveVersionAfter(pending);
-    if (after && /^9\./.test(after) && config.gluster.volumes.length > 0) {
+    // Only a node crossing from 8 to 9 with a glusterfs storage still defined: a 9.x minor upgrade is not that.
+    const glusterfsStorage = !state.storage?.ok || state.storage.value.gluster.length > 0;
+    if (after && /^9\./.test(after) && !/^9\./.test(known?.pveVersion ?? "") && glusterfsStorage && config.gluster.volumes.length > 0) {
       warnings.push(
         `${node}: pve-manager ${after} is PVE 9, which removed the GlusterFS storage plugin (pve8to9 fails on glusterfs: storages): move to a FUSE mount with dir storage first`,
       );

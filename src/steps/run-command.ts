@@ -29,14 +29,17 @@ interface Outcome {
   timedOut: boolean;
 }
 
+/** A command of the admin's own, run by the local shell with ROLLGATE_NODE set and rollgate's secret variables left out. */
+export async function runLocally(ctx: StepContext, command: string, timeout: number): Promise<Outcome> {
+  // execa adds process.env to `env` unless told not to: the token's variable would come along.
+  const env = { ...withoutSecretEnv(process.env, ctx.config), ...(ctx.node ? { ROLLGATE_NODE: ctx.node } : {}) };
+  const result = await execa(command, { shell: true, reject: false, timeout, env, extendEnv: false });
+  return { exitCode: result.exitCode ?? null, stdout: result.stdout, stderr: result.stderr, timedOut: result.timedOut };
+}
+
 async function runIt(ctx: StepContext, entry: RunCommandEntry, command: string, checkOnly: boolean, stream: boolean): Promise<Outcome> {
   const timeout = entry.timeoutMs ?? ctx.config.ssh.commandTimeout;
-  if (entry.on === "local") {
-    // execa adds process.env to `env` unless told not to: the token's variable would come along.
-    const env = { ...withoutSecretEnv(process.env, ctx.config), ...(ctx.node ? { ROLLGATE_NODE: ctx.node } : {}) };
-    const result = await execa(command, { shell: true, reject: false, timeout, env, extendEnv: false });
-    return { exitCode: result.exitCode ?? null, stdout: result.stdout, stderr: result.stderr, timedOut: result.timedOut };
-  }
+  if (entry.on === "local") return runLocally(ctx, command, timeout);
   if (ctx.node === null) throw new StepFailure(`\`${command}\` needs a node (use on: local in preflight and finally)`, humanActionOf(ctx));
   const argv = ["sh", "-c", command];
   const remote = checkOnly ? readCommand(...argv) : changeCommand(argv);

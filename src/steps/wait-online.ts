@@ -6,6 +6,7 @@ import { kernelFallbackAdvice } from "../pve/kernel-fallback.js";
 import { readCommand } from "../transport/remote-command.js";
 import { done, targetOf, toDo, type RebootRequest, type Step, type StepContext } from "./contract.js";
 import { resumeCommand, StepFailure } from "./failures.js";
+import { runLocally } from "./run-command.js";
 import { waitUntil } from "./wait.js";
 
 /** Why the node does not count as back yet, or true. */
@@ -37,6 +38,19 @@ async function checkKernel(ctx: StepContext, node: string, asked: RebootRequest 
   return `${node} is back (new boot id ${reach?.ok ? reach.value.bootId.slice(0, 8) : "?"}, kernel ${running})`;
 }
 
+/** The node's out-of-band power cycle (nodes[].powerCycle), journaled; a command that fails stops the wait there. */
+async function powerCycleOnce(ctx: StepContext, node: string, command: string, limit: number): Promise<void> {
+  ctx.progress(`${node} did not come back within ${formatDuration(limit)}: power-cycling it out of band (\`${command}\`)`);
+  await ctx.action("power cycle", { node, command }, async () => {
+    const run = await runLocally(ctx, command, ctx.config.ssh.commandTimeout);
+    if (run.exitCode !== 0)
+      throw new StepFailure(
+        `${node} did not come back within ${formatDuration(limit)}, and its power cycle \`${command}\` ${run.timedOut ? "timed out" : `exited ${run.exitCode ?? "on a signal"}`}: ${(run.stderr.trim() || run.stdout.trim()).slice(0, 300)}`,
+        `Look at ${node}'s console and power it on by hand. ${kernelFallbackAdvice(node, ctx.facts.reboots.get(node)) ?? ""} When it is back, continue with ${resumeCommand(ctx.upgradesTo)}.`,
+      );
+  });
+}
+
 export const waitOnline: Step<null> = {
   title: "Wait for the node: SSH, API online, cluster quorate",
   needs: ["ssh", "pve", "packages"],
@@ -56,12 +70,22 @@ export const waitOnline: Step<null> = {
     const limit = ctx.config.timeouts.nodeOnline;
     const fallback = kernelFallbackAdvice(node, asked);
     const humanAction = `Look at ${node}'s console (did it boot? is its network up?). It is in maintenance with its guests elsewhere.${fallback ? ` ${fallback}` : ""} When it is back, continue with ${resumeCommand(ctx.upgradesTo)}.`;
-    await waitUntil(
-      ctx,
-      limit,
-      () => new StepFailure(`${node} did not come back within ${formatDuration(limit)}`, humanAction),
-      () => backNow(ctx, node, asked),
-    );
+    const wait = (what: string) =>
+      waitUntil(
+        ctx,
+        limit,
+        () => new StepFailure(`${node} did not come back within ${formatDuration(limit)}${what}`, humanAction),
+        () => backNow(ctx, node, asked),
+      );
+    const powerCycle = ctx.config.nodes.find((n) => n.name === node)?.powerCycle;
+    try {
+      await wait("");
+    } catch (error) {
+      // Only a reboot this run asked for: a hung shutdown or boot gets one hard power cycle, then the same wait.
+      if (!(error instanceof StepFailure) || !powerCycle || !asked) throw error;
+      await powerCycleOnce(ctx, node, powerCycle, limit);
+      await wait(`, nor within ${formatDuration(limit)} after \`${powerCycle}\` power-cycled it`);
+    }
     return checkKernel(ctx, node, asked);
   },
   simulate: () => {},

@@ -153,3 +153,34 @@ describe("rollgate plan --to 9", () => {
     expect(run.stderr).toContain("Allowed choices are 9");
   });
 });
+
+describe("rollgate plan --packages, --changelog", () => {
+  it("lists every pending package with both versions, and each one's changelog since the installed version", async () => {
+    const t = (current = await startTestLab());
+    const listed = await runCli(["plan", "-c", t.lab.files.config, "--packages"]);
+    expect(listed.exitCode).toBe(0);
+    // A minor upgrade within PVE 9 is no move away from PVE 8's GlusterFS plugin.
+    expect(listed.stdout).not.toContain("removed the GlusterFS storage plugin");
+    for (const p of t.lab.cluster.topology.pendingPackages)
+      expect(listed.stdout).toContain(p.from ? `${p.name} ${p.from} → ${p.to}` : `${p.name} ${p.to} (new)`);
+    const run = await runCli(["plan", "-c", t.lab.files.config, "--changelog"]);
+    expect(run.exitCode).toBe(0);
+    const notes = run.stdout.slice(run.stdout.indexOf("Changelogs:"));
+    // pve-manager 9.1.2 → 9.1.4: the real entries of 9.1.4 and 9.1.3, not of the installed 9.1.2.
+    expect(notes).toMatch(
+      /pve-manager 9\.1\.2 → 9\.1\.4 \(apt-get changelog on pve\d\)\n\s+pve-manager \(9\.1\.4\) trixie; urgency=medium/,
+    );
+    expect(notes).toContain("pve-manager (9.1.3) trixie");
+    expect(notes).not.toContain("pve-manager (9.1.2)");
+    expect(notes).not.toContain("pve-manager (9.1.5)");
+    // The lab holds no other capture: apt's own answer for a changelog it cannot find, said per package.
+    expect(notes).toMatch(
+      /qemu-server \S+ → \S+ \(apt-get changelog on pve\d\)\n {2}not available: E: Failed to fetch changelog:\/qemu-server\.changelog {2}Changelog unavailable for qemu-server=/,
+    );
+    expect(t.lab.status().record.mutations).toEqual([]);
+    const json = JSON.parse((await runCli(["plan", "-c", t.lab.files.config, "--changelog", "--json"])).stdout) as {
+      changelogs: Array<{ name: string; changes: { ok: boolean; entries?: Array<{ version: string }> } }>;
+    };
+    expect(json.changelogs.find((c) => c.name === "pve-manager")?.changes.entries?.map((e) => e.version)).toEqual(["9.1.4", "9.1.3"]);
+  });
+});

@@ -1,5 +1,6 @@
 // The plan on one screen: order, per node what changes and where its guests go, gates now, time.
 
+import type { PackageChangelog } from "../../observe/changelogs.js";
 import type { Plan } from "../../plan/plan.js";
 import { renderVerdicts } from "./verdicts.js";
 import type { Style } from "./style.js";
@@ -10,14 +11,34 @@ export function formatDuration(seconds: number): string {
   return minutes < 90 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
-function packagesLine(plan: Plan["nodes"][number]): string {
+const change = (p: { name: string; from: string | null; to: string }) =>
+  p.from ? `${p.name} ${p.from} → ${p.to}` : `${p.name} ${p.to} (new)`;
+
+function packagesLine(plan: Plan["nodes"][number], all: boolean): string {
   if (plan.pending === null) return "packages unknown";
   if (plan.pending.length === 0) return "no packages pending";
-  const shown = plan.pending.slice(0, 3).map((p) => (p.from ? `${p.name} ${p.from} → ${p.to}` : `${p.name} ${p.to} (new)`));
+  if (all) return `${plan.pending.length} packages:`;
+  const shown = plan.pending.slice(0, 3).map(change);
   return `${plan.pending.length} packages: ${shown.join(", ")}${plan.pending.length > 3 ? ", …" : ""}`;
 }
 
-export function renderPlan(plan: Plan, style: Style): string {
+/** `plan --changelog`: what each package version changes since the installed one, as its changelog says. */
+export function renderChangelogs(changelogs: PackageChangelog[], style: Style): string {
+  const lines = [style.bold("Changelogs:")];
+  for (const c of changelogs) {
+    lines.push("", style.bold(`${change(c)}`) + style.dim(` (apt-get changelog on ${c.node})`));
+    if (!c.changes.ok) {
+      lines.push(`  not available: ${c.changes.error}`);
+      continue;
+    }
+    for (const entry of c.changes.entries) lines.push(...entry.text.split("\n").map((l) => (l === "" ? "" : `  ${l}`)));
+    if (!c.changes.complete) lines.push(style.dim(`  (the entry of ${c.from} was not found: every entry above is shown)`));
+  }
+  return lines.join("\n");
+}
+
+/** `packages`: every pending package with its versions, one per line (plan --packages). */
+export function renderPlan(plan: Plan, style: Style, { packages = false }: { packages?: boolean } = {}): string {
   const lines = [
     style.bold(`Plan for cluster ${plan.cluster}`) + style.dim(` (observed ${plan.observedAt})`),
     `Order: ${plan.order.join(" → ")} (${plan.orderReason})`,
@@ -34,7 +55,11 @@ export function renderPlan(plan: Plan, style: Style): string {
         ? `reboot: ${node.reboot.reason}`
         : `no reboot: ${node.reboot.reason}`
       : "reboot: unknown";
-    lines.push(`${node.node.padEnd(width)}${packagesLine(node)}; ${reboot}`);
+    lines.push(`${node.node.padEnd(width)}${packagesLine(node, packages)}${packages ? "" : `; ${reboot}`}`);
+    if (packages) {
+      for (const p of node.pending ?? []) lines.push(`${" ".repeat(width + 2)}${change(p)}`);
+      lines.push(`${" ".repeat(width)}${reboot}`);
+    }
     const label = (move: (typeof node.moves)[number]) => `${move.name}${move.group ? ` [${move.group}]` : ""}`;
     const labelWidth = Math.max(0, ...node.moves.map((m) => label(m).length));
     for (const move of node.moves) {

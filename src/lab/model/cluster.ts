@@ -648,7 +648,22 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
     this.clock.after(timings.shutdown, () => this.powerOff(name));
   }
 
-  private powerOff(name: string): void {
+  /**
+   * An out-of-band power cycle (IPMI `chassis power cycle`, a PDU outlet): the power goes off at once,
+   * without a shutdown, and the node boots cold. A node hung in its reboot (node-never-returns) comes
+   * back this way; the lab's fault is a hang, not a broken machine.
+   */
+  outOfBandPowerCycle(name: string, source: string): void {
+    const node = this.node(name);
+    this.record.mutation(source, `power cycle ${name} (out of band)`);
+    if (node.power === "up" || node.power === "shutting-down") {
+      this.faultNode ??= name;
+      this.powerOff(name, { boot: false });
+    }
+    if (node.power === "down") this.clock.after(timings.boot, () => this.bootUp(name));
+  }
+
+  private powerOff(name: string, { boot = true }: { boot?: boolean } = {}): void {
     const node = this.node(name);
     this.change(() => {
       for (const guest of this.guests.values()) if (guest.node === name) guest.lastBroadcast = guest.status;
@@ -665,7 +680,7 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
     });
     this.emit("node-down", name);
     this.reached(name, "during-reboot");
-    if (this.faults.nodeNeverReturns && this.faultStrikes(name)) return;
+    if (!boot || (this.faults.nodeNeverReturns && this.faultStrikes(name))) return;
     this.clock.after(timings.boot, () => this.bootUp(name));
   }
 

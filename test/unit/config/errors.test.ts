@@ -17,7 +17,7 @@ describe("unknown keys", () => {
   test("nested in a flow mapping inside a list", async () => {
     const text = edit(EXAMPLE, "privateAddress: 10.10.0.12 }", "privateAddress: 10.10.0.12, sshport: 2222 }");
     expect(await messageFor(text)).toBe(
-      "cluster.yaml:13:67: nodes[1].sshport: unknown key (did you mean sshPort?); expected one of: name, address, privateAddress, sshPort",
+      "cluster.yaml:13:67: nodes[1].sshport: unknown key (did you mean sshPort?); expected one of: name, address, privateAddress, sshPort, powerCycle",
     );
   });
 

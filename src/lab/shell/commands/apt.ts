@@ -3,6 +3,7 @@
 // apt-pkg/contrib/error.cc: "Error:" only with APT::Output-Version 30, which only `apt` sets).
 
 import { enabledSources, fetchedSuite } from "../../model/apt-files.js";
+import changelogs from "../../model/changelogs.json" with { type: "json" };
 import { timings } from "../../model/cluster.js";
 import { releaseProfile, type ReleaseProfile } from "../../model/releases.js";
 import type { PackageUpgrade } from "../../model/topology.js";
@@ -134,6 +135,24 @@ async function installVersions(ctx: CommandContext, assumeYes: boolean, simulate
   return distUpgrade(ctx, assumeYes, simulate, chosen);
 }
 
+/**
+ * `apt-get changelog NAME=VERSION`: the package's debian/changelog as of that version, newest entry
+ * first. The lab holds real captures of pve-manager's only (changelogs.json); for any other package
+ * it answers as apt does when it finds no changelog (apt-pkg/acquire-item.cc pkgAcqChangelog::Init).
+ */
+async function changelog(ctx: CommandContext, words: string[]): Promise<number> {
+  const [name, version] = (words[0] ?? "").split("=");
+  const text = (changelogs as Record<string, Record<string, string> | string>)[name ?? ""];
+  const captured = typeof text === "object" ? text[ctx.cluster.profileOf(ctx.node).release] : undefined;
+  const from = captured?.indexOf(`${name} (${version})`) ?? -1;
+  if (!captured || from < 0) {
+    ctx.out.stderr(`E: Failed to fetch changelog:/${name}.changelog  Changelog unavailable for ${name}=${version ?? ""}\n`);
+    return 100;
+  }
+  await ctx.out.stdout(captured.slice(from));
+  return 0;
+}
+
 async function distUpgrade(
   ctx: CommandContext,
   assumeYes: boolean,
@@ -232,6 +251,8 @@ export const aptGet: LabCommand = async (ctx, args) => {
       return distUpgrade(ctx, assumeYes, simulate);
     case "install":
       return installVersions(ctx, assumeYes, simulate, words.slice(1));
+    case "changelog":
+      return changelog(ctx, words.slice(1));
     case undefined:
       ctx.out.stderr("E: No command given\n");
       return 100;
