@@ -203,8 +203,17 @@ export function renderLabStatus(status: LabStatus): string {
       (b) =>
         `  ${b.time}  ${b.group}: ${b.healthy}/${b.minHealthy} healthy (${b.detail})${b.faultCut.length > 0 ? `, while the lab had cut ${b.faultCut.join(", ")}` : ""}`,
     ),
-    `nodes taken out of service by rollgate: ${r.takeDowns.length}, unsafely: ${r.unsafeTakeDowns.length === 0 ? "never" : r.unsafeTakeDowns.length}`,
+    // Each node goes down in up to three moves (maintenance, dist-upgrade, reboot), each checked for safety.
+    `take-downs by rollgate: ${takeDownCount(r.takeDowns)}, unsafe: ${r.unsafeTakeDowns.length === 0 ? "never" : r.unsafeTakeDowns.length}`,
     ...r.unsafeTakeDowns.map((d) => `  ${d.time}  ${d.node} ${d.how}: ${d.unsafe.join("; ")}`),
   );
   return lines.join("\n");
+}
+
+/** "9 (maintenance 3, dist-upgrade 3, reboot 3) on pve1, pve2, pve3". */
+function takeDownCount(takeDowns: ReadonlyArray<{ node: string; how: string }>): string {
+  if (takeDowns.length === 0) return "0";
+  const by = (key: (t: { node: string; how: string }) => string) => [...new Set(takeDowns.map(key))];
+  const hows = by((t) => t.how).map((how) => `${how} ${takeDowns.filter((t) => t.how === how).length}`);
+  return `${takeDowns.length} (${hows.join(", ")}) on ${by((t) => t.node).join(", ")}`;
 }

@@ -62,6 +62,9 @@ export type RunEventBody =
 
 export type RunEvent = RunEventBody & { time: string };
 
+/** How a dry run's step-progress says what the step would do: one line per change, never a wait. */
+export const DRY_RUN_PROGRESS = "would: ";
+
 export type RunEventType = RunEvent["type"];
 
 export type EventListener = (event: RunEvent) => void;

@@ -40,7 +40,7 @@ describe("rollgate lab", () => {
       criticalBreachesByRollgate: [],
       faults: [],
     });
-    expect((await runCli(["lab", "status", "--dir", dir])).stdout).toContain("nodes taken out of service by rollgate: 0, unsafely: never");
+    expect((await runCli(["lab", "status", "--dir", dir])).stdout).toContain("take-downs by rollgate: 0, unsafe: never");
     const check = await runCli(["check", "-c", path.join(dir, "cluster.yaml"), "--gate", "gluster-healed"]);
     expect(check.exitCode).toBe(0);
 

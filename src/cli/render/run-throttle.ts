@@ -2,7 +2,10 @@
 // A message whose wording changes (a brick came back, the gate now passes and is settling) is
 // printed at once; one where only the numbers move (entries draining, seconds of steadiness) or
 // nothing moves is printed at most once per interval, enough to see the trend and that rollgate
-// is alive, few enough to read the whole night's log in a mail.
+// is alive, few enough to read the whole night's log in a mail. A dry run's "would: …" lines are
+// the plan itself, one change each ("vzdump 101 on pve1", "vzdump 102 on pve2"): never dropped.
+
+import { DRY_RUN_PROGRESS } from "../../run/events.js";
 
 /** How often a wait whose wording does not change is shown again. */
 export const PROGRESS_REPEAT_MS = 60_000;
@@ -19,6 +22,7 @@ export class ProgressThrottle {
 
   /** Whether a progress message of `key` (one step of one node) is worth showing at `at` (ms). */
   admit(key: string, message: string, at: number): boolean {
+    if (message.startsWith(DRY_RUN_PROGRESS)) return true;
     const last = this.shown.get(key);
     const now = wording(message);
     const due = last === undefined || last.wording !== now || !Number.isFinite(at) || at - last.at >= this.repeatMs;

@@ -168,6 +168,14 @@ describe("ProgressThrottle", () => {
     throttle.forget("pve1 heal");
     expect(throttle.admit("pve1 heal", "waiting: 2 entries", 100_001)).toBe(true);
   });
+
+  it("never drops a dry run's line of what a step would do, even one differing only in its numbers", () => {
+    const throttle = new ProgressThrottle(60_000);
+    expect(throttle.admit("run backup", "would: vzdump 101 on pve1 to pbs", 0)).toBe(true);
+    expect(throttle.admit("run backup", "would: vzdump 102 on pve2 to pbs", 1)).toBe(true);
+    expect(throttle.admit("run backup", "waiting: 3 entries", 2)).toBe(true);
+    expect(throttle.admit("run backup", "waiting: 2 entries", 3)).toBe(false);
+  });
 });
 
 describe("JSON renderer", () => {
