@@ -20,6 +20,8 @@ import { acquireClusterLock, type HeldClusterLock } from "../run/cluster-lock.js
 import { lookForOtherRuns } from "../run/live-run.js";
 import { acquireLock, breakStaleLock } from "../run/lock.js";
 import { nextRun } from "../run/previous-run.js";
+import { listRuns } from "../run/run-list.js";
+import { earlierCanary, type EarlierCanary } from "../run/canary.js";
 import { parseWindow, type Window } from "../run/window.js";
 import { systemClock } from "../transport/clock.js";
 import { networkProbes } from "../transport/probes.js";
@@ -290,6 +292,7 @@ async function runOnce(
         window: opts.window ?? null,
         pauseAfter: opts.pauseAfter ?? null,
         resume,
+        earlierCanary: config.upgrade.canary ? await earlierCanaryOf(opts.journalDir ?? config.journal.dir, runId) : null,
         // A lost cluster lock stops the run at its next safe point, as a signal does.
         stop: clusterLock ? AbortSignal.any([stop.signal, clusterLock.lost]) : stop.signal,
         nodeInFlight: (node) => clusterLock?.spare(node),
@@ -374,4 +377,10 @@ export function upgradeCommand(io: CliIo, setExit: (code: number) => void): Comm
       ]),
     )
     .action(async (opts: UpgradeOptions) => setExit(await runUpgradeCommand(io, opts)));
+}
+
+/** What the journals of the runs before this one say of the cluster's canary; unreadable ones are left out. */
+async function earlierCanaryOf(dir: string, thisRun: string): Promise<EarlierCanary | null> {
+  const runs = await listRuns(dir);
+  return earlierCanary(runs.flatMap((run) => ("summary" in run && run.runId !== thisRun ? [run.summary] : [])));
 }

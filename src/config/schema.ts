@@ -279,7 +279,7 @@ function upgradeSection(base: PathBase) {
       .describe("Per-guest exceptions, VM id → migrate | shutdown | leave"),
     canary: section({
       soak: duration("24h", { min: limits.MIN_TIMEOUT_MS }).describe(
-        "How long the first node a run upgrades runs the new version, every gate watched, before the next starts (default 24h)",
+        "How long the first node upgraded runs the new version, every gate watched, before the next starts; counted from its upgrade, across runs (default 24h)",
       ),
     })
       .optional()

@@ -27,10 +27,10 @@ import type { Probes } from "../transport/probes.js";
 import type { PveApi } from "../transport/pve.js";
 import { MutationInReadOnlyMode, type RemoteShell } from "../transport/remote-command.js";
 import { ExitCode } from "../util/errors.js";
-import type { Outcome, RunEvent, RunEventBody } from "./events.js";
+import { DRY_RUN_PROGRESS, type Outcome, type RunEvent, type RunEventBody } from "./events.js";
 import { summarizeRun } from "./run-summary.js";
 import { inWindow, type Window } from "./window.js";
-import { canaryEntry, soakCanary } from "./canary.js";
+import { canaryEntry, soakCanary, type EarlierCanary } from "./canary.js";
 
 export interface ResumeState {
   runId: string;
@@ -53,6 +53,8 @@ export interface EngineOptions {
   window: Window | null;
   pauseAfter: number | null;
   resume: ResumeState | null;
+  /** What the journals of earlier runs say of the cluster's canary (upgrade.canary; a fresh run only). */
+  earlierCanary?: EarlierCanary | null;
   /** Aborted when the run must stop at the next safe point (SIGINT/SIGTERM, a lost cluster lock). */
   stop: AbortSignal;
   emit(event: RunEventBody): void;
@@ -133,8 +135,11 @@ export class Engine {
    * migrations still serves, so a stop there leaves every node in service.
    */
   private readonly outOfService = new Set<string>();
-  /** The canary soak: not yet begun (null), begun at (a resumed run's journaled start), or over. */
-  private canary: { startedAt: number | null; over: boolean } = { startedAt: null, over: false };
+  /**
+   * The canary soak: not yet begun (null), begun at (a resumed run's journaled start), or over;
+   * `again` when the resumed run's soak refused (it soaks again, whole).
+   */
+  private canary: { startedAt: number | null; over: boolean; again: boolean } = { startedAt: null, over: false, again: false };
   /** When the run began (ms; a resumed run's journaled start): a backup made since then is this run's. */
   private startedAt = 0;
   /** Whether upgrade.backup's step has run in this run (it runs once, before the first node changed). */
@@ -219,7 +224,8 @@ export class Engine {
     if (firstInstall?.type === "action") this.facts.pinnedVersions = firstInstall.detail["versions"] as Record<string, string>;
     const soak = summary.preflight.find((s) => s.step === canaryEntry.step);
     // A soak that was stopped goes on from where it began; one that refused starts again, whole.
-    if (soak && soak.status !== "failed") this.canary = { startedAt: Date.parse(soak.startedAt), over: soak.status === "ok" };
+    if (soak?.status === "failed" || soak?.status === "refused") this.canary.again = true;
+    else if (soak) this.canary = { startedAt: Date.parse(soak.startedAt), over: soak.status === "ok", again: false };
     const inFlight = summary.inFlight;
     if (!inFlight) return { done, inFlight: null, order };
     if (inFlight.touched) {
@@ -423,45 +429,88 @@ export class Engine {
 
   /**
    * Before a node after the first one upgraded (upgrade.canary): the soak, once per run, resumed
-   * from its journaled start. It ends the run as a refusal (exit 3) or an interruption (exit 6),
+   * from its journaled start. Before this run's first node, an earlier run's canary that still runs
+   * the new version is the canary: its soak goes on from its upgrade, or again whole if it refused.
+   * It ends the run as a refusal (exit 3), an interruption (exit 6) or a closed window (exit 7),
    * every node in service.
    */
   private async soakCanaryFirst(): Promise<void> {
     const o = this.o;
-    const canary = this.facts.upgraded[0];
     const soakMs = o.config.upgrade.canary?.soak;
-    if (soakMs === undefined || canary === undefined || this.canary.over) return;
+    if (soakMs === undefined || this.canary.over) return;
+    const soak = await this.canaryToSoak();
+    if (soak === null) return;
+    const { canary, upgradedBy, soakedIn } = soak;
     const { step, title } = canaryEntry;
     const ctx = this.context(null, step, step);
     o.emit({ type: "step-start", node: null, step, entry: step, title });
-    const end = (status: "ok" | "failed" | "interrupted", message: string) =>
+    const end = (status: "ok" | "refused" | "failed" | "interrupted", message: string) =>
       o.emit({ type: "step-end", node: null, step, entry: step, status, message });
+    if (soakedIn !== null) {
+      this.canary.over = true;
+      return end("ok", `${canary} soaked in run ${soakedIn}: the other nodes need no soak`);
+    }
     if (o.dryRun) {
-      end("ok", `would soak ${canary} for ${formatDuration(soakMs)}, every gate watched, before the next node`);
+      const left = soak.startedAt === null ? soakMs : Math.max(0, soak.startedAt + soakMs - o.clock.now());
+      end("ok", `would soak ${canary} for ${formatDuration(left)}, every gate watched, before the next node`);
       this.canary.over = true;
       return;
     }
     try {
-      const startedAt = this.canary.startedAt ?? o.clock.now();
-      end(
-        "ok",
-        await soakCanary(ctx, o.config, this.betweenNodeGates(), {
-          canary,
-          soakMs,
-          startedAt,
-          saw: (v) => this.emitVerdicts(ctx, step, v),
-        }),
-      );
+      const startedAt = soak.startedAt ?? o.clock.now();
+      const { window } = o;
+      const ended = await soakCanary(ctx, o.config, this.betweenNodeGates(), {
+        canary,
+        soakMs,
+        startedAt,
+        saw: (v) => this.emitVerdicts(ctx, step, v),
+        upgradedBy,
+        windowOpen: () => window === null || inWindow(window, new Date(o.clock.now())),
+      });
+      if (ended.ended === "window-closed") {
+        end("interrupted", ended.message);
+        throw new RunStop("outside-window", ExitCode.outsideWindow, ended.message, null);
+      }
+      end("ok", ended.message);
       this.canary.over = true;
     } catch (error) {
-      end(error instanceof StopRequested ? "interrupted" : "failed", error instanceof Error ? error.message : String(error));
+      if (error instanceof RunStop) throw error;
+      end(
+        error instanceof StopRequested ? "interrupted" : error instanceof Refusal ? "refused" : "failed",
+        error instanceof Error ? error.message : String(error),
+      );
       const result = this.stopFor(error, null);
       const action =
         error instanceof Refusal
-          ? `Every node is in service; ${canary} runs the new version, the others the old one. Look at what refused on ${canary} first. A later \`rollgate upgrade\` skips ${canary} (up to date) and soaks after the next node it upgrades.`
+          ? `Every node is in service; ${canary} runs the new version, the others the old one. Look at what refused on ${canary} first. A later \`rollgate upgrade\` soaks ${canary} again, whole, before it upgrades another node.`
           : result.humanAction;
       throw new RunStop(result.outcome, result.exitCode, result.message, action);
     }
+  }
+
+  /**
+   * The node to soak now and from when (null: from now), or null for no soak yet: this run's first
+   * upgraded node, else an earlier run's canary if it still runs the new version (live state).
+   */
+  private async canaryToSoak(): Promise<{
+    canary: string;
+    startedAt: number | null;
+    /** The earlier run whose upgrade of the canary began the soak this run goes on with. */
+    upgradedBy: string | null;
+    /** The earlier run in which it soaked to the end. */
+    soakedIn: string | null;
+  } | null> {
+    const ours = this.facts.upgraded[0];
+    if (ours !== undefined) return { canary: ours, startedAt: this.canary.startedAt, upgradedBy: null, soakedIn: null };
+    const earlier = this.o.earlierCanary;
+    if (!earlier || earlier.node === null || !(await this.upToDate(earlier.node))) return null;
+    const goesOn = earlier.soak === "goes-on" && !this.canary.again;
+    return {
+      canary: earlier.node,
+      startedAt: goesOn ? earlier.since : null,
+      upgradedBy: goesOn ? earlier.runId : null,
+      soakedIn: earlier.soak === "over" ? earlier.runId : null,
+    };
   }
 
   /** Nothing pending and running the kernel it should: the node is skipped. */
@@ -535,7 +584,7 @@ export class Engine {
       }
       if (o.dryRun) {
         const lines = implementation.describe(ctx, assessment.plan);
-        for (const line of lines) ctx.progress(`would: ${line}`);
+        for (const line of lines) ctx.progress(`${DRY_RUN_PROGRESS}${line}`);
         implementation.simulate(ctx, assessment.plan);
         if (node !== null) this.touched.add(node);
         return end("ok", lines.join("; "));
