@@ -10,10 +10,34 @@ import { done, targetOf, toDo, type Step, type StepContext } from "./contract.js
 import { Refusal, resumeCommand, StepFailure } from "./failures.js";
 import { label, migrateGuest, migrateRequest, powerRequest, requestLine, shutdownGuest } from "./guests.js";
 import { upgradeComplete } from "./upgrade-state.js";
+import type { ClusterState } from "../observe/state.js";
 import { stopIfAsked, waitUntil } from "./wait.js";
 
+const PLACEMENT_FACETS = ["guests", "constraints", "qemu", "pve", "ha", "haConfig"] as const;
+
+/** Where each guest is, as one observation saw it. */
+function whereGuests(state: ClusterState): string | null {
+  return state.guests?.ok ? JSON.stringify(state.guests.value.guests.map((g) => [g.vmid, g.node])) : null;
+}
+
+/**
+ * One observation whose reads agree. A migration that ends between the guest list and a VM's status
+ * read (a resumed run, whose killed predecessor's migration task runs on) makes that read fail with
+ * "Configuration file … does not exist": the guests are listed again, and only when they moved is
+ * the whole observation made again (twice at most); any other failure stands.
+ */
+async function consistentObservation(ctx: StepContext): Promise<ClusterState> {
+  let state = await ctx.observe(PLACEMENT_FACETS);
+  for (let again = 0; again < 2 && state.qemu?.ok === false; again++) {
+    const listed = whereGuests(await ctx.observe(["guests"]));
+    if (listed === null || listed === whereGuests(state)) break;
+    state = await ctx.observe(PLACEMENT_FACETS);
+  }
+  return state;
+}
+
 async function placementFor(ctx: StepContext, node: string): Promise<Placement> {
-  const state = await ctx.observe(["guests", "constraints", "qemu", "pve", "ha", "haConfig"]);
+  const state = await consistentObservation(ctx);
   if (!state.haConfig?.ok)
     throw new Refusal(
       `cannot place ${node}'s guests: HA's groups or rules could not be read (${state.haConfig?.ok === false ? state.haConfig.error : "not collected"}), and a placement against them is undone by HA`,
