@@ -1,9 +1,8 @@
 // `rollgate check`: evaluate gates once against live state; exit 0 only if all pass. Another run
 // going on is said first, and advice about the node it is upgrading is not given.
 
-import { Command, InvalidArgumentError } from "commander";
 import { evaluateGates, facetsFor } from "../gates/evaluate.js";
-import { gateNames, isGateName, type GateName } from "../gates/index.js";
+import type { GateName } from "../gates/index.js";
 import { loadPlaybook } from "../playbook/playbook.js";
 import { collect } from "../observe/collect.js";
 import { lookForOtherRuns } from "../run/live-run.js";
@@ -14,17 +13,13 @@ import { busyNodes, nagiosReport, NagiosState } from "./render/nagios.js";
 import { renderVerdicts } from "./render/verdicts.js";
 import { stateMetrics, verdictMetrics } from "../metrics/cluster-metrics.js";
 import { defaultHealTrendFile, followHealTrend } from "../metrics/heal-trend-file.js";
-import { assertWritableDir, metricsFileOption } from "../metrics/textfile.js";
+import { assertWritableDir } from "../metrics/textfile.js";
 import { writeMetricsFile } from "./metrics-output.js";
 import { styleFor } from "./render/style.js";
-import { loadWithWarnings, openSession } from "./session.js";
+import { loadWithWarnings } from "./load-config.js";
+import { openSession } from "./session.js";
 
-function gateName(value: string, previous: GateName[] = []): GateName[] {
-  if (!isGateName(value)) throw new InvalidArgumentError(`unknown gate; one of: ${gateNames.join(", ")}`);
-  return [...previous, value];
-}
-
-interface CheckOptions {
+export interface CheckOptions {
   config: string;
   gate?: GateName[];
   target?: string;
@@ -36,41 +31,18 @@ interface CheckOptions {
   color: boolean;
 }
 
-export function checkCommand(io: CliIo, setExit: (code: number) => void): Command {
-  return new Command("check")
-    .description("evaluate gates once against the live cluster (read-only); exit 0 only if all pass, 3 if any refuses")
-    .option("-c, --config <file>", "cluster description", "cluster.yaml")
-    .option("--gate <name>", `gate to evaluate (repeatable; default the playbook's preflight gates): ${gateNames.join(", ")}`, gateName)
-    .option("--target <node>", "the node about to go down (for critical-healthy-elsewhere)")
-    .option("--json", "one JSON document")
-    .option(
-      "--nagios",
-      "one status line with perfdata, exit 0 OK, 1 WARNING (heal pending, going down or for less than timeouts.healStall), 2 CRITICAL (a gate refuses, or the heal stalled), 3 UNKNOWN",
-    )
-    .option(
-      "--nagios-state <file>",
-      "where --nagios keeps the heal entries it saw, to tell a stalled heal at the next check (default: nagios-heal.json in journal.dir)",
-    )
-    .option(
-      "--metrics-file <file.prom>",
-      "also write a Prometheus textfile-collector file, atomically: gate results, heal entries per brick, nodes pending upgrade and reboot",
-      metricsFileOption,
-    )
-    .option("-v, --verbose", "also list what passed")
-    .option("--no-color", "plain output")
-    .action(async (opts: CheckOptions) => {
-      if (opts.json && opts.nagios) throw new UsageError("--json and --nagios are two output formats: choose one");
-      if (opts.nagiosState !== undefined && !opts.nagios)
-        throw new UsageError("--nagios-state is the state file of --nagios: add --nagios");
-      if (!opts.nagios) return check(opts, io, setExit);
-      // A monitor reads stdout's first line and the exit status: whatever went wrong is UNKNOWN, on that line.
-      try {
-        await check(opts, io, setExit);
-      } catch (error) {
-        println(io.stdout, `ROLLGATE UNKNOWN - ${(error as Error).message.split("\n")[0]}`);
-        setExit(NagiosState.unknown);
-      }
-    });
+/** `rollgate check`, its flags parsed (commands/check.ts). */
+export async function runCheckCommand(io: CliIo, opts: CheckOptions, setExit: (code: number) => void): Promise<void> {
+  if (opts.json && opts.nagios) throw new UsageError("--json and --nagios are two output formats: choose one");
+  if (opts.nagiosState !== undefined && !opts.nagios) throw new UsageError("--nagios-state is the state file of --nagios: add --nagios");
+  if (!opts.nagios) return check(opts, io, setExit);
+  // A monitor reads stdout's first line and the exit status: whatever went wrong is UNKNOWN, on that line.
+  try {
+    await check(opts, io, setExit);
+  } catch (error) {
+    println(io.stdout, `ROLLGATE UNKNOWN - ${(error as Error).message.split("\n")[0]}`);
+    setExit(NagiosState.unknown);
+  }
 }
 
 async function check(opts: CheckOptions, io: CliIo, setExit: (code: number) => void): Promise<void> {

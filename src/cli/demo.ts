@@ -5,22 +5,15 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Command, InvalidArgumentError, Option } from "commander";
 import { startLab } from "../lab/lab.js";
 import type { PveRelease } from "../lab/model/releases.js";
 import { scenarios, type ScenarioName } from "../lab/model/scenarios.js";
 import { println, type CliIo } from "./io.js";
-import { labRelease, pveVersionOption, renderLabStatus, scenarioOption } from "./lab.js";
+import { labRelease, renderLabStatus } from "./lab.js";
 import { runStatusCommand } from "./status.js";
 import { runUpgradeCommand } from "./upgrade.js";
 
-function scale(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 1 || n > 1000) throw new InvalidArgumentError("expected a time scale from 1 to 1000");
-  return n;
-}
-
-interface DemoOptions {
+export interface DemoOptions {
   timeScale: number;
   scenario: ScenarioName[];
   pveVersion?: PveRelease;
@@ -29,54 +22,41 @@ interface DemoOptions {
   color: boolean;
 }
 
-export function demoCommand(io: CliIo, setExit: (code: number) => void): Command {
-  return new Command("demo")
-    .description(
-      "start a lab, upgrade it with the live view, show the journal and what the lab saw, stop the lab; --scenario shows a refusal (e.g. split-brain, heal-stalls)",
-    )
-    .option("--time-scale <x>", "model seconds per real second", scale, 40)
-    .addOption(scenarioOption())
-    .addOption(pveVersionOption())
-    .addOption(
-      new Option("--to <major>", "the major upgrade to this PVE release (with --pve-version 8.4 --scenario ready-for-9)").choices(["9"]),
-    )
-    .option("--keep", "keep the lab's directory (cluster.yaml, keys, journal) afterwards")
-    .option("--no-color", "plain output")
-    .action(async (opts: DemoOptions) => {
-      const release = labRelease(opts.scenario, opts.pveVersion);
-      const dir = await mkdtemp(path.join(tmpdir(), "rollgate-demo-"));
-      const faulty = opts.scenario.filter((name) => name !== "healthy");
-      println(
-        io.stderr,
-        `Starting a lab: 3 Proxmox VE ${release} nodes with a replica-3 Gluster volume and a pfSense pair, at ${opts.timeScale}x speed${faulty.length > 0 ? `, scenario ${faulty.join(", ")}` : ""}…`,
-      );
-      // A slower self-heal than the lab's default, so the wait for Gluster is there to see; a scenario's own heal rate wins.
-      const ownHealRate = opts.scenario.some((name) => "healRatePerSecond" in scenarios[name]);
-      const lab = await startLab({
-        dir,
-        timeScale: opts.timeScale,
-        scenario: opts.scenario,
-        pveVersion: release,
-        faults: ownHealRate ? {} : { healRatePerSecond: 1.5 },
-      });
-      try {
-        println(io.stderr, `lab ready: ${lab.files.config}\n`);
-        const code = await runUpgradeCommand(io, {
-          config: lab.files.config,
-          yes: true,
-          color: opts.color,
-          journalDir: path.join(dir, "journal"),
-          ...(opts.to ? { to: opts.to } : {}),
-        });
-        println(io.stdout, "");
-        await runStatusCommand(io, { config: lab.files.config, journalDir: path.join(dir, "journal"), color: opts.color });
-        println(io.stdout, "\nWhat the lab saw:");
-        println(io.stdout, renderLabStatus(lab.status()));
-        setExit(code);
-      } finally {
-        await lab.stop();
-        if (opts.keep) println(io.stderr, `\nkept ${dir}`);
-        else await rm(dir, { recursive: true, force: true });
-      }
+/** `rollgate demo`, its flags parsed (commands/demo.ts); returns the upgrade's exit code. */
+export async function runDemoCommand(io: CliIo, opts: DemoOptions): Promise<number> {
+  const release = labRelease(opts.scenario, opts.pveVersion);
+  const dir = await mkdtemp(path.join(tmpdir(), "rollgate-demo-"));
+  const faulty = opts.scenario.filter((name) => name !== "healthy");
+  println(
+    io.stderr,
+    `Starting a lab: 3 Proxmox VE ${release} nodes with a replica-3 Gluster volume and a pfSense pair, at ${opts.timeScale}x speed${faulty.length > 0 ? `, scenario ${faulty.join(", ")}` : ""}…`,
+  );
+  // A slower self-heal than the lab's default, so the wait for Gluster is there to see; a scenario's own heal rate wins.
+  const ownHealRate = opts.scenario.some((name) => "healRatePerSecond" in scenarios[name]);
+  const lab = await startLab({
+    dir,
+    timeScale: opts.timeScale,
+    scenario: opts.scenario,
+    pveVersion: release,
+    faults: ownHealRate ? {} : { healRatePerSecond: 1.5 },
+  });
+  try {
+    println(io.stderr, `lab ready: ${lab.files.config}\n`);
+    const code = await runUpgradeCommand(io, {
+      config: lab.files.config,
+      yes: true,
+      color: opts.color,
+      journalDir: path.join(dir, "journal"),
+      ...(opts.to ? { to: opts.to } : {}),
     });
+    println(io.stdout, "");
+    await runStatusCommand(io, { config: lab.files.config, journalDir: path.join(dir, "journal"), color: opts.color });
+    println(io.stdout, "\nWhat the lab saw:");
+    println(io.stdout, renderLabStatus(lab.status()));
+    return code;
+  } finally {
+    await lab.stop();
+    if (opts.keep) println(io.stderr, `\nkept ${dir}`);
+    else await rm(dir, { recursive: true, force: true });
+  }
 }

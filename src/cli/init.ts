@@ -5,7 +5,6 @@
 
 import { access } from "node:fs/promises";
 import path from "node:path";
-import { Command } from "commander";
 import { ConfigErrors, parseConfigSource, resolveTokenSecret, type Config, type ParsedConfig } from "../config/index.js";
 import { discover, readMembership, type Membership } from "../init/discover.js";
 import { propose, proposeNodes, type Proposal } from "../init/propose.js";
@@ -19,9 +18,8 @@ import { writeFileAtomically } from "../util/atomic-file.js";
 import { ConfigError, UsageError } from "../util/errors.js";
 import { packageVersion } from "../util/version.js";
 import { println, type CliIo } from "./io.js";
-import { integer } from "./options.js";
 
-interface InitOptions {
+export interface InitOptions {
   api: string;
   tokenId: string;
   tokenSecretFile?: string;
@@ -121,7 +119,8 @@ function summary(file: string, proposal: Proposal): string {
   ].join("\n");
 }
 
-async function init(opts: InitOptions, io: CliIo): Promise<void> {
+/** `rollgate init`, its flags parsed (commands/init.ts). */
+export async function runInitCommand(io: CliIo, opts: InitOptions): Promise<void> {
   const file = opts.output;
   const exists = await access(file).then(
     () => true,
@@ -159,23 +158,4 @@ async function init(opts: InitOptions, io: CliIo): Promise<void> {
     pve.close();
     await shell.close();
   }
-}
-
-export function initCommand(io: CliIo): Command {
-  return new Command("init")
-    .description("read a live cluster (read-only) and write a commented cluster.yaml, its guesses marked REVIEW")
-    .requiredOption("--api <url>", "any node's API, https://HOST[:8006]")
-    .requiredOption("--token-id <id>", "API token id, USER@REALM!TOKENID (needs Sys.Audit and VM.Audit on /)")
-    .option("--token-secret-file <file>", "file holding the token secret (one of --token-secret-file / --token-secret-env)")
-    .option("--token-secret-env <var>", "environment variable holding the token secret")
-    .option("--fingerprint <sha256>", "SHA-256 fingerprint of the API certificate (one of --fingerprint / --ca-file)")
-    .option("--ca-file <file>", "CA the API certificate chains to, e.g. a copy of /etc/pve/pve-root-ca.pem")
-    .option("--ssh-user <user>", "user to log in as on every node", "root")
-    .option("--ssh-port <port>", "SSH port of every node (default 22)", integer(1, 65535))
-    .option("--identity-file <file>", "private key to log in with", "~/.ssh/id_ed25519")
-    .option("--known-hosts <file>", "known_hosts holding every node's host key (default ~/.ssh/known_hosts)")
-    .option("-o, --output <file>", "file to write", "cluster.yaml")
-    .option("--force", "replace the file if it exists")
-    .option("--no-gluster", "the cluster runs no GlusterFS: do not read volumes")
-    .action((opts: InitOptions) => init(opts, io));
 }

@@ -1,53 +1,24 @@
-// `rollgate lab up|down|status`: the emulated cluster as a long-running local process.
+// `rollgate lab up|down|power-cycle|status`: the emulated cluster as a long-running local process.
+// Only `up` loads the lab itself (its SSH server, certificates, API); the others talk to a
+// running lab over its control socket.
 
-import { Command, InvalidArgumentError, Option } from "commander";
-import { startLab } from "../lab/lab.js";
 import { controlRequest, controlSocketPath, serveControl } from "../lab/control.js";
-import {
-  defaultRelease,
-  parseScenarioList,
-  scenarioNames,
-  scenarioRefusal,
-  strikePoints,
-  type ScenarioName,
-  type StrikePoint,
-} from "../lab/model/scenarios.js";
-import { isPveRelease, pveReleases, type PveRelease } from "../lab/model/releases.js";
 import type { LabStatus } from "../lab/lab.js";
+import type { PveRelease } from "../lab/model/releases.js";
+import { defaultRelease, scenarioRefusal, type ScenarioName, type StrikePoint } from "../lab/model/scenarios.js";
 import { UsageError } from "../util/errors.js";
 import { println, type CliIo } from "./io.js";
-import { integer } from "./options.js";
 
-function positiveNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("expected a number > 0");
-  return n;
-}
-
-function scenarioList(value: string): ScenarioName[] {
-  const parsed = parseScenarioList(value);
-  if (typeof parsed === "string") throw new InvalidArgumentError(parsed);
-  return parsed;
-}
-
-function pveVersion(value: string): PveRelease {
-  if (!isPveRelease(value)) throw new InvalidArgumentError(`the lab models PVE ${pveReleases.join(" and ")}, not '${value}'`);
-  return value;
-}
-
-/** `--scenario`, for `lab up` and `demo`. */
-export function scenarioOption(): Option {
-  return new Option("--scenario <names>", `failure scenarios, comma-separated: ${scenarioNames.join(", ")}`)
-    .argParser(scenarioList)
-    .default(["healthy"], "healthy");
-}
-
-/** `--pve-version`, for `lab up` and `demo`. */
-export function pveVersionOption(): Option {
-  return new Option(
-    "--pve-version <version>",
-    `the PVE release the lab answers as: ${pveReleases.join(", ")} (default 9.1, or the one a scenario exists on)`,
-  ).argParser(pveVersion);
+export interface LabUpOptions {
+  dir: string;
+  nodes: number;
+  scenario: ScenarioName[];
+  faultNode?: string;
+  faultAt?: StrikePoint;
+  timeScale: number;
+  pveVersion?: PveRelease;
+  apiPort?: number;
+  sshPort?: number;
 }
 
 /** The release the lab answers as: the one asked for, or the scenarios' own; a usage error if they cannot meet. */
@@ -58,124 +29,78 @@ export function labRelease(scenario: readonly ScenarioName[], asked: PveRelease 
   return release;
 }
 
-export function labCommand(io: CliIo, setExit: (code: number) => void): Command {
-  const lab = new Command("lab").description("an emulated Proxmox VE + GlusterFS cluster on loopback, for the demo, tests and benchmarks");
+export async function labUp(io: CliIo, opts: LabUpOptions): Promise<void> {
+  const release = labRelease(opts.scenario, opts.pveVersion);
+  const nodeNames = Array.from({ length: opts.nodes }, (_, i) => `pve${i + 1}`);
+  if (opts.faultNode !== undefined && !nodeNames.includes(opts.faultNode))
+    throw new UsageError(`--fault-node ${opts.faultNode}: the lab's nodes are ${nodeNames.join(", ")}`);
+  const running = await controlRequest(controlSocketPath(opts.dir), "GET", "/status").then(
+    () => true,
+    () => false,
+  );
+  if (running) throw new UsageError(`a lab is already running in ${opts.dir}; stop it with \`rollgate lab down --dir ${opts.dir}\``);
+  const { startLab } = await import("../lab/lab.js");
+  const started = await startLab({
+    dir: opts.dir,
+    nodes: opts.nodes,
+    scenario: opts.scenario,
+    timeScale: opts.timeScale,
+    pveVersion: release,
+    faults: { ...(opts.faultNode ? { faultNode: opts.faultNode } : {}), ...(opts.faultAt ? { strikeAt: opts.faultAt } : {}) },
+    ...(opts.apiPort ? { apiPort: opts.apiPort } : {}),
+    ...(opts.sshPort ? { sshPort: opts.sshPort } : {}),
+  });
+  let requestStop!: () => void;
+  const stopped = new Promise<void>((resolve) => (requestStop = resolve));
+  const offSignal = io.onSignal(() => requestStop());
+  const stopControl = await serveControl(started, opts.dir, () => requestStop());
+  println(io.stdout, `lab ready: ${started.files.config}`);
+  await stopped;
+  offSignal();
+  await stopControl();
+  await started.stop();
+  println(io.stderr, "lab stopped");
+}
 
-  lab
-    .command("up")
-    .description("start the lab and serve it until SIGINT/SIGTERM or `lab down`")
-    .requiredOption("--dir <dir>", "directory for cluster.yaml, keys, known_hosts and the token")
-    .addOption(new Option("--nodes <n>", "number of nodes").argParser(integer(3, 9)).default(3))
-    .addOption(scenarioOption())
-    .addOption(new Option("--fault-node <node>", "the node the faults strike (default: the first one rollgate takes out of service)"))
-    .addOption(
-      new Option("--fault-at <point>", "when timed faults (api-flaky's resets, peer-power-cycle) strike on the fault node").choices(
-        strikePoints,
-      ),
-    )
-    .addOption(new Option("--time-scale <x>", "model seconds per real second").argParser(positiveNumber).default(1))
-    .addOption(pveVersionOption())
-    .addOption(new Option("--api-port <port>", "API port on every node address (default: a free one)").argParser(integer(1, 65535)))
-    .addOption(new Option("--ssh-port <port>", "SSH port on every node address (default: a free one)").argParser(integer(1, 65535)))
-    .action(
-      async (opts: {
-        dir: string;
-        nodes: number;
-        scenario: ScenarioName[];
-        faultNode?: string;
-        faultAt?: StrikePoint;
-        timeScale: number;
-        pveVersion?: PveRelease;
-        apiPort?: number;
-        sshPort?: number;
-      }) => {
-        const release = labRelease(opts.scenario, opts.pveVersion);
-        const nodeNames = Array.from({ length: opts.nodes }, (_, i) => `pve${i + 1}`);
-        if (opts.faultNode !== undefined && !nodeNames.includes(opts.faultNode))
-          throw new UsageError(`--fault-node ${opts.faultNode}: the lab's nodes are ${nodeNames.join(", ")}`);
-        const running = await controlRequest(controlSocketPath(opts.dir), "GET", "/status").then(
-          () => true,
-          () => false,
-        );
-        if (running) throw new UsageError(`a lab is already running in ${opts.dir}; stop it with \`rollgate lab down --dir ${opts.dir}\``);
-        const started = await startLab({
-          dir: opts.dir,
-          nodes: opts.nodes,
-          scenario: opts.scenario,
-          timeScale: opts.timeScale,
-          pveVersion: release,
-          faults: { ...(opts.faultNode ? { faultNode: opts.faultNode } : {}), ...(opts.faultAt ? { strikeAt: opts.faultAt } : {}) },
-          ...(opts.apiPort ? { apiPort: opts.apiPort } : {}),
-          ...(opts.sshPort ? { sshPort: opts.sshPort } : {}),
-        });
-        let requestStop!: () => void;
-        const stopped = new Promise<void>((resolve) => (requestStop = resolve));
-        const offSignal = io.onSignal(() => requestStop());
-        const stopControl = await serveControl(started, opts.dir, () => requestStop());
-        println(io.stdout, `lab ready: ${started.files.config}`);
-        await stopped;
-        offSignal();
-        await stopControl();
-        await started.stop();
-        println(io.stderr, "lab stopped");
-      },
+/** Exit 0 once the lab is gone (or none ran), 1 if it did not stop in time. */
+export async function labDown(io: CliIo, opts: { dir: string }): Promise<number> {
+  const socket = controlSocketPath(opts.dir);
+  try {
+    await controlRequest(socket, "POST", "/stop");
+  } catch {
+    println(io.stderr, `no lab is running in ${opts.dir}`);
+    return 0;
+  }
+  // Wait until it has released its ports, so a script can start another one right away.
+  for (let i = 0; i < 100; i++) {
+    const gone = await controlRequest(socket, "GET", "/status").then(
+      () => false,
+      () => true,
     );
+    if (gone) return 0;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  println(io.stderr, `the lab in ${opts.dir} did not stop within 10 s`);
+  return 1;
+}
 
-  lab
-    .command("down")
-    .description("stop the lab running in a directory")
-    .requiredOption("--dir <dir>", "the lab's directory")
-    .action(async (opts: { dir: string }) => {
-      const socket = controlSocketPath(opts.dir);
-      try {
-        await controlRequest(socket, "POST", "/stop");
-      } catch {
-        println(io.stderr, `no lab is running in ${opts.dir}`);
-        return;
-      }
-      // Wait until it has released its ports, so a script can start another one right away.
-      for (let i = 0; i < 100; i++) {
-        const gone = await controlRequest(socket, "GET", "/status").then(
-          () => false,
-          () => true,
-        );
-        if (gone) return;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      println(io.stderr, `the lab in ${opts.dir} did not stop within 10 s`);
-      setExit(1);
-    });
+export async function labPowerCycle(node: string, opts: { dir: string }): Promise<void> {
+  try {
+    await controlRequest(controlSocketPath(opts.dir), "POST", `/power-cycle/${encodeURIComponent(node)}`);
+  } catch (error) {
+    throw new UsageError(`lab power-cycle ${node}: ${(error as Error).message} (is a lab running in ${opts.dir}?)`);
+  }
+}
 
-  lab
-    .command("power-cycle")
-    .description("cut a lab node's power and boot it cold, as IPMI's chassis power cycle would (for nodes[].powerCycle)")
-    .requiredOption("--dir <dir>", "the lab's directory")
-    .argument("<node>", "the node")
-    .action(async (node: string, opts: { dir: string }) => {
-      try {
-        await controlRequest(controlSocketPath(opts.dir), "POST", `/power-cycle/${encodeURIComponent(node)}`);
-      } catch (error) {
-        throw new UsageError(`lab power-cycle ${node}: ${(error as Error).message} (is a lab running in ${opts.dir}?)`);
-      }
-    });
-
-  lab
-    .command("status")
-    .description("what the lab saw: nodes, guests, every mutation received, most nodes out of service, critical breaches, take-downs")
-    .requiredOption("--dir <dir>", "the lab's directory")
-    .option("--json", "one JSON document")
-    .action(async (opts: { dir: string; json?: boolean }) => {
-      let status: LabStatus;
-      try {
-        status = (await controlRequest(controlSocketPath(opts.dir), "GET", "/status")) as LabStatus;
-      } catch {
-        throw new UsageError(`no lab is running in ${opts.dir} (start one with \`rollgate lab up --dir ${opts.dir}\`)`);
-      }
-      if (opts.json) return println(io.stdout, JSON.stringify(status, null, 2));
-      println(io.stdout, renderLabStatus(status));
-    });
-
-  return lab;
+export async function labStatus(io: CliIo, opts: { dir: string; json?: boolean }): Promise<void> {
+  let status: LabStatus;
+  try {
+    status = (await controlRequest(controlSocketPath(opts.dir), "GET", "/status")) as LabStatus;
+  } catch {
+    throw new UsageError(`no lab is running in ${opts.dir} (start one with \`rollgate lab up --dir ${opts.dir}\`)`);
+  }
+  if (opts.json) return println(io.stdout, JSON.stringify(status, null, 2));
+  println(io.stdout, renderLabStatus(status));
 }
 
 export function renderLabStatus(status: LabStatus): string {

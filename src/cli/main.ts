@@ -5,15 +5,19 @@ import { Command, CommanderError } from "commander";
 import { packageVersion } from "../util/version.js";
 import { ExitCode, exitCodeMeanings, RollgateError } from "../util/errors.js";
 import { processIo, println, type CliIo } from "./io.js";
-import { checkCommand } from "./check.js";
-import { demoCommand } from "./demo.js";
-import { initCommand } from "./init.js";
-import { statusCommand } from "./status.js";
-import { upgradeCommand } from "./upgrade.js";
-import { labCommand } from "./lab.js";
-import { planCommand } from "./plan.js";
-import { schemaCommand } from "./schema.js";
-import { referenceCommand } from "./reference.js";
+// Only the commands' definitions (flags, help: commander and a few small modules) are loaded here;
+// each action imports its command's implementation when it runs. Loaded on use: `--help` and a
+// usage error must not pay for ssh2, zod, listr2, nodemailer and the lab (half a second at every
+// start), and each command loads only what it needs. test/unit/cli/light-cli.test.ts holds to it.
+import { checkCommand } from "./commands/check.js";
+import { demoCommand } from "./commands/demo.js";
+import { initCommand } from "./commands/init.js";
+import { statusCommand } from "./commands/status.js";
+import { upgradeCommand } from "./commands/upgrade.js";
+import { labCommand } from "./commands/lab.js";
+import { planCommand } from "./commands/plan.js";
+import { schemaCommand } from "./commands/schema.js";
+import { referenceCommand } from "./commands/reference.js";
 
 export const exitCodeHelp = `\nExit codes:\n${Object.entries(exitCodeMeanings)
   .map(([code, meaning]) => `  ${code}  ${meaning}`)

@@ -1,7 +1,6 @@
 // `rollgate plan`: what an upgrade would do, from live state, changing nothing. Another run going
 // on is said first, and advice about the node it is upgrading is not given.
 
-import { Command, Option } from "commander";
 import { evaluateGates, facetsFor } from "../gates/evaluate.js";
 import { loadPlaybook, majorPlaybook } from "../playbook/playbook.js";
 import { collect } from "../observe/collect.js";
@@ -14,67 +13,53 @@ import { readChangelogs } from "../observe/changelogs.js";
 import { renderVerdicts } from "./render/verdicts.js";
 import type { GateName } from "../gates/index.js";
 import { styleFor } from "./render/style.js";
-import { loadWithWarnings, openSession } from "./session.js";
-import { nodeList } from "./options.js";
+import { loadWithWarnings } from "./load-config.js";
+import { openSession } from "./session.js";
 import { UsageError } from "../util/errors.js";
 
-export function planCommand(io: CliIo): Command {
-  return new Command("plan")
-    .description("read the live cluster and print node order, packages, reboots, guest placements, gates and duration (changes nothing)")
-    .option("-c, --config <file>", "cluster description", "cluster.yaml")
-    .option("--nodes <a,b>", "plan only these nodes", nodeList)
-    .addOption(
-      new Option("--to <major>", "what the major upgrade to this PVE release needs first, every node in service (reads only)").choices([
-        "9",
-      ]),
-    )
-    .option("--packages", "every pending package with its installed and new version")
-    .option("--changelog", "and what each changes: its changelog since the installed version (apt-get changelog on a node)")
-    .option("--json", "one JSON document")
-    .option("--no-color", "plain output")
-    .action(
-      async (opts: {
-        config: string;
-        nodes?: string[];
-        to?: "9";
-        packages?: boolean;
-        changelog?: boolean;
-        json?: boolean;
-        color: boolean;
-      }) => {
-        const loaded = await loadWithWarnings(opts.config, io);
-        if (opts.to) return planMajor(io, loaded, (await loadPlaybook(majorPlaybook)).preflightGates, opts);
-        const playbook = await loadPlaybook(loaded.config.upgrade.playbook);
-        const { preflightGates } = playbook;
-        const only = opts.nodes
-          ? validNodes(
-              opts.nodes,
-              loaded.config.nodes.map((n) => n.name),
-            )
-          : null;
-        const facets = planFacets(loaded.config, preflightGates);
-        const session = await openSession(loaded, io, { readOnly: true, facets });
-        try {
-          const config = loaded.config;
-          const [others, state] = await Promise.all([
-            lookForOtherRuns(config.journal.dir, { config, shell: session.shell }),
-            collect(session.observeContext(null), facets),
-          ]);
-          const plan = buildPlan(config, state, evaluateGates(config, state, preflightGates), only);
-          const changelogs = opts.changelog ? await readChangelogs(session.observeContext(null), plan) : null;
-          const style = styleFor(io.stdout, io.env, opts.color);
-          if (opts.json) println(io.stdout, JSON.stringify({ ...plan, otherRuns: others, ...(changelogs ? { changelogs } : {}) }, null, 2));
-          else {
-            const first = otherRunLines(others, style);
-            const shown = renderPlan(BusyAdvice.of(others).plan(plan), style, { packages: Boolean(opts.packages || opts.changelog) });
-            const notes = changelogs ? ["", renderChangelogs(changelogs, style)] : [];
-            println(io.stdout, [...first, ...(first.length > 0 ? [""] : []), shown, ...notes].join("\n"));
-          }
-        } finally {
-          await session.close();
-        }
-      },
-    );
+export interface PlanOptions {
+  config: string;
+  nodes?: string[];
+  to?: "9";
+  packages?: boolean;
+  changelog?: boolean;
+  json?: boolean;
+  color: boolean;
+}
+
+/** `rollgate plan`, its flags parsed (commands/plan.ts). */
+export async function runPlanCommand(io: CliIo, opts: PlanOptions): Promise<void> {
+  const loaded = await loadWithWarnings(opts.config, io);
+  if (opts.to) return planMajor(io, loaded, (await loadPlaybook(majorPlaybook)).preflightGates, opts);
+  const playbook = await loadPlaybook(loaded.config.upgrade.playbook);
+  const { preflightGates } = playbook;
+  const only = opts.nodes
+    ? validNodes(
+        opts.nodes,
+        loaded.config.nodes.map((n) => n.name),
+      )
+    : null;
+  const facets = planFacets(loaded.config, preflightGates);
+  const session = await openSession(loaded, io, { readOnly: true, facets });
+  try {
+    const config = loaded.config;
+    const [others, state] = await Promise.all([
+      lookForOtherRuns(config.journal.dir, { config, shell: session.shell }),
+      collect(session.observeContext(null), facets),
+    ]);
+    const plan = buildPlan(config, state, evaluateGates(config, state, preflightGates), only);
+    const changelogs = opts.changelog ? await readChangelogs(session.observeContext(null), plan) : null;
+    const style = styleFor(io.stdout, io.env, opts.color);
+    if (opts.json) println(io.stdout, JSON.stringify({ ...plan, otherRuns: others, ...(changelogs ? { changelogs } : {}) }, null, 2));
+    else {
+      const first = otherRunLines(others, style);
+      const shown = renderPlan(BusyAdvice.of(others).plan(plan), style, { packages: Boolean(opts.packages || opts.changelog) });
+      const notes = changelogs ? ["", renderChangelogs(changelogs, style)] : [];
+      println(io.stdout, [...first, ...(first.length > 0 ? [""] : []), shown, ...notes].join("\n"));
+    }
+  } finally {
+    await session.close();
+  }
 }
 
 async function planMajor(

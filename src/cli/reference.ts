@@ -1,8 +1,7 @@
 // `rollgate reference`: every command and flag as a Markdown reference, from the same definitions
 // `--help` prints, so README's reference (between its command-reference markers) cannot drift.
 
-import { Command, type Option } from "commander";
-import { println, type CliIo } from "./io.js";
+import type { Command, Option } from "commander";
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
@@ -42,10 +41,4 @@ export function commandReference(program: Command): string {
   };
   walk(program);
   return `${sections.join("\n").trimEnd()}\n`;
-}
-
-export function referenceCommand(io: CliIo, program: () => Command): Command {
-  return new Command("reference")
-    .description("print every command and flag as Markdown (README's command reference is this)")
-    .action(() => println(io.stdout, commandReference(program()).trimEnd()));
 }

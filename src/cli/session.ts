@@ -1,8 +1,8 @@
-// Opens what a command needs to talk to the cluster: the config, SSH, and the API only when a
-// facet needs it (so `check --gate gluster-healed` never asks for the token). Read-only unless
-// the command changes the cluster.
+// Opens what a command needs to talk to the cluster its config describes (read by load-config.ts):
+// SSH, and the API only when a facet needs it (so `check --gate gluster-healed` never asks for the
+// token). Read-only unless the command changes the cluster.
 
-import { loadConfig, resolveTokenSecret, type LoadedConfig } from "../config/index.js";
+import { resolveTokenSecret, type LoadedConfig } from "../config/index.js";
 import { apiFacets } from "../gates/evaluate.js";
 import type { ObserveContext } from "../observe/context.js";
 import type { Facet } from "../observe/state.js";
@@ -12,7 +12,7 @@ import { readOnlyPve } from "../transport/pve-paths.js";
 import { PveHttpError, type PveApi } from "../transport/pve.js";
 import { ConfigError } from "../util/errors.js";
 import { readOnlyShell, type RemoteShell } from "../transport/remote-command.js";
-import { println, type CliIo } from "./io.js";
+import type { CliIo } from "./io.js";
 
 export interface Session {
   loaded: LoadedConfig;
@@ -29,12 +29,6 @@ const noApi: PveApi = {
   post: (path) => Promise.reject(new Error(`programming error: ${path} asked of the API, which this command does not use`)),
   close: () => {},
 };
-
-export async function loadWithWarnings(configPath: string, io: CliIo): Promise<LoadedConfig> {
-  const loaded = await loadConfig(configPath);
-  for (const warning of loaded.warnings) println(io.stderr, `rollgate: warning: ${warning}`);
-  return loaded;
-}
 
 /** A token the API refuses outright is a configuration error (exit 2), not a gate's "could not observe". */
 async function checkToken(client: PveApi, loaded: LoadedConfig): Promise<void> {

@@ -3,7 +3,6 @@
 // over SSH with reads only (`cat`, `stat`, `date`), and without a cluster.yaml (`--journal-dir`
 // alone) only local files are read.
 
-import { Command } from "commander";
 import { loadConfig, type Config } from "../config/index.js";
 import { isRunId } from "../run/journal.js";
 import { lookForOtherRuns, type OtherRuns } from "../run/live-run.js";
@@ -19,7 +18,7 @@ import { otherRunLines } from "./render/live-run.js";
 import { renderRunList, renderStatus } from "./render/status.js";
 import { followRun } from "./status-follow.js";
 import { styleFor } from "./render/style.js";
-import { loadWithWarnings } from "./session.js";
+import { loadWithWarnings } from "./load-config.js";
 
 export interface StatusOptions {
   config: string;
@@ -122,18 +121,4 @@ async function follow(io: CliIo, opts: StatusOptions, dir: string, runId: string
   } finally {
     off();
   }
-}
-
-export function statusCommand(io: CliIo, setExit: (code: number) => void): Command {
-  return new Command("status")
-    .description("the journal of the running or last run: node by node, step by step, with times; first, any run going on now (reads only)")
-    .option("-c, --config <file>", "cluster description (for journal.dir and the cluster lock)", "cluster.yaml")
-    .option("--journal-dir <dir>", "journal directory (default: journal.dir of cluster.yaml)")
-    .option("--run <id>", "a run other than the latest")
-    .option("--json", "the run summary as one JSON document")
-    .option("--list", "every run recorded, newest first: start, duration, outcome, nodes done")
-    .option("--follow", "then show the running run's progress until it ends; exit with its exit code")
-    .option("-v, --verbose", "with --follow: also show command output")
-    .option("--no-color", "plain output")
-    .action(async (opts: StatusOptions) => setExit(await runStatusCommand(io, opts)));
 }

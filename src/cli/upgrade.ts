@@ -2,7 +2,6 @@
 
 import os from "node:os";
 import path from "node:path";
-import { Command, InvalidArgumentError, Option } from "commander";
 import type { LoadedConfig } from "../config/index.js";
 import { evaluateGates } from "../gates/evaluate.js";
 import { notificationBody, notify, notifySlow, notifyStart, type NotifyResult } from "../notify/index.js";
@@ -22,21 +21,21 @@ import { acquireLock, breakStaleLock } from "../run/lock.js";
 import { nextRun } from "../run/previous-run.js";
 import { listRuns } from "../run/run-list.js";
 import { earlierCanary, type EarlierCanary } from "../run/canary.js";
-import { parseWindow, type Window } from "../run/window.js";
+import type { Window } from "../run/window.js";
 import { systemClock } from "../transport/clock.js";
 import { networkProbes } from "../transport/probes.js";
 import { ExitCode, UsageError } from "../util/errors.js";
 import { redactorOf } from "../util/redact.js";
 import { println, type CliIo } from "./io.js";
-import { nodeList } from "./options.js";
 import { BusyAdvice, otherRunLines } from "./render/live-run.js";
 import { renderPlan } from "./render/plan.js";
 import { createRunRenderer, guardedRenderer, type StepOutline } from "./render/run-renderer.js";
 import { styleFor } from "./render/style.js";
 import { runMetrics, stateMetrics } from "../metrics/cluster-metrics.js";
-import { assertWritableDir, metricsFileOption } from "../metrics/textfile.js";
+import { assertWritableDir } from "../metrics/textfile.js";
 import { writeMetricsFile } from "./metrics-output.js";
-import { loadWithWarnings, openSession, type Session } from "./session.js";
+import { loadWithWarnings } from "./load-config.js";
+import { openSession, type Session } from "./session.js";
 
 export interface UpgradeOptions {
   config: string;
@@ -55,12 +54,6 @@ export interface UpgradeOptions {
   color: boolean;
   /** The major upgrade to this PVE release: playbook proxmox-major-9 instead of cluster.yaml's. */
   to?: "9";
-}
-
-function count(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a whole number of nodes, at least 1");
-  return n;
 }
 
 function outline(playbook: Playbook, nodes: string[]): StepOutline {
@@ -112,6 +105,7 @@ function samePlaybook(resume: ResumeState, playbook: Playbook): void {
   );
 }
 
+/** `rollgate upgrade`, its flags parsed (commands/upgrade.ts); demo runs it too. Returns the exit code. */
 export async function runUpgradeCommand(io: CliIo, opts: UpgradeOptions): Promise<number> {
   if (opts.resume && opts.fresh) throw new UsageError("--resume and --fresh exclude each other");
   if (opts.metricsFile && opts.dryRun)
@@ -348,35 +342,6 @@ async function runOnce(
   } finally {
     offSignal();
   }
-}
-
-export function upgradeCommand(io: CliIo, setExit: (code: number) => void): Command {
-  return new Command("upgrade")
-    .description("upgrade the cluster node by node through the playbook; --dry-run prints every action without changing anything")
-    .option("-c, --config <file>", "cluster description", "cluster.yaml")
-    .option("-y, --yes", "do not ask for confirmation (required when stdin is not a terminal)")
-    .option("--dry-run", "walk the playbook against live state and print every action; change nothing")
-    .option("--nodes <a,b>", "upgrade only these nodes", nodeList)
-    .option("--window <HH:MM-HH:MM>", "start no new node outside these local hours", (v: string) => parseWindow(v))
-    .option("--pause-after <n>", "stop cleanly after n nodes", count)
-    .option("--resume", "continue the run that stopped: walks its node again, each step deciding from live state")
-    .option("--fresh", "start a new run although the last one did not finish (the old journal is not read)")
-    .option("--break-stale-lock", "remove the lock of a run whose process is gone, here and on the cluster (never a live one)")
-    .option("--journal-dir <dir>", "journal and lock directory (default: journal.dir of cluster.yaml)")
-    .option(
-      "--metrics-file <file.prom>",
-      "at the end, write a Prometheus textfile-collector file atomically: outcome, exit code, per-node and gate-wait seconds, heal entries, nodes pending upgrade and reboot",
-      metricsFileOption,
-    )
-    .option("--json", "JSON lines of every event on stdout")
-    .option("-v, --verbose", "also show command output")
-    .option("--no-color", "plain output")
-    .addOption(
-      new Option("--to <major>", "the major upgrade to this PVE release (playbook proxmox-major-9; see `rollgate plan --to 9`)").choices([
-        "9",
-      ]),
-    )
-    .action(async (opts: UpgradeOptions) => setExit(await runUpgradeCommand(io, opts)));
 }
 
 /** What the journals of the runs before this one say of the cluster's canary; unreadable ones are left out. */

@@ -40,11 +40,7 @@ export const gates: Record<GateName, Gate> = {
   "ha-spread": haSpreadGate,
 };
 
-export const gateNames = Object.keys(gates) as GateName[];
-
-export function isGateName(name: string): name is GateName {
-  return Object.hasOwn(gates, name);
-}
+export { gateNames, isGateName } from "./names.js";
 
 export type { Gate, GateName, GateInput, Verdict } from "./types.js";
 export { isUnobserved, reasonsOf } from "./types.js";

@@ -4,25 +4,8 @@
 import type { Config } from "../config/index.js";
 import type { ClusterState, Facet } from "../observe/state.js";
 
-export type GateName =
-  | "permissions"
-  | "package-sources"
-  | "quorum"
-  | "nodes-online"
-  | "gluster-healed"
-  | "gluster-storage-failover"
-  | "critical-healthy"
-  | "critical-healthy-elsewhere"
-  | "services"
-  | "private-network"
-  | "latest-pve-8"
-  | "no-glusterfs-storage"
-  | "pve8to9"
-  | "disk-space"
-  | "gluster-records"
-  | "trixie-repositories"
-  | "runs-pve-9"
-  | "ha-spread";
+export type { GateName } from "./names.js";
+import type { GateName } from "./names.js";
 
 export interface GateInput {
   config: Config;
