@@ -1,6 +1,5 @@
-// `gluster volume heal VOL info [split-brain|summary] --xml`, read with a streaming SAX parser so that a brick
+// `gluster volume heal VOL info [split-brain|summary] --xml`, read as a stream (xml-scanner.ts) so that a brick
 // with a million <file> elements costs a counter, not a tree.
-import { SaxesParser, type SaxesTagPlain } from "saxes";
 import { describeNonXmlOutput, describeXmlOpError } from "./cli-errors.js";
 import { ChunkDecoder, MAX_LINE_LENGTH, type OutputChunk } from "./chunks.js";
 import { parseBrickName, parseCount } from "./fields.js";
@@ -8,6 +7,7 @@ import { type HealKind, type PrintedCount, toHealBrick } from "./heal-kinds.js";
 import { type EntryState, HealBrickTally } from "./heal-tally.js";
 import { fail, quote } from "./output-error.js";
 import type { HealBrick, HealInfo } from "./types.js";
+import { isXmlWhitespace, trimXmlWhitespace, type XmlAttributes, XmlScanner } from "./xml-scanner.js";
 
 interface OpenBrick {
   hostUuid: string;
@@ -33,7 +33,7 @@ function withoutGluedCount(status: string): string {
 export class XmlHealInfoReader {
   private readonly command: string;
   private readonly decoder = new ChunkDecoder();
-  private readonly sax = new SaxesParser();
+  private readonly xml: XmlScanner;
   /** The elements gluster writes, by parent; elements absent as keys hold only text. */
   private readonly childrenOf: Readonly<Record<string, readonly string[]>>;
   private readonly fileState: EntryState;
@@ -57,10 +57,10 @@ export class XmlHealInfoReader {
       bricks: ["brick"],
       brick: ["name", ...(kind.entries ? ["file"] : []), "status", ...kind.counts.map((count) => count.element)],
     };
-    this.sax.on("error", (error) => fail(`${this.command}: malformed XML: ${error.message}`));
-    this.sax.on("opentag", (tag) => this.open(tag));
-    this.sax.on("text", (text) => this.text(text));
-    this.sax.on("closetag", (tag) => this.close(tag.name));
+    this.xml = new XmlScanner(
+      { open: (name, attributes) => this.open(name, attributes), text: (text) => this.text(text), close: (name) => this.close(name) },
+      this.command,
+    );
   }
 
   write(chunk: OutputChunk): void {
@@ -72,7 +72,7 @@ export class XmlHealInfoReader {
     if (this.isXml === null) fail(`${this.command} printed nothing`);
     if (!this.isXml) fail(describeNonXmlOutput(this.command, this.plainText));
     if (!this.complete) fail(this.describeTruncation());
-    this.sax.close();
+    this.xml.end();
     const opRet = this.envelope.get("opRet") ?? fail(`${this.command}: the XML has no <opRet>`);
     if (opRet !== "0") {
       fail(describeXmlOpError(opRet, this.envelope.get("opErrno") ?? null, this.envelope.get("opErrstr") ?? null));
@@ -89,7 +89,7 @@ export class XmlHealInfoReader {
       text = text.slice(start);
     }
     if (this.isXml) {
-      this.sax.write(text);
+      this.xml.write(text);
       return;
     }
     // A down glusterd answers --xml in plain text; one line is all it takes to say so.
@@ -112,26 +112,27 @@ export class XmlHealInfoReader {
     return name === undefined ? this.command : `brick ${name}`;
   }
 
-  private open(tag: SaxesTagPlain): void {
+  private open(name: string, attributes: XmlAttributes): void {
     const parent = this.path.at(-1) ?? DOCUMENT;
-    if (!this.childrenOf[parent]?.includes(tag.name)) {
-      fail(`${this.where()}: unexpected element <${tag.name}>${parent === DOCUMENT ? "" : ` in <${parent}>`}`);
+    if (!this.childrenOf[parent]?.includes(name)) {
+      fail(`${this.where()}: unexpected element <${name}>${parent === DOCUMENT ? "" : ` in <${parent}>`}`);
     }
-    if (tag.name === "brick") {
-      const hostUuid = tag.attributes["hostUuid"] ?? fail(`${this.command}: a <brick> without hostUuid`);
+    if (name === "brick") {
+      const hostUuid = attributes.get("hostUuid") ?? fail(`${this.command}: a <brick> without hostUuid`);
       this.brick = { hostUuid, tally: null, status: null, counts: new Map() };
     }
-    this.path.push(tag.name);
+    this.path.push(name);
     this.leafText = "";
   }
 
+  /** Only text inside the root comes here (the scanner refuses any other), so some element is open. */
   private text(text: string): void {
-    const current = this.path.at(-1);
-    if (current !== undefined && this.childrenOf[current] === undefined) {
+    const current = this.path.at(-1) ?? DOCUMENT;
+    if (this.childrenOf[current] === undefined) {
       this.leafText += text;
       if (this.leafText.length > MAX_LINE_LENGTH) fail(`${this.where()}: <${current}> is implausibly long`);
-    } else if (text.trim() !== "") {
-      fail(`${this.where()}: unexpected text ${quote(text.trim())}${current ? ` in <${current}>` : ""}`);
+    } else if (!isXmlWhitespace(text)) {
+      fail(`${this.where()}: unexpected text ${quote(trimXmlWhitespace(text))} in <${current}>`);
     }
   }
 
@@ -154,11 +155,13 @@ export class XmlHealInfoReader {
       return;
     }
     const tally = brick.tally ?? fail(`${this.command}: <${name}> before the brick's <name>`);
-    const where = this.where();
     if (name === "file") {
-      if (brick.status !== null) fail(`${where}: <file> after <status>`);
+      if (brick.status !== null) fail(`${this.where()}: <file> after <status>`);
       tally.add(text, this.fileState);
-    } else if (name === "status") {
+      return;
+    }
+    const where = this.where();
+    if (name === "status") {
       if (brick.status !== null) fail(`${where}: a second <status>`);
       brick.status = withoutGluedCount(text);
     } else {
