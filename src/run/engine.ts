@@ -184,8 +184,11 @@ export class Engine {
         if (node !== null) this.touched.add(node);
         if (node !== null && action !== "migrate") this.outOfService.add(node);
         o.emit({ type: "action", node, step, entry, action, phase: "before", detail });
+        // What was seen passing before a change proves nothing after it, nor while it is made.
+        this.facts.steady.forget();
         try {
           const result = await change();
+          this.facts.steady.forget();
           o.emit({ type: "action", node, step, entry, action, phase: "after", detail, ok: true });
           return result;
         } catch (error) {
@@ -545,10 +548,15 @@ export class Engine {
    * the cluster healthy first.
    */
   private async runEntries(entries: PlaybookEntry[], node: string | null, resumedTouched: string | null): Promise<void> {
-    for (const entry of entries) {
+    this.facts.steady.forget();
+    for (const [index, entry] of entries.entries()) {
       stopIfAsked(this.o.stop);
+      // The gates this node's later entries wait for, steadily: each wait before them watches them too.
+      this.facts.steady.ahead =
+        node === null ? [] : unique(entries.slice(index + 1).flatMap((later) => (later.kind === "gate" && later.wait ? [later.gate] : [])));
       await this.runEntry(entry, node, resumedTouched);
     }
+    this.facts.steady.ahead = [];
   }
 
   private async runEntry(entry: PlaybookEntry | EngineBlock, node: string | null, resumedTouched: string | null): Promise<void> {

@@ -7,6 +7,7 @@
 // command builders) that `act` executes.
 
 import type { Config } from "../config/index.js";
+import { SteadyWatch } from "../run/steady-watch.js";
 import type { ObserveContext } from "../observe/context.js";
 import type { ClusterState, Facet } from "../observe/state.js";
 // The type only: steps never call into the engine.
@@ -50,6 +51,8 @@ export interface RunFacts {
   ending: { outcome: Outcome; order: string[] } | null;
   /** upgrade.sameVersions: the versions the run's first node installed (package → version), once it did. */
   pinnedVersions: Record<string, string> | null;
+  /** Which gates have passed without a break since when, across this node's waits (src/run/steady-watch.ts). */
+  steady: SteadyWatch;
 }
 
 export function emptyFacts(): RunFacts {
@@ -63,6 +66,7 @@ export function emptyFacts(): RunFacts {
     lastStep: null,
     ending: null,
     pinnedVersions: null,
+    steady: new SteadyWatch(),
   };
 }
 

@@ -197,43 +197,48 @@ function waitingFor(verdict: Verdict): string {
   return `${verdict.reasons[0]}${more}`;
 }
 
-/** Waits until every gate passes and keeps passing for `settleMs`; returns the last verdicts. */
+/**
+ * Waits until every gate passes and keeps passing for `settleMs`; returns the last verdicts. It
+ * watches the gates of the node's later waits too (`facts.steady.ahead`), and counts the time its
+ * own gates were already seen passing without a break by an earlier wait of the node.
+ */
 export async function waitForGates(ctx: StepContext, config: Config, gates: readonly GateName[], wait: GateWait): Promise<Verdict[]> {
   const start = ctx.clock.now();
   const trend = new Trend();
   const progress = new Progress();
   const faults = new Faults();
-  let passingSince: number | null = null;
+  const steady = ctx.facts.steady;
+  const watched = [...new Set([...gates, ...steady.ahead])];
   let lastObserved: number | null = null;
   for (;;) {
     stopIfAsked(ctx.stop);
     const observing = ctx.clock.now();
     const unwatched = lastObserved === null ? 0 : observing - lastObserved;
     if (unwatched > longestUnwatchedGap(config)) {
-      passingSince = null;
       faults.forget();
       progress.forget();
       ctx.progress(
         `nothing was watched for ${formatDuration(unwatched)} (this machine or rollgate was suspended, or the clock jumped): what holds steadily is judged again from now`,
       );
     }
-    const { verdicts, state } = await observeGates(ctx, config, gates);
+    const observed = await observeGates(ctx, config, watched);
     const now = (lastObserved = ctx.clock.now());
-    await wait.onPoll?.(verdicts, state);
+    steady.seen(now, observed.verdicts, longestUnwatchedGap(config));
+    const verdicts = observed.verdicts.filter((v) => gates.includes(v.gate));
+    await wait.onPoll?.(verdicts, observed.state);
     const refusing = verdicts.filter((v) => !v.pass);
     const metrics = Object.assign({}, ...verdicts.map((v) => v.metrics ?? {})) as Record<string, number | null>;
     const names = gates.join(", ");
     if (refusing.length === 0) {
-      passingSince ??= now;
-      const steady = now - passingSince;
-      if (steady >= wait.settleMs) return verdicts;
-      const held = steady < config.timeouts.poll ? "it must hold" : `held ${formatDuration(steady)} of`;
+      // onPoll may have changed something (a heal trigger), which ends every streak: from now, then.
+      const held = now - (steady.steadySince(gates) ?? now);
+      if (held >= wait.settleMs) return verdicts;
+      const holding = held < config.timeouts.poll ? "it must hold" : `held ${formatDuration(held)} of`;
       ctx.progress(
-        `${names} ${gates.length === 1 ? "passes" : "pass"}; ${held} ${formatDuration(wait.settleMs)} before it counts`,
+        `${names} ${gates.length === 1 ? "passes" : "pass"}; ${holding} ${formatDuration(wait.settleMs)} before it counts`,
         metrics,
       );
     } else {
-      passingSince = null;
       const first = refusing.find((v) => (v.faults?.length ?? 0) > 0) ?? refusing[0]!;
       ctx.progress(`waiting for ${first.gate}: ${waitingFor(first)}${trend.describe(now, first.metrics)}`, metrics);
       const held = faults.update(
