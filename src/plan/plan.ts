@@ -56,7 +56,8 @@ function estimateNode(
   pending: PendingPackage[] | null,
   reboot: RebootPrediction | null,
 ): number {
-  const memoryOf = (vmid: number) => (guests.find((g) => g.vmid === vmid)?.maxmem ?? 0) / 2 ** 30;
+  const memory = new Map(guests.map((g) => [g.vmid, g.maxmem]));
+  const memoryOf = (vmid: number) => (memory.get(vmid) ?? 0) / 2 ** 30;
   const migrations = moves
     .filter((m) => m.action !== "leave")
     .reduce((sum, m) => sum + estimates.migrationBaseSeconds + estimates.migrationSecondsPerGiB * memoryOf(m.vmid), 0);
