@@ -39,6 +39,8 @@ describe("rollgate lab", () => {
       criticalBreaches: [],
       criticalBreachesByRollgate: [],
       faults: [],
+      milestones: [],
+      busy: [],
     });
     expect((await runCli(["lab", "status", "--dir", dir])).stdout).toContain("take-downs by rollgate: 0, unsafe: never");
     const check = await runCli(["check", "-c", path.join(dir, "cluster.yaml"), "--gate", "gluster-healed"]);

@@ -10,7 +10,7 @@ import type { LabClock } from "../clock.js";
 import type { Faults, StrikePoint } from "./scenarios.js";
 import { arbiterVolumeSpec, type Topology, type NodeSpec, type PackageUpgrade, type VolumeSpec } from "./topology.js";
 import type { BackupVolume, GuestState, NodeState, TaskState, VolumeState, UnitState } from "./state.js";
-import { EntryNames, drain, emptyIndex, recordWrites } from "./heal.js";
+import { EntryNames, drain, emptyIndex, pendingCount, recordWrites } from "./heal.js";
 import { LabRecord } from "./record.js";
 import { CFS_LOCK_TIMEOUT_MS, Pmxcfs } from "./pmxcfs.js";
 import { haConfigFor, migrateGroupsToRules, selectServiceNode, sidOf, type HaConfig, type ServicePlacement } from "./ha.js";
@@ -137,6 +137,9 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
   readonly userConfig: UserConfig = { roles: {}, users: {}, groups: {}, tokens: {} };
   readonly crm: CrmState;
   private lastAdvance = 0;
+  /** Per volume, the node whose brick was away last, and the drain rate its heal duration gives (healDurationsMs). */
+  private readonly lastAway = new Map<string, string>();
+  private readonly drainRates = new Map<string, number>();
   private nextPid = 0x2f00;
   /** The node the scenario's faults strike: as configured, else the first one rollgate acts on. */
   private faultNode: string | null;
@@ -451,13 +454,42 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
       const names = [...volume.heal.keys()];
       const available = names.filter((n) => this.brickAvailable(n));
       if (available.length < names.length) {
+        this.lastAway.set(
+          volume.name,
+          names.find((n) => !available.includes(n))!,
+        );
+        this.drainRates.delete(volume.name);
         // An arbiter indexes the writes like a data brick: it holds every file's metadata (glusterdocs arbiter-volumes-and-quorum.md).
         for (const n of available) recordWrites(volume.heal.get(n)!, timings.writesPerSecondWhileDegraded * seconds);
         continue;
       }
+      const listed = () => names.some((n) => pendingCount(volume.heal.get(n)!) > 0);
+      const wasListed = listed();
+      if (wasListed) this.record.busyFrom("heal", volume.name, now - seconds * 1000);
+      const backlog = Math.max(...names.map((n) => volume.heal.get(n)!.pending));
+      const rate = this.healRate(volume, backlog);
       // Each self-heal daemon crawls the index of its own node's brick only (afr-self-heald.c afr_shd_is_subvol_local).
-      for (const n of names) if (this.shdRuns(n)) drain(volume.heal.get(n)!, this.faults.healRatePerSecond * seconds);
+      for (const n of names) if (this.shdRuns(n)) drain(volume.heal.get(n)!, rate * seconds);
+      // heal info lists whole entries: the last one leaves the list when less than one is left.
+      if (wasListed && !listed()) {
+        const healedAt = now - seconds * 1000 + ((backlog - 1) / rate) * 1000;
+        this.record.milestone(`${volume.name} healed`, healedAt);
+        this.record.busyUntil("heal", volume.name, healedAt);
+      }
     }
+  }
+
+  /** Entries per second the heal drains: the scenario's rate, or the rate that ends this backlog in its node's heal duration. */
+  private healRate(volume: VolumeState, backlog: number): number {
+    const durations = this.faults.healDurationsMs;
+    const away = this.lastAway.get(volume.name);
+    if (durations === null || away === undefined) return this.faults.healRatePerSecond;
+    let rate = this.drainRates.get(volume.name);
+    if (rate === undefined) {
+      rate = backlog / ((durations[away] ?? 1_000) / 1000);
+      this.drainRates.set(volume.name, rate);
+    }
+    return rate;
   }
 
   /** The release `name`'s installed pve-manager belongs to: a node of an 8.4 lab runs 9.1 once its major upgrade is installed. */
@@ -579,6 +611,7 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
 
   reboot(name: string, source: string): void {
     this.record.mutation(source, `reboot ${name}`);
+    this.record.busyFrom("reboot", name);
     this.tookDown(name, "reboot", source);
     if (this.node(name).power === "up") this.orderlyShutdowns.add(name);
     this.powerCycle(name);
@@ -705,6 +738,8 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
     this.emit("node-up", name);
     this.clock.after(timings.clusterJoinAfterBoot, () =>
       this.change(() => {
+        this.record.milestone(`${name} answers`);
+        this.record.busyUntil("reboot", name);
         node.clusterJoined = true;
         // The LRM reads node_request again: a maintenance disabled while it was down ends now.
         node.lrmMode = this.crm.maintenanceRequests.has(name) ? "maintenance" : "active";
@@ -834,6 +869,7 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
     // Just after rollgate's decision, not before it: a fault at the same instant is no unsafe take-down.
     this.reached(name, "before-apt");
     this.change(() => (this.node(name).dpkgBusy = true));
+    this.record.busyFrom("dist-upgrade", name);
   }
 
   /**
@@ -844,6 +880,7 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
   finishDistUpgrade(name: string, installed: PackageUpgrade[] = this.pendingOn(name)): void {
     const node = this.node(name);
     const major = node.aptLists === this.profileOf(name).majorUpgrade?.codename;
+    this.record.busyUntil("dist-upgrade", name);
     this.change(() => {
       for (const pkg of installed) {
         if (pkg.kernel && !node.installedKernels.includes(pkg.kernel)) node.installedKernels.push(pkg.kernel);
@@ -899,6 +936,7 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
    */
   interruptDistUpgrade(name: string, unpacked: PackageUpgrade[]): void {
     const node = this.node(name);
+    this.record.busyUntil("dist-upgrade", name);
     this.change(() => {
       node.dpkgBusy = false;
       if (unpacked.length === 0) return;
@@ -944,6 +982,7 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
   setMaintenance(name: string, enable: boolean, source: string): void {
     this.record.mutation(source, `ha-manager node-maintenance ${enable ? "enable" : "disable"} ${name}`);
     if (enable) this.tookDown(name, "maintenance", source);
+    this.record.busyFrom("maintenance", name);
     this.change(() => {
       this.node(name).maintenanceRequested = enable;
       this.crm.commands.push({ kind: "maintenance", node: name, enable });
@@ -1012,8 +1051,12 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
   // that left the quorate partition becomes unknown, unless its LRM was in maintenance mode.
   private updateNodeStatus(): void {
     for (const node of this.nodes.values()) {
-      if (this.isOnline(node.spec.name)) node.haStatus = node.lrmMode === "maintenance" ? "maintenance" : "online";
-      else if (!(node.haStatus === "maintenance" && node.lrmMode === "maintenance")) node.haStatus = "unknown";
+      if (this.isOnline(node.spec.name)) {
+        node.haStatus = node.lrmMode === "maintenance" ? "maintenance" : "online";
+        // The request has taken effect once the manager reports it: what the API shows, and rollgate waits for.
+        if ((node.haStatus === "maintenance") === this.crm.maintenanceRequests.has(node.spec.name))
+          this.record.busyUntil("maintenance", node.spec.name);
+      } else if (!(node.haStatus === "maintenance" && node.lrmMode === "maintenance")) node.haStatus = "unknown";
     }
   }
 
@@ -1259,6 +1302,7 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
       `${logStamp()} starting migration of ${guest.spec.type === "lxc" ? "CT" : "VM"} ${vmid} to node '${target}' (${targetSpec.privateAddress})`,
     );
     this.reached(from, "during-migration");
+    this.record.busyFrom("migration", String(vmid));
     this.change(() => {
       guest.lock = "migrate";
       guest.migrateTarget = target;
@@ -1289,6 +1333,8 @@ export class LabCluster extends EventEmitter<{ [K in LabEvent]: [node: string] }
           : `${logStamp()} migration finished successfully (duration ${took})`,
       );
       this.finishTask(upid, fails ? "migration problems" : "OK");
+      this.record.busyUntil("migration", String(vmid));
+      if (!fails) this.record.milestone(`${vmid} migrated to ${target}`);
     });
     return upid;
   }

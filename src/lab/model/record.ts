@@ -62,6 +62,28 @@ export interface StruckFault {
   what: string;
 }
 
+/**
+ * A moment rollgate waits for, as the lab made it happen: a node answering again after its boot,
+ * a volume healed, a migration finished. Its model time is exact, even where the lab computes it
+ * after the fact (a heal drains between two requests).
+ */
+export interface Milestone {
+  modelSeconds: number;
+  what: string;
+}
+
+/**
+ * A span the cluster itself took, whoever waits for it: a migration, a dist-upgrade, a reboot until
+ * the node rejoined, HA picking up a maintenance request, a heal. Their union is the least time an
+ * upgrade can take; what a run takes beyond it is the waiting of its own (BENCHMARKS.md).
+ */
+export interface BusySpan {
+  kind: "migration" | "dist-upgrade" | "reboot" | "maintenance" | "heal";
+  subject: string;
+  fromSeconds: number;
+  toSeconds: number;
+}
+
 export interface OutOfServiceMoment {
   time: string;
   modelSeconds: number;
@@ -86,6 +108,8 @@ export interface LabRecordSnapshot {
   /** Breaches while no fault had cut a node's power: those rollgate must answer for. */
   criticalBreachesByRollgate: CriticalBreach[];
   faults: StruckFault[];
+  milestones: Milestone[];
+  busy: BusySpan[];
 }
 
 export class LabRecord {
@@ -96,6 +120,9 @@ export class LabRecord {
   private readonly breaches: CriticalBreach[] = [];
   private readonly openBreaches = new Set<string>();
   private readonly struck: StruckFault[] = [];
+  private readonly milestoneList: Milestone[] = [];
+  private readonly busyList: BusySpan[] = [];
+  private readonly busySince = new Map<string, number>();
   private maxOutOfService = 0;
   private maxOutOfServiceByRollgate = 0;
   private maxOutOfServiceAt: OutOfServiceMoment | null = null;
@@ -124,6 +151,24 @@ export class LabRecord {
 
   fault(what: string): void {
     this.struck.push({ ...this.stamp(), what });
+  }
+
+  milestone(what: string, atModelMs: number = this.modelNow()): void {
+    this.milestoneList.push({ modelSeconds: atModelMs / 1000, what });
+  }
+
+  /** The cluster starts something that takes its time; `atModelMs` where the lab learns of it later. */
+  busyFrom(kind: BusySpan["kind"], subject: string, atModelMs: number = this.modelNow()): void {
+    const key = `${kind} ${subject}`;
+    if (!this.busySince.has(key)) this.busySince.set(key, atModelMs);
+  }
+
+  busyUntil(kind: BusySpan["kind"], subject: string, atModelMs: number = this.modelNow()): void {
+    const key = `${kind} ${subject}`;
+    const from = this.busySince.get(key);
+    if (from === undefined) return;
+    this.busySince.delete(key);
+    this.busyList.push({ kind, subject, fromSeconds: from / 1000, toSeconds: atModelMs / 1000 });
   }
 
   outOfService(nodes: string[], faultCut: ReadonlySet<string>): void {
@@ -158,6 +203,8 @@ export class LabRecord {
       criticalBreaches: [...this.breaches],
       criticalBreachesByRollgate: this.breaches.filter((b) => b.faultCut.length === 0),
       faults: [...this.struck],
+      milestones: [...this.milestoneList],
+      busy: [...this.busyList],
     };
   }
 }

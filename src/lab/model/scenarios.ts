@@ -25,6 +25,13 @@ export interface Faults {
   peerPowerCycle: boolean;
   /** Heal entries the self-heal daemons drain per model second once every brick is back. */
   healRatePerSecond: number;
+  /**
+   * Instead of a rate: how long (model ms) the heal after each node's return takes, whatever its
+   * backlog, by node (the benchmark's seeded heals of 30 s to 20 min). Real heal time follows the
+   * data written while the brick was away and the disks' speed, not the entry count alone
+   * (gluster/glusterfs issue #3072).
+   */
+  healDurationsMs: Readonly<Record<string, number>> | null;
   /** After the first reboot, the heal stops with this many entries left, forever "possibly undergoing heal". */
   healStallsWithEntriesLeft: number | null;
   /** The first rebooted node's brick process does not start again. */
@@ -126,6 +133,7 @@ export const healthyFaults: Faults = {
   strikeAt: null,
   peerPowerCycle: false,
   healRatePerSecond: 40,
+  healDurationsMs: null,
   healStallsWithEntriesLeft: null,
   brickStaysDown: false,
   privateNetworkStaysDown: false,

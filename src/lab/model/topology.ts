@@ -95,8 +95,8 @@ export function stableUuid(seed: string): string {
 }
 
 export function buildTopology(nodeCount: number, release: Topology["release"] = "9.1"): Topology {
-  if (!Number.isInteger(nodeCount) || nodeCount < 3 || nodeCount > 9) {
-    throw new RangeError(`the lab models 3 to 9 nodes (a replica-3 volume needs three), got ${nodeCount}`);
+  if (!Number.isInteger(nodeCount) || nodeCount < 3 || nodeCount > 16) {
+    throw new RangeError(`the lab models 3 to 16 nodes (a replica-3 volume needs three), got ${nodeCount}`);
   }
   const profile = releaseProfile(release);
   const nodes: NodeSpec[] = Array.from({ length: nodeCount }, (_, i) => ({
