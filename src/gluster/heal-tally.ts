@@ -10,7 +10,8 @@ export const SAMPLE_SIZE = 5;
 export class HealBrickTally {
   private listedCount = 0;
   private splitBrainCount = 0;
-  private withoutState = 0;
+  /** Some entry carried no state (the XML forms): then the split-brain count of the list is unknown. */
+  private someWithoutState = false;
   private readonly firstPaths: string[] = [];
 
   constructor(readonly ref: BrickRef) {}
@@ -18,7 +19,7 @@ export class HealBrickTally {
   add(path: string, state: EntryState): void {
     this.listedCount++;
     if (state === "split-brain") this.splitBrainCount++;
-    if (state === "unknown") this.withoutState++;
+    if (state === "unknown") this.someWithoutState = true;
     if (this.firstPaths.length < SAMPLE_SIZE) this.firstPaths.push(path);
   }
 
@@ -28,7 +29,7 @@ export class HealBrickTally {
 
   /** Listed entries marked `Is in split-brain`; null when some entries carried no state. */
   get splitBrainListed(): number | null {
-    return this.withoutState === 0 ? this.splitBrainCount : null;
+    return this.someWithoutState ? null : this.splitBrainCount;
   }
 
   get sample(): string[] {

@@ -23,7 +23,10 @@ import {
   selfHealDaemonOffline,
   selfHealDaemonsListedAs,
   splitBrain,
+  splitBrainView,
+  strangerInHealInfo,
   volumeStatus,
+  volumeType,
   volumeUnobservable,
   type Mutator,
 } from "./state-factory.js";
@@ -178,5 +181,32 @@ describe("gluster-healed gate", () => {
     expectPass(verdict);
     expect(verdict.checked).toContain("no Gluster volumes declared");
     expect(verdict.summary).toBe("no Gluster volumes declared");
+  });
+});
+
+describe("gluster-healed gate: what it cannot prove healed", () => {
+  it("a volume that is not replicated or dispersed has nothing to heal from: refused, its type named", () => {
+    const verdict = evaluate("gluster-healed", degraded(volumeType("Distribute")));
+    expectRefusal(verdict, "volume gv0 is of type Distribute: rollgate can only prove replicated volumes healed");
+    expect(verdict.summary).toContain("type Distribute");
+  });
+
+  it("a brick heal info lists but volume info does not: the volume changed while it was read, refused", () => {
+    const verdict = evaluate("gluster-healed", degraded(strangerInHealInfo("pve4")));
+    expectRefusal(
+      verdict,
+      "pve4:/data/brick/gv0: reported by heal info but not in `gluster volume info gv0`: the volume changed while rollgate read it",
+    );
+    expect(verdict.summary).toContain("1 brick in heal info but not in volume info");
+  });
+
+  it.each([
+    ["missing", "missing from heal info split-brain"],
+    ["unreachable", "Transport endpoint is not connected"],
+  ] as const)("a brick heal info reached whose split-brain view is %s: split-brain state unknown, refused", (seen, why) => {
+    const verdict = evaluate("gluster-healed", degraded(splitBrainView("pve2", seen)));
+    expect(verdict.pass).toBe(false);
+    expect(verdict.reasons).toContain(`${PVE2}: split-brain state unknown (${why})`);
+    expect(verdict.checked.some((c) => c.startsWith(PVE2))).toBe(false);
   });
 });

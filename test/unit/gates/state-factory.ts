@@ -399,6 +399,30 @@ export const volumeStatus =
     volumeOf(state).info.status = status;
   };
 
+/** `volume info` names another type (a plain distribute volume has no replica to heal from). */
+export const volumeType =
+  (type: string): Mutator =>
+  (state) => {
+    volumeOf(state).info.type = type;
+  };
+
+/** heal info lists a brick `volume info` does not have (a brick added while rollgate read the two). */
+export const strangerInHealInfo =
+  (node: string): Mutator =>
+  (state) => {
+    const heal = volumeOf(state).heal;
+    heal.bricks.push({ ...heal.bricks[0]!, name: brickOf(node), host: node });
+  };
+
+/** `heal info split-brain` does not list this node's brick, or lists it unreachable while `heal info` reached it. */
+export const splitBrainView =
+  (node: NodeName, seen: "missing" | "unreachable"): Mutator =>
+  (state) => {
+    const split = volumeOf(state).splitBrain;
+    if (seen === "missing") split.bricks = split.bricks.filter((b) => b.host !== node);
+    else Object.assign(splitBrickOf(state, node), { status: "Transport endpoint is not connected", connected: false, splitBrain: null });
+  };
+
 export const volumeUnobservable =
   (error: string): Mutator =>
   (state) => {

@@ -54,3 +54,14 @@ describe("SteadyWatch", () => {
     expect(watch.steadySince(["services"])).toBeNull();
   });
 });
+
+describe("SteadyWatch at the edge of the gap", () => {
+  it("a pause of exactly the gap still counts as watched; one millisecond more does not", () => {
+    const watch = new SteadyWatch();
+    watch.seen(0, [verdict("services", true)], GAP);
+    watch.seen(GAP, [verdict("services", true)], GAP);
+    expect(watch.steadySince(["services"])).toBe(0);
+    watch.seen(2 * GAP + 1, [verdict("services", true)], GAP);
+    expect(watch.steadySince(["services"])).toBe(2 * GAP + 1);
+  });
+});
