@@ -4,7 +4,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "dist-bench/**", "node_modules/**", "reports/**", "coverage/**"] },
+  { ignores: ["dist/**", "dist-bench/**", "node_modules/**", "reports/**", "coverage/**", ".stryker-tmp/**"] },
   {
     files: ["src/**/*.ts", "test/**/*.ts", "bench/**/*.ts"],
     extends: [tseslint.configs.base],
