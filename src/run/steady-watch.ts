@@ -20,14 +20,16 @@ export class SteadyWatch {
   ahead: readonly GateName[] = [];
 
   /**
-   * Records an observation at `at`. A refusal ends its gate's streak; so does a pause longer than
-   * `maxGapMs` since the gate was last observed (nobody saw what happened in between).
+   * Records an observation that began at `startedAt` and ended at `at`. A refusal ends its gate's
+   * streak; so does a pause longer than `maxGapMs` between the gate's last observation and the
+   * start of this one (nobody saw what happened in between). The observation's own time is not a
+   * pause: its reads are in flight, and heal info over a large backlog takes seconds to answer.
    */
-  seen(at: number, verdicts: readonly Verdict[], maxGapMs: number): void {
+  seen(startedAt: number, at: number, verdicts: readonly Verdict[], maxGapMs: number): void {
     for (const verdict of verdicts) {
       const streak = this.streaks.get(verdict.gate);
       if (!verdict.pass) this.streaks.delete(verdict.gate);
-      else if (!streak || at - streak.lastSeen > maxGapMs) this.streaks.set(verdict.gate, { since: at, lastSeen: at });
+      else if (!streak || startedAt - streak.lastSeen > maxGapMs) this.streaks.set(verdict.gate, { since: at, lastSeen: at });
       else streak.lastSeen = at;
     }
   }

@@ -223,7 +223,7 @@ export async function waitForGates(ctx: StepContext, config: Config, gates: read
     }
     const observed = await observeGates(ctx, config, watched);
     const now = (lastObserved = ctx.clock.now());
-    steady.seen(now, observed.verdicts, longestUnwatchedGap(config));
+    steady.seen(observing, now, observed.verdicts, longestUnwatchedGap(config));
     const verdicts = observed.verdicts.filter((v) => gates.includes(v.gate));
     await wait.onPoll?.(verdicts, observed.state);
     const refusing = verdicts.filter((v) => !v.pass);

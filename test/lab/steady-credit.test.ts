@@ -16,8 +16,9 @@ afterEach(async () => {
 
 const HOLDING = "before it counts";
 /**
- * A settle window of 80 s of lab time: a window of 150 ms real would be broken by any observation
- * slower than 100 ms (src/steps/wait.ts longestUnwatchedGap), as a loaded machine makes them.
+ * A settle window of 80 s of lab time: a window of 150 ms real would be broken by any pause
+ * between two observations over 100 ms (src/steps/wait.ts longestUnwatchedGap), as a loaded
+ * machine makes them.
  */
 const labOptions = { timeScale: 200, scenario: "heal-slow", timeouts: { settle: "400ms" } } as const;
 
